@@ -1,0 +1,16 @@
+"""The Chalice app: registers the blueprints and the scheduled functions."""
+from chalice import Chalice, Rate
+
+from chalicelib.api.customer import customer_api
+from chalicelib.api.meta import meta_api
+
+app = Chalice(app_name="aftersales")
+app.register_blueprint(customer_api)
+app.register_blueprint(meta_api)
+
+
+@app.schedule(Rate(1, unit=Rate.MINUTES))
+def outbox_sweep(event):
+    """Publish due SMS (confirmations, reminders...) from the outbox."""
+    from chalicelib.notify.sweep import run_sweep
+    return run_sweep().counts

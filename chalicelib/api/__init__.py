@@ -1,0 +1,1 @@
+"""HTTP blueprints: thin routes that parse, call one service function and answer."""

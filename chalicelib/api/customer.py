@@ -1,0 +1,66 @@
+"""Customer endpoints (no login): API.md, "Customer endpoints"."""
+from __future__ import annotations
+
+from chalice import Blueprint, Response
+
+from ..services import bookings
+from .http import api, header, json_body, json_response, query_param
+
+customer_api = Blueprint(__name__)
+JSON_TYPES = ["application/json", "text/plain"]
+
+
+@customer_api.route("/api/store", methods=["GET"])
+@api
+def get_store():
+    return bookings.store_profile()
+
+
+@customer_api.route("/api/services", methods=["GET"])
+@api
+def get_services():
+    return bookings.service_catalogue()
+
+
+@customer_api.route("/api/slots", methods=["GET"])
+@api
+def get_slots():
+    request = customer_api.current_request
+    return bookings.slots_for(query_param(request, "date"), query_param(request, "services"))
+
+
+@customer_api.route("/api/bookings", methods=["POST"], content_types=JSON_TYPES)
+@api
+def create_booking():
+    request = customer_api.current_request
+    created = bookings.create_booking(json_body(request),
+                                      idempotency_key=header(request, "Idempotency-Key"))
+    return json_response(created, status=201)
+
+
+@customer_api.route("/api/bookings/{booking_id}", methods=["GET"])
+@api
+def get_booking(booking_id):
+    request = customer_api.current_request
+    return bookings.customer_booking(booking_id, query_param(request, "token"))
+
+
+@customer_api.route("/api/bookings/{booking_id}/reschedule", methods=["POST"], content_types=JSON_TYPES)
+@api
+def reschedule_booking(booking_id):
+    request = customer_api.current_request
+    return bookings.reschedule_booking(booking_id, query_param(request, "token"), json_body(request))
+
+
+@customer_api.route("/api/bookings/{booking_id}/cancel", methods=["POST"], content_types=JSON_TYPES)
+@api
+def cancel_booking(booking_id):
+    request = customer_api.current_request
+    return bookings.cancel_booking(booking_id, query_param(request, "token"), json_body(request))
+
+
+@customer_api.route("/l/{code}", methods=["GET"])
+@api
+def short_link(code):
+    return Response(body="", status_code=302,
+                    headers={"Location": bookings.resolve_link(code), "Cache-Control": "no-store"})

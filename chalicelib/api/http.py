@@ -1,0 +1,65 @@
+"""Request parsing and the error shape of API.md, shared by every route."""
+from __future__ import annotations
+
+import functools
+import json
+import logging
+from typing import Any, Callable
+
+from chalice import Response
+
+from ..domain.errors import DomainError, MalformedRequest
+from ..logs import log_event
+
+JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store"}
+
+
+def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(body=json.dumps(body, ensure_ascii=False), status_code=status,
+                    headers={**JSON_HEADERS, **(headers or {})})
+
+
+def error_response(error: DomainError) -> Response:
+    body: dict[str, Any] = {"code": error.code, "message": error.message}
+    if error.fields:
+        body["fields"] = error.fields
+    answer: dict[str, Any] = {"error": body}
+    answer.update(error.extra)
+    return json_response(answer, status=error.status)
+
+
+def api(fn: Callable[..., Any]) -> Callable[..., Response]:
+    """Turn domain errors into API.md errors, and anything unexpected into a bare 500."""
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Response:
+        try:
+            result = fn(*args, **kwargs)
+        except DomainError as exc:
+            return error_response(exc)
+        except Exception:  # never a stack trace in a response
+            logging.getLogger("aftersales").exception("unhandled error in %s", fn.__name__)
+            log_event("unhandled_error", logging.ERROR, route=fn.__name__)
+            return json_response({"error": {"code": "internal_error",
+                                            "message": "Something went wrong on our side. Please try again."}},
+                                 status=500)
+        return result if isinstance(result, Response) else json_response(result)
+    return wrapper
+
+
+def json_body(request: Any) -> Any:
+    raw = request.raw_body
+    if not raw:
+        raise MalformedRequest("The request needs a JSON body", fields={"body": "missing"})
+    try:
+        return json.loads(raw.decode("utf-8") if isinstance(raw, bytes) else raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise MalformedRequest("The body is not valid JSON",
+                               fields={"body": f"not valid JSON ({exc.__class__.__name__})"}) from None
+
+
+def query_param(request: Any, name: str) -> str | None:
+    return (request.query_params or {}).get(name)
+
+
+def header(request: Any, name: str) -> str | None:
+    return request.headers.get(name.lower()) if request.headers else None

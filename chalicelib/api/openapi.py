@@ -1,0 +1,119 @@
+"""The OpenAPI 3 document of every route (served at /api/openapi.json)."""
+from __future__ import annotations
+
+from typing import Any
+
+_ERROR = {"$ref": "#/components/schemas/Error"}
+
+
+def _json(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _errors(*codes: int) -> dict[str, Any]:
+    text = {400: "Malformed request", 403: "Bad or expired token", 404: "Not found",
+            409: "Conflict", 422: "Invalid field values", 429: "Too many requests"}
+    return {str(c): _json(_ERROR, text[c]) for c in codes}
+
+
+_TOKEN = {"name": "token", "in": "query", "required": True, "schema": {"type": "string"},
+          "description": "Signed customer token from manage_url"}
+_BOOKING_ID = {"name": "booking_id", "in": "path", "required": True, "schema": {"type": "string"}}
+
+SCHEMAS: dict[str, Any] = {
+    "Error": {"type": "object", "required": ["error"], "properties": {
+        "error": {"type": "object", "required": ["code", "message"], "properties": {
+            "code": {"type": "string"}, "message": {"type": "string"},
+            "fields": {"type": "object", "additionalProperties": {"type": "string"}}}},
+        "alternatives": {"type": "array", "items": {"type": "string", "format": "date-time"}}}},
+    "Service": {"type": "object", "properties": {
+        "code": {"type": "string"}, "name": {"type": "string"}, "name_en": {"type": "string"},
+        "category": {"type": "string"}, "duration_min": {"type": "integer"},
+        "labor_hours": {"type": "number"},
+        "price_estimate": {"type": "string", "description": "CNY, exact decimal text", "example": "680.00"},
+        "currency": {"type": "string"}}},
+    "Slots": {"type": "object", "properties": {
+        "date": {"type": "string", "format": "date"},
+        "closed_reason": {"type": "string", "enum": ["past", "beyond_horizon", "closed"]},
+        "slots": {"type": "array", "items": {"type": "object", "properties": {
+            "start": {"type": "string", "format": "date-time"},
+            "end": {"type": "string", "format": "date-time"},
+            "available": {"type": "integer"}}}}}},
+    "BookingRequest": {"type": "object", "required": ["customer", "vehicle", "services", "slot_start"],
+                       "properties": {
+        "customer": {"type": "object", "required": ["name", "phone"], "properties": {
+            "name": {"type": "string", "maxLength": 30},
+            "phone": {"type": "string", "example": "+8613800138000"}}},
+        "vehicle": {"type": "object", "required": ["plate"], "properties": {
+            "plate": {"type": "string", "example": "粤B12345"},
+            "vin": {"type": "string", "minLength": 17, "maxLength": 17},
+            "model": {"type": "string", "maxLength": 40},
+            "mileage_km": {"type": "integer", "minimum": 0}}},
+        "services": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+        "slot_start": {"type": "string", "format": "date-time"},
+        "concern": {"type": "object", "properties": {k: {"type": "string", "maxLength": 200}
+                                                     for k in ("what", "where", "noise", "frequency", "when")}},
+        "transport": {"type": "string", "enum": ["wait", "drop_off", "loaner", "pickup"]},
+        "locale": {"type": "string", "enum": ["zh-CN", "en"], "description": "SMS language"}}},
+    "BookingCreated": {"type": "object", "properties": {
+        "id": {"type": "string"}, "reference": {"type": "string"},
+        "status": {"type": "string", "enum": ["booked"]},
+        "slot_start": {"type": "string", "format": "date-time"},
+        "slot_end": {"type": "string", "format": "date-time"},
+        "manage_url": {"type": "string", "format": "uri"}}},
+    "Booking": {"type": "object", "properties": {
+        "id": {"type": "string"}, "reference": {"type": "string"},
+        "status": {"type": "string", "enum": ["booked", "cancelled"]},
+        "slot_start": {"type": "string", "format": "date-time"},
+        "slot_end": {"type": "string", "format": "date-time"},
+        "services": {"type": "array", "items": {"$ref": "#/components/schemas/Service"}},
+        "can_change": {"type": "boolean"}, "cancel_reason": {"type": "string", "nullable": True}}},
+}
+
+
+def document() -> dict[str, Any]:
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "4S after-sales service API", "version": "1.0.0"},
+        "paths": {
+            "/api/store": {"get": {"summary": "Store profile", "responses": {"200": _json({"type": "object"})}}},
+            "/api/services": {"get": {"summary": "Service catalogue", "responses": {
+                "200": _json({"type": "array", "items": {"$ref": "#/components/schemas/Service"}})}}},
+            "/api/slots": {"get": {"summary": "Reception slots of a day", "parameters": [
+                {"name": "date", "in": "query", "required": True, "schema": {"type": "string", "format": "date"}},
+                {"name": "services", "in": "query", "required": False, "schema": {"type": "string"},
+                 "description": "comma-separated service codes"}],
+                "responses": {"200": _json({"$ref": "#/components/schemas/Slots"}), **_errors(422)}}},
+            "/api/bookings": {"post": {
+                "summary": "Book a visit", "parameters": [
+                    {"name": "Idempotency-Key", "in": "header", "required": False, "schema": {"type": "string"}}],
+                "requestBody": {"required": True, "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/BookingRequest"}}}},
+                "responses": {"201": _json({"$ref": "#/components/schemas/BookingCreated"}, "Booked"),
+                              **_errors(400, 409, 422)}}},
+            "/api/bookings/{booking_id}": {"get": {
+                "summary": "The booking, as its customer may see it", "parameters": [_BOOKING_ID, _TOKEN],
+                "responses": {"200": _json({"$ref": "#/components/schemas/Booking"}), **_errors(403, 404)}}},
+            "/api/bookings/{booking_id}/reschedule": {"post": {
+                "summary": "Move the booking to another slot", "parameters": [_BOOKING_ID, _TOKEN],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["slot_start"],
+                    "properties": {"slot_start": {"type": "string", "format": "date-time"}}}}}},
+                "responses": {"200": _json({"$ref": "#/components/schemas/Booking"}),
+                              **_errors(400, 403, 404, 409, 422)}}},
+            "/api/bookings/{booking_id}/cancel": {"post": {
+                "summary": "Cancel the booking with a reason", "parameters": [_BOOKING_ID, _TOKEN],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["reason"],
+                    "properties": {"reason": {"type": "string", "maxLength": 200}}}}}},
+                "responses": {"200": _json({"$ref": "#/components/schemas/Booking"}),
+                              **_errors(400, 403, 404, 409, 422)}}},
+            "/l/{code}": {"get": {"summary": "Short SMS link: redirects to the customer page",
+                                  "parameters": [{"name": "code", "in": "path", "required": True,
+                                                  "schema": {"type": "string"}}],
+                                  "responses": {"302": {"description": "Redirect"}, **_errors(404)}}},
+            "/api/openapi.json": {"get": {"summary": "This document",
+                                          "responses": {"200": _json({"type": "object"})}}},
+        },
+        "components": {"schemas": SCHEMAS},
+    }

@@ -1,0 +1,167 @@
+"""PynamoDB models: the one definition of every table, its keys and indexes.
+
+The code, the local stack (``infra/local``) and the deployment (``infra/``)
+all take the schema from these classes. Table names get the deployment's
+prefix when ``bind()`` runs (lazily, on first use), never at import time.
+"""
+from __future__ import annotations
+
+from pynamodb.attributes import (JSONAttribute, ListAttribute, MapAttribute,
+                                 NumberAttribute, TTLAttribute, UnicodeAttribute,
+                                 VersionAttribute)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+
+class StoreItem(Model):
+    """Store profile and service catalogue: one query reads a whole store."""
+    class Meta:
+        base_name = "store"
+        table_name = ""  # set by db.bind()
+        region = "ap-east-1"
+        billing_mode = "PAY_PER_REQUEST"
+
+    store_id = UnicodeAttribute(hash_key=True)
+    item = UnicodeAttribute(range_key=True)      # "profile" or "service#<code>"
+    data = JSONAttribute()
+
+
+class BookingsByDate(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "by_date"
+        projection = AllProjection()
+
+    slot_date = UnicodeAttribute(hash_key=True)
+    slot_start = UnicodeAttribute(range_key=True)
+
+
+class BookingsByPhone(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "by_phone"
+        projection = AllProjection()
+
+    phone = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
+
+
+class BookingItem(Model):
+    """A booking (预约)."""
+    class Meta:
+        base_name = "bookings"
+        table_name = ""  # set by db.bind()
+        region = "ap-east-1"
+        billing_mode = "PAY_PER_REQUEST"
+
+    booking_id = UnicodeAttribute(hash_key=True)
+    reference = UnicodeAttribute()
+    status = UnicodeAttribute()
+    channel = UnicodeAttribute()
+    customer_name = UnicodeAttribute()
+    phone = UnicodeAttribute()
+    plate = UnicodeAttribute()
+    vin = UnicodeAttribute(null=True)
+    model = UnicodeAttribute(null=True)
+    mileage_km = NumberAttribute(null=True)
+    service_codes = ListAttribute(of=UnicodeAttribute)
+    labor_minutes = NumberAttribute()
+    slot_date = UnicodeAttribute()
+    slot_start = UnicodeAttribute()
+    slot_end = UnicodeAttribute()
+    concern = MapAttribute(default=dict)
+    transport = UnicodeAttribute()
+    locale = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+    revision = NumberAttribute(default=0)
+    cancel_reason = UnicodeAttribute(null=True)
+    history = JSONAttribute(default=list)
+    message_ids = ListAttribute(of=UnicodeAttribute, default=list)
+    link_code = UnicodeAttribute(null=True)
+    version = VersionAttribute()
+
+    by_date = BookingsByDate()
+    by_phone = BookingsByPhone()
+
+
+class CapacityItem(Model):
+    """Capacity taken on a day: one counter per slot ("HH:MM") and one for the day ("_day")."""
+    class Meta:
+        base_name = "capacity"
+        table_name = ""  # set by db.bind()
+        region = "ap-east-1"
+        billing_mode = "PAY_PER_REQUEST"
+
+    day = UnicodeAttribute(hash_key=True)
+    slot = UnicodeAttribute(range_key=True)
+    booked = NumberAttribute(default=0)
+    labor_minutes = NumberAttribute(default=0)
+
+
+class OutboxDue(GlobalSecondaryIndex):
+    """Sparse index of messages still to send, by next attempt time (UTC, sortable)."""
+    class Meta:
+        index_name = "due"
+        projection = AllProjection()
+
+    queue = UnicodeAttribute(hash_key=True)
+    next_attempt_at = UnicodeAttribute(range_key=True)
+
+
+class OutboxItem(Model):
+    """A scheduled SMS (短信发件箱)."""
+    class Meta:
+        base_name = "outbox"
+        table_name = ""  # set by db.bind()
+        region = "ap-east-1"
+        billing_mode = "PAY_PER_REQUEST"
+
+    message_id = UnicodeAttribute(hash_key=True)
+    booking_id = UnicodeAttribute()
+    kind = UnicodeAttribute()
+    phone = UnicodeAttribute()
+    locale = UnicodeAttribute()
+    slot_start = UnicodeAttribute()
+    status = UnicodeAttribute()      # pending, sent, skipped, dropped, superseded, failed
+    queue = UnicodeAttribute(null=True)            # "pending" while waiting; removed when final
+    next_attempt_at = UnicodeAttribute(null=True)
+    due_at = UnicodeAttribute()
+    attempts = NumberAttribute(default=0)          # publish attempts made
+    claim_token = UnicodeAttribute(null=True)      # which sweep holds the message
+    created_at = UnicodeAttribute()
+    finished_at = UnicodeAttribute(null=True)
+    sns_message_id = UnicodeAttribute(null=True)
+    text = UnicodeAttribute(null=True)
+    note = UnicodeAttribute(null=True)
+
+    due = OutboxDue()
+
+
+class IdempotencyItem(Model):
+    """First answer to an ``Idempotency-Key``; expires after a day."""
+    class Meta:
+        base_name = "idempotency"
+        table_name = ""  # set by db.bind()
+        region = "ap-east-1"
+        billing_mode = "PAY_PER_REQUEST"
+
+    key = UnicodeAttribute(hash_key=True)
+    request_hash = UnicodeAttribute()
+    booking_id = UnicodeAttribute()
+    expires = TTLAttribute()
+
+
+class LinkItem(Model):
+    """Short link (for SMS) to a longer customer URL."""
+    class Meta:
+        base_name = "links"
+        table_name = ""  # set by db.bind()
+        region = "ap-east-1"
+        billing_mode = "PAY_PER_REQUEST"
+
+    code = UnicodeAttribute(hash_key=True)
+    target = UnicodeAttribute()
+    expires = TTLAttribute()
+
+
+MODELS: tuple[type[Model], ...] = (StoreItem, BookingItem, CapacityItem, OutboxItem,
+                                   IdempotencyItem, LinkItem)

@@ -1,0 +1,243 @@
+"""Booking (预约): what a customer asks for, and the rules for changing it."""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+from .errors import Conflict, FieldErrors, ValidationError
+from .store import Service
+from .validation import (clean_choice, clean_int, clean_text, normalize_phone,
+                         normalize_plate, normalize_vin)
+
+TRANSPORTS = ("wait", "drop_off", "loaner", "pickup")        # 等待 / 送修 / 代步车 / 上门取送车
+CHANNELS = ("online", "phone", "walk_in", "proactive")
+CONCERN_FIELDS = ("what", "where", "noise", "frequency", "when")  # 问题 位置 噪音 频率 情景
+LOCALES = ("zh-CN", "en")
+MAX_SERVICES = 8
+
+BOOKED = "booked"
+CANCELLED = "cancelled"
+
+_REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+
+
+def new_reference() -> str:
+    """Short reference a customer can read out on the phone: 8 characters, no 0/O/1/I."""
+    return "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(8))
+
+
+def new_booking_id() -> str:
+    return secrets.token_hex(12)
+
+
+def parse_instant(errors: FieldErrors, field_name: str, raw: Any) -> datetime | None:
+    """An ISO 8601 time that carries its offset."""
+    if not isinstance(raw, str) or not raw:
+        errors.add(field_name, "required: an ISO 8601 time with offset, e.g. 2026-12-01T09:00:00+08:00")
+        return None
+    try:
+        value = datetime.fromisoformat(raw)
+    except ValueError:
+        errors.add(field_name, "not an ISO 8601 time, e.g. 2026-12-01T09:00:00+08:00")
+        return None
+    if value.tzinfo is None:
+        errors.add(field_name, "must carry a UTC offset, e.g. +08:00")
+        return None
+    return value
+
+
+def parse_service_codes(errors: FieldErrors, raw: Any, catalogue: dict[str, Service],
+                        field_name: str = "services") -> list[Service]:
+    if isinstance(raw, str):
+        raw = [code for code in raw.split(",") if code]
+    if not isinstance(raw, list) or not raw:
+        errors.add(field_name, "choose at least one service")
+        return []
+    if len(raw) > MAX_SERVICES:
+        errors.add(field_name, f"at most {MAX_SERVICES} services")
+        return []
+    unknown = [str(code) for code in raw if code not in catalogue]
+    if unknown:
+        errors.add(field_name, "unknown service: " + ", ".join(unknown[:5]))
+        return []
+    seen: dict[str, Service] = {}
+    for code in raw:
+        seen.setdefault(code, catalogue[code])
+    return list(seen.values())
+
+
+@dataclass(frozen=True)
+class Customer:
+    name: str
+    phone: str  # E.164
+
+
+@dataclass(frozen=True)
+class Vehicle:
+    plate: str
+    vin: str = ""
+    model: str = ""
+    mileage_km: int | None = None
+
+
+@dataclass(frozen=True)
+class BookingRequest:
+    """A validated request to book; nothing is reserved yet."""
+    customer: Customer
+    vehicle: Vehicle
+    services: list[Service]
+    slot_start: datetime
+    concern: dict[str, str]
+    transport: str
+    channel: str
+    locale: str
+
+    @property
+    def labor_minutes(self) -> int:
+        return sum(s.labor_minutes for s in self.services)
+
+
+def parse_booking_request(body: Any, catalogue: dict[str, Service], *,
+                          channel: str = "online") -> BookingRequest:
+    """Validate a booking body (API.md shape); raises ValidationError naming every bad field."""
+    errors = FieldErrors()
+    if not isinstance(body, dict):
+        raise ValidationError("The body must be a JSON object", fields={"body": "must be an object"})
+    customer_raw = body.get("customer")
+    vehicle_raw = body.get("vehicle")
+    if not isinstance(customer_raw, dict):
+        errors.add("customer", "required: an object with name and phone")
+        customer_raw = {}
+    if not isinstance(vehicle_raw, dict):
+        errors.add("vehicle", "required: an object with at least plate")
+        vehicle_raw = {}
+
+    name = clean_text(errors, "customer.name", customer_raw.get("name"), max_len=30, required=True)
+    phone = None
+    if customer_raw.get("phone") in (None, ""):
+        errors.add("customer.phone", "required")
+    else:
+        phone = normalize_phone(customer_raw.get("phone"))
+        if phone is None:
+            errors.add("customer.phone", "not a mainland China mobile number, e.g. 13800138000")
+
+    plate = None
+    if vehicle_raw.get("plate") in (None, ""):
+        errors.add("vehicle.plate", "required")
+    else:
+        plate = normalize_plate(vehicle_raw.get("plate"))
+        if plate is None:
+            errors.add("vehicle.plate", "not a licence plate, e.g. 粤B12345 or 粤BD12345")
+    vin = ""
+    if vehicle_raw.get("vin") not in (None, ""):
+        vin = normalize_vin(vehicle_raw.get("vin")) or ""
+        if not vin:
+            errors.add("vehicle.vin", "must be 17 letters or digits, without I, O or Q")
+    model = clean_text(errors, "vehicle.model", vehicle_raw.get("model"), max_len=40)
+    mileage = clean_int(errors, "vehicle.mileage_km", vehicle_raw.get("mileage_km"),
+                        low=0, high=2_000_000)
+
+    services = parse_service_codes(errors, body.get("services"), catalogue)
+    slot_start = parse_instant(errors, "slot_start", body.get("slot_start"))
+
+    concern_raw = body.get("concern") or {}
+    concern: dict[str, str] = {}
+    if not isinstance(concern_raw, dict):
+        errors.add("concern", "must be an object with what, where, noise, frequency, when")
+    else:
+        for key in concern_raw:
+            if key not in CONCERN_FIELDS:
+                errors.add(f"concern.{key}", "unknown field")
+        for key in CONCERN_FIELDS:
+            text = clean_text(errors, f"concern.{key}", concern_raw.get(key), max_len=200)
+            if text:
+                concern[key] = text
+
+    transport = clean_choice(errors, "transport", body.get("transport"), TRANSPORTS, default="wait")
+    locale = clean_choice(errors, "locale", body.get("locale"), LOCALES, default="zh-CN")
+    errors.raise_if_any()
+    assert phone and plate and slot_start is not None
+    return BookingRequest(
+        customer=Customer(name=name, phone=phone),
+        vehicle=Vehicle(plate=plate, vin=vin, model=model, mileage_km=mileage),
+        services=services, slot_start=slot_start, concern=concern,
+        transport=transport, channel=channel, locale=locale)
+
+
+@dataclass(frozen=True)
+class Booking:
+    id: str
+    reference: str
+    status: str
+    channel: str
+    customer: Customer
+    vehicle: Vehicle
+    service_codes: list[str]
+    labor_minutes: int
+    slot_start: datetime
+    slot_end: datetime
+    concern: dict[str, str]
+    transport: str
+    locale: str
+    created_at: datetime
+    updated_at: datetime
+    revision: int = 0                # bumps on every reschedule
+    cancel_reason: str = ""          # lost-booking reason (战败原因)
+    history: list[dict[str, str]] = field(default_factory=list)
+    # storage bookkeeping, carried so a later write can check what it read
+    version: int | None = None       # optimistic lock
+    message_ids: tuple[str, ...] = ()
+    link_code: str = ""
+
+    @classmethod
+    def from_request(cls, request: BookingRequest, *, slot_end: datetime,
+                     now: datetime) -> "Booking":
+        return cls(
+            id=new_booking_id(), reference=new_reference(), status=BOOKED,
+            channel=request.channel, customer=request.customer, vehicle=request.vehicle,
+            service_codes=[s.code for s in request.services],
+            labor_minutes=request.labor_minutes, slot_start=request.slot_start,
+            slot_end=slot_end, concern=request.concern, transport=request.transport,
+            locale=request.locale, created_at=now, updated_at=now,
+            history=[{"at": now.isoformat(), "event": "booked",
+                      "slot_start": request.slot_start.isoformat()}])
+
+    def ensure_changeable(self, now: datetime) -> None:
+        """A customer may change a booking until its slot begins, unless it is cancelled."""
+        if self.status == CANCELLED:
+            raise Conflict("This booking is already cancelled", code="booking_cancelled")
+        if self.status != BOOKED:
+            raise Conflict("This booking can no longer be changed online",
+                           code="booking_not_changeable")
+        if now >= self.slot_start:
+            raise Conflict("The appointment time has passed", code="booking_past")
+
+    def rescheduled(self, *, slot_start: datetime, slot_end: datetime, now: datetime) -> "Booking":
+        self.ensure_changeable(now)
+        if slot_start == self.slot_start:
+            raise ValidationError("That is the current time of the booking",
+                                  fields={"slot_start": "same as the current slot"})
+        return replace(
+            self, slot_start=slot_start, slot_end=slot_end, revision=self.revision + 1,
+            updated_at=now,
+            history=self.history + [{"at": now.isoformat(), "event": "rescheduled",
+                                     "from": self.slot_start.isoformat(),
+                                     "slot_start": slot_start.isoformat()}])
+
+    def cancelled(self, *, reason: str, now: datetime) -> "Booking":
+        self.ensure_changeable(now)
+        return replace(
+            self, status=CANCELLED, cancel_reason=reason, updated_at=now,
+            history=self.history + [{"at": now.isoformat(), "event": "cancelled",
+                                     "reason": reason}])
+
+
+def parse_reason(body: Any) -> str:
+    errors = FieldErrors()
+    if not isinstance(body, dict):
+        raise ValidationError("The body must be a JSON object", fields={"body": "must be an object"})
+    reason = clean_text(errors, "reason", body.get("reason"), max_len=200, required=True)
+    errors.raise_if_any()
+    return reason

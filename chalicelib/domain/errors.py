@@ -1,0 +1,68 @@
+"""Domain errors. The API layer maps each to a status and the error shape of API.md."""
+from __future__ import annotations
+
+from typing import Any
+
+
+class DomainError(Exception):
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, *, fields: dict[str, str] | None = None,
+                 code: str | None = None, extra: dict[str, Any] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.fields = fields or {}
+        if code:
+            self.code = code
+        self.extra = extra or {}
+
+
+class MalformedRequest(DomainError):
+    """The request cannot be read at all (not JSON, not an object)."""
+    status = 400
+    code = "malformed_request"
+
+
+class ValidationError(DomainError):
+    """One or more field values are invalid; ``fields`` names each one."""
+    status = 422
+    code = "invalid_fields"
+
+
+class Forbidden(DomainError):
+    status = 403
+    code = "forbidden"
+
+
+class NotFound(DomainError):
+    status = 404
+    code = "not_found"
+
+
+class Conflict(DomainError):
+    status = 409
+    code = "conflict"
+
+
+class SlotFull(Conflict):
+    code = "slot_full"
+
+    def __init__(self, message: str, *, alternatives: list[str]):
+        super().__init__(message, fields={"slot_start": "no room left in this slot"},
+                         extra={"alternatives": alternatives})
+        self.alternatives = alternatives
+
+
+class FieldErrors:
+    """Collects field problems so a form learns everything wrong at once."""
+
+    def __init__(self) -> None:
+        self.fields: dict[str, str] = {}
+
+    def add(self, field: str, problem: str) -> None:
+        self.fields.setdefault(field, problem)
+
+    def raise_if_any(self, message: str = "Some fields are invalid") -> None:
+        if self.fields:
+            raise ValidationError(message, fields=dict(self.fields))

@@ -1,0 +1,151 @@
+"""What message is due when (短信计划), and whether it may go out now.
+
+Kinds: ``confirmation`` (预约回执), ``reminder_day`` (1天前确认),
+``reminder_hour`` (1小时前确认), ``rescheduled``, ``cancelled``.
+No SMS in the store's quiet hours (21:00-08:00 by default): a message due
+then waits for the end of quiet hours, unless it would by then be useless
+(anything about a visit that has already begun is dropped).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from .store import StoreSettings
+
+CONFIRMATION = "confirmation"
+REMINDER_DAY = "reminder_day"
+REMINDER_HOUR = "reminder_hour"
+RESCHEDULED = "rescheduled"
+CANCELLED = "cancelled"
+KINDS = (CONFIRMATION, REMINDER_DAY, REMINDER_HOUR, RESCHEDULED, CANCELLED)
+# Messages about an upcoming visit: useless once it has begun.
+ABOUT_VISIT = {CONFIRMATION, REMINDER_DAY, REMINDER_HOUR, RESCHEDULED}
+REMINDER_OFFSETS = {REMINDER_DAY: timedelta(days=1), REMINDER_HOUR: timedelta(hours=1)}
+
+SEND = "send"
+DEFER = "defer"
+DROP = "drop"
+
+
+@dataclass(frozen=True)
+class PlannedMessage:
+    kind: str
+    due: datetime
+
+
+@dataclass(frozen=True)
+class Decision:
+    action: str                 # send / defer / drop
+    at: datetime | None = None  # for defer: when to try again
+    reason: str = ""
+
+
+def quiet_until(settings: StoreSettings, moment: datetime) -> datetime | None:
+    """End of the quiet period ``moment`` falls in (store time), or None if it is not quiet."""
+    local = moment.astimezone(settings.tz)
+    start, end = settings.quiet_hours
+    clock = local.time()
+    in_quiet = (start <= clock or clock < end) if start > end else (start <= clock < end)
+    if not in_quiet:
+        return None
+    day = local.date() if clock < end else local.date() + timedelta(days=1)
+    return datetime.combine(day, end, settings.tz)
+
+
+def decide(settings: StoreSettings, *, kind: str, slot_start: datetime,
+           now: datetime) -> Decision:
+    """Send now, wait for the end of quiet hours, or drop."""
+    if kind in ABOUT_VISIT and now >= slot_start:
+        return Decision(DROP, reason="appointment already begun")
+    wake = quiet_until(settings, now)
+    if wake is None:
+        return Decision(SEND)
+    if kind in ABOUT_VISIT and wake >= slot_start:
+        return Decision(DROP, reason="quiet hours last until the appointment")
+    return Decision(DEFER, at=wake, reason="quiet hours")
+
+
+def _plan(settings: StoreSettings, first_kind: str, slot_start: datetime,
+          now: datetime) -> list[PlannedMessage]:
+    planned = [PlannedMessage(first_kind, now)]
+    for kind, offset in REMINDER_OFFSETS.items():
+        due = slot_start - offset
+        if due <= now:
+            continue  # booked after the reminder's time: skipped
+        planned.append(PlannedMessage(kind, due))
+    result = []
+    for message in planned:
+        decision = decide(settings, kind=message.kind, slot_start=slot_start, now=message.due)
+        if decision.action == SEND:
+            result.append(message)
+        elif decision.action == DEFER and decision.at is not None:
+            result.append(PlannedMessage(message.kind, decision.at))
+    # a reminder pushed out of quiet hours onto the same minute as another is redundant
+    seen: set[datetime] = set()
+    unique = []
+    for message in sorted(result, key=lambda m: m.due):
+        if message.kind != first_kind and message.due in seen:
+            continue
+        seen.add(message.due)
+        unique.append(message)
+    return unique
+
+
+def plan_new_booking(settings: StoreSettings, slot_start: datetime, now: datetime) -> list[PlannedMessage]:
+    return _plan(settings, CONFIRMATION, slot_start, now)
+
+
+def plan_reschedule(settings: StoreSettings, slot_start: datetime, now: datetime) -> list[PlannedMessage]:
+    return _plan(settings, RESCHEDULED, slot_start, now)
+
+
+def plan_cancel(settings: StoreSettings, now: datetime) -> list[PlannedMessage]:
+    wake = quiet_until(settings, now)
+    return [PlannedMessage(CANCELLED, wake or now)]
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Backoff after a failed publish: 1, 2, 4 ... minutes, at most 30."""
+    return timedelta(minutes=min(30, 2 ** max(0, attempts - 1)))
+
+
+MAX_ATTEMPTS = 8
+# A claimed message whose sender died is taken again after this lease.
+CLAIM_LEASE = timedelta(minutes=5)
+
+
+PENDING = "pending"
+SENT = "sent"
+SKIPPED = "skipped"        # e.g. the number opted out of SMS
+DROPPED = "dropped"        # no longer useful
+SUPERSEDED = "superseded"  # the booking changed after it was planned
+FAILED = "failed"          # gave up after MAX_ATTEMPTS
+
+
+@dataclass
+class OutboxMessage:
+    """A message in the outbox (短信发件箱), as the sweep sees it."""
+    message_id: str
+    booking_id: str
+    kind: str
+    phone: str
+    locale: str
+    slot_start: datetime
+    due_at: datetime
+    created_at: datetime
+    status: str = PENDING
+    attempts: int = 0
+    next_attempt_at: datetime | None = None
+    claim_token: str | None = None
+    sns_message_id: str | None = None
+    text: str | None = None
+    note: str | None = None
+    finished_at: datetime | None = None
+
+    @classmethod
+    def planned(cls, *, booking_id: str, revision: int, plan: PlannedMessage, phone: str,
+                locale: str, slot_start: datetime, now: datetime) -> "OutboxMessage":
+        return cls(message_id=f"{booking_id}.{revision}.{plan.kind}", booking_id=booking_id,
+                   kind=plan.kind, phone=phone, locale=locale, slot_start=slot_start,
+                   due_at=plan.due, created_at=now, next_attempt_at=plan.due)

@@ -1,0 +1,116 @@
+"""Store profile and settings (门店设置) and the service catalogue (服务项目)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, replace
+from datetime import date, time
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _hhmm(text: str) -> time:
+    hour, minute = text.split(":")
+    return time(int(hour), int(minute))
+
+
+@dataclass(frozen=True)
+class StoreSettings:
+    store_id: str
+    name: str = "4S店"
+    name_en: str = "4S Store"
+    address: str = ""
+    address_en: str = ""
+    phone: str = ""
+    timezone: str = "Asia/Shanghai"
+    # weekday -> [open, close] ("08:00", "17:00"); a missing or empty day is closed
+    opening_hours: dict[str, list[str]] = field(
+        default_factory=lambda: {d: ["08:00", "17:00"] for d in WEEKDAYS})
+    closed_dates: tuple[str, ...] = ()
+    slot_minutes: int = 60
+    slot_capacity: int = 3              # reception places per slot (预约容量)
+    workshop_hours_per_day: int = 40    # labour hours the workshop sells per day
+    walkin_reserve_percent: int = 20    # share of labour hours kept for walk-ins
+    min_notice_minutes: int = 120
+    horizon_days: int = 30
+    sms_signature: str = "4S店"
+    quiet_start: str = "21:00"          # no SMS from quiet_start ...
+    quiet_end: str = "08:00"            # ... until quiet_end, store time
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def hours_on(self, day: date) -> tuple[time, time] | None:
+        if day.isoformat() in self.closed_dates:
+            return None
+        hours = self.opening_hours.get(WEEKDAYS[day.weekday()])
+        if not hours:
+            return None
+        return _hhmm(hours[0]), _hhmm(hours[1])
+
+    @property
+    def online_labor_minutes_per_day(self) -> int:
+        """Labour minutes bookings may take; the rest is the walk-in reserve (留给非预约顾客)."""
+        return self.workshop_hours_per_day * 60 * (100 - self.walkin_reserve_percent) // 100
+
+    @property
+    def quiet_hours(self) -> tuple[time, time]:
+        return _hhmm(self.quiet_start), _hhmm(self.quiet_end)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        data["closed_dates"] = list(self.closed_dates)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "StoreSettings":
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        if "closed_dates" in values:
+            values["closed_dates"] = tuple(values["closed_dates"])
+        for name in ("slot_minutes", "slot_capacity", "workshop_hours_per_day",
+                     "walkin_reserve_percent", "min_notice_minutes", "horizon_days"):
+            if name in values:
+                values[name] = int(values[name])
+        return cls(**values)
+
+    def with_changes(self, **changes: Any) -> "StoreSettings":
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class Service:
+    """One bookable item of the catalogue (maintenance package, repair, inspection...)."""
+    code: str
+    name: str
+    name_en: str
+    duration_min: int          # how long the customer waits (估时)
+    labor_minutes: int         # workshop labour it takes from the day
+    price_estimate_fen: int    # estimate in fen (估价); money is never a float
+    category: str = "maintenance"
+    position: int = 0          # order in the catalogue
+
+    @property
+    def labor_hours(self) -> Decimal:
+        return (Decimal(self.labor_minutes) / 60).quantize(Decimal("0.01")).normalize()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Service":
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        for name in ("duration_min", "labor_minutes", "price_estimate_fen", "position"):
+            if name in values:
+                values[name] = int(values[name])
+        return cls(**values)
+
+
+def yuan(fen: int) -> str:
+    """Exact money text: 68000 fen -> '680.00'."""
+    sign = "-" if fen < 0 else ""
+    fen = abs(fen)
+    return f"{sign}{fen // 100}.{fen % 100:02d}"

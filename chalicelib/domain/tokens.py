@@ -1,0 +1,35 @@
+"""Signed customer links: a token bound to one booking, that expires."""
+from __future__ import annotations
+
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from .errors import Forbidden
+
+MANAGE_SALT = "booking-manage"
+TOKEN_MAX_AGE = 120 * 24 * 3600  # a booking link works for 120 days
+
+
+def _serializer(secret: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret, salt=MANAGE_SALT)
+
+
+def sign_booking(secret: str, booking_id: str) -> str:
+    return _serializer(secret).dumps(booking_id)
+
+
+def check_booking_token(secret: str, booking_id: str, token: str | None,
+                        *, max_age: int = TOKEN_MAX_AGE) -> None:
+    """Raise Forbidden unless ``token`` was signed for ``booking_id`` and is still valid.
+
+    The same answer for every failure: a probe learns nothing about the booking.
+    """
+    denied = Forbidden("This link is not valid. Please use the link from your SMS.",
+                       code="invalid_token")
+    if not token or not isinstance(token, str) or len(token) > 200:
+        raise denied
+    try:
+        value = _serializer(secret).loads(token, max_age=max_age)
+    except BadSignature as exc:  # SignatureExpired is a BadSignature
+        raise denied from exc
+    if value != booking_id:
+        raise denied

@@ -1,0 +1,112 @@
+"""Field checks shared by every form: phone, licence plate (车牌号), VIN (车架号), text."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+import phonenumbers
+from phonenumbers import PhoneNumberType
+
+from .errors import FieldErrors
+
+# Province abbreviations used as the first character of a mainland plate.
+PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
+_L = "A-HJ-NP-Z"  # plate letters: no I, no O
+PLATE_PATTERNS = (
+    # ordinary 7-character plate, last character may be a special-use mark
+    re.compile(rf"^[{PROVINCES}][{_L}][{_L}0-9]{{4}}[{_L}0-9挂学警港澳]$"),
+    # small new-energy plate, 8 characters: D (electric) / F (hybrid) first
+    re.compile(rf"^[{PROVINCES}][{_L}][DF][{_L}0-9][0-9]{{4}}$"),
+    # large new-energy plate, 8 characters: D / F last
+    re.compile(rf"^[{PROVINCES}][{_L}][0-9]{{5}}[DF]$"),
+)
+VIN_PATTERN = re.compile(r"^[A-HJ-NPR-Z0-9]{17}$")  # ISO 3779: no I, O, Q
+MOBILE_TYPES = {PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
+
+
+def normalize_phone(raw: Any) -> str | None:
+    """A mainland mobile number in E.164 (+8613800138000), or None if it is not one."""
+    if not isinstance(raw, str):
+        return None
+    text = raw.strip().replace(" ", "").replace("-", "")
+    try:
+        number = phonenumbers.parse(text, "CN")
+    except phonenumbers.NumberParseException:
+        return None
+    if number.country_code != 86 or not phonenumbers.is_valid_number(number):
+        return None
+    if phonenumbers.number_type(number) not in MOBILE_TYPES:
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def mask_phone(e164: str) -> str:
+    """+8613800138000 -> 138****8000 (for lists and logs)."""
+    national = e164[3:] if e164.startswith("+86") else e164
+    if len(national) < 8:
+        return "****"
+    return f"{national[:3]}****{national[-4:]}"
+
+
+def normalize_plate(raw: Any) -> str | None:
+    if not isinstance(raw, str):
+        return None
+    text = unicodedata.normalize("NFKC", raw).upper()
+    text = re.sub(r"[\s·.\-]", "", text)
+    return text if any(p.match(text) for p in PLATE_PATTERNS) else None
+
+
+def normalize_vin(raw: Any) -> str | None:
+    if not isinstance(raw, str):
+        return None
+    text = raw.strip().upper()
+    return text if VIN_PATTERN.match(text) else None
+
+
+def clean_text(errors: FieldErrors, field: str, raw: Any, *, max_len: int,
+               required: bool = False) -> str:
+    """Trimmed text of at most ``max_len`` characters; records a problem otherwise."""
+    if raw is None or raw == "":
+        if required:
+            errors.add(field, "required")
+        return ""
+    if not isinstance(raw, str):
+        errors.add(field, "must be text")
+        return ""
+    text = " ".join(raw.split())
+    if required and not text:
+        errors.add(field, "required")
+    elif len(text) > max_len:
+        errors.add(field, f"at most {max_len} characters")
+    elif any(unicodedata.category(ch) == "Cc" for ch in text):
+        errors.add(field, "contains control characters")
+    return text
+
+
+def clean_int(errors: FieldErrors, field: str, raw: Any, *, low: int, high: int,
+              required: bool = False) -> int | None:
+    if raw is None or raw == "":
+        if required:
+            errors.add(field, "required")
+        return None
+    if isinstance(raw, bool) or not isinstance(raw, int):
+        if isinstance(raw, str) and raw.strip().isdigit():
+            raw = int(raw.strip())
+        else:
+            errors.add(field, "must be a whole number")
+            return None
+    if not low <= raw <= high:
+        errors.add(field, f"must be between {low} and {high}")
+        return None
+    return raw
+
+
+def clean_choice(errors: FieldErrors, field: str, raw: Any, choices: tuple[str, ...],
+                 *, default: str) -> str:
+    if raw is None or raw == "":
+        return default
+    if raw not in choices:
+        errors.add(field, "must be one of: " + ", ".join(choices))
+        return default
+    return raw

@@ -1,0 +1,11 @@
+"""Structured logs: one JSON object a line; phone numbers are masked by the callers."""
+from __future__ import annotations
+
+import json
+import logging
+
+logger = logging.getLogger("aftersales")
+
+
+def log_event(event: str, level: int = logging.INFO, **fields: object) -> None:
+    logger.log(level, json.dumps({"event": event, **fields}, ensure_ascii=False, default=str))

@@ -1,0 +1,1 @@
+"""SMS: Jinja2 templates, the SNS sender, the outbox sweep."""

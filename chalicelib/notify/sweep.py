@@ -1,0 +1,122 @@
+"""The outbox sweep: publishes due SMS exactly once in the normal case.
+
+Per due message: claim it (conditional write; a concurrent sweep that loses
+the claim leaves it alone), re-read the booking, decide (send, wait for the
+end of quiet hours, drop, or supersede if the booking changed), check the
+SNS opt-out list, publish, record.
+
+If the process dies between publishing and recording, the claim's lease
+(5 minutes) runs out and a later sweep publishes the message again: we chose
+*at least once* over *at most once*, because a customer who gets a
+confirmation twice is better off than one who never gets it. An SNS error
+leaves the message queued with backoff (1, 2, 4 ... 30 minutes); after
+MAX_ATTEMPTS it is marked failed, never silently lost.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from .. import clock
+from ..config import get_config
+from ..db import bookings as bookings_db
+from ..db import outbox as outbox_db
+from ..domain import messages as msg
+from ..domain.booking import CANCELLED, Booking
+from ..domain.validation import mask_phone
+from ..logs import log_event
+from ..services.store import StoreContext, current_store
+from .sms import SmsError, SnsSmsSender
+from .templates import format_when, render
+
+BATCH = 100
+MAX_BATCHES = 10
+
+
+@dataclass
+class SweepResult:
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def add(self, outcome: str) -> None:
+        self.counts[outcome] = self.counts.get(outcome, 0) + 1
+
+
+def run_sweep(*, now: datetime | None = None, sender: SnsSmsSender | None = None) -> SweepResult:
+    sender = sender or SnsSmsSender()
+    result = SweepResult()
+    for _ in range(MAX_BATCHES):
+        moment = now or clock.now()
+        due = outbox_db.due_messages(moment, limit=BATCH)
+        for message in due:
+            result.add(_handle(message, moment, sender))
+        if len(due) < BATCH:
+            break
+    if result.counts:
+        log_event("outbox_sweep", **result.counts)
+    return result
+
+
+def render_message(message: msg.OutboxMessage, booking: Booking, ctx: StoreContext) -> str:
+    settings = ctx.settings
+    english = message.locale == "en"
+    slot = booking.slot_start.astimezone(settings.tz)
+    names = [(s.name_en if english else s.name) for code in booking.service_codes
+             if (s := ctx.catalogue.get(code))]
+    return render(
+        message.kind, message.locale,
+        sig=settings.sms_signature, name=booking.customer.name,
+        when=format_when(slot, message.locale), time=f"{slot:%H:%M}",
+        services=(", " if english else "、").join(names),
+        address=(settings.address_en or settings.address) if english else settings.address,
+        phone=settings.phone, reference=booking.reference,
+        link=f"{get_config().public_base_url}/l/{booking.link_code}")
+
+
+def _handle(message: msg.OutboxMessage, now: datetime, sender: SnsSmsSender) -> str:
+    claimed = outbox_db.claim(message, lease_until=now + msg.CLAIM_LEASE)
+    if claimed is None:
+        return "claimed_elsewhere"
+    booking = bookings_db.get_booking(claimed.booking_id)
+    if booking is None:
+        outbox_db.mark_final(claimed, status=msg.FAILED, note="booking missing", now=now)
+        return "failed"
+    if claimed.kind in msg.ABOUT_VISIT and (
+            booking.status == CANCELLED or booking.slot_start != claimed.slot_start):
+        outbox_db.mark_final(claimed, status=msg.SUPERSEDED, note="booking changed", now=now)
+        return "superseded"
+    ctx = current_store()
+    decision = msg.decide(ctx.settings, kind=claimed.kind, slot_start=claimed.slot_start, now=now)
+    if decision.action == msg.DROP:
+        outbox_db.mark_final(claimed, status=msg.DROPPED, note=decision.reason, now=now)
+        return "dropped"
+    if decision.action == msg.DEFER and decision.at is not None:
+        outbox_db.mark_retry(claimed, at=decision.at, note=decision.reason)
+        return "deferred"
+    text = render_message(claimed, booking, ctx)
+    claimed.attempts += 1
+    try:
+        if sender.is_opted_out(claimed.phone):
+            outbox_db.mark_final(claimed, status=msg.SKIPPED, note="number opted out of SMS",
+                                 now=now, text=text)
+            log_event("sms_skipped_opt_out", message_id=claimed.message_id,
+                      phone=mask_phone(claimed.phone))
+            return "skipped"
+        sns_id = sender.publish(claimed.phone, text)
+    except SmsError as exc:
+        if claimed.attempts >= msg.MAX_ATTEMPTS:
+            outbox_db.mark_final(claimed, status=msg.FAILED, note=f"gave up: {exc}"[:500], now=now)
+            log_event("sms_failed", logging.ERROR, message_id=claimed.message_id,
+                      attempts=claimed.attempts)
+            return "failed"
+        outbox_db.mark_retry(claimed, at=now + msg.retry_delay(claimed.attempts),
+                             note=f"SNS error: {exc}"[:500])
+        log_event("sms_retry", logging.WARNING, message_id=claimed.message_id,
+                  attempts=claimed.attempts, error=str(exc)[:200])
+        return "retry"
+    if not outbox_db.mark_sent(claimed, sns_message_id=sns_id, text=text, now=now):
+        # Our lease ran out and another sweep took the message: it may go twice.
+        log_event("sms_sent_after_lease", logging.WARNING, message_id=claimed.message_id)
+    log_event("sms_sent", message_id=claimed.message_id, kind=claimed.kind,
+              phone=mask_phone(claimed.phone), sns_message_id=sns_id)
+    return "sent"

@@ -1,0 +1,298 @@
+"""Booking use cases for customers: availability, book, view, reschedule, cancel."""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from .. import clock
+from ..config import get_config
+from ..db import bookings as bookings_db
+from ..db import links as links_db
+from ..db import outbox as outbox_db
+from ..db.bookings import CapacityExhausted, Idempotency, IdempotencyReplay, Limits, SlotTake
+from ..db.links import ShortLink
+from ..domain import messages as msg
+from ..domain import slots as slots_rules
+from ..domain.booking import (BOOKED, Booking, parse_booking_request, parse_instant,
+                              parse_reason, parse_service_codes)
+from ..domain.errors import FieldErrors, NotFound, SlotFull, ValidationError
+from ..domain.store import Service, StoreSettings, yuan
+from ..domain.validation import mask_phone
+from ..domain.tokens import TOKEN_MAX_AGE, check_booking_token, sign_booking
+from ..logs import log_event
+from .store import StoreContext, current_store
+
+ALTERNATIVE_DAYS = 2  # look this many days either side of the wished one for free slots
+
+
+# ---- store and catalogue -------------------------------------------------
+
+def store_profile() -> dict[str, Any]:
+    s = current_store().settings
+    return {"store_id": s.store_id, "name": s.name, "name_en": s.name_en,
+            "address": s.address, "address_en": s.address_en, "phone": s.phone,
+            "timezone": s.timezone, "opening_hours": s.opening_hours,
+            "closed_dates": list(s.closed_dates), "slot_minutes": s.slot_minutes,
+            "min_notice_minutes": s.min_notice_minutes, "horizon_days": s.horizon_days,
+            "today": clock.now().astimezone(s.tz).date().isoformat()}
+
+
+def service_view(service: Service) -> dict[str, Any]:
+    return {"code": service.code, "name": service.name, "name_en": service.name_en,
+            "category": service.category, "duration_min": service.duration_min,
+            "labor_hours": float(service.labor_hours),
+            "price_estimate": yuan(service.price_estimate_fen), "currency": "CNY"}
+
+
+def service_catalogue() -> list[dict[str, Any]]:
+    return [service_view(s) for s in current_store().services]
+
+
+# ---- availability ----------------------------------------------------------
+
+def slots_for(date_text: str | None, services_text: str | None) -> dict[str, Any]:
+    ctx = current_store()
+    errors = FieldErrors()
+    day = _parse_date(errors, date_text)
+    services: list[Service] = []
+    if services_text:
+        services = parse_service_codes(errors, services_text, ctx.catalogue)
+    errors.raise_if_any()
+    assert day is not None
+    now = clock.now()
+    labor = sum(s.labor_minutes for s in services)
+    reason = slots_rules.day_closed_reason(ctx.settings, day, now)
+    answer: dict[str, Any] = {"date": day.isoformat(), "slots": []}
+    if reason:
+        answer["closed_reason"] = reason
+        return answer
+    usage = bookings_db.day_usage(day)
+    answer["slots"] = [{"start": slot.start.isoformat(), "end": slot.end.isoformat(),
+                        "available": left}
+                       for slot, left in slots_rules.availability(ctx.settings, day, usage, labor, now)]
+    return answer
+
+
+def _parse_date(errors: FieldErrors, text: str | None) -> date | None:
+    if not text:
+        errors.add("date", "required, as YYYY-MM-DD")
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        errors.add("date", "not a date, expected YYYY-MM-DD")
+        return None
+
+
+def _alternatives(settings: StoreSettings, wanted: datetime, labor: int, now: datetime) -> list[str]:
+    wanted_day = wanted.astimezone(settings.tz).date()
+    candidates = []
+    for offset in range(-ALTERNATIVE_DAYS, ALTERNATIVE_DAYS + 1):
+        day = wanted_day + timedelta(days=offset)
+        if slots_rules.bookable_slots(settings, day, now):
+            usage = bookings_db.day_usage(day)
+            candidates += slots_rules.availability(settings, day, usage, labor, now)
+    return [s.start.isoformat() for s in slots_rules.nearest(wanted, candidates)]
+
+
+def _slot_problem(settings: StoreSettings, start: datetime, now: datetime) -> str:
+    day = start.astimezone(settings.tz).date()
+    reason = slots_rules.day_closed_reason(settings, day, now)
+    if reason == "past" or start < now:
+        return "this time has passed"
+    if reason == "beyond_horizon":
+        return f"bookings open {settings.horizon_days} days ahead at most"
+    if reason == "closed":
+        return "the store is closed that day"
+    if start < slots_rules.earliest_start(settings, now):
+        return f"book at least {settings.min_notice_minutes} minutes ahead"
+    return "not the start of a slot (see /api/slots)"
+
+
+def _bookable_slot(settings: StoreSettings, start: datetime, now: datetime) -> slots_rules.Slot:
+    slot = slots_rules.find_slot(settings, start, now)
+    if slot is None:
+        raise ValidationError("That time cannot be booked",
+                              fields={"slot_start": _slot_problem(settings, start, now)})
+    return slot
+
+
+def _limits(settings: StoreSettings) -> Limits:
+    return Limits(slot_capacity=settings.slot_capacity,
+                  labor_minutes_per_day=settings.online_labor_minutes_per_day)
+
+
+def _take(settings: StoreSettings, slot: slots_rules.Slot, labor: int) -> SlotTake:
+    return SlotTake(day=slot.start.astimezone(settings.tz).date(), slot_key=slot.key,
+                    labor_minutes=labor)
+
+
+# ---- book ----------------------------------------------------------------
+
+def create_booking(body: Any, *, idempotency_key: str | None = None,
+                   channel: str = "online") -> dict[str, Any]:
+    ctx = current_store()
+    settings = ctx.settings
+    now = clock.now()
+    request = parse_booking_request(body, ctx.catalogue, channel=channel)
+    idempotency = _idempotency(idempotency_key, body, now)
+    slot = _bookable_slot(settings, request.slot_start, now)
+    if request.labor_minutes > settings.online_labor_minutes_per_day:
+        raise ValidationError("Too much work for one online booking",
+                              fields={"services": "more labour than a day can take: please call the store"})
+    booking = Booking.from_request(replace(request, slot_start=slot.start),
+                                   slot_end=slot.end, now=now)
+    manage_url = _manage_url(booking.id)
+    link = ShortLink.new(manage_url, expires=slot.end + timedelta(seconds=TOKEN_MAX_AGE))
+    messages = _outbox(booking, msg.plan_new_booking(settings, slot.start, now), now)
+    try:
+        bookings_db.create_booking(booking, take=_take(settings, slot, booking.labor_minutes),
+                                   limits=_limits(settings), messages=messages, link=link,
+                                   idempotency=idempotency)
+    except IdempotencyReplay as replay:
+        return _replay(replay, idempotency)
+    except CapacityExhausted as full:
+        alternatives = _alternatives(settings, slot.start, booking.labor_minutes, now)
+        text = ("This slot is fully booked" if full.which == "slot"
+                else "The workshop is fully booked that day")
+        raise SlotFull(text, alternatives=alternatives) from None
+    log_event("booking_created", booking_id=booking.id, reference=booking.reference,
+              slot_start=booking.slot_start.isoformat(), channel=channel,
+              messages=[m.kind for m in messages])
+    return _created(booking, manage_url)
+
+
+def _created(booking: Booking, manage_url: str) -> dict[str, Any]:
+    return {"id": booking.id, "reference": booking.reference, "status": booking.status,
+            "slot_start": booking.slot_start.isoformat(), "slot_end": booking.slot_end.isoformat(),
+            "manage_url": manage_url}
+
+
+def _idempotency(key: str | None, body: Any, now: datetime) -> Idempotency | None:
+    if key is None or key == "":
+        return None
+    if len(key) > 128 or not key.isprintable():
+        raise ValidationError("Bad Idempotency-Key header",
+                              fields={"Idempotency-Key": "at most 128 printable characters"})
+    digest = hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False)
+                            .encode("utf-8")).hexdigest()
+    return Idempotency(key=f"booking:{key}", request_hash=digest,
+                       expires=bookings_db.idempotency_expiry(now))
+
+
+def _replay(replay: IdempotencyReplay, idempotency: Idempotency | None) -> dict[str, Any]:
+    if idempotency is None or replay.request_hash != idempotency.request_hash:
+        raise ValidationError("This Idempotency-Key was used for a different request",
+                              fields={"Idempotency-Key": "already used with another body"},
+                              code="idempotency_key_reused")
+    booking = bookings_db.get_booking(replay.booking_id)
+    if booking is None:
+        raise NotFound("Booking not found")
+    return _created(booking, _manage_url(booking.id))
+
+
+def _manage_url(booking_id: str) -> str:
+    cfg = get_config()
+    return (f"{cfg.public_base_url}/manage.html?id={booking_id}"
+            f"&token={sign_booking(cfg.secret_key, booking_id)}")
+
+
+def _outbox(booking: Booking, plan: list[msg.PlannedMessage], now: datetime) -> list[msg.OutboxMessage]:
+    return [msg.OutboxMessage.planned(booking_id=booking.id, revision=booking.revision, plan=p,
+                                      phone=booking.customer.phone, locale=booking.locale,
+                                      slot_start=booking.slot_start, now=now) for p in plan]
+
+
+# ---- the customer's own booking -------------------------------------------
+
+def _authorised_booking(booking_id: str, token: str | None) -> Booking:
+    check_booking_token(get_config().secret_key, booking_id, token)
+    booking = bookings_db.get_booking(booking_id)
+    if booking is None:
+        raise NotFound("Booking not found", code="booking_not_found")
+    return booking
+
+
+def customer_booking(booking_id: str, token: str | None) -> dict[str, Any]:
+    return customer_view(_authorised_booking(booking_id, token), current_store())
+
+
+def reschedule_booking(booking_id: str, token: str | None, body: Any) -> dict[str, Any]:
+    old = _authorised_booking(booking_id, token)
+    ctx = current_store()
+    settings = ctx.settings
+    now = clock.now()
+    errors = FieldErrors()
+    if not isinstance(body, dict):
+        raise ValidationError("The body must be a JSON object", fields={"body": "must be an object"})
+    start = parse_instant(errors, "slot_start", body.get("slot_start"))
+    errors.raise_if_any()
+    assert start is not None
+    old.ensure_changeable(now)
+    slot = _bookable_slot(settings, start, now)
+    new = old.rescheduled(slot_start=slot.start, slot_end=slot.end, now=now)
+    messages = _outbox(new, msg.plan_reschedule(settings, slot.start, now), now)
+    old_slot = slots_rules.Slot(old.slot_start, old.slot_end)
+    try:
+        bookings_db.reschedule_booking(
+            old, new, release=_take(settings, old_slot, old.labor_minutes),
+            take=_take(settings, slot, new.labor_minutes), limits=_limits(settings),
+            messages=messages)
+    except CapacityExhausted:
+        raise SlotFull("That slot is fully booked", alternatives=_alternatives(
+            settings, slot.start, new.labor_minutes, now)) from None
+    outbox_db.supersede(list(old.message_ids), now=now)
+    log_event("booking_rescheduled", booking_id=old.id, slot_start=slot.start.isoformat())
+    return customer_view(bookings_db.get_booking(old.id) or new, ctx)
+
+
+def cancel_booking(booking_id: str, token: str | None, body: Any) -> dict[str, Any]:
+    old = _authorised_booking(booking_id, token)
+    reason = parse_reason(body)
+    ctx = current_store()
+    now = clock.now()
+    new = old.cancelled(reason=reason, now=now)
+    messages = _outbox(new, msg.plan_cancel(ctx.settings, now), now)
+    old_slot = slots_rules.Slot(old.slot_start, old.slot_end)
+    bookings_db.cancel_booking(old, new, release=_take(ctx.settings, old_slot, old.labor_minutes),
+                               messages=messages)
+    outbox_db.supersede(list(old.message_ids), now=now)
+    log_event("booking_cancelled", booking_id=old.id, reason=reason)
+    return customer_view(bookings_db.get_booking(old.id) or new, ctx)
+
+
+def customer_view(booking: Booking, ctx: StoreContext) -> dict[str, Any]:
+    """The booking as its customer may see it (phone masked: links get forwarded)."""
+    catalogue = ctx.catalogue
+    services = [catalogue[c] for c in booking.service_codes if c in catalogue]
+    settings = ctx.settings
+    now = clock.now()
+    return {
+        "id": booking.id, "reference": booking.reference, "status": booking.status,
+        "slot_start": booking.slot_start.isoformat(), "slot_end": booking.slot_end.isoformat(),
+        "services": [service_view(s) for s in services],
+        "estimate": {"duration_min": sum(s.duration_min for s in services),
+                     "price": yuan(sum(s.price_estimate_fen for s in services)),
+                     "currency": "CNY"},
+        "customer": {"name": booking.customer.name, "phone": mask_phone(booking.customer.phone)},
+        "vehicle": {"plate": booking.vehicle.plate, "vin": booking.vehicle.vin,
+                    "model": booking.vehicle.model, "mileage_km": booking.vehicle.mileage_km},
+        "concern": booking.concern, "transport": booking.transport, "locale": booking.locale,
+        "cancel_reason": booking.cancel_reason or None,
+        "can_change": booking.status == BOOKED and now < booking.slot_start,
+        "created_at": booking.created_at.isoformat(),
+        "history": booking.history,
+        "store": {"name": settings.name, "name_en": settings.name_en,
+                  "address": settings.address, "address_en": settings.address_en,
+                  "phone": settings.phone, "timezone": settings.timezone},
+    }
+
+
+def resolve_link(code: str) -> str:
+    target = links_db.resolve(code, clock.now()) if code.isalnum() and len(code) <= 16 else None
+    if target is None:
+        raise NotFound("This link is not valid", code="link_not_found")
+    return target

@@ -1,0 +1,61 @@
+"""The store's settings and catalogue, cached for a minute per Lambda container."""
+from __future__ import annotations
+
+import os
+import threading
+import time
+from dataclasses import dataclass
+
+from ..config import get_config
+from ..db import store as store_db
+from ..domain.store import Service, StoreSettings
+
+
+@dataclass(frozen=True)
+class StoreContext:
+    settings: StoreSettings
+    services: list[Service]
+
+    @property
+    def catalogue(self) -> dict[str, Service]:
+        return {s.code: s for s in self.services}
+
+
+_lock = threading.Lock()
+_cached: tuple[float, StoreContext] | None = None
+
+
+def default_settings() -> StoreSettings:
+    """Used until the store's profile is written: from the stage configuration."""
+    env = os.environ
+    cfg = get_config()
+    return StoreSettings(store_id=cfg.store_id,
+                         name=env.get("STORE_NAME", "4S店"),
+                         timezone=env.get("STORE_TIMEZONE", "Asia/Shanghai"),
+                         sms_signature=env.get("SMS_SIGNATURE", env.get("STORE_NAME", "4S店")))
+
+
+def current_store() -> StoreContext:
+    global _cached
+    ttl = get_config().store_cache_seconds
+    with _lock:
+        if _cached and time.monotonic() - _cached[0] < ttl:
+            return _cached[1]
+    settings, services = store_db.load_store(get_config().store_id)
+    context = StoreContext(settings=settings or default_settings(),
+                           services=sorted(services, key=lambda s: (s.position, s.code)))
+    with _lock:
+        _cached = (time.monotonic(), context)
+    return context
+
+
+def forget_store() -> None:
+    """Drop the cache (after the settings were written, and between tests)."""
+    global _cached
+    with _lock:
+        _cached = None
+
+
+def save_store(settings: StoreSettings, services: list[Service]) -> None:
+    store_db.save_store(settings, services)
+    forget_store()

@@ -1,0 +1,1 @@
+"""Deployment and the local stack."""

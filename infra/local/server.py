@@ -1,0 +1,216 @@
+"""One origin for everything, as CloudFront serves it in AWS:
+static booking site at /, advisor portal at /portal/, the Chalice app at /api/ and /l/.
+
+Run with ``make run`` (``python -m infra.local.server``).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import mimetypes
+import signal
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from .stack import ROOT, STATE_DIR, bootstrap, configure, restore, snapshot
+
+FRONTEND = ROOT / "frontend"
+APP_PREFIXES = ("/api/", "/l/")
+log = logging.getLogger("local")
+
+
+def make_gateway():
+    from chalice.config import Config
+    from chalice.local import LocalGateway
+
+    from app import app
+    config = Config.create(chalice_stage="local", app_name="aftersales")
+    return LocalGateway(app, config)
+
+
+class Handler(BaseHTTPRequestHandler):
+    server_version = "aftersales-local"
+    protocol_version = "HTTP/1.1"
+    gateway = None  # set by serve()
+
+    def do_GET(self):
+        self._dispatch()
+
+    def do_POST(self):
+        self._dispatch()
+
+    def do_PUT(self):
+        self._dispatch()
+
+    def do_DELETE(self):
+        self._dispatch()
+
+    def do_PATCH(self):
+        self._dispatch()
+
+    def do_OPTIONS(self):
+        self._dispatch()
+
+    def log_message(self, fmt, *args):  # quiet: one line per API call only
+        if self.path.startswith(APP_PREFIXES):
+            log.info("%s %s", self.command, self.path.split("?")[0])
+
+    def _dispatch(self):
+        path = urlsplit(self.path).path
+        if path.startswith(APP_PREFIXES) or path in ("/api", "/l"):
+            self._app()
+        elif self.command in ("GET", "HEAD"):
+            self._static(path)
+        else:
+            self._send(405, {"Content-Type": "application/json"},
+                       b'{"error": {"code": "method_not_allowed", "message": "Method not allowed"}}')
+
+    def _app(self):
+        from chalice.local import LocalGatewayException
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        try:
+            response = self.gateway.handle_request(self.command, self.path, headers, body)
+        except LocalGatewayException as exc:
+            # API Gateway's answer for an unknown route; API.md's shape here
+            code = 404 if exc.CODE == 403 else exc.CODE
+            payload = json.dumps({"error": {"code": "not_found", "message": "No such endpoint"}})
+            self._send(code, {"Content-Type": "application/json"}, payload.encode())
+            return
+        out_headers = dict(response.get("headers") or {})
+        for name, values in (response.get("multiValueHeaders") or {}).items():
+            out_headers[name] = ", ".join(values)
+        raw = response.get("body") or b""
+        if isinstance(raw, str):
+            raw = raw.encode("utf-8")
+        self._send(response["statusCode"], out_headers, raw)
+
+    def _static(self, path: str):
+        rel = unquote(path).lstrip("/")
+        if rel == "" or rel.endswith("/"):
+            rel += "index.html"
+        target = (FRONTEND / rel).resolve()
+        if FRONTEND.resolve() not in target.parents or not target.is_file():
+            if (FRONTEND / rel / "index.html").is_file():
+                self._send(301, {"Location": path.rstrip("/") + "/"}, b"")
+                return
+            self._send(404, {"Content-Type": "text/plain; charset=utf-8"}, "未找到 Not found".encode())
+            return
+        ctype = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        if ctype.startswith("text/") or ctype in ("application/javascript", "application/json"):
+            ctype += "; charset=utf-8"
+        self._send(200, {"Content-Type": ctype, "Cache-Control": "no-cache"}, target.read_bytes())
+
+    def _send(self, status: int, headers: dict, body: bytes):
+        self.send_response(status)
+        for name, value in headers.items():
+            if name.lower() not in ("content-length", "connection"):
+                self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+
+def serve(host: str = "127.0.0.1", port: int = 8000) -> ThreadingHTTPServer:
+    Handler.gateway = make_gateway()
+    server = ThreadingHTTPServer((host, port), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True, name="http").start()
+    return server
+
+
+class Scheduler:
+    """Runs the scheduled functions against the real clock, as EventBridge does in AWS."""
+
+    def __init__(self, interval: float = 20.0, on_tick=None):
+        self.interval = interval
+        self.on_tick = on_tick
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True, name="scheduler")
+
+    def start(self) -> "Scheduler":
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=10)
+
+    def _run(self) -> None:
+        from chalicelib.notify.sweep import run_sweep
+        while not self._stop.is_set():
+            try:
+                result = run_sweep()
+                if result.counts:
+                    log.info("outbox sweep: %s", result.counts)
+                if self.on_tick:
+                    self.on_tick()
+            except Exception:  # keep the local scheduler alive, as Lambda would retry
+                log.exception("scheduled run failed")
+            self._stop.wait(self.interval)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Run the local stack")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--aws-port", type=int, default=4566)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    for noisy in ("werkzeug", "botocore", "pynamodb"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+    from .moto_server import MotoServer
+    try:
+        aws = MotoServer(port=args.aws_port).start()
+    except OSError as exc:
+        print(f"Cannot listen on 127.0.0.1:{args.aws_port} ({exc}). Is another `make run` running?")
+        return 1
+    base = f"http://127.0.0.1:{args.port}"
+    configure(aws.url, public_base_url=base)
+    created = bootstrap(demo=False)
+    state = STATE_DIR / "dynamodb.json"
+    restored = restore(state) if created else 0
+    bootstrap(demo=True)
+
+    def save():
+        snapshot(state)
+
+    try:
+        http = serve(port=args.port)
+    except OSError as exc:
+        print(f"Cannot listen on 127.0.0.1:{args.port} ({exc}). Is another `make run` running?")
+        aws.stop()
+        return 1
+    scheduler = Scheduler(on_tick=save).start()
+    print(f"""
+  4S after-sales, local stack ({restored} saved items restored from {state.relative_to(ROOT)})
+  Booking site    {base}/
+  Advisor portal  {base}/portal/
+  API             {base}/api/  (OpenAPI: {base}/api/openapi.json)
+  AWS endpoint    {aws.url}  region ap-east-1, any credentials
+  Scheduled SMS sweep runs every {int(scheduler.interval)} s. Ctrl-C stops (data is kept; `make reset` clears it).
+""", flush=True)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        while not stop.wait(1):
+            pass
+    except KeyboardInterrupt:
+        pass
+    print("Stopping: saving data...", flush=True)
+    scheduler.stop()
+    http.shutdown()
+    save()
+    aws.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,111 @@
+"""Start, fill and persist the local stack."""
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from pathlib import Path
+
+import boto3
+
+ROOT = Path(__file__).resolve().parents[2]
+STATE_DIR = ROOT / ".local"
+REGION = "ap-east-1"
+
+
+def stage_environment(stage: str = "local") -> dict[str, str]:
+    """The stage's environment variables from .chalice/config.json (as Lambda would get them)."""
+    config = json.loads((ROOT / ".chalice" / "config.json").read_text(encoding="utf-8"))
+    env = dict(config.get("environment_variables", {}))
+    env.update(config.get("stages", {}).get(stage, {}).get("environment_variables", {}))
+    return env
+
+
+def configure(endpoint_url: str, *, state_dir: Path | None = STATE_DIR,
+              public_base_url: str | None = None, secret: str | None = None) -> None:
+    """Point this process (boto3, PynamoDB, the app) at the embedded AWS endpoint."""
+    for key, value in stage_environment().items():
+        os.environ[key] = value
+    os.environ.update({
+        "AWS_ENDPOINT_URL": endpoint_url,
+        "AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local",
+        "AWS_DEFAULT_REGION": REGION, "AWS_REGION": REGION,
+        "APP_SECRET_KEY": secret or _local_secret(state_dir),
+    })
+    if public_base_url:
+        os.environ["PUBLIC_BASE_URL"] = public_base_url
+    from chalicelib import db
+    from chalicelib.config import reset_config
+    from chalicelib.services.store import forget_store
+    reset_config()
+    db.unbind()
+    forget_store()
+
+
+def _local_secret(state_dir: Path | None) -> str:
+    if state_dir is None:
+        return secrets.token_urlsafe(32)
+    state_dir.mkdir(parents=True, exist_ok=True)
+    path = state_dir / "secret.key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(32), encoding="utf-8")
+    return path.read_text(encoding="utf-8").strip()
+
+
+def bootstrap(*, demo: bool = True) -> list[str]:
+    """Create the tables (from the PynamoDB models) and load the demo store if it is missing."""
+    from chalicelib import db
+    from chalicelib.config import get_config
+    from chalicelib.db import store as store_db
+    from chalicelib.services.store import save_store
+    from .demo import demo_services, demo_settings
+
+    created = db.create_tables()
+    if demo:
+        settings, _ = store_db.load_store(get_config().store_id)
+        if settings is None:
+            save_store(demo_settings(get_config().store_id), demo_services())
+    return created
+
+
+def _dynamodb():
+    return boto3.client("dynamodb", region_name=REGION, endpoint_url=os.environ["AWS_ENDPOINT_URL"])
+
+
+def snapshot(path: Path) -> int:
+    """Write every item of this store's tables to ``path`` (local dev only: moto keeps no files)."""
+    from chalicelib import db
+    from chalicelib.db.models import MODELS
+    db.bind()
+    client = _dynamodb()
+    data: dict[str, list] = {}
+    count = 0
+    for model in MODELS:
+        name = model.Meta.table_name
+        items: list = []
+        for page in client.get_paginator("scan").paginate(TableName=name):
+            items += page["Items"]
+        data[model.Meta.base_name] = items
+        count += len(items)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    tmp.replace(path)
+    return count
+
+
+def restore(path: Path) -> int:
+    from chalicelib import db
+    from chalicelib.db.models import MODELS
+    if not path.exists():
+        return 0
+    db.bind()
+    data = json.loads(path.read_text(encoding="utf-8"))
+    client = _dynamodb()
+    count = 0
+    for model in MODELS:
+        items = data.get(model.Meta.base_name, [])
+        for start in range(0, len(items), 25):
+            batch = [{"PutRequest": {"Item": item}} for item in items[start:start + 25]]
+            client.batch_write_item(RequestItems={model.Meta.table_name: batch})
+        count += len(items)
+    return count
