@@ -53,11 +53,17 @@ def quiet_until(settings: StoreSettings, moment: datetime) -> datetime | None:
     return datetime.combine(day, end, settings.tz)
 
 
+def _local_date(settings: StoreSettings, moment: datetime):
+    return moment.astimezone(settings.tz).date()
+
+
 def decide(settings: StoreSettings, *, kind: str, slot_start: datetime,
            now: datetime) -> Decision:
     """Send now, wait for the end of quiet hours, or drop."""
     if kind in ABOUT_VISIT and now >= slot_start:
         return Decision(DROP, reason="appointment already begun")
+    if kind == REMINDER_DAY and _local_date(settings, now) >= _local_date(settings, slot_start):
+        return Decision(DROP, reason="the visit is today: too late to say 'tomorrow'")
     wake = quiet_until(settings, now)
     if wake is None:
         return Decision(SEND)

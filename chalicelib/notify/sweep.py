@@ -68,9 +68,17 @@ def render_message(message: msg.OutboxMessage, booking: Booking, ctx: StoreConte
         sig=settings.sms_signature, name=booking.customer.name,
         when=format_when(slot, message.locale), time=f"{slot:%H:%M}",
         services=(", " if english else "、").join(names),
+        services_short=_short_list(names, english),
         address=(settings.address_en or settings.address) if english else settings.address,
         phone=settings.phone, reference=booking.reference,
         link=f"{get_config().public_base_url}/l/{booking.link_code}")
+
+
+def _short_list(names: list[str], english: bool) -> str:
+    """First service and how many in all: keeps a reminder within one SMS part."""
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{names[0]} +{len(names) - 1}" if english else f"{names[0]}等{len(names)}项"
 
 
 def _handle(message: msg.OutboxMessage, now: datetime, sender: SnsSmsSender) -> str:
