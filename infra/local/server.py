@@ -37,6 +37,9 @@ class Handler(BaseHTTPRequestHandler):
     server_version = "aftersales-local"
     protocol_version = "HTTP/1.1"
     gateway = None  # set by serve()
+    # Chalice keeps the request on the app object (Lambda runs one request per
+    # container), so the app handles one request at a time here too.
+    app_lock = threading.Lock()
 
     def do_GET(self):
         self._dispatch()
@@ -76,7 +79,8 @@ class Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(length) if length else b""
         headers = {k.lower(): v for k, v in self.headers.items()}
         try:
-            response = self.gateway.handle_request(self.command, self.path, headers, body)
+            with self.app_lock:
+                response = self.gateway.handle_request(self.command, self.path, headers, body)
         except LocalGatewayException as exc:
             # API Gateway's answer for an unknown route; API.md's shape here
             code = 404 if exc.CODE == 403 else exc.CODE
