@@ -1,0 +1,236 @@
+/* Shared by the booking and manage pages: language, API calls, dates, slot picker. */
+(function () {
+  "use strict";
+  var STRINGS = {
+    "zh-CN": {
+      lang_switch: "EN", booking_title: "在线预约", manage_title: "我的预约",
+      step_services: "选服务", step_time: "选时间", step_details: "填信息", step_done: "完成",
+      services_h: "选择服务项目", services_hint: "可多选;价格为预估,以到店检查为准。",
+      minutes: "约{n}分钟", free: "免费", est_total: "预估 {price} · 约{min}分钟",
+      next: "下一步", back: "上一步", choose_service: "请至少选择一项服务",
+      time_h: "选择到店时间", time_hint: "灰色表示已约满或不可预约。", left: "余{n}", full: "已满",
+      loading_slots: "正在查询可约时段…", no_slots_closed: "当天休息,请选择其他日期。",
+      no_slots_past: "该日期已过。", no_slots_beyond_horizon: "超出可预约范围。",
+      no_slots: "当天已无可约时段,请选择其他日期。", choose_slot: "请选择到店时间",
+      today: "今天", tomorrow: "明天", weekdays: "日一二三四五六", closed: "休息",
+      details_h: "填写车主和车辆信息", name: "姓名", phone: "手机号", plate: "车牌号",
+      vin: "车架号 (VIN)", model: "车型", mileage: "当前里程 (公里)", optional: "选填",
+      phone_ph: "例如 13800138000", plate_ph: "例如 粤B12345", name_ph: "例如 王先生",
+      concern_h: "故障描述(维修项目建议填写)", concern_what: "什么问题", concern_where: "在什么位置",
+      concern_noise: "有什么声音", concern_frequency: "多久出现一次", concern_when: "什么情况下出现(车速、路况、天气)",
+      transport: "到店方式", t_wait: "在店等候", t_drop_off: "送修后离开", t_loaner: "需要代步车", t_pickup: "上门取送车",
+      submit: "确认预约", submitting: "正在提交…",
+      done_h: "预约成功", done_ref: "预约单号", done_sms: "确认短信将发送到 {phone}。", when: "时间",
+      services: "服务", address: "地址", store_phone: "门店电话", add_calendar: "添加到日历", manage: "查看 / 改约 / 取消",
+      fix_fields: "请修改标红的内容。", network: "网络连接失败,请检查网络后重试。", server: "系统繁忙,请稍后重试。",
+      slot_full: "该时段刚刚约满。以下是最近的可约时段:", pick_alt: "选择",
+      req: "必填", bad_phone: "请输入11位手机号,例如 13800138000", bad_plate: "请输入正确的车牌号,例如 粤B12345 或 粤BD12345",
+      bad_vin: "车架号为17位字母或数字,不含 I、O、Q", bad_mileage: "请输入0到2000000之间的整数",
+      status_booked: "已预约", status_cancelled: "已取消", vehicle: "车辆", estimate: "预估",
+      reschedule: "改约", cancel: "取消预约", cancel_reason: "取消原因", cancel_confirm: "确认取消",
+      keep: "暂不取消", reason_time: "时间有冲突", reason_elsewhere: "已在别处维修", reason_not_needed: "不需要了",
+      reason_other: "其他原因", reason_other_ph: "请写明原因", choose_reason: "请选择或填写取消原因",
+      cancelled_ok: "预约已取消。", rescheduled_ok: "已改约到 {when},短信通知将发送到您的手机。",
+      new_time: "选择新的时间", save_new_time: "确认改约", invalid_link: "链接无效或已过期,请使用短信中的链接,或致电门店。",
+      cannot_change: "该预约已不能在线修改,如需帮助请致电门店。", reason: "原因", loading: "正在加载…",
+      concern: "故障描述", transport_short: "到店方式"
+    },
+    en: {
+      lang_switch: "中文", booking_title: "Book a service", manage_title: "My booking",
+      step_services: "Services", step_time: "Time", step_details: "Details", step_done: "Done",
+      services_h: "Choose services", services_hint: "Choose one or more; prices are estimates until we inspect the car.",
+      minutes: "about {n} min", free: "Free", est_total: "Estimate {price} · about {min} min",
+      next: "Next", back: "Back", choose_service: "Please choose at least one service",
+      time_h: "Choose a time", time_hint: "Grey times are full or cannot be booked.", left: "{n} left", full: "Full",
+      loading_slots: "Looking for free times…", no_slots_closed: "The store is closed that day. Please choose another date.",
+      no_slots_past: "That date has passed.", no_slots_beyond_horizon: "That date is too far ahead.",
+      no_slots: "No free times left that day. Please choose another date.", choose_slot: "Please choose a time",
+      today: "Today", tomorrow: "Tomorrow", weekdays: "SunMonTueWedThuFriSat", closed: "Closed",
+      details_h: "Your details and your car", name: "Name", phone: "Mobile number", plate: "Licence plate",
+      vin: "VIN", model: "Model", mileage: "Mileage (km)", optional: "optional",
+      phone_ph: "e.g. 13800138000", plate_ph: "e.g. 粤B12345", name_ph: "e.g. Mr Wang",
+      concern_h: "Describe the problem (for repairs)", concern_what: "What is wrong", concern_where: "Where on the car",
+      concern_noise: "What noise", concern_frequency: "How often", concern_when: "When it happens (speed, road, weather)",
+      transport: "Getting here", t_wait: "Wait in the lounge", t_drop_off: "Drop off the car", t_loaner: "Loaner car", t_pickup: "Pick-up and delivery",
+      submit: "Book now", submitting: "Booking…",
+      done_h: "You are booked", done_ref: "Reference", done_sms: "A confirmation SMS goes to {phone}.", when: "When",
+      services: "Services", address: "Address", store_phone: "Store phone", add_calendar: "Add to calendar", manage: "View / change / cancel",
+      fix_fields: "Please correct the fields marked in red.", network: "No connection. Please check your network and try again.", server: "The system is busy. Please try again shortly.",
+      slot_full: "That time was just taken. The nearest free times:", pick_alt: "Choose",
+      req: "Required", bad_phone: "Enter an 11-digit mobile number, e.g. 13800138000", bad_plate: "Enter a valid plate, e.g. 粤B12345 or 粤BD12345",
+      bad_vin: "A VIN has 17 letters or digits, without I, O or Q", bad_mileage: "Enter a whole number from 0 to 2000000",
+      status_booked: "Booked", status_cancelled: "Cancelled", vehicle: "Car", estimate: "Estimate",
+      reschedule: "Change time", cancel: "Cancel booking", cancel_reason: "Why are you cancelling?", cancel_confirm: "Cancel the booking",
+      keep: "Keep it", reason_time: "The time no longer suits me", reason_elsewhere: "Repaired elsewhere", reason_not_needed: "No longer needed",
+      reason_other: "Other", reason_other_ph: "Please tell us why", choose_reason: "Please choose or write a reason",
+      cancelled_ok: "Your booking is cancelled.", rescheduled_ok: "Moved to {when}. We will confirm by SMS.",
+      new_time: "Choose a new time", save_new_time: "Move my booking", invalid_link: "This link is not valid or has expired. Please use the link in your SMS or call the store.",
+      cannot_change: "This booking can no longer be changed online. Please call the store.", reason: "Reason", loading: "Loading…",
+      concern: "Problem", transport_short: "Getting here"
+    }
+  };
+  var stored = null;
+  try { stored = localStorage.getItem("lang"); } catch (e) { /* private mode */ }
+  var lang = stored === "en" ? "en" : "zh-CN";
+
+  function t(key, vars) {
+    var text = (STRINGS[lang] && STRINGS[lang][key]) || STRINGS["zh-CN"][key] || key;
+    if (vars) Object.keys(vars).forEach(function (k) { text = text.split("{" + k + "}").join(vars[k]); });
+    return text;
+  }
+
+  function applyI18n(root) {
+    document.documentElement.lang = lang;
+    (root || document).querySelectorAll("[data-i18n]").forEach(function (el) { el.textContent = t(el.dataset.i18n); });
+    (root || document).querySelectorAll("[data-i18n-ph]").forEach(function (el) { el.placeholder = t(el.dataset.i18nPh); });
+  }
+
+  function setupLangButton(onChange) {
+    var btn = document.getElementById("lang");
+    btn.textContent = t("lang_switch");
+    btn.setAttribute("aria-label", lang === "en" ? "切换到中文" : "Switch to English");
+    btn.addEventListener("click", function () {
+      lang = lang === "en" ? "zh-CN" : "en";
+      try { localStorage.setItem("lang", lang); } catch (e) { /* ignore */ }
+      btn.textContent = t("lang_switch");
+      applyI18n();
+      if (onChange) onChange();
+    });
+  }
+
+  /* fetch JSON; resolves {status, body}; rejects only on network failure */
+  function api(method, path, body, headers) {
+    var opts = { method: method, headers: Object.assign({ "Accept": "application/json" }, headers || {}) };
+    if (body !== undefined) { opts.headers["Content-Type"] = "application/json"; opts.body = JSON.stringify(body); }
+    return fetch(path, opts).then(function (resp) {
+      return resp.text().then(function (text) {
+        var data = null;
+        try { data = text ? JSON.parse(text) : null; } catch (e) { data = null; }
+        return { status: resp.status, body: data };
+      });
+    });
+  }
+
+  /* ---- dates in the store's time zone ---- */
+  var tz = "Asia/Shanghai";
+  function setTimeZone(zone) { tz = zone || tz; }
+  function parts(iso) {
+    var d = new Date(iso);
+    var f = new Intl.DateTimeFormat("en-CA", { timeZone: tz, year: "numeric", month: "2-digit", day: "2-digit",
+      hour: "2-digit", minute: "2-digit", weekday: "short", hour12: false });
+    var out = {};
+    f.formatToParts(d).forEach(function (p) { out[p.type] = p.value; });
+    out.hour = out.hour === "24" ? "00" : out.hour;
+    return out;
+  }
+  function hhmm(iso) { var p = parts(iso); return p.hour + ":" + p.minute; }
+  function dayLabel(dateText, todayText) {
+    var d = new Date(dateText + "T12:00:00Z");
+    var wd = d.getUTCDay();
+    var names = t("weekdays");
+    var wname = lang === "en" ? names.substr(wd * 3, 3) : "周" + names.charAt(wd);
+    var diff = Math.round((d - new Date(todayText + "T12:00:00Z")) / 86400000);
+    var top = diff === 0 ? t("today") : diff === 1 ? t("tomorrow") : wname;
+    var md = lang === "en" ? d.getUTCDate() + "/" + (d.getUTCMonth() + 1) : (d.getUTCMonth() + 1) + "月" + d.getUTCDate() + "日";
+    return { top: top, bottom: md };
+  }
+  function longWhen(iso) {
+    var p = parts(iso);
+    var d = new Date(p.year + "-" + p.month + "-" + p.day + "T12:00:00Z");
+    var names = t("weekdays");
+    if (lang === "en") return names.substr(d.getUTCDay() * 3, 3) + " " + Number(p.day) + "/" + Number(p.month) + "/" + p.year + " " + p.hour + ":" + p.minute;
+    return p.year + "年" + Number(p.month) + "月" + Number(p.day) + "日(周" + names.charAt(d.getUTCDay()) + ") " + p.hour + ":" + p.minute;
+  }
+  function addDays(dateText, n) {
+    var d = new Date(dateText + "T12:00:00Z");
+    d.setUTCDate(d.getUTCDate() + n);
+    return d.toISOString().slice(0, 10);
+  }
+  function money(text) { return "¥" + text; }
+
+  /* ---- slot picker: day chips + slot grid; calls onPick(slotStart or null) ---- */
+  function SlotPicker(opts) {
+    this.store = opts.store; this.daysEl = opts.days; this.slotsEl = opts.slots; this.statusEl = opts.status;
+    this.services = opts.services || []; this.onPick = opts.onPick; this.exclude = opts.exclude || null;
+    this.date = null; this.selected = null; this.seq = 0;
+  }
+  SlotPicker.prototype.render = function () {
+    var self = this, s = this.store, closed = s.closed_dates || [];
+    var keys = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
+    this.daysEl.innerHTML = "";
+    var count = Math.min(s.horizon_days + 1, 15);
+    for (var i = 0; i < count; i++) {
+      var day = addDays(s.today, i);
+      var wd = new Date(day + "T12:00:00Z").getUTCDay();
+      var isClosed = closed.indexOf(day) >= 0 || !(s.opening_hours[keys[wd]] || []).length;
+      var label = dayLabel(day, s.today);
+      var b = document.createElement("button");
+      b.type = "button"; b.className = "day"; b.dataset.date = day;
+      b.innerHTML = "<b></b><span></span>";
+      b.firstChild.textContent = label.top;
+      b.lastChild.textContent = isClosed ? t("closed") : label.bottom;
+      b.setAttribute("aria-pressed", "false");
+      if (isClosed) b.disabled = true;
+      b.addEventListener("click", function (ev) { self.pickDay(ev.currentTarget.dataset.date); });
+      this.daysEl.appendChild(b);
+    }
+    if (this.date) this.pickDay(this.date);
+  };
+  /* open the first day that still has a free slot (today is often full or too late) */
+  SlotPicker.prototype.pickFirstFree = function () {
+    var self = this;
+    var days = Array.prototype.filter.call(this.daysEl.querySelectorAll(".day"), function (b) { return !b.disabled; })
+      .map(function (b) { return b.dataset.date; });
+    var tryDay = function (i) {
+      if (i >= days.length) { if (days.length) self.pickDay(days[0]); return; }
+      self.pickDay(days[i], function (slots) {
+        if (!slots.some(function (x) { return x.available > 0; })) tryDay(i + 1);
+      });
+    };
+    tryDay(0);
+  };
+  SlotPicker.prototype.pickDay = function (day, then) {
+    var self = this;
+    this.date = day;
+    this.daysEl.querySelectorAll(".day").forEach(function (b) { b.setAttribute("aria-pressed", String(b.dataset.date === day)); });
+    this.slotsEl.innerHTML = "";
+    this.statusEl.className = "loading"; this.statusEl.textContent = t("loading_slots");
+    var seq = ++this.seq;
+    var q = "/api/slots?date=" + day + (this.services.length ? "&services=" + this.services.join(",") : "");
+    api("GET", q).then(function (r) {
+      if (seq !== self.seq) return;
+      self.statusEl.className = "hint"; self.statusEl.textContent = "";
+      if (r.status !== 200) { self.statusEl.className = "banner bad"; self.statusEl.textContent = t("server"); return; }
+      var slots = r.body.slots;
+      if (then) then(slots);
+      if (seq !== self.seq) return;
+      if (!slots.length) { self.statusEl.textContent = t(r.body.closed_reason ? "no_slots_" + r.body.closed_reason : "no_slots"); return; }
+      if (!slots.some(function (x) { return x.available > 0; })) self.statusEl.textContent = t("no_slots");
+      slots.forEach(function (slot) {
+        var b = document.createElement("button");
+        b.type = "button"; b.className = "slot"; b.dataset.start = slot.start;
+        var mine = self.exclude === slot.start;
+        b.innerHTML = "<span></span><small></small>";
+        b.firstChild.textContent = hhmm(slot.start);
+        b.lastChild.textContent = slot.available > 0 && !mine ? t("left", { n: slot.available }) : t("full");
+        b.disabled = slot.available <= 0 || mine;
+        b.setAttribute("aria-pressed", String(self.selected === slot.start));
+        b.setAttribute("aria-label", hhmm(slot.start) + " " + b.lastChild.textContent);
+        b.addEventListener("click", function () { self.pick(slot.start); });
+        self.slotsEl.appendChild(b);
+      });
+    }, function () {
+      if (seq !== self.seq) return;
+      self.statusEl.className = "banner bad"; self.statusEl.textContent = t("network");
+    });
+  };
+  SlotPicker.prototype.pick = function (start) {
+    this.selected = start;
+    this.slotsEl.querySelectorAll(".slot").forEach(function (b) { b.setAttribute("aria-pressed", String(b.dataset.start === start)); });
+    if (this.onPick) this.onPick(start);
+  };
+
+  window.App = { t: t, applyI18n: applyI18n, setupLangButton: setupLangButton, api: api, hhmm: hhmm,
+    longWhen: longWhen, setTimeZone: setTimeZone, money: money, SlotPicker: SlotPicker,
+    lang: function () { return lang; } };
+})();
