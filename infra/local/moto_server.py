@@ -8,6 +8,7 @@ It also counts requests per operation, for `make bench`.
 """
 from __future__ import annotations
 
+import logging
 import threading
 from collections import Counter
 from typing import Any, Callable, Iterable
@@ -33,6 +34,7 @@ class SerialisedApp:
 
 class MotoServer:
     def __init__(self, host: str = "127.0.0.1", port: int = 4566):
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per AWS call
         self.app = SerialisedApp(DomainDispatcherApplication(create_backend_app))
         self._server: BaseWSGIServer = make_server(host, port, self.app, threaded=True)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True,

@@ -1,0 +1,164 @@
+"""A customer books on a phone-sized screen in real Chromium; the SMS arrives; they cancel from it."""
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from chalicelib.db.models import BookingItem
+from infra.local.server import Scheduler
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def phone(browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN",
+                                  has_touch=True, is_mobile=True)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    context.close()
+    assert errors == []
+
+
+def shot(page, name):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def wait_for_sms(stack, count, timeout=20.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if len(stack.sms()) >= count:
+            return stack.sms()
+        time.sleep(0.2)
+    raise AssertionError(f"expected {count} SMS, got {stack.sms()}")
+
+
+def test_book_on_a_phone_get_the_sms_and_cancel_from_it(stack, phone):
+    page = phone
+    page.goto(stack.url + "/")
+    expect(page.locator("#store-name")).to_have_text("骏达大众4S店")
+
+    # step 1: nothing chosen -> a clear message, then two services
+    page.click("#next")
+    expect(page.locator("#banner")).to_have_text("请至少选择一项服务")
+    page.check("#svc-MAINT_10K")
+    page.check("#svc-BRAKE_CHECK")
+    expect(page.locator("#total")).to_contain_text("预估 ¥830.00")
+    page.click("#next")
+
+    # step 2: the first day with room opens by itself; take its first free slot
+    first_free = page.locator(".slot:not([disabled])").first
+    expect(first_free).to_be_visible()
+    chosen_time = first_free.locator("span").inner_text()
+    first_free.click()
+    expect(first_free).to_have_attribute("aria-pressed", "true")
+    shot(page, "booking-2-slot")
+    page.click("#next")
+
+    # step 3: wrong phone and plate are named inline; fixing them books
+    page.fill("#f-name", "王先生")
+    page.fill("#f-phone", "1380013")
+    page.fill("#f-plate", "粤B1234")
+    page.click("#next")
+    expect(page.locator("#e-customer\\.phone")).to_have_text("请输入11位手机号,例如 13800138000")
+    expect(page.locator("#e-vehicle\\.plate")).to_contain_text("请输入正确的车牌号")
+    expect(page.locator("#f-phone")).to_have_attribute("aria-invalid", "true")
+    shot(page, "booking-3-errors")
+    page.fill("#f-phone", "138 0013 8000")
+    page.fill("#f-plate", "粤bd12345")
+    page.fill("#f-mileage", "15230")
+    page.click("#concern summary")
+    page.fill("#c-what", "刹车时有异响")
+    page.check("input[value=drop_off]")
+    page.click("#next")
+
+    # step 4: confirmation with the reference
+    expect(page.locator("#step4")).to_be_visible()
+    expect(page.locator("#h4")).to_have_text("预约成功")
+    expect(page.locator("#d-ref")).to_have_text(re.compile(r"^[2-9A-HJ-NP-Z]{8}$"))
+    reference = page.locator("#d-ref").inner_text()
+    expect(page.locator("#d-when")).to_contain_text(chosen_time)
+    expect(page.locator("#d-sms")).to_have_text("确认短信将发送到 138****8000。")
+    with page.expect_download() as download:
+        page.click("#ics")
+    ics = Path(download.value.path()).read_text(encoding="utf-8")
+    assert "BEGIN:VEVENT" in ics and reference in ics
+    shot(page, "booking-4-done")
+
+    stored = [b for b in BookingItem.scan() if b.reference == reference]
+    assert len(stored) == 1
+    booking = stored[0]
+    assert (booking.phone, booking.plate, booking.transport, booking.mileage_km) == (
+        "+8613800138000", "粤BD12345", "drop_off", 15230)
+    assert booking.concern.as_dict() == {"what": "刹车时有异响"}
+
+    # the scheduled sweep publishes the confirmation by itself
+    scheduler = Scheduler(interval=0.5).start()
+    try:
+        phone_number, text = wait_for_sms(stack, 1)[0]
+    finally:
+        scheduler.stop()
+    assert phone_number == "+8613800138000"
+    assert text.startswith("【骏达大众】王先生您好,已为您预约")
+    assert f"单号{reference}" in text and "请准时到店" in text
+    short_link = re.search(r"(http://\S+/l/\w+)$", text).group(1)
+
+    # the customer taps the SMS link and cancels with a reason
+    page.goto(short_link)
+    expect(page.locator("#ref")).to_have_text(reference)
+    expect(page.locator("#status")).to_have_text("已预约")
+    page.click("#do-cancel")
+    page.click("#c-save")
+    expect(page.locator("#e-reason")).to_have_text("请选择或填写取消原因")
+    page.check("input[value=reason_time]")
+    page.click("#c-save")
+    expect(page.locator("#banner")).to_have_text("预约已取消。")
+    expect(page.locator("#status")).to_have_text("已取消")
+    shot(page, "manage-cancelled")
+    item = BookingItem.get(booking.booking_id)
+    assert (item.status, item.cancel_reason) == ("cancelled", "时间有冲突")
+
+
+def test_reschedule_from_the_manage_page_in_english(stack, phone):
+    from chalicelib.services import bookings
+    from tests.factories import booking_body
+    day = stack.next_open_day()
+    created = bookings.create_booking(booking_body(slot_start=stack.slot(day, 9)))
+    page = phone
+    page.goto(stack.url + "/")
+    page.click("#lang")  # the choice is remembered for the next page
+    page.goto(created["manage_url"].replace("http://127.0.0.1:8000", stack.url))
+    expect(page.locator("#status")).to_have_text("Booked")
+    page.click("#do-reschedule")
+    current = page.locator(f'.slot[data-start="{stack.slot(day, 9)}"]')
+    expect(current).to_be_disabled()
+    page.click(f'.slot[data-start="{stack.slot(day, 15)}"]')
+    page.click("#r-save")
+    expect(page.locator("#banner")).to_contain_text("Moved to")
+    expect(page.locator("#v-when")).to_contain_text("15:00")
+    shot(page, "manage-rescheduled-en")
+    assert BookingItem.get(created["id"]).slot_start == stack.slot(day, 15)
+
+
+def test_a_forged_link_shows_a_clear_message(stack, phone):
+    phone.goto(stack.url + "/manage.html?id=abc&token=forged")
+    expect(phone.locator("#banner")).to_have_text(
+        "链接无效或已过期,请使用短信中的链接,或致电门店。")
+    expect(phone.locator("#view")).to_be_hidden()
