@@ -1,0 +1,152 @@
+"""`make bench`: the booking path's figures (not part of the tests).
+
+- DynamoDB requests per availability query and per booking (goal: 1 query, 1 transaction),
+  counted at the embedded AWS endpoint, after the store profile is cached;
+- the app's cold import time as a ratio to `import boto3` alone (goal: under 1.5x);
+- the booking page's first-load bytes (goal: under 100 KB);
+- latency of the booking path through the local HTTP server (informative).
+"""
+from __future__ import annotations
+
+import gzip
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def dynamodb_requests() -> list[tuple[str, str, str]]:
+    from infra.local.moto_server import MotoServer
+    from infra.local.stack import bootstrap, configure
+    aws = MotoServer(port=0).start()
+    configure(aws.url, state_dir=None, secret="bench")
+    bootstrap(demo=True)
+    from chalicelib import clock
+    from chalicelib.notify.sweep import run_sweep
+    from chalicelib.services import bookings
+    from chalicelib.services.store import current_store
+    from tests.factories import booking_body
+
+    settings = current_store().settings  # warm the store cache, as a warm Lambda has it
+    from datetime import timedelta
+    day = clock.now().astimezone(settings.tz).date() + timedelta(days=2)
+    while settings.hours_on(day) is None:
+        day += timedelta(days=1)
+    slot = lambda h: f"{day.isoformat()}T{h:02d}:00:00+08:00"  # noqa: E731
+
+    def measure(action):
+        aws.app.requests.clear()
+        result = action()
+        return result, dict(aws.app.requests)
+
+    rows = []
+    _, calls = measure(lambda: bookings.slots_for(day.isoformat(), "MAINT_10K"))
+    rows.append(("availability query (GET /api/slots)", _fmt(calls), "1 Query"))
+    created, calls = measure(lambda: bookings.create_booking(booking_body(slot_start=slot(9))))
+    rows.append(("booking (POST /api/bookings)", _fmt(calls), "1 TransactWriteItems"))
+    _, calls = measure(lambda: bookings.create_booking(booking_body(slot_start=slot(10)),
+                                                       idempotency_key="bench-key"))
+    rows.append(("booking with Idempotency-Key", _fmt(calls), "1 TransactWriteItems"))
+    _, calls = measure(lambda: bookings.create_booking(booking_body(slot_start=slot(10)),
+                                                       idempotency_key="bench-key"))
+    rows.append(("  replay of that key", _fmt(calls), "(failure path)"))
+    token = created["manage_url"].split("token=")[1]
+    _, calls = measure(lambda: bookings.reschedule_booking(created["id"], token, {"slot_start": slot(11)}))
+    rows.append(("reschedule", _fmt(calls), "(informative)"))
+    swept, calls = measure(lambda: run_sweep())
+    handled = sum(swept.counts.values())
+    rows.append((f"sweep handling {handled} due messages", _fmt(calls),
+                 "1 Query + per message 1 GetItem, 2 UpdateItem"))
+    aws.stop()
+    return rows
+
+
+def _fmt(calls: dict[str, int]) -> str:
+    return ", ".join(f"{n} {op}" for op, n in sorted(calls.items())) or "none"
+
+
+def import_ratio(runs: int = 7) -> tuple[float, float, float]:
+    def timed(stmt: str) -> float:
+        code = f"import time; t = time.perf_counter(); {stmt}; print(time.perf_counter() - t)"
+        out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                             text=True, check=True, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "0"})
+        return float(out.stdout.strip())
+    timed("import app")  # compile bytecode once
+    boto, app = [], []
+    for _ in range(runs):
+        boto.append(timed("import boto3"))
+        app.append(timed("import app"))
+    b, a = statistics.median(boto), statistics.median(app)
+    return b, a, a / b
+
+
+def page_weight() -> tuple[int, int, list[str]]:
+    html = (ROOT / "frontend" / "index.html").read_bytes()
+    refs = re.findall(rb'(?:href|src)="(/[^"]+)"', html)
+    files = [("index.html", html)] + [(r.decode(), (ROOT / "frontend" / r.decode().lstrip("/")).read_bytes())
+                                      for r in refs]
+    raw = sum(len(body) for _, body in files)
+    zipped = sum(len(gzip.compress(body)) for _, body in files)
+    return raw, zipped, [name for name, _ in files]
+
+
+def http_latency(samples: int = 30) -> tuple[float, float]:
+    from infra.local.moto_server import MotoServer
+    from infra.local.server import serve
+    from infra.local.stack import bootstrap, configure
+    import json
+    aws = MotoServer(port=0).start()
+    configure(aws.url, state_dir=None, secret="bench")
+    bootstrap(demo=True)
+    http = serve(port=0)
+    base = "http://127.0.0.1:%d" % http.server_address[1]
+    from chalicelib import clock
+    from chalicelib.services.store import current_store
+    from datetime import timedelta
+    from tests.factories import booking_body
+    settings = current_store().settings
+    day = clock.now().astimezone(settings.tz).date() + timedelta(days=3)
+    times = []
+    for i in range(samples):
+        while settings.hours_on(day) is None:
+            day += timedelta(days=1)
+        body = booking_body(customer={"phone": f"1390000{i:04d}"},
+                            slot_start=f"{day.isoformat()}T{8 + i % 9:02d}:00:00+08:00")
+        request = urllib.request.Request(base + "/api/bookings", data=json.dumps(body).encode(),
+                                         method="POST", headers={"Content-Type": "application/json"})
+        start = time.perf_counter()
+        with urllib.request.urlopen(request) as resp:
+            assert resp.status == 201
+        times.append(time.perf_counter() - start)
+        if i % 9 == 8:
+            day += timedelta(days=1)
+    http.shutdown()
+    aws.stop()
+    times.sort()
+    return statistics.median(times), times[int(len(times) * 0.95) - 1]
+
+
+def main() -> int:
+    os.environ.setdefault("APP_SECRET_KEY", "bench")
+    print("DynamoDB requests (counted at the embedded endpoint, store profile cached):")
+    for name, calls, goal in dynamodb_requests():
+        print(f"  {name:42s} {calls:45s} goal: {goal}")
+    boto, app, ratio = import_ratio()
+    print(f"Cold import: boto3 {boto * 1000:.0f} ms, app {app * 1000:.0f} ms, ratio {ratio:.2f}x (goal < 1.5x)")
+    raw, zipped, names = page_weight()
+    print(f"Booking page first load: {raw / 1024:.1f} KB ({zipped / 1024:.1f} KB gzipped) "
+          f"in {len(names)} files {names} (goal < 100 KB)")
+    p50, p95 = http_latency()
+    print(f"POST /api/bookings through the local server + moto: p50 {p50 * 1000:.0f} ms, "
+          f"p95 {p95 * 1000:.0f} ms (30 bookings; local emulation, informative)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
