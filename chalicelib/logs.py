@@ -5,6 +5,7 @@ import json
 import logging
 
 logger = logging.getLogger("aftersales")
+logger.setLevel(logging.INFO)  # Lambda's root logger drops INFO otherwise
 
 
 def log_event(event: str, level: int = logging.INFO, **fields: object) -> None:

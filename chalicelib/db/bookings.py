@@ -16,7 +16,7 @@ from ..domain.messages import OutboxMessage
 from ..domain.slots import DAY_KEY, DayUsage
 from . import bind, connection
 from .links import ShortLink
-from .models import BookingItem, CapacityItem, IdempotencyItem
+from .models import BookingItem, CapacityItem, IdempotencyItem, LinkItem
 from .outbox import to_item as outbox_item
 from .timefmt import parse
 
@@ -109,7 +109,7 @@ def create_booking(booking: Booking, *, take: SlotTake, limits: Limits,
         for message in messages:
             tw.save(outbox_item(message))
             labels.append("message")
-        tw.save(link.to_item(), condition=link.to_item().__class__.code.does_not_exist())
+        tw.save(link.to_item(), condition=LinkItem.code.does_not_exist())
         labels.append("link")
         if idempotency:
             tw.save(IdempotencyItem(idempotency.key, request_hash=idempotency.request_hash,

@@ -246,7 +246,7 @@ def reschedule_booking(booking_id: str, token: str | None, body: Any) -> dict[st
             settings, slot.start, new.labor_minutes, now)) from None
     outbox_db.supersede(list(old.message_ids), now=now)
     log_event("booking_rescheduled", booking_id=old.id, slot_start=slot.start.isoformat())
-    return customer_view(bookings_db.get_booking(old.id) or new, ctx)
+    return customer_view(new, ctx)
 
 
 def cancel_booking(booking_id: str, token: str | None, body: Any) -> dict[str, Any]:
@@ -261,7 +261,7 @@ def cancel_booking(booking_id: str, token: str | None, body: Any) -> dict[str, A
                                messages=messages)
     outbox_db.supersede(list(old.message_ids), now=now)
     log_event("booking_cancelled", booking_id=old.id, reason=reason)
-    return customer_view(bookings_db.get_booking(old.id) or new, ctx)
+    return customer_view(new, ctx)
 
 
 def customer_view(booking: Booking, ctx: StoreContext) -> dict[str, Any]:

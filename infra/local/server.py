@@ -12,9 +12,7 @@ import mimetypes
 import signal
 import sys
 import threading
-import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .stack import ROOT, STATE_DIR, bootstrap, configure, restore, snapshot

@@ -224,3 +224,17 @@ def test_a_lost_claim_is_left_to_the_winner(api, sms):
     seen_by_b = outbox_db.due_messages(now)[0]
     assert outbox_db.claim(seen_by_a, lease_until=now + msg.CLAIM_LEASE) is not None
     assert outbox_db.claim(seen_by_b, lease_until=now + msg.CLAIM_LEASE) is None
+
+
+def test_a_customer_who_booked_in_english_gets_english_sms(api, sms, clock):
+    created = api.book(booking_body(locale="en", slot_start="2026-12-03T14:00:00+08:00")).json_body
+    run_sweep()
+    clock.move_to(store_time(2026, 12, 2, 14, 0))
+    run_sweep()
+    code = BookingItem.get(created["id"]).link_code
+    confirmation, reminder = [text for _, text in sms()]
+    assert confirmation == (
+        f"[骏达大众] 王先生, you are booked for 10,000 km service on Thu 3 Dec 14:00, "
+        f"ref {created['reference']}. Address: 100 Huangpu Ave W, Tianhe, Guangzhou. "
+        f"Please be on time. Change/cancel: https://4s.example.cn/l/{code}")
+    assert reminder.startswith("[骏达大众] Reminder: your visit is tomorrow at 14:00 (10,000 km service).")
