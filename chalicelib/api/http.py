@@ -23,8 +23,9 @@ def error_response(error: DomainError) -> Response:
     body: dict[str, Any] = {"code": error.code, "message": error.message}
     if error.fields:
         body["fields"] = error.fields
-    answer: dict[str, Any] = {"error": body}
-    answer.update(error.extra)
+    body.update(error.extra)
+    # extras (e.g. slot_full's alternatives) also stand beside "error", as API.md shows them
+    answer: dict[str, Any] = {"error": body, **error.extra}
     return json_response(answer, status=error.status)
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from .errors import Conflict, FieldErrors, ValidationError
+from .errors import Conflict, FieldErrors, MalformedRequest, ValidationError
 from .store import Service
 from .validation import (clean_choice, clean_int, clean_text, normalize_phone,
                          normalize_plate, normalize_vin)
@@ -30,6 +30,12 @@ def new_reference() -> str:
 
 def new_booking_id() -> str:
     return secrets.token_hex(12)
+
+
+def require_object(body: Any) -> dict[str, Any]:
+    if not isinstance(body, dict):
+        raise MalformedRequest("The body must be a JSON object", fields={"body": "must be an object"})
+    return body
 
 
 def parse_instant(errors: FieldErrors, field_name: str, raw: Any) -> datetime | None:
@@ -103,8 +109,7 @@ def parse_booking_request(body: Any, catalogue: dict[str, Service], *,
                           channel: str = "online") -> BookingRequest:
     """Validate a booking body (API.md shape); raises ValidationError naming every bad field."""
     errors = FieldErrors()
-    if not isinstance(body, dict):
-        raise ValidationError("The body must be a JSON object", fields={"body": "must be an object"})
+    require_object(body)
     customer_raw = body.get("customer")
     vehicle_raw = body.get("vehicle")
     if not isinstance(customer_raw, dict):
@@ -236,8 +241,7 @@ class Booking:
 
 def parse_reason(body: Any) -> str:
     errors = FieldErrors()
-    if not isinstance(body, dict):
-        raise ValidationError("The body must be a JSON object", fields={"body": "must be an object"})
+    require_object(body)
     reason = clean_text(errors, "reason", body.get("reason"), max_len=200, required=True)
     errors.raise_if_any()
     return reason

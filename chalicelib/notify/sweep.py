@@ -49,7 +49,12 @@ def run_sweep(*, now: datetime | None = None, sender: SnsSmsSender | None = None
         moment = now or clock.now()
         due = outbox_db.due_messages(moment, limit=BATCH)
         for message in due:
-            result.add(_handle(message, moment, sender))
+            try:
+                result.add(_handle(message, moment, sender))
+            except Exception:  # one bad message must not hold up the others
+                logging.getLogger("aftersales").exception("outbox message %s", message.message_id)
+                log_event("outbox_message_error", logging.ERROR, message_id=message.message_id)
+                result.add("error")
         if len(due) < BATCH:
             break
     if result.counts:

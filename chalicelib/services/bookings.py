@@ -17,7 +17,7 @@ from ..db.links import ShortLink
 from ..domain import messages as msg
 from ..domain import slots as slots_rules
 from ..domain.booking import (BOOKED, Booking, parse_booking_request, parse_instant,
-                              parse_reason, parse_service_codes)
+                              parse_reason, parse_service_codes, require_object)
 from ..domain.errors import FieldErrors, NotFound, SlotFull, ValidationError
 from ..domain.store import Service, StoreSettings, yuan
 from ..domain.validation import mask_phone
@@ -226,9 +226,7 @@ def reschedule_booking(booking_id: str, token: str | None, body: Any) -> dict[st
     settings = ctx.settings
     now = clock.now()
     errors = FieldErrors()
-    if not isinstance(body, dict):
-        raise ValidationError("The body must be a JSON object", fields={"body": "must be an object"})
-    start = parse_instant(errors, "slot_start", body.get("slot_start"))
+    start = parse_instant(errors, "slot_start", require_object(body).get("slot_start"))
     errors.raise_if_any()
     assert start is not None
     old.ensure_changeable(now)

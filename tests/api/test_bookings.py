@@ -148,8 +148,10 @@ def test_malformed_body_is_400(api):
         assert response.status_code == 400, raw
         assert response.json_body["error"]["code"] == "malformed_request"
     not_object = api.book([1, 2])
-    assert not_object.status_code == 422
-    assert not_object.json_body["error"]["fields"] == {"body": "must be an object"}
+    assert not_object.status_code == 400
+    assert not_object.json_body["error"] == {"code": "malformed_request",
+                                             "message": "The body must be a JSON object",
+                                             "fields": {"body": "must be an object"}}
 
 
 def test_odd_types_never_cause_a_500(api):
@@ -175,6 +177,7 @@ def test_full_slot_answers_409_with_nearest_alternatives(api):
     assert response.json_body["error"]["code"] == "slot_full"
     assert response.json_body["alternatives"] == [
         "2026-12-01T08:00:00+08:00", "2026-12-01T10:00:00+08:00", "2026-12-01T11:00:00+08:00"]
+    assert response.json_body["error"]["alternatives"] == response.json_body["alternatives"]
     assert len(all_bookings()) == 3
     assert capacity("2026-12-01", "09:00") == 3
 

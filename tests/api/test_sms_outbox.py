@@ -238,3 +238,25 @@ def test_a_customer_who_booked_in_english_gets_english_sms(api, sms, clock):
         f"ref {created['reference']}. Address: 100 Huangpu Ave W, Tianhe, Guangzhou. "
         f"Please be on time. Change/cancel: https://4s.example.cn/l/{code}")
     assert reminder.startswith("[骏达大众] Reminder: your visit is tomorrow at 14:00 (10,000 km service).")
+
+
+def test_one_failing_message_does_not_hold_up_the_others(api, sms, clock, monkeypatch):
+    from chalicelib.db import bookings as bookings_db
+    broken = api.book(booking_body(slot_start="2026-12-01T15:00:00+08:00")).json_body
+    fine = api.book(booking_body(customer={"phone": "13900139000"})).json_body
+    real_get = bookings_db.get_booking
+
+    def flaky_get(booking_id):
+        if booking_id == broken["id"]:
+            raise RuntimeError("DynamoDB unavailable")
+        return real_get(booking_id)
+
+    monkeypatch.setattr(bookings_db, "get_booking", flaky_get)
+    assert run_sweep().counts == {"error": 1, "sent": 1}
+    assert [phone for phone, _ in sms()] == ["+8613900139000"]
+    monkeypatch.setattr(bookings_db, "get_booking", real_get)
+    assert run_sweep().counts == {}                 # still claimed: the lease holds
+    clock.shift(msg.CLAIM_LEASE)
+    assert run_sweep().counts == {"sent": 1}        # then retried, and nothing is lost
+    assert OutboxItem.get(f"{broken['id']}.0.confirmation").status == "sent"
+    assert OutboxItem.get(f"{fine['id']}.0.confirmation").status == "sent"
