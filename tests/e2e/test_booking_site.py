@@ -162,3 +162,38 @@ def test_a_forged_link_shows_a_clear_message(stack, phone):
     expect(phone.locator("#banner")).to_have_text(
         "链接无效或已过期,请使用短信中的链接,或致电门店。")
     expect(phone.locator("#view")).to_be_hidden()
+
+
+def test_slot_taken_while_filling_the_form_offers_the_nearest_times(stack, phone):
+    from chalicelib.services import bookings
+    from chalicelib.services.store import current_store, save_store
+    from infra.local.demo import demo_services
+    from tests.factories import booking_body
+    save_store(current_store().settings.with_changes(slot_capacity=1), demo_services())
+    day = stack.next_open_day()
+    wanted = stack.slot(day, 10)
+    page = phone
+    page.goto(stack.url + "/")
+    page.check("#svc-MAINT_BASIC")
+    page.click("#next")
+    page.click(f'.day[data-date="{day.isoformat()}"]')
+    page.click(f'.slot[data-start="{wanted}"]')
+    page.click("#next")
+    page.fill("#f-name", "李女士")
+    page.fill("#f-phone", "13900139000")
+    page.fill("#f-plate", "京A12345")
+    # meanwhile someone else takes the last place by phone
+    bookings.create_booking(booking_body(slot_start=wanted, services=["MAINT_BASIC"]))
+    page.keyboard.press("Tab")
+    page.click("#next")
+    expect(page.locator("#banner")).to_contain_text("该时段刚刚约满")
+    alternatives = page.locator("#banner .alts button")
+    expect(alternatives).to_have_count(3)
+    shot(page, "booking-slot-full")
+    alternatives.first.click()  # the nearest: 09:00 the same day
+    expect(page.locator(f'.slot[data-start="{stack.slot(day, 9)}"]')).to_have_attribute("aria-pressed", "true")
+    page.click("#next")
+    page.click("#next")
+    expect(page.locator("#step4")).to_be_visible()
+    expect(page.locator("#d-when")).to_contain_text("09:00")
+    assert len(list(BookingItem.by_date.query(day.isoformat()))) == 2
