@@ -108,3 +108,15 @@ def test_http_booking_and_errors_through_the_local_server(stack):
     assert status == 404 and error["error"]["code"] == "not_found"
     status, error = stack.request("POST", "/api/bookings", {"customer": {}})
     assert status == 422 and "customer.name" in error["error"]["fields"]
+
+
+def test_the_sweep_reads_only_what_is_due(stack):
+    """Its cost follows the due messages, not the table size: one Query, no Scan."""
+    day = stack.next_open_day()
+    for i in range(9):
+        bookings.create_booking(booking_body(customer={"phone": f"1390000{i:04d}"},
+                                             slot_start=stack.slot(day, 8 + i)))
+    assert run_sweep().counts == {"sent": 9}  # the confirmations; 9+ reminders stay queued
+    stack.aws.app.requests.clear()
+    assert run_sweep().counts == {}
+    assert dict(stack.aws.app.requests) == {"Query": 1}
