@@ -2,9 +2,11 @@
 from chalice import Chalice, Rate
 
 from chalicelib.api.customer import customer_api
+from chalicelib.api.http import api_error_shape
 from chalicelib.api.meta import meta_api
 
 app = Chalice(app_name="aftersales")
+app.register_middleware(api_error_shape, "http")
 app.register_blueprint(customer_api)
 app.register_blueprint(meta_api)
 

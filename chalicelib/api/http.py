@@ -4,6 +4,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import re
 from typing import Any, Callable
 
 from chalice import Response
@@ -45,6 +46,17 @@ def api(fn: Callable[..., Any]) -> Callable[..., Response]:
                                  status=500)
         return result if isinstance(result, Response) else json_response(result)
     return wrapper
+
+
+def api_error_shape(event: Any, get_response: Callable[[Any], Response]) -> Response:
+    """HTTP middleware: Chalice's own errors (415, 400...) in the error shape of API.md."""
+    response = get_response(event)
+    body = response.body
+    if response.status_code >= 400 and isinstance(body, dict) and set(body) == {"Code", "Message"}:
+        code = re.sub(r"(?<!^)(?=[A-Z])", "_", str(body["Code"])).lower().removesuffix("_error")
+        return json_response({"error": {"code": code, "message": str(body["Message"])}},
+                             status=response.status_code)
+    return response
 
 
 def json_body(request: Any) -> Any:

@@ -154,6 +154,21 @@ def test_malformed_body_is_400(api):
                                              "fields": {"body": "must be an object"}}
 
 
+def test_content_types(api):
+    import json
+    body = json.dumps(booking_body())
+    with_charset = api.client.http.post("/api/bookings", body=body,
+                                        headers={"Content-Type": "application/json; charset=utf-8"})
+    assert with_charset.status_code == 201
+    form = api.client.http.post("/api/bookings", body=body,
+                                headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert form.status_code == 415
+    assert form.json_body == {"error": {
+        "code": "unsupported_media_type",
+        "message": "Unsupported media type: application/x-www-form-urlencoded"}}
+    assert len(all_bookings()) == 1
+
+
 def test_odd_types_never_cause_a_500(api):
     bodies = [
         {"customer": "王", "vehicle": 5, "services": "MAINT_10K", "slot_start": 12},
