@@ -21,6 +21,7 @@ from .outbox import to_item as outbox_item
 from .timefmt import parse
 
 TRANSACTION_RETRIES = 6
+PLATES_PREFIX = "plates#"  # capacity partition holding one marker per car booked that day
 
 
 class CapacityExhausted(Exception):
@@ -29,6 +30,10 @@ class CapacityExhausted(Exception):
     def __init__(self, which: str):
         super().__init__(which)
         self.which = which
+
+
+class AlreadyBooked(Exception):
+    """The same car already has a booking that day."""
 
 
 class IdempotencyReplay(Exception):
@@ -47,10 +52,12 @@ class Idempotency:
 
 @dataclass(frozen=True)
 class SlotTake:
-    """Capacity one booking takes: a place in a slot and labour minutes of its day."""
+    """What one booking takes: a place in a slot, labour minutes of its day,
+    and its car's one booking that day."""
     day: date
     slot_key: str
     labor_minutes: int
+    plate: str = ""
 
 
 @dataclass(frozen=True)
@@ -102,22 +109,17 @@ def create_booking(booking: Booking, *, take: SlotTake, limits: Limits,
     item.message_ids = [m.message_id for m in messages]
     item.link_code = link.code
 
-    def build(tw: TransactWrite) -> list[str]:
-        labels = []
-        tw.save(item, condition=BookingItem.booking_id.does_not_exist())
-        labels.append("booking")
+    def build(tx: _Tx) -> None:
+        tx.save("booking", item, BookingItem.booking_id.does_not_exist())
         for message in messages:
-            tw.save(outbox_item(message))
-            labels.append("message")
-        tw.save(link.to_item(), condition=LinkItem.code.does_not_exist())
-        labels.append("link")
+            tx.save("message", outbox_item(message))
+        tx.save("link", link.to_item(), LinkItem.code.does_not_exist())
         if idempotency:
-            tw.save(IdempotencyItem(idempotency.key, request_hash=idempotency.request_hash,
-                                    booking_id=booking.id, expires=idempotency.expires),
-                    condition=IdempotencyItem.key.does_not_exist())
-            labels.append("idempotency")
-        labels += _take(tw, take, limits)
-        return labels
+            tx.save("idempotency", IdempotencyItem(
+                idempotency.key, request_hash=idempotency.request_hash,
+                booking_id=booking.id, expires=idempotency.expires),
+                IdempotencyItem.key.does_not_exist())
+        _take(tx, take, limits)
 
     try:
         _commit(build)
@@ -137,17 +139,13 @@ def reschedule_booking(old: Booking, new: Booking, *, release: SlotTake, take: S
     item = to_item(new)
     item.message_ids = list(old.message_ids) + [m.message_id for m in messages]
 
-    def build(tw: TransactWrite) -> list[str]:
-        labels = []
-        tw.save(item, condition=BookingItem.status == BOOKED)
-        labels.append("booking")
+    def build(tx: _Tx) -> None:
+        tx.save("booking", item, BookingItem.status == BOOKED)
         for message in messages:
-            tw.save(outbox_item(message))
-            labels.append("message")
-        same_day = release.day == take.day
-        labels += _release(tw, release, include_day=not same_day)
-        labels += _take(tw, take, limits, include_day=not same_day)
-        return labels
+            tx.save("message", outbox_item(message))
+        other_day = release.day != take.day
+        _release(tx, release, whole_day=other_day)
+        _take(tx, take, limits, whole_day=other_day)
 
     try:
         _commit(build)
@@ -164,11 +162,11 @@ def cancel_booking(old: Booking, new: Booking, *, release: SlotTake,
     item = to_item(new)
     item.message_ids = list(old.message_ids) + [m.message_id for m in messages]
 
-    def build(tw: TransactWrite) -> list[str]:
-        tw.save(item, condition=BookingItem.status == BOOKED)
+    def build(tx: _Tx) -> None:
+        tx.save("booking", item, BookingItem.status == BOOKED)
         for message in messages:
-            tw.save(outbox_item(message))
-        return ["booking"] + ["message"] * len(messages) + _release(tw, release)
+            tx.save("message", outbox_item(message))
+        _release(tx, release)
 
     try:
         _commit(build)
@@ -184,19 +182,46 @@ class _Cancelled(Exception):
         self.failed = failed
 
 
-def _commit(build: Callable[[TransactWrite], list[str]]) -> None:
-    """Run a transaction; retry on TransactionConflict; raise _Cancelled naming failed parts.
+class _Tx:
+    """A TransactWrite that remembers a label for each operation.
 
-    ``build`` adds the operations and returns a label per operation, in the
-    order DynamoDB reports them (puts, then updates: PynamoDB sends condition
-    checks, deletes, puts, updates).
+    DynamoDB reports cancellation reasons in request order, and PynamoDB sends
+    condition checks, then deletes, then puts, then updates: the labels are
+    kept in that same order so a failed condition can be named.
     """
+
+    def __init__(self, tw: TransactWrite):
+        self.tw = tw
+        self._labels: dict[str, list[str]] = {"delete": [], "put": [], "update": []}
+
+    def save(self, label: str, model, condition=None) -> None:
+        self.tw.save(model, condition=condition)
+        self._labels["put"].append(label)
+
+    def update(self, label: str, model, actions, condition=None) -> None:
+        self.tw.update(model, actions=actions, condition=condition)
+        self._labels["update"].append(label)
+
+    def delete(self, label: str, model, condition=None) -> None:
+        self.tw.delete(model, condition=condition)
+        self._labels["delete"].append(label)
+
+    @property
+    def labels(self) -> list[str]:
+        return self._labels["delete"] + self._labels["put"] + self._labels["update"]
+
+
+def _commit(build: Callable[[_Tx], None]) -> None:
+    """Run a transaction; retry on TransactionConflict; raise _Cancelled naming failed parts."""
     for attempt in range(TRANSACTION_RETRIES):
+        tx: _Tx | None = None
         try:
             with TransactWrite(connection=connection()) as tw:
-                labels = build(tw)
+                tx = _Tx(tw)
+                build(tx)
             return
         except TransactWriteError as exc:
+            labels = tx.labels if tx else []
             reasons = exc.cancellation_reasons or []
             codes = [(labels[i] if i < len(labels) else "?", r.code)
                      for i, r in enumerate(reasons) if r is not None]
@@ -213,36 +238,44 @@ def _commit(build: Callable[[TransactWrite], list[str]]) -> None:
                    code="busy")
 
 
-def _take(tw: TransactWrite, take: SlotTake, limits: Limits, include_day: bool = True) -> list[str]:
+def _plate_key(day: date) -> str:
+    return f"{PLATES_PREFIX}{day.isoformat()}"
+
+
+def _take(tx: _Tx, take: SlotTake, limits: Limits, whole_day: bool = True) -> None:
     day = take.day.isoformat()
-    tw.update(CapacityItem(day, take.slot_key), actions=[CapacityItem.booked.add(1)],
-              condition=CapacityItem.booked.does_not_exist()
-              | (CapacityItem.booked < limits.slot_capacity))
-    labels = ["slot"]
-    if include_day and take.labor_minutes > 0:
+    tx.update("slot", CapacityItem(day, take.slot_key), [CapacityItem.booked.add(1)],
+              CapacityItem.booked.does_not_exist() | (CapacityItem.booked < limits.slot_capacity))
+    if not whole_day:
+        return
+    if take.labor_minutes > 0:
         room = limits.labor_minutes_per_day - take.labor_minutes
         if room < 0:
             raise CapacityExhausted("day")
-        tw.update(CapacityItem(day, DAY_KEY),
-                  actions=[CapacityItem.labor_minutes.add(take.labor_minutes)],
-                  condition=CapacityItem.labor_minutes.does_not_exist()
+        tx.update("day", CapacityItem(day, DAY_KEY),
+                  [CapacityItem.labor_minutes.add(take.labor_minutes)],
+                  CapacityItem.labor_minutes.does_not_exist()
                   | (CapacityItem.labor_minutes <= room))
-        labels.append("day")
-    return labels
+    if take.plate:
+        tx.save("plate", CapacityItem(_plate_key(take.day), take.plate),
+                CapacityItem.day.does_not_exist())
 
 
-def _release(tw: TransactWrite, release: SlotTake, include_day: bool = True) -> list[str]:
+def _release(tx: _Tx, release: SlotTake, whole_day: bool = True) -> None:
     day = release.day.isoformat()
-    tw.update(CapacityItem(day, release.slot_key), actions=[CapacityItem.booked.add(-1)])
-    labels = ["release_slot"]
-    if include_day and release.labor_minutes > 0:
-        tw.update(CapacityItem(day, DAY_KEY),
-                  actions=[CapacityItem.labor_minutes.add(-release.labor_minutes)])
-        labels.append("release_day")
-    return labels
+    tx.update("release_slot", CapacityItem(day, release.slot_key), [CapacityItem.booked.add(-1)])
+    if not whole_day:
+        return
+    if release.labor_minutes > 0:
+        tx.update("release_day", CapacityItem(day, DAY_KEY),
+                  [CapacityItem.labor_minutes.add(-release.labor_minutes)])
+    if release.plate:
+        tx.delete("release_plate", CapacityItem(_plate_key(release.day), release.plate))
 
 
 def _raise_capacity(exc: _Cancelled) -> None:
+    if "plate" in exc.failed:
+        raise AlreadyBooked() from None
     if "slot" in exc.failed:
         raise CapacityExhausted("slot") from None
     if "day" in exc.failed:

@@ -84,7 +84,10 @@ class BookingItem(Model):
 
 
 class CapacityItem(Model):
-    """Capacity taken on a day: one counter per slot ("HH:MM") and one for the day ("_day")."""
+    """Capacity taken on a day: one counter per slot ("HH:MM") and one for the day ("_day").
+
+    Partition "plates#<day>" holds one marker per car (plate) booked that day.
+    """
     class Meta:
         base_name = "capacity"
         table_name = ""  # set by db.bind()

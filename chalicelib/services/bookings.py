@@ -12,13 +12,14 @@ from ..config import get_config
 from ..db import bookings as bookings_db
 from ..db import links as links_db
 from ..db import outbox as outbox_db
-from ..db.bookings import CapacityExhausted, Idempotency, IdempotencyReplay, Limits, SlotTake
+from ..db.bookings import (AlreadyBooked, CapacityExhausted, Idempotency, IdempotencyReplay,
+                           Limits, SlotTake)
 from ..db.links import ShortLink
 from ..domain import messages as msg
 from ..domain import slots as slots_rules
 from ..domain.booking import (BOOKED, Booking, parse_booking_request, parse_instant,
                               parse_reason, parse_service_codes, require_object)
-from ..domain.errors import FieldErrors, NotFound, SlotFull, ValidationError
+from ..domain.errors import Conflict, FieldErrors, NotFound, SlotFull, ValidationError
 from ..domain.store import Service, StoreSettings, yuan
 from ..domain.validation import mask_phone
 from ..domain.tokens import TOKEN_MAX_AGE, check_booking_token, sign_booking
@@ -125,9 +126,9 @@ def _limits(settings: StoreSettings) -> Limits:
                   labor_minutes_per_day=settings.online_labor_minutes_per_day)
 
 
-def _take(settings: StoreSettings, slot: slots_rules.Slot, labor: int) -> SlotTake:
+def _take(settings: StoreSettings, slot: slots_rules.Slot, booking: Booking) -> SlotTake:
     return SlotTake(day=slot.start.astimezone(settings.tz).date(), slot_key=slot.key,
-                    labor_minutes=labor)
+                    labor_minutes=booking.labor_minutes, plate=booking.vehicle.plate)
 
 
 # ---- book ----------------------------------------------------------------
@@ -149,11 +150,13 @@ def create_booking(body: Any, *, idempotency_key: str | None = None,
     link = ShortLink.new(manage_url, expires=slot.end + timedelta(seconds=TOKEN_MAX_AGE))
     messages = _outbox(booking, msg.plan_new_booking(settings, slot.start, now), now)
     try:
-        bookings_db.create_booking(booking, take=_take(settings, slot, booking.labor_minutes),
+        bookings_db.create_booking(booking, take=_take(settings, slot, booking),
                                    limits=_limits(settings), messages=messages, link=link,
                                    idempotency=idempotency)
     except IdempotencyReplay as replay:
         return _replay(replay, idempotency)
+    except AlreadyBooked:
+        raise _already_booked() from None
     except CapacityExhausted as full:
         alternatives = _alternatives(settings, slot.start, booking.labor_minutes, now)
         text = ("This slot is fully booked" if full.which == "slot"
@@ -163,6 +166,12 @@ def create_booking(body: Any, *, idempotency_key: str | None = None,
               slot_start=booking.slot_start.isoformat(), channel=channel,
               messages=[m.kind for m in messages])
     return _created(booking, manage_url)
+
+
+def _already_booked() -> Conflict:
+    return Conflict("This car already has a booking that day. To change it, use the link in "
+                    "your SMS or call the store.", code="already_booked",
+                    fields={"vehicle.plate": "already booked that day"})
 
 
 def _created(booking: Booking, manage_url: str) -> dict[str, Any]:
@@ -236,9 +245,11 @@ def reschedule_booking(booking_id: str, token: str | None, body: Any) -> dict[st
     old_slot = slots_rules.Slot(old.slot_start, old.slot_end)
     try:
         bookings_db.reschedule_booking(
-            old, new, release=_take(settings, old_slot, old.labor_minutes),
-            take=_take(settings, slot, new.labor_minutes), limits=_limits(settings),
+            old, new, release=_take(settings, old_slot, old),
+            take=_take(settings, slot, new), limits=_limits(settings),
             messages=messages)
+    except AlreadyBooked:
+        raise _already_booked() from None
     except CapacityExhausted:
         raise SlotFull("That slot is fully booked", alternatives=_alternatives(
             settings, slot.start, new.labor_minutes, now)) from None
@@ -255,7 +266,7 @@ def cancel_booking(booking_id: str, token: str | None, body: Any) -> dict[str, A
     new = old.cancelled(reason=reason, now=now)
     messages = _outbox(new, msg.plan_cancel(ctx.settings, now), now)
     old_slot = slots_rules.Slot(old.slot_start, old.slot_end)
-    bookings_db.cancel_booking(old, new, release=_take(ctx.settings, old_slot, old.labor_minutes),
+    bookings_db.cancel_booking(old, new, release=_take(ctx.settings, old_slot, old),
                                messages=messages)
     outbox_db.supersede(list(old.message_ids), now=now)
     log_event("booking_cancelled", booking_id=old.id, reason=reason)

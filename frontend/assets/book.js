@@ -159,6 +159,9 @@
       state.idemKey = null;  // the request was answered: a corrected one is a new request
       var err = (r.body && r.body.error) || {};
       if (r.status === 409 && err.code === "slot_full") { slotFull(r.body.alternatives || []); return; }
+      if (r.status === 409 && err.code === "already_booked") {
+        showFieldErrors({ "vehicle.plate": t("already_booked_field") }); showBanner(t("already_booked")); return;
+      }
       if (r.status === 422 && err.fields) {
         var mapped = {}, unknown = [];
         Object.keys(err.fields).forEach(function (k) {

@@ -33,7 +33,8 @@
       cancelled_ok: "预约已取消。", rescheduled_ok: "已改约到 {when},短信通知将发送到您的手机。",
       new_time: "选择新的时间", save_new_time: "确认改约", invalid_link: "链接无效或已过期,请使用短信中的链接,或致电门店。",
       cannot_change: "该预约已不能在线修改,如需帮助请致电门店。", reason: "原因", loading: "正在加载…",
-      concern: "故障描述", transport_short: "到店方式"
+      concern: "故障描述", transport_short: "到店方式",
+      already_booked: "该车辆当天已有预约。如需修改,请使用短信中的链接或致电门店。", already_booked_field: "该车辆当天已有预约"
     },
     en: {
       lang_switch: "中文", booking_title: "Book a service", manage_title: "My booking",
@@ -66,7 +67,9 @@
       cancelled_ok: "Your booking is cancelled.", rescheduled_ok: "Moved to {when}. We will confirm by SMS.",
       new_time: "Choose a new time", save_new_time: "Move my booking", invalid_link: "This link is not valid or has expired. Please use the link in your SMS or call the store.",
       cannot_change: "This booking can no longer be changed online. Please call the store.", reason: "Reason", loading: "Loading…",
-      concern: "Problem", transport_short: "Getting here"
+      concern: "Problem", transport_short: "Getting here",
+      already_booked: "This car already has a booking that day. To change it, use the link in your SMS or call the store.",
+      already_booked_field: "Already booked that day"
     }
   };
   var stored = null;

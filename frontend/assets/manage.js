@@ -48,6 +48,7 @@
       picker.render(); return;
     }
     if (r.status === 403) { target.textContent = t("invalid_link"); return; }
+    if (r.status === 409 && err.code === "already_booked") { target.textContent = t("already_booked"); return; }
     if (r.status === 409) { target.textContent = t("cannot_change"); return; }
     target.textContent = err.fields ? Object.keys(err.fields).map(function (k) { return err.fields[k]; }).join("; ") : (err.message || t("server"));
   }

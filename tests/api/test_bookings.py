@@ -186,8 +186,9 @@ def test_odd_types_never_cause_a_500(api):
 
 def test_full_slot_answers_409_with_nearest_alternatives(api):
     for i in range(3):
-        assert api.book(booking_body(customer={"phone": f"1380013800{i}"})).status_code == 201
-    response = api.book(booking_body(customer={"phone": "13800138009"}))
+        assert api.book(booking_body(customer={"phone": f"1380013800{i}"},
+                                     vehicle={"plate": f"粤B1234{i}"})).status_code == 201
+    response = api.book(booking_body(customer={"phone": "13800138009"}, vehicle={"plate": "粤B12349"}))
     assert response.status_code == 409
     assert response.json_body["error"]["code"] == "slot_full"
     assert response.json_body["alternatives"] == [
@@ -203,8 +204,9 @@ def test_workshop_hours_and_walk_in_reserve_limit_the_day(api, store):
     slots = api.get("/api/slots?date=2026-12-01&services=MAINT_10K").json_body["slots"]
     assert {s["available"] for s in slots} == {2}  # 144 // 72
     assert api.book(booking_body(slot_start="2026-12-01T09:00:00+08:00")).status_code == 201
-    assert api.book(booking_body(slot_start="2026-12-01T14:00:00+08:00")).status_code == 201
-    full = api.book(booking_body(slot_start="2026-12-01T15:00:00+08:00"))
+    assert api.book(booking_body(slot_start="2026-12-01T14:00:00+08:00",
+                                 vehicle={"plate": "粤B22222"})).status_code == 201
+    full = api.book(booking_body(slot_start="2026-12-01T15:00:00+08:00", vehicle={"plate": "粤B33333"}))
     assert full.status_code == 409
     assert full.json_body["error"]["message"] == "The workshop is fully booked that day"
     # the nearest free slots are on other days
@@ -241,7 +243,8 @@ def test_booking_view_needs_the_signed_token(api, clock):
     assert body["estimate"] == {"duration_min": 90, "price": "680.00", "currency": "CNY"}
     assert body["can_change"] is True
 
-    other = api.book(booking_body(slot_start="2026-12-01T10:00:00+08:00")).json_body
+    other = api.book(booking_body(slot_start="2026-12-01T10:00:00+08:00",
+                                  vehicle={"plate": "粤B54321"})).json_body
     tampered = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
     for bad in ("", "?token=", f"?token={tampered}", f"?token={api.token_of(other)}",
                 "?token=" + "x" * 500):

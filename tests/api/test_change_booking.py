@@ -49,7 +49,8 @@ def test_reschedule_within_the_same_day(api):
 def test_reschedule_to_a_full_slot_changes_nothing(api, store):
     store(slot_capacity=1)
     booking_id, token = _book(api)
-    _book(api, slot_start="2026-12-01T10:00:00+08:00", customer={"phone": "13900139000"})
+    _book(api, slot_start="2026-12-01T10:00:00+08:00", customer={"phone": "13900139000"},
+          vehicle={"plate": "京A88888"})
     response = api.post(f"/api/bookings/{booking_id}/reschedule?token={token}",
                         {"slot_start": "2026-12-01T10:00:00+08:00"})
     assert response.status_code == 409
@@ -130,3 +131,34 @@ def test_concurrent_edit_with_a_stale_copy_gets_409(api):
     assert err.value.code == "booking_changed"
     assert BookingItem.get(booking_id).status == "booked"
     assert capacity("2026-12-01", "11:00") == 1
+
+
+def test_one_car_one_booking_a_day(api):
+    first_id, token = _book(api)
+    again = api.book(booking_body(slot_start="2026-12-01T14:00:00+08:00",
+                                  customer={"phone": "13900139000"}))
+    assert again.status_code == 409
+    assert again.json_body["error"]["code"] == "already_booked"
+    assert again.json_body["error"]["fields"] == {"vehicle.plate": "already booked that day"}
+    assert capacity("2026-12-01", "14:00") == 0 and capacity("2026-12-01", "_day") == 72
+    # another day is fine
+    assert api.book(booking_body(slot_start="2026-12-02T09:00:00+08:00")).status_code == 201
+    # a cancelled booking frees the day for the car
+    api.post(f"/api/bookings/{first_id}/cancel?token={token}", {"reason": "改天"})
+    assert api.book(booking_body(slot_start="2026-12-01T14:00:00+08:00")).status_code == 201
+
+
+def test_rescheduling_moves_the_cars_day(api):
+    booking_id, token = _book(api)
+    assert api.post(f"/api/bookings/{booking_id}/reschedule?token={token}",
+                    {"slot_start": "2026-12-01T15:00:00+08:00"}).status_code == 200  # same day
+    _book(api, slot_start="2026-12-03T09:00:00+08:00")
+    clash = api.post(f"/api/bookings/{booking_id}/reschedule?token={token}",
+                     {"slot_start": "2026-12-03T11:00:00+08:00"})
+    assert clash.status_code == 409 and clash.json_body["error"]["code"] == "already_booked"
+    assert capacity("2026-12-03", "11:00") == 0 and capacity("2026-12-01", "15:00") == 1
+    moved = api.post(f"/api/bookings/{booking_id}/reschedule?token={token}",
+                     {"slot_start": "2026-12-02T11:00:00+08:00"})
+    assert moved.status_code == 200
+    # the first day is free again for this car
+    assert api.book(booking_body(slot_start="2026-12-01T10:00:00+08:00")).status_code == 201

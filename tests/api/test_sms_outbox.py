@@ -243,7 +243,7 @@ def test_a_customer_who_booked_in_english_gets_english_sms(api, sms, clock):
 def test_one_failing_message_does_not_hold_up_the_others(api, sms, clock, monkeypatch):
     from chalicelib.db import bookings as bookings_db
     broken = api.book(booking_body(slot_start="2026-12-01T15:00:00+08:00")).json_body
-    fine = api.book(booking_body(customer={"phone": "13900139000"})).json_body
+    fine = api.book(booking_body(customer={"phone": "13900139000"}, vehicle={"plate": "京A88888"})).json_body
     real_get = bookings_db.get_booking
 
     def flaky_get(booking_id):

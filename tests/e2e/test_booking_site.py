@@ -197,3 +197,24 @@ def test_slot_taken_while_filling_the_form_offers_the_nearest_times(stack, phone
     expect(page.locator("#step4")).to_be_visible()
     expect(page.locator("#d-when")).to_contain_text("09:00")
     assert len(list(BookingItem.by_date.query(day.isoformat()))) == 2
+
+
+def test_the_same_car_twice_on_one_day_is_explained(stack, phone):
+    from chalicelib.services import bookings
+    from tests.factories import booking_body
+    day = stack.next_open_day()
+    bookings.create_booking(booking_body(slot_start=stack.slot(day, 9)))  # 粤B12345
+    page = phone
+    page.goto(stack.url + "/")
+    page.check("#svc-FREE_CHECK")
+    page.click("#next")
+    page.click(f'.day[data-date="{day.isoformat()}"]')
+    page.click(f'.slot[data-start="{stack.slot(day, 14)}"]')
+    page.click("#next")
+    page.fill("#f-name", "王太太")
+    page.fill("#f-phone", "13600136000")
+    page.fill("#f-plate", "粤B12345")
+    page.click("#next")
+    expect(page.locator("#e-vehicle\\.plate")).to_have_text("该车辆当天已有预约")
+    expect(page.locator("#banner")).to_contain_text("如需修改,请使用短信中的链接或致电门店")
+    expect(page.locator("#step3")).to_be_visible()

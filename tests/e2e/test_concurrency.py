@@ -23,7 +23,7 @@ def test_twenty_customers_race_for_a_slot_with_three_places(stack):
     def attempt(i):
         start.wait()
         try:
-            bookings.create_booking(booking_body(customer={"phone": f"1390000{i:04d}"},
+            bookings.create_booking(booking_body(customer={"phone": f"1390000{i:04d}"}, vehicle={"plate": f"粤B{10000 + i}"},
                                                  slot_start=slot))
             return 201
         except SlotFull as full:
@@ -49,7 +49,7 @@ def test_race_for_the_last_labour_hours_of_a_day(stack):
     def attempt(i):
         start.wait()
         try:
-            bookings.create_booking(booking_body(customer={"phone": f"1390000{i:04d}"},
+            bookings.create_booking(booking_body(customer={"phone": f"1390000{i:04d}"}, vehicle={"plate": f"粤B{10000 + i}"},
                                                  slot_start=stack.slot(day, 8 + i % 6)))
             return 201
         except SlotFull:
@@ -79,7 +79,7 @@ def test_the_same_idempotency_key_sent_concurrently_books_once(stack):
 def test_two_sweeps_at_once_publish_each_message_once(stack):
     day = stack.next_open_day()
     for i in range(12):
-        bookings.create_booking(booking_body(customer={"phone": f"1390000{i:04d}"},
+        bookings.create_booking(booking_body(customer={"phone": f"1390000{i:04d}"}, vehicle={"plate": f"粤B{10000 + i}"},
                                              slot_start=stack.slot(day, 8 + i % 9)))
     now = clock.now()
     start = threading.Barrier(2)
@@ -114,7 +114,7 @@ def test_the_sweep_reads_only_what_is_due(stack):
     """Its cost follows the due messages, not the table size: one Query, no Scan."""
     day = stack.next_open_day()
     for i in range(9):
-        bookings.create_booking(booking_body(customer={"phone": f"1390000{i:04d}"},
+        bookings.create_booking(booking_body(customer={"phone": f"1390000{i:04d}"}, vehicle={"plate": f"粤B{10000 + i}"},
                                              slot_start=stack.slot(day, 8 + i)))
     assert run_sweep().counts == {"sent": 9}  # the confirmations; 9+ reminders stay queued
     stack.aws.app.requests.clear()
