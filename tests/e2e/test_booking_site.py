@@ -41,6 +41,19 @@ def shot(page, name):
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
+def fill_booking(page, stack, *, service, slot_start, name, mobile, plate):
+    """The customer's first three steps, up to the filled-in details form."""
+    page.goto(stack.url + "/")
+    page.check(f"#svc-{service}")
+    page.click("#next")
+    page.click(f'.day[data-date="{slot_start[:10]}"]')
+    page.click(f'.slot[data-start="{slot_start}"]')
+    page.click("#next")
+    page.fill("#f-name", name)
+    page.fill("#f-phone", mobile)
+    page.fill("#f-plate", plate)
+
+
 def wait_for_sms(stack, count, timeout=20.0):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -173,15 +186,8 @@ def test_slot_taken_while_filling_the_form_offers_the_nearest_times(stack, phone
     day = stack.next_open_day()
     wanted = stack.slot(day, 10)
     page = phone
-    page.goto(stack.url + "/")
-    page.check("#svc-MAINT_BASIC")
-    page.click("#next")
-    page.click(f'.day[data-date="{day.isoformat()}"]')
-    page.click(f'.slot[data-start="{wanted}"]')
-    page.click("#next")
-    page.fill("#f-name", "李女士")
-    page.fill("#f-phone", "13900139000")
-    page.fill("#f-plate", "京A12345")
+    fill_booking(page, stack, service="MAINT_BASIC", slot_start=wanted,
+                 name="李女士", mobile="13900139000", plate="京A12345")
     # meanwhile someone else takes the last place by phone
     bookings.create_booking(booking_body(slot_start=wanted, services=["MAINT_BASIC"]))
     page.keyboard.press("Tab")
@@ -205,15 +211,8 @@ def test_the_same_car_twice_on_one_day_is_explained(stack, phone):
     day = stack.next_open_day()
     bookings.create_booking(booking_body(slot_start=stack.slot(day, 9)))  # 粤B12345
     page = phone
-    page.goto(stack.url + "/")
-    page.check("#svc-FREE_CHECK")
-    page.click("#next")
-    page.click(f'.day[data-date="{day.isoformat()}"]')
-    page.click(f'.slot[data-start="{stack.slot(day, 14)}"]')
-    page.click("#next")
-    page.fill("#f-name", "王太太")
-    page.fill("#f-phone", "13600136000")
-    page.fill("#f-plate", "粤B12345")
+    fill_booking(page, stack, service="FREE_CHECK", slot_start=stack.slot(day, 14),
+                 name="王太太", mobile="13600136000", plate="粤B12345")
     page.click("#next")
     expect(page.locator("#e-vehicle\\.plate")).to_have_text("该车辆当天已有预约")
     expect(page.locator("#banner")).to_contain_text("如需修改,请使用短信中的链接或致电门店")
