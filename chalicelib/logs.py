@@ -8,5 +8,8 @@ logger = logging.getLogger("aftersales")
 logger.setLevel(logging.INFO)  # Lambda's root logger drops INFO otherwise
 
 
-def log_event(event: str, level: int = logging.INFO, **fields: object) -> None:
-    logger.log(level, json.dumps({"event": event, **fields}, ensure_ascii=False, default=str))
+def log_event(event: str, level: int = logging.INFO, *, exc_info: bool = False,
+              **fields: object) -> None:
+    """One JSON line; ``exc_info=True`` adds the traceback of the exception being handled."""
+    logger.log(level, json.dumps({"event": event, **fields}, ensure_ascii=False, default=str),
+               exc_info=exc_info)

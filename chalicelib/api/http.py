@@ -39,8 +39,7 @@ def api(fn: Callable[..., Any]) -> Callable[..., Response]:
         except DomainError as exc:
             return error_response(exc)
         except Exception:  # never a stack trace in a response
-            logging.getLogger("aftersales").exception("unhandled error in %s", fn.__name__)
-            log_event("unhandled_error", logging.ERROR, route=fn.__name__)
+            log_event("unhandled_error", logging.ERROR, exc_info=True, route=fn.__name__)
             return json_response({"error": {"code": "internal_error",
                                             "message": "Something went wrong on our side. Please try again."}},
                                  status=500)

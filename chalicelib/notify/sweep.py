@@ -52,8 +52,8 @@ def run_sweep(*, now: datetime | None = None, sender: SnsSmsSender | None = None
             try:
                 result.add(_handle(message, moment, sender))
             except Exception:  # one bad message must not hold up the others
-                logging.getLogger("aftersales").exception("outbox message %s", message.message_id)
-                log_event("outbox_message_error", logging.ERROR, message_id=message.message_id)
+                log_event("outbox_message_error", logging.ERROR, exc_info=True,
+                          message_id=message.message_id)
                 result.add("error")
         if len(due) < BATCH:
             break
