@@ -16,28 +16,44 @@ import subprocess
 import sys
 import time
 import urllib.request
+from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def dynamodb_requests() -> list[tuple[str, str, str]]:
+def _start_stack():
+    """A fresh embedded AWS endpoint with the tables and the demo store."""
     from infra.local.moto_server import MotoServer
     from infra.local.stack import bootstrap, configure
     aws = MotoServer(port=0).start()
     configure(aws.url, state_dir=None, secret="bench")
     bootstrap(demo=True)
+    return aws
+
+
+def _open_day(start: date) -> date:
+    """``start``, or the first day after it that the store is open."""
+    from chalicelib.services.store import current_store
+    settings = current_store().settings  # also warms the store cache, as a warm Lambda has it
+    while settings.hours_on(start) is None:
+        start += timedelta(days=1)
+    return start
+
+
+def _today() -> date:
     from chalicelib import clock
+    from chalicelib.services.store import current_store
+    return clock.now().astimezone(current_store().settings.tz).date()
+
+
+def dynamodb_requests() -> list[tuple[str, str, str]]:
+    aws = _start_stack()
     from chalicelib.notify.sweep import run_sweep
     from chalicelib.services import bookings
-    from chalicelib.services.store import current_store
     from tests.factories import booking_body
 
-    settings = current_store().settings  # warm the store cache, as a warm Lambda has it
-    from datetime import timedelta
-    day = clock.now().astimezone(settings.tz).date() + timedelta(days=2)
-    while settings.hours_on(day) is None:
-        day += timedelta(days=1)
+    day = _open_day(_today() + timedelta(days=2))
     slot = lambda h: f"{day.isoformat()}T{h:02d}:00:00+08:00"  # noqa: E731
 
     def measure(action):
@@ -97,25 +113,16 @@ def page_weight() -> tuple[int, int, list[str]]:
 
 
 def http_latency(samples: int = 30) -> tuple[float, float]:
-    from infra.local.moto_server import MotoServer
-    from infra.local.server import serve
-    from infra.local.stack import bootstrap, configure
     import json
-    aws = MotoServer(port=0).start()
-    configure(aws.url, state_dir=None, secret="bench")
-    bootstrap(demo=True)
+    from infra.local.server import serve
+    from tests.factories import booking_body
+    aws = _start_stack()
     http = serve(port=0)
     base = "http://127.0.0.1:%d" % http.server_address[1]
-    from chalicelib import clock
-    from chalicelib.services.store import current_store
-    from datetime import timedelta
-    from tests.factories import booking_body
-    settings = current_store().settings
-    day = clock.now().astimezone(settings.tz).date() + timedelta(days=3)
+    day = _today() + timedelta(days=3)
     times = []
     for i in range(samples):
-        while settings.hours_on(day) is None:
-            day += timedelta(days=1)
+        day = _open_day(day)
         body = booking_body(customer={"phone": f"1390000{i:04d}"}, vehicle={"plate": f"粤B{10000 + i}"},
                             slot_start=f"{day.isoformat()}T{8 + i % 9:02d}:00:00+08:00")
         request = urllib.request.Request(base + "/api/bookings", data=json.dumps(body).encode(),
