@@ -4,11 +4,13 @@ from chalice import Chalice, Rate
 from chalicelib.api.customer import customer_api
 from chalicelib.api.http import api_error_shape
 from chalicelib.api.meta import meta_api
+from chalicelib.api.staff import staff_api
 
 app = Chalice(app_name="aftersales")
 app.register_middleware(api_error_shape, "http")
 app.register_blueprint(customer_api)
 app.register_blueprint(meta_api)
+app.register_blueprint(staff_api)
 
 
 @app.schedule(Rate(1, unit=Rate.MINUTES))

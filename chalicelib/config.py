@@ -21,9 +21,23 @@ class Config:
     public_base_url: str
     sms_sender_id: str
     store_cache_seconds: int
+    user_pool_id: str          # Cognito user pool of the staff (may be shared by a chain)
+    user_pool_client_id: str   # the portal's app client
+    files_bucket: str          # photos, signatures, signed documents
+    endpoint_url: str          # the embedded AWS endpoint in local mode, "" in AWS
 
     def table_name(self, base: str) -> str:
         return f"{self.table_prefix}{base}"
+
+    @property
+    def token_issuer(self) -> str:
+        return f"https://cognito-idp.{self.region}.amazonaws.com/{self.user_pool_id}"
+
+    @property
+    def jwks_url(self) -> str:
+        if self.endpoint_url:  # the embedded endpoint serves the pool's keys under its own address
+            return f"{self.endpoint_url.rstrip('/')}/{self.user_pool_id}/.well-known/jwks.json"
+        return f"{self.token_issuer}/.well-known/jwks.json"
 
 
 @lru_cache(maxsize=1)
@@ -43,6 +57,10 @@ def get_config() -> Config:
         public_base_url=env.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
         sms_sender_id=env.get("SMS_SENDER_ID", ""),
         store_cache_seconds=int(env.get("STORE_CACHE_SECONDS", "60")),
+        user_pool_id=env.get("COGNITO_USER_POOL_ID", ""),
+        user_pool_client_id=env.get("COGNITO_CLIENT_ID", ""),
+        files_bucket=env.get("FILES_BUCKET", f"{store_id}-{stage}-files"),
+        endpoint_url=env.get("AWS_ENDPOINT_URL", ""),
     )
 
 

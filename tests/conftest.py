@@ -22,10 +22,15 @@ from chalicelib.services.store import forget_store  # noqa: E402
 @pytest.fixture(autouse=True)
 def fresh_process_state():
     """Each test starts with no cached settings, binding or store profile."""
-    reset_config()
-    db.unbind()
-    forget_store()
+    _forget()
     yield
+    _forget()
+
+
+def _forget():
+    from chalicelib.services import auth, files
     reset_config()
     db.unbind()
     forget_store()
+    auth.forget_keys()
+    files.forget_client()

@@ -22,6 +22,7 @@ class _Lazy:
 
 
 bookings = _Lazy("chalicelib.services.bookings")
+orders = _Lazy("chalicelib.services.orders")
 
 
 @customer_api.route("/api/store", methods=["GET"])
@@ -71,6 +72,20 @@ def reschedule_booking(booking_id):
 def cancel_booking(booking_id):
     request = customer_api.current_request
     return bookings.cancel_booking(booking_id, query_param(request, "token"), json_body(request))
+
+
+@customer_api.route("/api/orders/{order_id}/approval", methods=["GET"])
+@api
+def get_approval(order_id):
+    request = customer_api.current_request
+    return orders.customer_approval(order_id, query_param(request, "token"))
+
+
+@customer_api.route("/api/orders/{order_id}/approval", methods=["POST"], content_types=JSON_TYPES)
+@api
+def decide_approval(order_id):
+    request = customer_api.current_request
+    return orders.customer_decide(order_id, query_param(request, "token"), json_body(request))
 
 
 @customer_api.route("/l/{code}", methods=["GET"])

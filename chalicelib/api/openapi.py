@@ -71,6 +71,63 @@ SCHEMAS: dict[str, Any] = {
 }
 
 
+def _staff_paths() -> dict[str, Any]:
+    """Every /api/staff route, with the roles that may call it (x-roles), from the registry."""
+    import re
+
+    from .staff import STAFF_ROUTES
+    paths: dict[str, Any] = {
+        "/api/auth/login": {"post": {
+            "summary": "Staff sign-in (Amazon Cognito): returns the ID token for Authorization",
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "required": ["username", "password"], "properties": {
+                    "username": {"type": "string"}, "password": {"type": "string"}}}}}},
+            "responses": {"200": _json({"type": "object"}), **_errors(400, 422),
+                          "401": _json(_ERROR, "Wrong username or password"),
+                          "403": _json(_ERROR, "Account of another store")}}},
+        "/api/auth/refresh": {"post": {
+            "summary": "New tokens from the refresh token",
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "required": ["refresh_token"],
+                "properties": {"refresh_token": {"type": "string"}}}}}},
+            "responses": {"200": _json({"type": "object"}), "401": _json(_ERROR, "Sign in again")}}},
+        "/api/orders/{order_id}/approval": {
+            "get": {"summary": "The lines a customer is asked to approve (signed SMS link)",
+                    "parameters": [_ORDER_ID, _APPROVAL_TOKEN],
+                    "responses": {"200": _json({"type": "object"}), **_errors(403, 404)}},
+            "post": {"summary": "The customer approves or declines each line",
+                     "parameters": [_ORDER_ID, _APPROVAL_TOKEN],
+                     "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                         "type": "object", "required": ["decisions"], "properties": {
+                             "decisions": {"type": "object", "additionalProperties": {
+                                 "type": "string", "enum": ["approved", "declined"]}}}}}}},
+                     "responses": {"200": _json({"type": "object"}),
+                                   **_errors(400, 403, 404, 409, 422)}}},
+    }
+    for route in STAFF_ROUTES:
+        params = [{"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+                  for name in re.findall(r"{(\w+)}", route.path)]
+        operation: dict[str, Any] = {
+            "summary": route.summary, "security": [{"staffToken": []}],
+            "x-roles": sorted(route.roles),
+            "description": "Roles: " + ", ".join(sorted(route.roles)),
+            "responses": {"200": _json({"type": "object"}), **_errors(400, 404, 409, 422),
+                          "401": _json(_ERROR, "Missing, invalid or expired token"),
+                          "403": _json(_ERROR, "Role or store may not call this")}}
+        if params:
+            operation["parameters"] = params
+        if route.method in ("POST", "PUT"):
+            operation["requestBody"] = {"required": True, "content": {"application/json": {
+                "schema": {"type": "object"}}}}
+        paths.setdefault(route.path, {})[route.method.lower()] = operation
+    return paths
+
+
+_ORDER_ID = {"name": "order_id", "in": "path", "required": True, "schema": {"type": "string"}}
+_APPROVAL_TOKEN = {"name": "token", "in": "query", "required": True, "schema": {"type": "string"},
+                   "description": "Signed token from the approval SMS link"}
+
+
 def document() -> dict[str, Any]:
     return {
         "openapi": "3.0.3",
@@ -114,6 +171,9 @@ def document() -> dict[str, Any]:
                                   "responses": {"302": {"description": "Redirect"}, **_errors(404)}}},
             "/api/openapi.json": {"get": {"summary": "This document",
                                           "responses": {"200": _json({"type": "object"})}}},
+            **_staff_paths(),
         },
-        "components": {"schemas": SCHEMAS},
+        "components": {"schemas": SCHEMAS, "securitySchemes": {"staffToken": {
+            "type": "http", "scheme": "bearer", "bearerFormat": "JWT",
+            "description": "Cognito ID token from POST /api/auth/login"}}},
     }

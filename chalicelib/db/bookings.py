@@ -1,26 +1,24 @@
 """Bookings and the capacity counters they take, written in one transaction each."""
 from __future__ import annotations
 
-import random
-import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Callable
 
-from pynamodb.exceptions import DoesNotExist, TransactWriteError
-from pynamodb.transactions import TransactWrite
+from pynamodb.exceptions import DoesNotExist
 
-from ..domain.booking import BOOKED, Booking, Customer, Vehicle
+from ..domain.booking import ACTIVE, Booking, Customer, Vehicle
+from ..domain.audit import AuditEntry
 from ..domain.errors import Conflict
 from ..domain.messages import OutboxMessage
 from ..domain.slots import DAY_KEY, DayUsage
-from . import bind, connection
+from . import bind
+from .audit import to_item as audit_item
 from .links import ShortLink
 from .models import BookingItem, CapacityItem, IdempotencyItem, LinkItem
 from .outbox import to_item as outbox_item
 from .timefmt import parse
+from .tx import Cancelled, Tx, commit
 
-TRANSACTION_RETRIES = 6
 PLATES_PREFIX = "plates#"  # capacity partition holding one marker per car booked that day
 
 
@@ -81,6 +79,19 @@ def day_usage(day: date) -> DayUsage:
     return DayUsage(slot_booked=slots, labor_minutes=labor)
 
 
+def day_bookings(day: date) -> list[Booking]:
+    """The bookings of one day in slot order (appointment board): one query on ``by_date``."""
+    bind()
+    return [to_booking(item) for item in BookingItem.by_date.query(day.isoformat())]
+
+
+def bookings_of_phone(phone: str, limit: int = 50) -> list[Booking]:
+    """A customer's bookings, newest first: one query on ``by_phone``."""
+    bind()
+    return [to_booking(item) for item in BookingItem.by_phone.query(
+        phone, scan_index_forward=False, limit=limit)]
+
+
 def get_booking(booking_id: str) -> Booking | None:
     bind()
     try:
@@ -103,16 +114,18 @@ def find_idempotent(key: str) -> tuple[str, str] | None:
 
 def create_booking(booking: Booking, *, take: SlotTake, limits: Limits,
                    messages: list[OutboxMessage], link: ShortLink,
-                   idempotency: Idempotency | None) -> None:
+                   idempotency: Idempotency | None, audit: list[AuditEntry] = ()) -> None:
     """Write the booking, its messages and link, and take its capacity: all or nothing."""
     item = to_item(booking)
     item.message_ids = [m.message_id for m in messages]
     item.link_code = link.code
 
-    def build(tx: _Tx) -> None:
+    def build(tx: Tx) -> None:
         tx.save("booking", item, BookingItem.booking_id.does_not_exist())
         for message in messages:
             tx.save("message", outbox_item(message))
+        for entry in audit:
+            tx.save("audit", audit_item(entry))
         tx.save("link", link.to_item(), LinkItem.code.does_not_exist())
         if idempotency:
             tx.save("idempotency", IdempotencyItem(
@@ -122,8 +135,8 @@ def create_booking(booking: Booking, *, take: SlotTake, limits: Limits,
         _take(tx, take, limits)
 
     try:
-        _commit(build)
-    except _Cancelled as exc:
+        commit(build)
+    except Cancelled as exc:
         if "idempotency" in exc.failed and idempotency:
             found = find_idempotent(idempotency.key)
             if found:
@@ -134,22 +147,25 @@ def create_booking(booking: Booking, *, take: SlotTake, limits: Limits,
 
 
 def reschedule_booking(old: Booking, new: Booking, *, release: SlotTake, take: SlotTake,
-                       limits: Limits, messages: list[OutboxMessage]) -> None:
+                       limits: Limits, messages: list[OutboxMessage],
+                       audit: list[AuditEntry] = ()) -> None:
     """Move a booking to another slot: release the old capacity and take the new one atomically."""
     item = to_item(new)
     item.message_ids = list(old.message_ids) + [m.message_id for m in messages]
 
-    def build(tx: _Tx) -> None:
-        tx.save("booking", item, BookingItem.status == BOOKED)
+    def build(tx: Tx) -> None:
+        tx.save("booking", item, BookingItem.status.is_in(*ACTIVE))
         for message in messages:
             tx.save("message", outbox_item(message))
+        for entry in audit:
+            tx.save("audit", audit_item(entry))
         other_day = release.day != take.day
         _release(tx, release, whole_day=other_day)
         _take(tx, take, limits, whole_day=other_day)
 
     try:
-        _commit(build)
-    except _Cancelled as exc:
+        commit(build)
+    except Cancelled as exc:
         if "booking" in exc.failed:
             raise _changed() from None
         _raise_capacity(exc)
@@ -158,91 +174,31 @@ def reschedule_booking(old: Booking, new: Booking, *, release: SlotTake, take: S
 
 
 def cancel_booking(old: Booking, new: Booking, *, release: SlotTake,
-                   messages: list[OutboxMessage]) -> None:
+                   messages: list[OutboxMessage], audit: list[AuditEntry] = ()) -> None:
     item = to_item(new)
     item.message_ids = list(old.message_ids) + [m.message_id for m in messages]
 
-    def build(tx: _Tx) -> None:
-        tx.save("booking", item, BookingItem.status == BOOKED)
+    def build(tx: Tx) -> None:
+        tx.save("booking", item, BookingItem.status.is_in(*ACTIVE))
         for message in messages:
             tx.save("message", outbox_item(message))
+        for entry in audit:
+            tx.save("audit", audit_item(entry))
         _release(tx, release)
 
     try:
-        _commit(build)
-    except _Cancelled:
+        commit(build)
+    except Cancelled:
         raise _changed() from None
 
 
 # ---- helpers -------------------------------------------------------------
 
-class _Cancelled(Exception):
-    def __init__(self, failed: set[str]):
-        super().__init__(", ".join(sorted(failed)))
-        self.failed = failed
-
-
-class _Tx:
-    """A TransactWrite that remembers a label for each operation.
-
-    DynamoDB reports cancellation reasons in request order, and PynamoDB sends
-    condition checks, then deletes, then puts, then updates: the labels are
-    kept in that same order so a failed condition can be named.
-    """
-
-    def __init__(self, tw: TransactWrite):
-        self.tw = tw
-        self._labels: dict[str, list[str]] = {"delete": [], "put": [], "update": []}
-
-    def save(self, label: str, model, condition=None) -> None:
-        self.tw.save(model, condition=condition)
-        self._labels["put"].append(label)
-
-    def update(self, label: str, model, actions, condition=None) -> None:
-        self.tw.update(model, actions=actions, condition=condition)
-        self._labels["update"].append(label)
-
-    def delete(self, label: str, model, condition=None) -> None:
-        self.tw.delete(model, condition=condition)
-        self._labels["delete"].append(label)
-
-    @property
-    def labels(self) -> list[str]:
-        return self._labels["delete"] + self._labels["put"] + self._labels["update"]
-
-
-def _commit(build: Callable[[_Tx], None]) -> None:
-    """Run a transaction; retry on TransactionConflict; raise _Cancelled naming failed parts."""
-    for attempt in range(TRANSACTION_RETRIES):
-        tx: _Tx | None = None
-        try:
-            with TransactWrite(connection=connection()) as tw:
-                tx = _Tx(tw)
-                build(tx)
-            return
-        except TransactWriteError as exc:
-            labels = tx.labels if tx else []
-            reasons = exc.cancellation_reasons or []
-            codes = [(labels[i] if i < len(labels) else "?", r.code)
-                     for i, r in enumerate(reasons) if r is not None]
-            failed = {label for label, code in codes if code == "ConditionalCheckFailed"}
-            if failed:
-                raise _Cancelled(failed) from exc
-            if any(code == "TransactionConflict" for _, code in codes) \
-                    or exc.cause_response_code in ("TransactionConflictException",
-                                                    "ThrottlingException"):
-                time.sleep(random.uniform(0.01, 0.05) * (2 ** attempt))
-                continue
-            raise
-    raise Conflict("Too many people are booking right now, please try again",
-                   code="busy")
-
-
 def _plate_key(day: date) -> str:
     return f"{PLATES_PREFIX}{day.isoformat()}"
 
 
-def _take(tx: _Tx, take: SlotTake, limits: Limits, whole_day: bool = True) -> None:
+def _take(tx: Tx, take: SlotTake, limits: Limits, whole_day: bool = True) -> None:
     day = take.day.isoformat()
     tx.update("slot", CapacityItem(day, take.slot_key), [CapacityItem.booked.add(1)],
               CapacityItem.booked.does_not_exist() | (CapacityItem.booked < limits.slot_capacity))
@@ -261,7 +217,7 @@ def _take(tx: _Tx, take: SlotTake, limits: Limits, whole_day: bool = True) -> No
                 CapacityItem.day.does_not_exist())
 
 
-def _release(tx: _Tx, release: SlotTake, whole_day: bool = True) -> None:
+def _release(tx: Tx, release: SlotTake, whole_day: bool = True) -> None:
     day = release.day.isoformat()
     tx.update("release_slot", CapacityItem(day, release.slot_key), [CapacityItem.booked.add(-1)])
     if not whole_day:
@@ -273,7 +229,7 @@ def _release(tx: _Tx, release: SlotTake, whole_day: bool = True) -> None:
         tx.delete("release_plate", CapacityItem(_plate_key(release.day), release.plate))
 
 
-def _raise_capacity(exc: _Cancelled) -> None:
+def _raise_capacity(exc: Cancelled) -> None:
     if "plate" in exc.failed:
         raise AlreadyBooked() from None
     if "slot" in exc.failed:
@@ -300,6 +256,8 @@ def to_item(booking: Booking) -> BookingItem:
         concern=dict(booking.concern), transport=booking.transport, locale=booking.locale,
         created_at=booking.created_at.isoformat(), updated_at=booking.updated_at.isoformat(),
         revision=booking.revision, cancel_reason=booking.cancel_reason or None,
+        advisor=booking.advisor or None, technician=booking.technician or None,
+        parts_ready=booking.parts_ready, order_id=booking.order_id or None,
         history=list(booking.history), message_ids=list(booking.message_ids),
         link_code=booking.link_code or None)
     if booking.version is not None:
@@ -319,6 +277,8 @@ def to_booking(item: BookingItem) -> Booking:
         concern={k: str(v) for k, v in concern.items()}, transport=item.transport,
         locale=item.locale, created_at=parse(item.created_at), updated_at=parse(item.updated_at),
         revision=int(item.revision or 0), cancel_reason=item.cancel_reason or "",
+        advisor=item.advisor or "", technician=item.technician or "",
+        parts_ready=bool(item.parts_ready), order_id=item.order_id or "",
         history=list(item.history or []), version=item.version,
         message_ids=tuple(item.message_ids or ()), link_code=item.link_code or "")
 

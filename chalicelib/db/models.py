@@ -6,7 +6,7 @@ prefix when ``bind()`` runs (lazily, on first use), never at import time.
 """
 from __future__ import annotations
 
-from pynamodb.attributes import (JSONAttribute, ListAttribute, MapAttribute,
+from pynamodb.attributes import (BooleanAttribute, JSONAttribute, ListAttribute, MapAttribute,
                                  NumberAttribute, TTLAttribute, UnicodeAttribute,
                                  VersionAttribute)
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
@@ -74,6 +74,10 @@ class BookingItem(Model):
     updated_at = UnicodeAttribute()
     revision = NumberAttribute(default=0)
     cancel_reason = UnicodeAttribute(null=True)
+    advisor = UnicodeAttribute(null=True)
+    technician = UnicodeAttribute(null=True)
+    parts_ready = BooleanAttribute(default=False)
+    order_id = UnicodeAttribute(null=True)
     history = JSONAttribute(default=list)
     message_ids = ListAttribute(of=UnicodeAttribute, default=list)
     link_code = UnicodeAttribute(null=True)
@@ -119,7 +123,8 @@ class OutboxItem(Model):
         billing_mode = "PAY_PER_REQUEST"
 
     message_id = UnicodeAttribute(hash_key=True)
-    booking_id = UnicodeAttribute()
+    booking_id = UnicodeAttribute(null=True)
+    order_id = UnicodeAttribute(null=True)
     kind = UnicodeAttribute()
     phone = UnicodeAttribute()
     locale = UnicodeAttribute()
@@ -166,5 +171,168 @@ class LinkItem(Model):
     expires = TTLAttribute()
 
 
+class CustomersByPhone(GlobalSecondaryIndex):
+    """Exact and prefix search by mobile number (one store per deployment: one partition)."""
+    class Meta:
+        index_name = "by_phone"
+        projection = AllProjection()
+
+    store_id = UnicodeAttribute(hash_key=True)
+    phone = UnicodeAttribute(range_key=True)
+
+
+class CustomerItem(Model):
+    """A customer (车主)."""
+    class Meta:
+        base_name = "customers"
+        table_name = ""  # set by db.bind()
+        region = "ap-east-1"
+        billing_mode = "PAY_PER_REQUEST"
+
+    customer_id = UnicodeAttribute(hash_key=True)
+    store_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    phone = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+    version = VersionAttribute()
+
+    by_phone = CustomersByPhone()
+
+
+class VehiclesByPlate(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "by_plate"
+        projection = AllProjection()
+
+    store_id = UnicodeAttribute(hash_key=True)
+    plate = UnicodeAttribute(range_key=True)
+
+
+class VehiclesByVin(GlobalSecondaryIndex):
+    """Sparse: only vehicles whose VIN is known."""
+    class Meta:
+        index_name = "by_vin"
+        projection = AllProjection()
+
+    store_id = UnicodeAttribute(hash_key=True)
+    vin = UnicodeAttribute(range_key=True)
+
+
+class VehiclesByCustomer(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "by_customer"
+        projection = AllProjection()
+
+    customer_id = UnicodeAttribute(hash_key=True)
+    plate = UnicodeAttribute(range_key=True)
+
+
+class VehicleItem(Model):
+    """A vehicle (车辆) of the file (一车一档)."""
+    class Meta:
+        base_name = "vehicles"
+        table_name = ""  # set by db.bind()
+        region = "ap-east-1"
+        billing_mode = "PAY_PER_REQUEST"
+
+    vehicle_id = UnicodeAttribute(hash_key=True)
+    store_id = UnicodeAttribute()
+    plate = UnicodeAttribute()
+    vin = UnicodeAttribute(null=True)
+    model = UnicodeAttribute(null=True)
+    sale_date = UnicodeAttribute(null=True)
+    mileage_km = NumberAttribute(null=True)
+    customer_id = UnicodeAttribute()
+    recommendations = JSONAttribute(default=list)   # declined work, offered again
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+    version = VersionAttribute()
+
+    by_plate = VehiclesByPlate()
+    by_vin = VehiclesByVin()
+    by_customer = VehiclesByCustomer()
+
+
+class UniqueItem(Model):
+    """One owner per unique value ("plate#粤B12345" -> vehicle, "phone#+86..." -> customer),
+    taken in the same transaction as the record, so two desks cannot create the same car twice."""
+    class Meta:
+        base_name = "uniques"
+        table_name = ""  # set by db.bind()
+        region = "ap-east-1"
+        billing_mode = "PAY_PER_REQUEST"
+
+    key = UnicodeAttribute(hash_key=True)
+    owner_id = UnicodeAttribute()
+
+
+class OrdersByVehicle(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "by_vehicle"
+        projection = AllProjection()
+
+    vehicle_id = UnicodeAttribute(hash_key=True)
+    opened_at = UnicodeAttribute(range_key=True)
+
+
+class OrdersByDay(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "by_day"
+        projection = AllProjection()
+
+    opened_date = UnicodeAttribute(hash_key=True)
+    opened_at = UnicodeAttribute(range_key=True)
+
+
+class RepairOrderItem(Model):
+    """A repair order (施工单) with its lines, approval requests and check-in sheet."""
+    class Meta:
+        base_name = "repair_orders"
+        table_name = ""  # set by db.bind()
+        region = "ap-east-1"
+        billing_mode = "PAY_PER_REQUEST"
+
+    order_id = UnicodeAttribute(hash_key=True)
+    reference = UnicodeAttribute()
+    status = UnicodeAttribute()
+    vehicle_id = UnicodeAttribute()
+    customer_id = UnicodeAttribute()
+    plate = UnicodeAttribute()
+    customer_name = UnicodeAttribute()
+    phone = UnicodeAttribute()
+    advisor = UnicodeAttribute()
+    booking_id = UnicodeAttribute(null=True)
+    opened_at = UnicodeAttribute()
+    opened_date = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+    promised_at = UnicodeAttribute(null=True)
+    lines = JSONAttribute(default=list)
+    approvals = JSONAttribute(default=list)
+    reception = JSONAttribute(default=dict)
+    locale = UnicodeAttribute(default="zh-CN")
+    version = VersionAttribute()
+
+    by_vehicle = OrdersByVehicle()
+    by_day = OrdersByDay()
+
+
+class AuditItem(Model):
+    """Audit trail (操作记录): one item per change, keyed by the record it changed."""
+    class Meta:
+        base_name = "audit"
+        table_name = ""  # set by db.bind()
+        region = "ap-east-1"
+        billing_mode = "PAY_PER_REQUEST"
+
+    subject = UnicodeAttribute(hash_key=True)       # "order#<id>", "vehicle#<id>"...
+    seq = UnicodeAttribute(range_key=True)          # UTC time key + random: in order, unique
+    at = UnicodeAttribute()
+    actor = UnicodeAttribute()
+    action = UnicodeAttribute()
+    changes = JSONAttribute(default=dict)
+
+
 MODELS: tuple[type[Model], ...] = (StoreItem, BookingItem, CapacityItem, OutboxItem,
-                                   IdempotencyItem, LinkItem)
+                                   IdempotencyItem, LinkItem, CustomerItem, VehicleItem,
+                                   UniqueItem, RepairOrderItem, AuditItem)

@@ -22,7 +22,8 @@ QUEUE = "pending"
 
 def to_item(message: OutboxMessage) -> OutboxItem:
     return OutboxItem(
-        message.message_id, booking_id=message.booking_id, kind=message.kind,
+        message.message_id, booking_id=message.booking_id or None,
+        order_id=message.order_id or None, kind=message.kind,
         phone=message.phone, locale=message.locale, slot_start=message.slot_start.isoformat(),
         status=message.status, queue=QUEUE if message.status == PENDING else None,
         next_attempt_at=utc_key(message.next_attempt_at) if message.next_attempt_at else None,
@@ -32,7 +33,8 @@ def to_item(message: OutboxMessage) -> OutboxItem:
 
 def to_message(item: OutboxItem) -> OutboxMessage:
     return OutboxMessage(
-        message_id=item.message_id, booking_id=item.booking_id, kind=item.kind,
+        message_id=item.message_id, booking_id=item.booking_id or "",
+        order_id=item.order_id or "", kind=item.kind,
         phone=item.phone, locale=item.locale, slot_start=parse(item.slot_start),
         due_at=parse(item.due_at), created_at=parse(item.created_at), status=item.status,
         attempts=int(item.attempts or 0),

@@ -17,8 +17,13 @@ CONCERN_FIELDS = ("what", "where", "noise", "frequency", "when")  # 问题 位�
 LOCALES = ("zh-CN", "en")
 MAX_SERVICES = 8
 
-BOOKED = "booked"
-CANCELLED = "cancelled"
+BOOKED = "booked"          # 已预约
+CONFIRMED = "confirmed"    # the customer confirmed (reminder call) 已确认
+ARRIVED = "arrived"        # checked in at reception 已到店
+NO_SHOW = "no_show"        # did not come: a lost booking (战败) with a reason
+CANCELLED = "cancelled"    # a lost booking too, with the customer's reason
+STATUSES = (BOOKED, CONFIRMED, ARRIVED, NO_SHOW, CANCELLED)
+ACTIVE = (BOOKED, CONFIRMED)   # still expected: may be changed, confirmed, checked in
 
 _REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
@@ -189,7 +194,11 @@ class Booking:
     created_at: datetime
     updated_at: datetime
     revision: int = 0                # bumps on every reschedule
-    cancel_reason: str = ""          # lost-booking reason (战败原因)
+    cancel_reason: str = ""          # lost-booking reason (战败原因): cancelled or no-show
+    advisor: str = ""                # assigned service advisor (username)
+    technician: str = ""             # pre-assigned technician (预派工)
+    parts_ready: bool = False        # parts pre-picked (备件)
+    order_id: str = ""               # the repair order opened at check-in
     history: list[dict[str, str]] = field(default_factory=list)
     # storage bookkeeping, carried so a later write can check what it read
     version: int | None = None       # optimistic lock
@@ -213,7 +222,7 @@ class Booking:
         """A customer may change a booking until its slot begins, unless it is cancelled."""
         if self.status == CANCELLED:
             raise Conflict("This booking is already cancelled", code="booking_cancelled")
-        if self.status != BOOKED:
+        if self.status not in ACTIVE:
             raise Conflict("This booking can no longer be changed online",
                            code="booking_not_changeable")
         if now >= self.slot_start:
@@ -245,3 +254,57 @@ def parse_reason(body: Any) -> str:
     reason = clean_text(errors, "reason", body.get("reason"), max_len=200, required=True)
     errors.raise_if_any()
     return reason
+
+
+def _event(now: datetime, event: str, by: str, **extra: str) -> dict[str, str]:
+    return {"at": now.isoformat(), "event": event, "by": by, **extra}
+
+
+class BookingDesk:
+    """What the reception desk does to a booking (状态流转), in one place."""
+
+    @staticmethod
+    def _active(booking: Booking) -> None:
+        if booking.status not in ACTIVE:
+            raise Conflict(f"This booking is {booking.status}", code="booking_not_active")
+
+    @classmethod
+    def confirm(cls, booking: Booking, *, now: datetime, by: str) -> Booking:
+        cls._active(booking)
+        return replace(booking, status=CONFIRMED, updated_at=now,
+                       history=booking.history + [_event(now, "confirmed", by)])
+
+    @classmethod
+    def prepare(cls, booking: Booking, *, advisor: str | None, technician: str | None,
+                parts_ready: bool | None, now: datetime, by: str) -> Booking:
+        cls._active(booking)
+        changed = replace(booking,
+                          advisor=booking.advisor if advisor is None else advisor,
+                          technician=booking.technician if technician is None else technician,
+                          parts_ready=booking.parts_ready if parts_ready is None else parts_ready)
+        if changed == booking:
+            return booking
+        return replace(changed, updated_at=now,
+                       history=booking.history + [_event(now, "prepared", by)])
+
+    @classmethod
+    def no_show(cls, booking: Booking, *, reason: str, now: datetime, by: str) -> Booking:
+        cls._active(booking)
+        if now < booking.slot_start:
+            raise Conflict("The appointment has not begun yet", code="booking_not_due",
+                           fields={"reason": "record a no-show after the booked time"})
+        return replace(booking, status=NO_SHOW, cancel_reason=reason, updated_at=now,
+                       history=booking.history + [_event(now, "no_show", by, reason=reason)])
+
+    @classmethod
+    def arrive(cls, booking: Booking, *, order_id: str, now: datetime, by: str) -> Booking:
+        cls._active(booking)
+        return replace(booking, status=ARRIVED, order_id=order_id, updated_at=now,
+                       history=booking.history + [_event(now, "arrived", by, order_id=order_id)])
+
+    @staticmethod
+    def audit_view(booking: Booking) -> dict[str, Any]:
+        return {"status": booking.status, "slot_start": booking.slot_start.isoformat(),
+                "advisor": booking.advisor, "technician": booking.technician,
+                "parts_ready": booking.parts_ready, "reason": booking.cancel_reason,
+                "order_id": booking.order_id}

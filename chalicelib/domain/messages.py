@@ -18,7 +18,9 @@ REMINDER_DAY = "reminder_day"
 REMINDER_HOUR = "reminder_hour"
 RESCHEDULED = "rescheduled"
 CANCELLED = "cancelled"
-KINDS = (CONFIRMATION, REMINDER_DAY, REMINDER_HOUR, RESCHEDULED, CANCELLED)
+APPROVAL_REQUEST = "approval_request"   # repair order: estimate or additional work to approve
+KINDS = (CONFIRMATION, REMINDER_DAY, REMINDER_HOUR, RESCHEDULED, CANCELLED, APPROVAL_REQUEST)
+ABOUT_ORDER = {APPROVAL_REQUEST}
 # Messages about an upcoming visit: useless once it has begun.
 ABOUT_VISIT = {CONFIRMATION, REMINDER_DAY, REMINDER_HOUR, RESCHEDULED}
 REMINDER_OFFSETS = {REMINDER_DAY: timedelta(days=1), REMINDER_HOUR: timedelta(hours=1)}
@@ -148,6 +150,7 @@ class OutboxMessage:
     text: str | None = None
     note: str | None = None
     finished_at: datetime | None = None
+    order_id: str = ""          # set for messages about a repair order (booking_id is then "")
 
     @classmethod
     def planned(cls, *, booking_id: str, revision: int, plan: PlannedMessage, phone: str,
@@ -155,3 +158,12 @@ class OutboxMessage:
         return cls(message_id=f"{booking_id}.{revision}.{plan.kind}", booking_id=booking_id,
                    kind=plan.kind, phone=phone, locale=locale, slot_start=slot_start,
                    due_at=plan.due, created_at=now, next_attempt_at=plan.due)
+
+
+def approval_message(*, order_id: str, request_id: str, phone: str, locale: str,
+                     settings: StoreSettings, now: datetime) -> OutboxMessage:
+    """The SMS asking the customer to approve lines, due now (or when quiet hours end)."""
+    due = quiet_until(settings, now) or now
+    return OutboxMessage(message_id=f"{order_id}.{request_id}.{APPROVAL_REQUEST}", booking_id="",
+                         order_id=order_id, kind=APPROVAL_REQUEST, phone=phone, locale=locale,
+                         slot_start=due, due_at=due, created_at=now, next_attempt_at=due)

@@ -67,18 +67,26 @@ def earliest_start(settings: StoreSettings, now: datetime) -> datetime:
     return now + timedelta(minutes=settings.min_notice_minutes)
 
 
-def bookable_slots(settings: StoreSettings, day: date, now: datetime) -> list[Slot]:
-    """Slots of ``day`` that may be offered now: open, not past, outside minimum notice."""
+def bookable_slots(settings: StoreSettings, day: date, now: datetime, *,
+                   desk: bool = False) -> list[Slot]:
+    """Slots of ``day`` that may be offered now: open, not past, outside minimum notice.
+
+    At the reception desk (``desk``: phone and walk-in bookings) there is no
+    minimum notice and the slot under way still counts.
+    """
     if day_closed_reason(settings, day, now):
         return []
+    if desk:
+        return [s for s in day_slots(settings, day) if s.end > now]
     first = earliest_start(settings, now)
     return [s for s in day_slots(settings, day) if s.start >= first]
 
 
-def find_slot(settings: StoreSettings, start: datetime, now: datetime) -> Slot | None:
+def find_slot(settings: StoreSettings, start: datetime, now: datetime, *,
+              desk: bool = False) -> Slot | None:
     """The bookable slot that begins exactly at ``start``, if any."""
     day = start.astimezone(settings.tz).date()
-    for slot in bookable_slots(settings, day, now):
+    for slot in bookable_slots(settings, day, now, desk=desk):
         if slot.start == start:
             return slot
     return None

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import date, time
 from decimal import Decimal
 from typing import Any
+
 from zoneinfo import ZoneInfo
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -37,6 +38,8 @@ class StoreSettings:
     sms_signature: str = "4S店"
     quiet_start: str = "21:00"          # no SMS from quiet_start ...
     quiet_end: str = "08:00"            # ... until quiet_end, store time
+    labor_rate_fen: int = 30000         # labour rate per hour (工时费), tax included
+    tax_rate_percent: str = "13"        # VAT contained in prices (增值税), e.g. "13"
 
     @property
     def tz(self) -> ZoneInfo:
@@ -56,6 +59,10 @@ class StoreSettings:
         return self.workshop_hours_per_day * 60 * (100 - self.walkin_reserve_percent) // 100
 
     @property
+    def tax_rate(self) -> Decimal:
+        return Decimal(self.tax_rate_percent)
+
+    @property
     def quiet_hours(self) -> tuple[time, time]:
         return _hhmm(self.quiet_start), _hhmm(self.quiet_end)
 
@@ -71,7 +78,8 @@ class StoreSettings:
         if "closed_dates" in values:
             values["closed_dates"] = tuple(values["closed_dates"])
         for name in ("slot_minutes", "slot_capacity", "workshop_hours_per_day",
-                     "walkin_reserve_percent", "min_notice_minutes", "horizon_days"):
+                     "walkin_reserve_percent", "min_notice_minutes", "horizon_days",
+                     "labor_rate_fen"):
             if name in values:
                 values[name] = int(values[name])
         return cls(**values)
@@ -107,10 +115,3 @@ class Service:
             if name in values:
                 values[name] = int(values[name])
         return cls(**values)
-
-
-def yuan(fen: int) -> str:
-    """Exact money text: 68000 fen -> '680.00'."""
-    sign = "-" if fen < 0 else ""
-    fen = abs(fen)
-    return f"{sign}{fen // 100}.{fen % 100:02d}"

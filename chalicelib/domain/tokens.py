@@ -33,3 +33,27 @@ def check_booking_token(secret: str, booking_id: str, token: str | None,
         raise denied from exc
     if value != booking_id:
         raise denied
+
+
+APPROVAL_SALT = "order-approval"
+APPROVAL_MAX_AGE = 14 * 24 * 3600   # an approval link works for 14 days
+
+
+def sign_approval(secret: str, order_id: str, request_id: str) -> str:
+    return URLSafeTimedSerializer(secret, salt=APPROVAL_SALT).dumps([order_id, request_id])
+
+
+def check_approval_token(secret: str, order_id: str, token: str | None,
+                         *, max_age: int = APPROVAL_MAX_AGE) -> str:
+    """The approval request a link was signed for; Forbidden, always the same, otherwise."""
+    denied = Forbidden("This link is not valid. Please use the link from your SMS.",
+                       code="invalid_token")
+    if not token or not isinstance(token, str) or len(token) > 300:
+        raise denied
+    try:
+        value = URLSafeTimedSerializer(secret, salt=APPROVAL_SALT).loads(token, max_age=max_age)
+    except BadSignature as exc:
+        raise denied from exc
+    if not (isinstance(value, list) and len(value) == 2 and value[0] == order_id):
+        raise denied
+    return str(value[1])

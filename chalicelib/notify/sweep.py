@@ -22,8 +22,11 @@ from .. import clock
 from ..config import get_config
 from ..db import bookings as bookings_db
 from ..db import outbox as outbox_db
+from ..db import records as records_db
 from ..domain import messages as msg
 from ..domain.booking import CANCELLED, Booking
+from ..domain.money import yuan
+from ..domain.repair_order import RepairOrder, totals
 from ..domain.validation import mask_phone
 from ..logs import log_event
 from ..services.store import StoreContext, current_store
@@ -86,19 +89,52 @@ def _short_list(names: list[str], english: bool) -> str:
     return f"{names[0]} +{len(names) - 1}" if english else f"{names[0]}等{len(names)}项"
 
 
+def render_order_message(message: msg.OutboxMessage, order: RepairOrder,
+                         ctx: StoreContext) -> str | None:
+    """The approval request SMS, or None if the request was answered or withdrawn meanwhile."""
+    request_id = message.message_id.split(".")[1]
+    request = next((a for a in order.approvals if a.id == request_id), None)
+    if request is None or request.status != "pending":
+        return None
+    settings = ctx.settings
+    lines = [ln for ln in order.lines if ln.id in request.line_ids]
+    amount = totals(lines, settings.tax_rate).customer_fen
+    promised = datetime.fromisoformat(request.promised_at).astimezone(settings.tz)
+    return render(msg.APPROVAL_REQUEST, message.locale, sig=settings.sms_signature,
+                  name=order.customer_name, plate=order.plate, count=len(lines),
+                  additional=request.kind == "additional", amount=yuan(amount),
+                  when=format_when(promised, message.locale),
+                  link=f"{get_config().public_base_url}/l/{request.link_code}")
+
+
+def _text_for(claimed: msg.OutboxMessage, ctx: StoreContext, now: datetime) -> tuple[str | None, str]:
+    """(text to send, "") or (None, outcome) when the message was marked final."""
+    if claimed.order_id:
+        order = records_db.get_order(claimed.order_id)
+        text = render_order_message(claimed, order, ctx) if order else None
+        if text is None:
+            outbox_db.mark_final(claimed, status=msg.SUPERSEDED, note="request answered", now=now)
+            return None, "superseded"
+        return text, ""
+    booking = bookings_db.get_booking(claimed.booking_id)
+    if booking is None:
+        outbox_db.mark_final(claimed, status=msg.FAILED, note="booking missing", now=now)
+        return None, "failed"
+    if claimed.kind in msg.ABOUT_VISIT and (
+            booking.status == CANCELLED or booking.slot_start != claimed.slot_start):
+        outbox_db.mark_final(claimed, status=msg.SUPERSEDED, note="booking changed", now=now)
+        return None, "superseded"
+    return render_message(claimed, booking, ctx), ""
+
+
 def _handle(message: msg.OutboxMessage, now: datetime, sender: SnsSmsSender) -> str:
     claimed = outbox_db.claim(message, lease_until=now + msg.CLAIM_LEASE)
     if claimed is None:
         return "claimed_elsewhere"
-    booking = bookings_db.get_booking(claimed.booking_id)
-    if booking is None:
-        outbox_db.mark_final(claimed, status=msg.FAILED, note="booking missing", now=now)
-        return "failed"
-    if claimed.kind in msg.ABOUT_VISIT and (
-            booking.status == CANCELLED or booking.slot_start != claimed.slot_start):
-        outbox_db.mark_final(claimed, status=msg.SUPERSEDED, note="booking changed", now=now)
-        return "superseded"
     ctx = current_store()
+    text, outcome = _text_for(claimed, ctx, now)
+    if text is None:
+        return outcome
     decision = msg.decide(ctx.settings, kind=claimed.kind, slot_start=claimed.slot_start, now=now)
     if decision.action == msg.DROP:
         outbox_db.mark_final(claimed, status=msg.DROPPED, note=decision.reason, now=now)
@@ -106,7 +142,6 @@ def _handle(message: msg.OutboxMessage, now: datetime, sender: SnsSmsSender) -> 
     if decision.action == msg.DEFER and decision.at is not None:
         outbox_db.mark_retry(claimed, at=decision.at, note=decision.reason)
         return "deferred"
-    text = render_message(claimed, booking, ctx)
     claimed.attempts += 1
     try:
         if sender.is_opted_out(claimed.phone):

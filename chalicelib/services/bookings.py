@@ -17,15 +17,20 @@ from ..db.bookings import (AlreadyBooked, CapacityExhausted, Idempotency, Idempo
 from ..db.links import ShortLink
 from ..domain import messages as msg
 from ..domain import slots as slots_rules
-from ..domain.booking import (BOOKED, Booking, parse_booking_request, parse_instant,
-                              parse_reason, parse_service_codes, require_object)
+from ..domain import audit as audit_rules
+from ..domain.booking import (ACTIVE, Booking, BookingDesk, parse_booking_request,
+                              parse_instant, parse_reason, parse_service_codes, require_object)
+from ..domain.staff import ADVISOR, Staff
 from ..domain.errors import Conflict, FieldErrors, NotFound, SlotFull, ValidationError
-from ..domain.store import Service, StoreSettings, yuan
+from ..domain.money import yuan
+from ..domain.store import Service, StoreSettings
 from ..domain.validation import mask_phone
 from ..domain.tokens import TOKEN_MAX_AGE, check_booking_token, sign_booking
 from ..logs import log_event
 from .store import StoreContext, current_store
 
+WALK_IN = "walk_in"
+CUSTOMER_ACTOR = "customer"   # changes made by the customer through their own link
 ALTERNATIVE_DAYS = 2  # look this many days either side of the wished one for free slots
 
 
@@ -113,17 +118,20 @@ def _slot_problem(settings: StoreSettings, start: datetime, now: datetime) -> st
     return "not the start of a slot (see /api/slots)"
 
 
-def _bookable_slot(settings: StoreSettings, start: datetime, now: datetime) -> slots_rules.Slot:
-    slot = slots_rules.find_slot(settings, start, now)
+def _bookable_slot(settings: StoreSettings, start: datetime, now: datetime, *,
+                   desk: bool = False) -> slots_rules.Slot:
+    slot = slots_rules.find_slot(settings, start, now, desk=desk)
     if slot is None:
         raise ValidationError("That time cannot be booked",
                               fields={"slot_start": _slot_problem(settings, start, now)})
     return slot
 
 
-def _limits(settings: StoreSettings) -> Limits:
-    return Limits(slot_capacity=settings.slot_capacity,
-                  labor_minutes_per_day=settings.online_labor_minutes_per_day)
+def _limits(settings: StoreSettings, channel: str = "online") -> Limits:
+    """Walk-ins may use the labour hours kept in reserve for them; everyone else may not."""
+    labour = (settings.workshop_hours_per_day * 60 if channel == WALK_IN
+              else settings.online_labor_minutes_per_day)
+    return Limits(slot_capacity=settings.slot_capacity, labor_minutes_per_day=labour)
 
 
 def _take(settings: StoreSettings, slot: slots_rules.Slot, booking: Booking) -> SlotTake:
@@ -134,25 +142,35 @@ def _take(settings: StoreSettings, slot: slots_rules.Slot, booking: Booking) -> 
 # ---- book ----------------------------------------------------------------
 
 def create_booking(body: Any, *, idempotency_key: str | None = None,
-                   channel: str = "online") -> dict[str, Any]:
+                   channel: str = "online", staff: Staff | None = None) -> dict[str, Any]:
+    """A booking made online by the customer, or at the desk (phone, walk-in) by ``staff``."""
     ctx = current_store()
     settings = ctx.settings
     now = clock.now()
     request = parse_booking_request(body, ctx.catalogue, channel=channel)
     idempotency = _idempotency(idempotency_key, body, now)
-    slot = _bookable_slot(settings, request.slot_start, now)
-    if request.labor_minutes > settings.online_labor_minutes_per_day:
+    desk = staff is not None
+    slot = _bookable_slot(settings, request.slot_start, now, desk=desk)
+    limits = _limits(settings, channel)
+    if request.labor_minutes > limits.labor_minutes_per_day:
         raise ValidationError("Too much work for one online booking",
                               fields={"services": "more labour than a day can take: please call the store"})
     booking = Booking.from_request(replace(request, slot_start=slot.start),
                                    slot_end=slot.end, now=now)
+    if staff is not None:
+        booking = replace(booking, advisor=staff.username if ADVISOR in staff.roles else "",
+                          history=[{**booking.history[0], "by": staff.username,
+                                    "channel": channel}])
+    audit = [audit_rules.entry(audit_rules.BOOKING, booking.id, actor=_actor(staff),
+                               action="booked", at=now, before=None,
+                               after=BookingDesk.audit_view(booking))]
     manage_url = _manage_url(booking.id)
     link = ShortLink.new(manage_url, expires=slot.end + timedelta(seconds=TOKEN_MAX_AGE))
     messages = _outbox(booking, msg.plan_new_booking(settings, slot.start, now), now)
     try:
         bookings_db.create_booking(booking, take=_take(settings, slot, booking),
-                                   limits=_limits(settings), messages=messages, link=link,
-                                   idempotency=idempotency)
+                                   limits=limits, messages=messages, link=link,
+                                   idempotency=idempotency, audit=audit)
     except IdempotencyReplay as replay:
         return _replay(replay, idempotency)
     except AlreadyBooked:
@@ -166,6 +184,10 @@ def create_booking(body: Any, *, idempotency_key: str | None = None,
               slot_start=booking.slot_start.isoformat(), channel=channel,
               messages=[m.kind for m in messages])
     return _created(booking, manage_url)
+
+
+def _actor(staff: Staff | None) -> str:
+    return staff.username if staff else CUSTOMER_ACTOR
 
 
 def _already_booked() -> Conflict:
@@ -247,7 +269,7 @@ def reschedule_booking(booking_id: str, token: str | None, body: Any) -> dict[st
         bookings_db.reschedule_booking(
             old, new, release=_take(settings, old_slot, old),
             take=_take(settings, slot, new), limits=_limits(settings),
-            messages=messages)
+            messages=messages, audit=[_booking_audit(old, new, "rescheduled", now)])
     except AlreadyBooked:
         raise _already_booked() from None
     except CapacityExhausted:
@@ -267,10 +289,17 @@ def cancel_booking(booking_id: str, token: str | None, body: Any) -> dict[str, A
     messages = _outbox(new, msg.plan_cancel(ctx.settings, now), now)
     old_slot = slots_rules.Slot(old.slot_start, old.slot_end)
     bookings_db.cancel_booking(old, new, release=_take(ctx.settings, old_slot, old),
-                               messages=messages)
+                               messages=messages, audit=[_booking_audit(old, new, "cancelled", now)])
     outbox_db.supersede(list(old.message_ids), now=now)
     log_event("booking_cancelled", booking_id=old.id, reason=reason)
     return customer_view(new, ctx)
+
+
+def _booking_audit(old: Booking, new: Booking, action: str, now: datetime,
+                   actor: str = "") -> audit_rules.AuditEntry:
+    return audit_rules.entry(audit_rules.BOOKING, old.id, actor=actor or CUSTOMER_ACTOR,
+                             action=action, at=now, before=BookingDesk.audit_view(old),
+                             after=BookingDesk.audit_view(new))
 
 
 def customer_view(booking: Booking, ctx: StoreContext) -> dict[str, Any]:
@@ -291,7 +320,7 @@ def customer_view(booking: Booking, ctx: StoreContext) -> dict[str, Any]:
                     "model": booking.vehicle.model, "mileage_km": booking.vehicle.mileage_km},
         "concern": booking.concern, "transport": booking.transport, "locale": booking.locale,
         "cancel_reason": booking.cancel_reason or None,
-        "can_change": booking.status == BOOKED and now < booking.slot_start,
+        "can_change": booking.status in ACTIVE and now < booking.slot_start,
         "created_at": booking.created_at.isoformat(),
         "history": booking.history,
         "store": {"name": settings.name, "name_en": settings.name_en,

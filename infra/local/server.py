@@ -6,7 +6,6 @@ Run with ``make run`` (``python -m infra.local.server``).
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import mimetypes
 import signal
@@ -15,20 +14,12 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import unquote, urlsplit
 
+from .gateway import make_gateway
 from .stack import ROOT, STATE_DIR, bootstrap, configure, restore, snapshot
 
 FRONTEND = ROOT / "frontend"
 APP_PREFIXES = ("/api/", "/l/")
 log = logging.getLogger("local")
-
-
-def make_gateway():
-    from chalice.config import Config
-    from chalice.local import LocalGateway
-
-    from app import app
-    config = Config.create(chalice_stage="local", app_name="aftersales")
-    return LocalGateway(app, config)
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -79,11 +70,8 @@ class Handler(BaseHTTPRequestHandler):
         try:
             with self.app_lock:
                 response = self.gateway.handle_request(self.command, self.path, headers, body)
-        except LocalGatewayException as exc:
-            # API Gateway's answer for an unknown route; API.md's shape here
-            code = 404 if exc.CODE == 403 else exc.CODE
-            payload = json.dumps({"error": {"code": "not_found", "message": "No such endpoint"}})
-            self._send(code, {"Content-Type": "application/json"}, payload.encode())
+        except LocalGatewayException as exc:  # the gateway's own answers (404, 401, 403)
+            self._send(exc.CODE, dict(exc.headers or {}), exc.body or b"")
             return
         out_headers = dict(response.get("headers") or {})
         for name, values in (response.get("multiValueHeaders") or {}).items():
@@ -159,6 +147,15 @@ class Scheduler:
             self._stop.wait(self.interval)
 
 
+def _logins(base: str) -> str:
+    from .identity import DEMO_PASSWORD, DEMO_STAFF
+    rows = [f"    {p.username:<12} {p.role:<11} {p.name}" + (f"  (store {p.store_id}: refused here)"
+                                                          if p.store_id else "")
+            for p in DEMO_STAFF]
+    return (f"  Demo staff logins for {base}/portal/ (password for all: {DEMO_PASSWORD})\n"
+            + "\n".join(rows))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Run the local stack")
     parser.add_argument("--port", type=int, default=8000)
@@ -197,6 +194,7 @@ def main(argv: list[str] | None = None) -> int:
   Advisor portal  {base}/portal/
   API             {base}/api/  (OpenAPI: {base}/api/openapi.json)
   AWS endpoint    {aws.url}  region ap-east-1, any credentials
+{_logins(base)}
   Scheduled SMS sweep runs every {int(scheduler.interval)} s. Ctrl-C stops (data is kept; `make reset` clears it).
 """, flush=True)
     stop = threading.Event()

@@ -53,18 +53,23 @@ def _local_secret(state_dir: Path | None) -> str:
 
 
 def bootstrap(*, demo: bool = True) -> list[str]:
-    """Create the tables (from the PynamoDB models) and load the demo store if it is missing."""
+    """Create the tables (from the PynamoDB models) and the files bucket; with ``demo``, load
+    the demo store if it is missing and create the staff user pool with the demo staff."""
     from chalicelib import db
     from chalicelib.config import get_config
     from chalicelib.db import store as store_db
+    from chalicelib.services import files
     from chalicelib.services.store import save_store
     from .demo import demo_services, demo_settings
+    from .identity import create_demo_staff
 
     created = db.create_tables()
+    files.create_bucket()
     if demo:
         settings, _ = store_db.load_store(get_config().store_id)
         if settings is None:
             save_store(demo_settings(get_config().store_id), demo_services())
+        create_demo_staff(get_config().store_id)
     return created
 
 

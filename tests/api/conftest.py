@@ -1,18 +1,22 @@
 """API tests: chalice.test.Client against moto, with the clock under the test's control."""
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 
 import pytest
 import time_machine
-from chalice.test import Client
+from chalice.test import Client, TestHTTPClient
 from moto import mock_aws
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.sns.models import sns_backends
 
 from chalicelib import db
 from chalicelib.db.models import BookingItem, CapacityItem, OutboxItem
+from chalicelib.services import files
 from chalicelib.services.store import current_store, save_store
+from infra.local.gateway import ApiGateway
+from infra.local.identity import DEMO_PASSWORD, create_demo_staff
 from infra.local.demo import demo_services, demo_settings
 from tests.factories import store_time
 
@@ -41,7 +45,9 @@ def clock():
 def aws(clock):
     with mock_aws():
         db.create_tables()
+        files.create_bucket()
         save_store(demo_settings(), demo_services())
+        create_demo_staff("demo")
         yield
 
 
@@ -54,10 +60,26 @@ def store(aws):
     return change
 
 
+class GatewayHTTPClient(TestHTTPClient):
+    """chalice's test HTTP client, through the gateway that answers as API Gateway is set up."""
+
+    def __init__(self, app, config):
+        super().__init__(app, config)
+        self._local_gateway = ApiGateway(app, config)
+
+
+class GatewayClient(Client):
+    @property
+    def http(self):
+        if self._http_client is None:
+            self._http_client = GatewayHTTPClient(self._app, self._chalice_config)
+        return self._http_client
+
+
 @pytest.fixture
 def client(aws):
     from app import app
-    with Client(app) as test_client:
+    with GatewayClient(app) as test_client:
         yield test_client
 
 
@@ -111,3 +133,65 @@ def capacity(day: str, slot: str):
     except CapacityItem.DoesNotExist:
         return 0
     return int(item.labor_minutes if slot == "_day" else item.booked)
+
+
+def cognito_id_token(username, password=DEMO_PASSWORD):
+    import boto3
+
+    from chalicelib.config import get_config
+    answer = boto3.client("cognito-idp", region_name="ap-east-1").initiate_auth(
+        ClientId=get_config().user_pool_client_id, AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": username, "PASSWORD": password})
+    return answer["AuthenticationResult"]["IdToken"]
+
+
+class StaffApi:
+    """A staff member's calls: ``staff.as_("advisor").post(...)`` with their bearer token."""
+
+    def __init__(self, client, role: str | None = None, tokens: dict | None = None):
+        self.client = client
+        self.role = role
+        self._tokens = tokens if tokens is not None else {}
+
+    def login(self, username, password=DEMO_PASSWORD):
+        return self.client.http.post("/api/auth/login", headers={"Content-Type": "application/json"},
+                                     body=json.dumps({"username": username, "password": password}))
+
+    def token(self, username):
+        if username not in self._tokens:
+            if username == "other-store":
+                # the portal refuses to sign this account in here: take its token from Cognito
+                self._tokens[username] = cognito_id_token(username)
+            else:
+                answer = self.login(username)
+                assert answer.status_code == 200, answer.json_body
+                self._tokens[username] = answer.json_body["id_token"]
+        return self._tokens[username]
+
+    def as_(self, username):
+        return StaffApi(self.client, username, self._tokens)
+
+    def _headers(self, extra=None):
+        headers = {"Content-Type": "application/json"}
+        if self.role:
+            headers["Authorization"] = f"Bearer {self.token(self.role)}"
+        headers.update(extra or {})
+        return headers
+
+    def get(self, path, headers=None):
+        return self.client.http.get(path, headers=self._headers(headers))
+
+    def send(self, method, path, body=None, headers=None):
+        raw = body if isinstance(body, (str, bytes)) else json.dumps(body or {}, ensure_ascii=False)
+        return self.client.http.request(method, path, headers=self._headers(headers), body=raw)
+
+    def post(self, path, body=None, headers=None):
+        return self.send("POST", path, body, headers)
+
+    def put(self, path, body=None, headers=None):
+        return self.send("PUT", path, body, headers)
+
+
+@pytest.fixture
+def staff(client):
+    return StaffApi(client)

@@ -1,7 +1,7 @@
 import pytest
 
 from chalicelib.domain.errors import Forbidden
-from chalicelib.domain.store import yuan
+from chalicelib.domain.money import yuan
 from chalicelib.domain.tokens import check_booking_token, sign_booking
 from chalicelib.notify.templates import format_when, sms_parts
 from tests.factories import store_time

@@ -1,0 +1,256 @@
+"""Staff endpoints (/api/staff/*) behind the built-in authorizer, and staff sign-in.
+
+The authorizer verifies the Cognito ID token on every call (API Gateway in
+AWS, chalice's local gateway locally and in tests): a missing, forged or
+expired token is refused with 401, a token of another store with 403. Each
+route then states the roles that may call it; any other role gets 403.
+"""
+from __future__ import annotations
+
+import functools
+import importlib
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from chalice import AuthResponse, Blueprint, Response
+
+from ..domain.staff import EVERYONE, FRONT_DESK, WORKSHOP, Staff
+from .http import api, header, json_body, json_response, query_param
+
+staff_api = Blueprint(__name__)
+JSON_TYPES = ["application/json", "text/plain"]
+
+
+class _Lazy:
+    def __init__(self, name: str):
+        self._name = name
+
+    def __getattr__(self, attr: str):
+        return getattr(importlib.import_module(self._name), attr)
+
+
+auth = _Lazy("chalicelib.services.auth")
+desk = _Lazy("chalicelib.services.desk")
+vehicle_file = _Lazy("chalicelib.services.vehicle_file")
+orders = _Lazy("chalicelib.services.orders")
+printing = _Lazy("chalicelib.services.printing")
+
+
+class Unauthorized(Exception):
+    """Raised by the authorizer: API Gateway answers 401 when the message is exactly this."""
+
+    def __init__(self) -> None:
+        super().__init__("Unauthorized")
+
+
+@staff_api.authorizer(ttl_seconds=0)
+def staff_authorizer(auth_request):
+    from ..config import get_config
+    from ..logs import log_event
+    try:
+        staff = auth.verify_token(auth_request.token)
+    except auth.InvalidToken as exc:
+        log_event("token_refused", reason=str(exc)[:100])
+        raise Unauthorized() from None
+    if staff.store_id != get_config().store_id:
+        log_event("token_other_store", username=staff.username)
+        return {"principalId": staff.username or "unknown", "context": {},
+                "policyDocument": {"Version": "2012-10-17", "Statement": [{
+                    "Action": "execute-api:Invoke", "Effect": "Deny",
+                    "Resource": [auth_request.method_arn]}]}}
+    return AuthResponse(routes=["*"], principal_id=staff.username, context=staff.to_context())
+
+
+@dataclass(frozen=True)
+class StaffRoute:
+    path: str
+    method: str
+    roles: frozenset[str]
+    summary: str
+
+
+STAFF_ROUTES: list[StaffRoute] = []
+
+
+def staff_route(path: str, method: str, roles: frozenset[str], summary: str):
+    """A staff route: behind the authorizer, open to ``roles`` only; the view gets ``staff``."""
+    def register(fn: Callable[..., Any]):
+        @functools.wraps(fn)
+        def view(*args: Any, **kwargs: Any):
+            request = staff_api.current_request
+            staff = Staff.from_context((request.context or {}).get("authorizer") or {})
+            staff.require(roles)
+            return fn(staff, *args, **kwargs)
+
+        STAFF_ROUTES.append(StaffRoute(path, method, roles, summary))
+        kwargs: dict[str, Any] = {"methods": [method], "authorizer": staff_authorizer}
+        if method in ("POST", "PUT", "PATCH", "DELETE"):
+            kwargs["content_types"] = JSON_TYPES
+        return staff_api.route(path, **kwargs)(api(view))
+    return register
+
+
+def _body() -> Any:
+    return json_body(staff_api.current_request)
+
+
+def _q(name: str) -> str | None:
+    return query_param(staff_api.current_request, name)
+
+
+# ---- sign-in (no token yet) ---------------------------------------------------------
+
+@staff_api.route("/api/auth/login", methods=["POST"], content_types=JSON_TYPES)
+@api
+def login():
+    return auth.login(_body())
+
+
+@staff_api.route("/api/auth/refresh", methods=["POST"], content_types=JSON_TYPES)
+@api
+def refresh():
+    return auth.refresh(_body())
+
+
+@staff_route("/api/staff/me", "GET", EVERYONE, "Who is signed in")
+def me(staff):
+    return staff.view()
+
+
+# ---- appointment board ------------------------------------------------------------
+
+@staff_route("/api/staff/board", "GET", EVERYONE, "Appointment board of a day (?date=)")
+def board(staff):
+    return desk.board(_q("date"))
+
+
+@staff_route("/api/staff/bookings", "POST", FRONT_DESK, "Booking taken by phone or for a walk-in")
+def desk_booking(staff):
+    created = desk.desk_booking(_body(), staff,
+                                header(staff_api.current_request, "Idempotency-Key"))
+    return json_response(created, status=201)
+
+
+@staff_route("/api/staff/bookings/{booking_id}", "GET", EVERYONE, "One booking, in full")
+def booking_detail(staff, booking_id):
+    return desk.booking_detail(booking_id)
+
+
+@staff_route("/api/staff/bookings/{booking_id}/prepare", "POST", FRONT_DESK,
+             "Assign advisor and technician, mark parts ready")
+def prepare_booking(staff, booking_id):
+    return desk.prepare(booking_id, _body(), staff)
+
+
+@staff_route("/api/staff/bookings/{booking_id}/confirm", "POST", FRONT_DESK,
+             "The customer confirmed the visit")
+def confirm_booking(staff, booking_id):
+    return desk.confirm(booking_id, _body(), staff)
+
+
+@staff_route("/api/staff/bookings/{booking_id}/no-show", "POST", FRONT_DESK,
+             "Record a no-show with its reason")
+def no_show(staff, booking_id):
+    return desk.no_show(booking_id, _body(), staff)
+
+
+# ---- customer and vehicle file -------------------------------------------------------
+
+@staff_route("/api/staff/search", "GET", EVERYONE, "Find a car or customer by plate, mobile or VIN (?q=)")
+def search(staff):
+    return vehicle_file.search(_q("q"))
+
+
+@staff_route("/api/staff/customers/{customer_id}", "GET", EVERYONE, "A customer and their cars")
+def get_customer(staff, customer_id):
+    return vehicle_file.customer_view(customer_id, staff)
+
+
+@staff_route("/api/staff/customers/{customer_id}", "PUT", FRONT_DESK, "Correct a customer's details")
+def put_customer(staff, customer_id):
+    return vehicle_file.update_customer(customer_id, _body(), staff)
+
+
+@staff_route("/api/staff/vehicles/{vehicle_id}", "GET", EVERYONE,
+             "A vehicle's file: orders, bookings, photos, documents, warranty")
+def get_vehicle(staff, vehicle_id):
+    return vehicle_file.vehicle_view(vehicle_id, staff)
+
+
+@staff_route("/api/staff/vehicles/{vehicle_id}", "PUT", FRONT_DESK, "Correct a vehicle's details")
+def put_vehicle(staff, vehicle_id):
+    return vehicle_file.update_vehicle(vehicle_id, _body(), staff)
+
+
+# ---- reception and repair orders -------------------------------------------------------
+
+@staff_route("/api/staff/uploads", "POST", FRONT_DESK, "Presigned URL to upload a photo to S3")
+def presign_upload(staff):
+    return orders.presign_upload(_body())
+
+
+@staff_route("/api/staff/checkins", "POST", FRONT_DESK,
+             "Check a car in (walk-around, signed) and open its repair order")
+def check_in(staff):
+    return json_response(orders.check_in(_body(), staff), status=201)
+
+
+@staff_route("/api/staff/orders", "GET", EVERYONE, "Repair orders opened on a day (?date=)")
+def list_orders(staff):
+    return orders.orders_of_day(_q("date"))
+
+
+@staff_route("/api/staff/orders/{order_id}", "GET", EVERYONE, "A repair order")
+def get_order(staff, order_id):
+    return orders.order_view(order_id, staff)
+
+
+@staff_route("/api/staff/orders/{order_id}/lines", "POST", FRONT_DESK,
+             "Add a labour or part line (additional work once approved)")
+def add_line(staff, order_id):
+    return json_response(orders.add_line(order_id, _body(), staff), status=201)
+
+
+@staff_route("/api/staff/orders/{order_id}/lines/{line_id}", "PUT", FRONT_DESK,
+             "Change a line not yet sent to the customer")
+def update_line(staff, order_id, line_id):
+    return orders.update_line(order_id, line_id, _body(), staff)
+
+
+@staff_route("/api/staff/orders/{order_id}/lines/{line_id}/remove", "POST", FRONT_DESK,
+             "Remove a line not yet sent to the customer")
+def remove_line(staff, order_id, line_id):
+    return orders.remove_line(order_id, line_id, _body(), staff)
+
+
+@staff_route("/api/staff/orders/{order_id}/promise", "POST", FRONT_DESK,
+             "Set the promised completion time (before the estimate is sent)")
+def set_promise(staff, order_id):
+    return orders.set_promise(order_id, _body(), staff)
+
+
+@staff_route("/api/staff/orders/{order_id}/send-approval", "POST", FRONT_DESK,
+             "Send the new lines to the customer by SMS link")
+def send_approval(staff, order_id):
+    return orders.send_for_approval(order_id, _body(), staff)
+
+
+@staff_route("/api/staff/orders/{order_id}/approve-in-store", "POST", FRONT_DESK,
+             "The customer decides at the desk and signs")
+def approve_in_store(staff, order_id):
+    return orders.approve_in_store(order_id, _body(), staff)
+
+
+@staff_route("/api/staff/orders/{order_id}/lines/{line_id}/start", "POST", WORKSHOP,
+             "Start work on an approved line")
+def start_line(staff, order_id, line_id):
+    return orders.start_line(order_id, line_id, _body(), staff)
+
+
+@staff_route("/api/staff/orders/{order_id}/print", "GET", EVERYONE,
+             "Printable repair order or check-in sheet (?doc=order|checkin), HTML")
+def print_order(staff, order_id):
+    html = printing.render_order(order_id, _q("doc") or "order", _q("lang") or "zh-CN")
+    return Response(body=html, status_code=200,
+                    headers={"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"})
+

@@ -1,0 +1,225 @@
+"""Customers, vehicles (一车一档), repair orders and the audit trail.
+
+Every change goes through ``save``: the records it touches, their audit
+entries, and any SMS or short link, in one transaction. Each record carries
+the version it was read at (optimistic locking): a writer who read an older
+version gets ``Conflict(<kind>_changed)`` and must reload.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from pynamodb.exceptions import DoesNotExist
+
+from ..config import get_config
+from ..domain.audit import AuditEntry
+from ..domain.booking import Booking
+from ..domain.errors import Conflict
+from ..domain.messages import OutboxMessage
+from ..domain.repair_order import ApprovalRequest, Line, RepairOrder
+from ..domain.vehicles import CustomerRecord, Recommendation, SearchTerm, VehicleRecord
+from . import bind
+from .bookings import to_item as booking_item
+from .links import ShortLink
+from .audit import to_item as audit_item
+from .models import (CustomerItem, LinkItem, RepairOrderItem,
+                     UniqueItem, VehicleItem)
+from .outbox import to_item as outbox_item
+from .timefmt import parse
+from .tx import Cancelled, Tx, commit
+
+SEARCH_LIMIT = 20
+
+
+# ---- converters ----------------------------------------------------------------
+
+def _customer_item(c: CustomerRecord) -> CustomerItem:
+    item = CustomerItem(c.id, store_id=get_config().store_id, name=c.name, phone=c.phone,
+                        created_at=c.created_at.isoformat(), updated_at=c.updated_at.isoformat())
+    if c.version is not None:
+        item.version = c.version
+    return item
+
+
+def _customer(item: CustomerItem) -> CustomerRecord:
+    return CustomerRecord(id=item.customer_id, name=item.name, phone=item.phone,
+                          created_at=parse(item.created_at), updated_at=parse(item.updated_at),
+                          version=item.version)
+
+
+def _vehicle_item(v: VehicleRecord) -> VehicleItem:
+    item = VehicleItem(v.id, store_id=get_config().store_id, plate=v.plate, vin=v.vin or None,
+                       model=v.model or None,
+                       sale_date=v.sale_date.isoformat() if v.sale_date else None,
+                       mileage_km=v.mileage_km, customer_id=v.customer_id,
+                       recommendations=[r.to_dict() for r in v.recommendations],
+                       created_at=(v.created_at or v.updated_at).isoformat(),
+                       updated_at=(v.updated_at or v.created_at).isoformat())
+    if v.version is not None:
+        item.version = v.version
+    return item
+
+
+def _vehicle(item: VehicleItem) -> VehicleRecord:
+    return VehicleRecord(
+        id=item.vehicle_id, plate=item.plate, customer_id=item.customer_id, vin=item.vin or "",
+        model=item.model or "",
+        sale_date=date.fromisoformat(item.sale_date) if item.sale_date else None,
+        mileage_km=int(item.mileage_km) if item.mileage_km is not None else None,
+        created_at=parse(item.created_at), updated_at=parse(item.updated_at),
+        recommendations=tuple(Recommendation.from_dict(r) for r in item.recommendations or []),
+        version=item.version)
+
+
+def _order_item(o: RepairOrder) -> RepairOrderItem:
+    item = RepairOrderItem(
+        o.id, reference=o.reference, status=o.status, vehicle_id=o.vehicle_id,
+        customer_id=o.customer_id, plate=o.plate, customer_name=o.customer_name, phone=o.phone,
+        advisor=o.advisor, booking_id=o.booking_id or None, opened_at=o.opened_at.isoformat(),
+        opened_date=o.opened_at.date().isoformat(), updated_at=o.updated_at.isoformat(),
+        promised_at=o.promised_at.isoformat() if o.promised_at else None,
+        lines=[ln.to_dict() for ln in o.lines], approvals=[a.to_dict() for a in o.approvals],
+        reception=dict(o.reception), locale=o.locale)
+    if o.version is not None:
+        item.version = o.version
+    return item
+
+
+def _order(item: RepairOrderItem) -> RepairOrder:
+    return RepairOrder(
+        id=item.order_id, reference=item.reference, status=item.status,
+        vehicle_id=item.vehicle_id, customer_id=item.customer_id, plate=item.plate,
+        customer_name=item.customer_name, phone=item.phone, advisor=item.advisor,
+        booking_id=item.booking_id or "", opened_at=parse(item.opened_at),
+        updated_at=parse(item.updated_at),
+        promised_at=parse(item.promised_at) if item.promised_at else None,
+        lines=tuple(Line.from_dict(d) for d in item.lines or []),
+        approvals=tuple(ApprovalRequest.from_dict(d) for d in item.approvals or []),
+        reception=dict(item.reception or {}), locale=item.locale or "zh-CN",
+        version=item.version)
+
+
+# ---- reads ---------------------------------------------------------------------
+
+def get_customer(customer_id: str) -> CustomerRecord | None:
+    bind()
+    try:
+        return _customer(CustomerItem.get(customer_id, consistent_read=True))
+    except DoesNotExist:
+        return None
+
+
+def get_vehicle(vehicle_id: str) -> VehicleRecord | None:
+    bind()
+    try:
+        return _vehicle(VehicleItem.get(vehicle_id, consistent_read=True))
+    except DoesNotExist:
+        return None
+
+
+def get_order(order_id: str) -> RepairOrder | None:
+    bind()
+    try:
+        return _order(RepairOrderItem.get(order_id, consistent_read=True))
+    except DoesNotExist:
+        return None
+
+
+def owner_of(kind: str, value: str) -> str | None:
+    """The record holding a unique value: ``owner_of("plate", "粤B12345")``."""
+    bind()
+    try:
+        return UniqueItem.get(f"{kind}#{value}", consistent_read=True).owner_id
+    except DoesNotExist:
+        return None
+
+
+def search(term: SearchTerm) -> tuple[list[VehicleRecord], list[CustomerRecord]]:
+    """Vehicles (by plate or VIN) or customers (by phone): one query on an index."""
+    bind()
+    store = get_config().store_id
+    if term.kind == "plate":
+        cond = (VehicleItem.plate == term.value) if term.exact else VehicleItem.plate.startswith(term.value)
+        return [_vehicle(i) for i in VehicleItem.by_plate.query(store, cond, limit=SEARCH_LIMIT)], []
+    if term.kind == "vin":
+        cond = (VehicleItem.vin == term.value) if term.exact else VehicleItem.vin.startswith(term.value)
+        return [_vehicle(i) for i in VehicleItem.by_vin.query(store, cond, limit=SEARCH_LIMIT)], []
+    cond = (CustomerItem.phone == term.value) if term.exact else CustomerItem.phone.startswith(term.value)
+    return [], [_customer(i) for i in CustomerItem.by_phone.query(store, cond, limit=SEARCH_LIMIT)]
+
+
+def vehicles_of(customer_id: str) -> list[VehicleRecord]:
+    bind()
+    return [_vehicle(i) for i in VehicleItem.by_customer.query(customer_id)]
+
+
+def orders_of(vehicle_id: str, limit: int = 50) -> list[RepairOrder]:
+    bind()
+    return [_order(i) for i in RepairOrderItem.by_vehicle.query(
+        vehicle_id, scan_index_forward=False, limit=limit)]
+
+
+def orders_opened_on(day: date) -> list[RepairOrder]:
+    bind()
+    return [_order(i) for i in RepairOrderItem.by_day.query(day.isoformat())]
+
+
+# ---- writes --------------------------------------------------------------------
+
+@dataclass
+class Changes:
+    """Records to write together. ``new`` records must not exist yet; the others must
+    still be at the version they were read at."""
+    customers: list[tuple[CustomerRecord, bool]] = field(default_factory=list)
+    vehicles: list[tuple[VehicleRecord, bool]] = field(default_factory=list)
+    orders: list[tuple[RepairOrder, bool]] = field(default_factory=list)
+    bookings: list[Booking] = field(default_factory=list)
+    uniques: list[tuple[str, str]] = field(default_factory=list)   # (kind#value, owner id)
+    audit: list[AuditEntry] = field(default_factory=list)
+    messages: list[OutboxMessage] = field(default_factory=list)
+    links: list[ShortLink] = field(default_factory=list)
+
+
+def save(changes: Changes) -> None:
+    def build(tx: Tx) -> None:
+        for customer, new in changes.customers:
+            tx.save(f"customer:{customer.id}", _customer_item(customer),
+                    CustomerItem.customer_id.does_not_exist() if new else None)
+        for vehicle, new in changes.vehicles:
+            tx.save(f"vehicle:{vehicle.id}", _vehicle_item(vehicle),
+                    VehicleItem.vehicle_id.does_not_exist() if new else None)
+        for order, new in changes.orders:
+            tx.save(f"order:{order.id}", _order_item(order),
+                    RepairOrderItem.order_id.does_not_exist() if new else None)
+        for booking in changes.bookings:
+            tx.save(f"booking:{booking.id}", booking_item(booking))  # version condition
+        for key, owner in changes.uniques:
+            tx.save(f"unique:{key}", UniqueItem(key, owner_id=owner),
+                    UniqueItem.key.does_not_exist() | (UniqueItem.owner_id == owner))
+        for entry in changes.audit:
+            tx.save("audit", audit_item(entry))
+        for message in changes.messages:
+            tx.save("message", outbox_item(message))
+        for link in changes.links:
+            tx.save("link", link.to_item(), LinkItem.code.does_not_exist())
+
+    try:
+        commit(build)
+    except Cancelled as exc:
+        raise _conflict(exc.failed) from None
+
+
+def _conflict(failed: set[str]) -> Conflict:
+    for label in sorted(failed):
+        kind, _, rest = label.partition(":")
+        if kind == "unique":
+            what = rest.split("#", 1)[0]
+            field_name = {"plate": "vehicle.plate", "phone": "customer.phone",
+                          "vin": "vehicle.vin"}.get(what, what)
+            return Conflict(f"This {what} already belongs to another record",
+                            code=f"{what}_taken", fields={field_name: "already on file"})
+        if kind in ("customer", "vehicle", "order", "booking"):
+            return Conflict(f"The {kind} was changed by someone else meanwhile; reload it and "
+                            "try again", code=f"{kind}_changed")
+    return Conflict("The change could not be saved, please try again", code="write_conflict")

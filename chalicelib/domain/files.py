@@ -1,0 +1,65 @@
+"""Uploaded files: photos (straight to S3 by presigned URL) and signature images."""
+from __future__ import annotations
+
+import base64
+import binascii
+import secrets
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from .errors import FieldErrors, ValidationError
+
+PHOTO_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
+MAX_PHOTO_BYTES = 8 * 1024 * 1024        # a phone photo, resized by the portal when larger
+MAX_SIGNATURE_BYTES = 300 * 1024
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+DATA_URL_PREFIX = "data:image/png;base64,"
+
+
+@dataclass(frozen=True)
+class UploadRequest:
+    key: str
+    content_type: str
+    size: int
+
+
+def plan_upload(body: Any, today: date) -> UploadRequest:
+    """Where a photo goes; refuses types and sizes the store does not keep."""
+    errors = FieldErrors()
+    if not isinstance(body, dict):
+        raise ValidationError("Say what you upload", fields={"content_type": "required"})
+    content_type = body.get("content_type")
+    if content_type not in PHOTO_TYPES:
+        errors.add("content_type", "photos only: " + ", ".join(PHOTO_TYPES))
+    size = body.get("size")
+    if isinstance(size, bool) or not isinstance(size, int) or size <= 0:
+        errors.add("size", "required: the file size in bytes")
+    elif size > MAX_PHOTO_BYTES:
+        errors.add("size", f"at most {MAX_PHOTO_BYTES // (1024 * 1024)} MB")
+    errors.raise_if_any("This file cannot be uploaded")
+    key = f"uploads/{today.isoformat()}/{secrets.token_hex(16)}.{PHOTO_TYPES[content_type]}"
+    return UploadRequest(key=key, content_type=content_type, size=size)
+
+
+def decode_signature(errors: FieldErrors, field: str, raw: Any, *, required: bool = True) -> bytes | None:
+    """A canvas signature sent as ``data:image/png;base64,...``: the PNG bytes."""
+    if raw in (None, ""):
+        if required:
+            errors.add(field, "the customer's signature is required")
+        return None
+    if not isinstance(raw, str) or not raw.startswith(DATA_URL_PREFIX):
+        errors.add(field, "must be a PNG image (data:image/png;base64,...)")
+        return None
+    if len(raw) > MAX_SIGNATURE_BYTES * 4 // 3 + 100:
+        errors.add(field, f"at most {MAX_SIGNATURE_BYTES // 1024} KB")
+        return None
+    try:
+        data = base64.b64decode(raw[len(DATA_URL_PREFIX):], validate=True)
+    except (binascii.Error, ValueError):
+        errors.add(field, "not valid base64")
+        return None
+    if not data.startswith(PNG_MAGIC) or len(data) < 100:
+        errors.add(field, "not a PNG image, or empty")
+        return None
+    return data

@@ -1,0 +1,84 @@
+"""Exact money and quantities: integer fen and Decimal, never float."""
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from .errors import FieldErrors
+
+MAX_FEN = 100_000_000  # 1,000,000.00 yuan: more is a typing mistake
+
+
+def to_decimal(raw: Any) -> Decimal | None:
+    if isinstance(raw, bool) or raw is None:
+        return None
+    if isinstance(raw, (int, str)):
+        text = str(raw).strip()
+    elif isinstance(raw, float):
+        text = repr(raw)  # the shortest text of the number the client meant
+    else:
+        return None
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return None
+    return value if value.is_finite() else None
+
+
+def parse_money(errors: FieldErrors, field: str, raw: Any, *, required: bool = True) -> int | None:
+    """'12.50' (yuan, at most 2 decimals) -> 1250 fen."""
+    if raw is None or raw == "":
+        if required:
+            errors.add(field, "required")
+        return None
+    value = to_decimal(raw)
+    if value is None:
+        errors.add(field, "must be an amount in yuan, e.g. 128.50")
+        return None
+    if value < 0:
+        errors.add(field, "must not be negative")
+        return None
+    if value != value.quantize(Decimal("0.01")):
+        errors.add(field, "at most 2 decimals (fen)")
+        return None
+    fen = int(value * 100)
+    if fen > MAX_FEN:
+        errors.add(field, "too large")
+        return None
+    return fen
+
+
+def parse_quantity(errors: FieldErrors, field: str, raw: Any, *, high: int = 999) -> Decimal | None:
+    """Hours or quantity: positive, at most 2 decimals."""
+    value = to_decimal(raw)
+    if raw is None or raw == "":
+        errors.add(field, "required")
+        return None
+    if value is None:
+        errors.add(field, "must be a number, e.g. 1.5")
+        return None
+    if value <= 0 or value > high:
+        errors.add(field, f"must be more than 0 and at most {high}")
+        return None
+    if value != value.quantize(Decimal("0.01")):
+        errors.add(field, "at most 2 decimals")
+        return None
+    return value.normalize()
+
+
+def times(quantity: Decimal, unit_fen: int) -> int:
+    """quantity x unit price, rounded half up to the fen."""
+    return int((quantity * unit_fen).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+
+
+def included_tax(gross_fen: int, rate_percent: Decimal) -> int:
+    """VAT contained in a tax-inclusive amount (价税合计): gross x r / (1 + r)."""
+    rate = rate_percent / 100
+    return int((Decimal(gross_fen) * rate / (1 + rate)).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+
+
+def yuan(fen: int) -> str:
+    """Exact money text: 68000 fen -> '680.00'."""
+    sign = "-" if fen < 0 else ""
+    fen = abs(fen)
+    return f"{sign}{fen // 100}.{fen % 100:02d}"

@@ -1,0 +1,149 @@
+"""Reception (接车): the walk-around (环车检查) and the check-in sheet the customer signs.
+
+The customer's concern (in their words, five fields) is kept apart from the
+advisor's findings. Damage is marked on zones of a car diagram.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from .booking import CONCERN_FIELDS, require_object
+from .errors import FieldErrors
+from .validation import clean_choice, clean_int, clean_text
+from .vehicles import MAX_MILEAGE, CustomerInput, VehicleInput, parse_customer, parse_vehicle
+
+FUEL_LEVELS = ("empty", "quarter", "half", "three_quarters", "full")
+DAMAGE_KINDS = ("scratch", "dent", "crack", "other")          # 划痕 凹陷 裂纹 其他
+ZONES = ("front_bumper", "hood", "windshield", "roof", "rear_window", "trunk", "rear_bumper",
+         "left_front_fender", "left_front_door", "left_rear_door", "left_rear_fender",
+         "right_front_fender", "right_front_door", "right_rear_door", "right_rear_fender",
+         "left_mirror", "right_mirror", "wheels")
+INTERIOR = ("clean", "dirty")
+OLD_PARTS = ("take_home", "dispose")                          # 带走 / 店内处理
+CONTACT_PREFERENCES = ("phone", "sms", "wechat")
+MAX_DAMAGE_MARKS = 30
+MAX_PHOTOS = 20
+UPLOAD_KEY = re.compile(r"^uploads/\d{4}-\d{2}-\d{2}/[0-9a-f]{32}\.(jpg|png|webp)$")
+
+
+def photo_key_ok(key: Any) -> bool:
+    return isinstance(key, str) and bool(UPLOAD_KEY.match(key))
+
+
+@dataclass(frozen=True)
+class CheckIn:
+    booking_id: str
+    customer: CustomerInput
+    vehicle: VehicleInput
+    service_codes: list[str]
+    sheet: dict[str, Any]                 # what the walk-around recorded
+    signature_png: bytes
+    promised_at: datetime | None
+
+
+def _photos(errors: FieldErrors, field: str, raw: Any, limit: int) -> list[str]:
+    if raw in (None, ""):
+        return []
+    if not isinstance(raw, list) or len(raw) > limit:
+        errors.add(field, f"a list of at most {limit} uploaded photos")
+        return []
+    for i, key in enumerate(raw):
+        if not photo_key_ok(key):
+            errors.add(f"{field}.{i}", "not an uploaded photo")
+    return list(raw)
+
+
+def _flag(errors: FieldErrors, field: str, raw: Any, *, required: bool = True) -> bool:
+    if raw is None and not required:
+        return False
+    if not isinstance(raw, bool):
+        errors.add(field, "required: true or false")
+        return False
+    return raw
+
+
+def parse_damage(errors: FieldErrors, raw: Any) -> list[dict[str, Any]]:
+    if raw in (None, ""):
+        return []
+    if not isinstance(raw, list) or len(raw) > MAX_DAMAGE_MARKS:
+        errors.add("damage", f"a list of at most {MAX_DAMAGE_MARKS} marks")
+        return []
+    marks = []
+    for i, mark in enumerate(raw):
+        if not isinstance(mark, dict):
+            errors.add(f"damage.{i}", "must be an object with zone and kind")
+            continue
+        zone = clean_choice(errors, f"damage.{i}.zone", mark.get("zone"), ZONES, default="")
+        if not zone and f"damage.{i}.zone" not in errors.fields:
+            errors.add(f"damage.{i}.zone", "required")
+        kind = clean_choice(errors, f"damage.{i}.kind", mark.get("kind"), DAMAGE_KINDS, default="")
+        if not kind and f"damage.{i}.kind" not in errors.fields:
+            errors.add(f"damage.{i}.kind", "required")
+        note = clean_text(errors, f"damage.{i}.note", mark.get("note"), max_len=200)
+        photos = _photos(errors, f"damage.{i}.photo_keys", mark.get("photo_keys"), 5)
+        marks.append({"zone": zone, "kind": kind, "note": note, "photo_keys": photos})
+    return marks
+
+
+def parse_checkin(body: Any, *, catalogue: dict[str, Any], today: date,
+                  signature: Any, parse_instant) -> CheckIn:
+    """The walk-around form. ``signature`` decodes the data URL of the customer's signature."""
+    require_object(body)
+    errors = FieldErrors()
+    booking_id = clean_text(errors, "booking_id", body.get("booking_id"), max_len=64)
+    customer = parse_customer(errors, body.get("customer"))
+    vehicle = parse_vehicle(errors, body.get("vehicle"), today=today)
+    mileage = clean_int(errors, "mileage_km", body.get("mileage_km"), low=0, high=MAX_MILEAGE,
+                        required=True)
+    fuel = clean_choice(errors, "fuel_level", body.get("fuel_level"), FUEL_LEVELS, default="")
+    if not fuel and "fuel_level" not in errors.fields:
+        errors.add("fuel_level", "required")
+    covers = _flag(errors, "covers_fitted", body.get("covers_fitted"))
+    interior = clean_choice(errors, "interior", body.get("interior"), INTERIOR, default="clean")
+    interior_note = clean_text(errors, "interior_note", body.get("interior_note"), max_len=200)
+    valuables = _flag(errors, "valuables_reminded", body.get("valuables_reminded"))
+    concern_raw = body.get("concern") or {}
+    concern: dict[str, str] = {}
+    if not isinstance(concern_raw, dict):
+        errors.add("concern", "must be an object with what, where, noise, frequency, when")
+    else:
+        for key in concern_raw:
+            if key not in CONCERN_FIELDS:
+                errors.add(f"concern.{key}", "unknown field")
+        for key in CONCERN_FIELDS:
+            text = clean_text(errors, f"concern.{key}", concern_raw.get(key), max_len=200)
+            if text:
+                concern[key] = text
+    findings = clean_text(errors, "findings", body.get("findings"), max_len=500)
+    old_parts = clean_choice(errors, "old_parts", body.get("old_parts"), OLD_PARTS, default="")
+    if not old_parts and "old_parts" not in errors.fields:
+        errors.add("old_parts", "required: take_home or dispose")
+    wash = _flag(errors, "wash", body.get("wash"))
+    contact = clean_choice(errors, "contact_preference", body.get("contact_preference"),
+                           CONTACT_PREFERENCES, default="phone")
+    damage = parse_damage(errors, body.get("damage"))
+    photos = _photos(errors, "photo_keys", body.get("photo_keys"), MAX_PHOTOS)
+    codes = body.get("services") or []
+    if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
+        errors.add("services", "a list of service codes")
+        codes = []
+    for code in codes:
+        if code not in catalogue:
+            errors.add("services", f"unknown service: {code}"[:80])
+    promised_at = None
+    if body.get("promised_at") not in (None, ""):
+        promised_at = parse_instant(errors, "promised_at", body.get("promised_at"))
+    png = signature(errors, "signature", body.get("signature"))
+    errors.raise_if_any()
+    assert customer is not None and vehicle is not None and mileage is not None
+    sheet = {"mileage_km": mileage, "fuel_level": fuel, "covers_fitted": covers,
+             "interior": interior, "interior_note": interior_note,
+             "valuables_reminded": valuables, "concern": concern, "findings": findings,
+             "old_parts": old_parts, "wash": wash, "contact_preference": contact,
+             "damage": damage, "photo_keys": photos}
+    return CheckIn(booking_id=booking_id, customer=customer, vehicle=vehicle,
+                   service_codes=list(dict.fromkeys(codes)), sheet=sheet, signature_png=png or b"",
+                   promised_at=promised_at)

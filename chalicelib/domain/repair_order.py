@@ -1,0 +1,403 @@
+"""The repair order (施工单 / 委托书): lines, totals, customer approval, states.
+
+Every state change of an order goes through ``_move`` and the TRANSITIONS
+table below: routes and services never set a status themselves.
+
+Lines are labour (工时: hours x rate) or parts (备件: quantity x unit price),
+each with a pay type. Prices include VAT (明码标价); the tax contained is
+shown per pay type. A line is *draft* until it is sent for approval, then
+*pending* until the customer approves or declines it. Work may start only on
+an approved line (避免擅自更换或修理). Lines added after the estimate was
+approved are additional work (增项): the customer decides on them, with the
+new total and the new promised completion time, which the order takes only
+if the customer accepts.
+"""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from .errors import Conflict, FieldErrors, NotFound, ValidationError
+from .money import included_tax, parse_money, parse_quantity, times, yuan
+from .validation import clean_choice, clean_text
+
+# ---- order states --------------------------------------------------------------
+OPEN = "open"                              # being written
+AWAITING_APPROVAL = "awaiting_approval"    # estimate sent, customer deciding
+APPROVED = "approved"                      # customer approved; work may start
+IN_WORK = "in_work"                        # 施工 (next issue: dispatch and clock)
+QUALITY_CHECK = "quality_check"            # 质检
+READY = "ready"                            # 待交车
+SETTLED = "settled"                        # 已结算
+DELIVERED = "delivered"                    # 已交车
+CANCELLED = "cancelled"
+STATUSES = (OPEN, AWAITING_APPROVAL, APPROVED, IN_WORK, QUALITY_CHECK, READY, SETTLED,
+            DELIVERED, CANCELLED)
+TRANSITIONS: dict[str, frozenset[str]] = {
+    OPEN: frozenset({AWAITING_APPROVAL, CANCELLED}),
+    AWAITING_APPROVAL: frozenset({APPROVED, OPEN}),
+    APPROVED: frozenset({IN_WORK}),
+    IN_WORK: frozenset({QUALITY_CHECK}),
+    QUALITY_CHECK: frozenset({IN_WORK, READY}),
+    READY: frozenset({SETTLED}),
+    SETTLED: frozenset({DELIVERED}),
+    DELIVERED: frozenset(),
+    CANCELLED: frozenset(),
+}
+# Lines may be added (as additional work once approved) in these states.
+ACCEPTS_LINES = frozenset({OPEN, AWAITING_APPROVAL, APPROVED, IN_WORK, QUALITY_CHECK})
+
+# ---- lines ---------------------------------------------------------------------
+LABOR = "labor"
+PART = "part"
+LINE_KINDS = (LABOR, PART)
+PAY_TYPES = ("customer", "warranty", "internal", "goodwill")   # 客户 / 保修 / 内部 / 善意
+DRAFT = "draft"
+PENDING = "pending"
+LINE_APPROVED = "approved"
+DECLINED = "declined"
+LINE_IN_WORK = "in_work"
+DONE = "done"
+COUNTED = frozenset({DRAFT, PENDING, LINE_APPROVED, LINE_IN_WORK, DONE})  # in the estimate
+AGREED = frozenset({LINE_APPROVED, LINE_IN_WORK, DONE})                   # the customer said yes
+MAX_LINES = 60
+
+# ---- approval requests ---------------------------------------------------------
+ESTIMATE = "estimate"
+ADDITIONAL = "additional"
+VIA_SMS = "sms"
+VIA_IN_STORE = "in_store"
+APPROVAL_CHANNELS = (VIA_SMS, VIA_IN_STORE)
+DECISIONS = (LINE_APPROVED, DECLINED)
+
+
+def _short_id(prefix: str) -> str:
+    return f"{prefix}{secrets.token_hex(3)}"
+
+
+@dataclass(frozen=True)
+class Line:
+    id: str
+    kind: str
+    code: str                 # operation code (工时代码) or part number (零件号)
+    description: str
+    quantity: Decimal         # hours for labour, units for parts
+    unit_price_fen: int       # hourly rate or unit price, tax included
+    pay_type: str
+    status: str = DRAFT
+    additional: bool = False  # 增项: added after the estimate was approved
+    photo_keys: tuple[str, ...] = ()
+    added_at: str = ""
+    added_by: str = ""
+    decided_at: str = ""
+    decided_via: str = ""
+
+    @property
+    def amount_fen(self) -> int:
+        return times(self.quantity, self.unit_price_fen)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "kind": self.kind, "code": self.code,
+                "description": self.description, "quantity": str(self.quantity),
+                "unit_price_fen": self.unit_price_fen, "pay_type": self.pay_type,
+                "status": self.status, "additional": self.additional,
+                "photo_keys": list(self.photo_keys), "added_at": self.added_at,
+                "added_by": self.added_by, "decided_at": self.decided_at,
+                "decided_via": self.decided_via}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Line":
+        return cls(id=d["id"], kind=d["kind"], code=d.get("code", ""),
+                   description=d["description"], quantity=Decimal(str(d["quantity"])),
+                   unit_price_fen=int(d["unit_price_fen"]), pay_type=d["pay_type"],
+                   status=d.get("status", DRAFT), additional=bool(d.get("additional")),
+                   photo_keys=tuple(d.get("photo_keys") or ()), added_at=d.get("added_at", ""),
+                   added_by=d.get("added_by", ""), decided_at=d.get("decided_at", ""),
+                   decided_via=d.get("decided_via", ""))
+
+
+@dataclass(frozen=True)
+class LineInput:
+    kind: str
+    code: str
+    description: str
+    quantity: Decimal
+    unit_price_fen: int
+    pay_type: str
+    photo_keys: tuple[str, ...]
+
+
+def parse_line(body: Any, *, default_rate_fen: int, photo_key_ok) -> LineInput:
+    """A labour line {kind: labor, description, hours, rate} or a part line
+    {kind: part, part_number, description, quantity, unit_price}; amounts in yuan text."""
+    errors = FieldErrors()
+    if not isinstance(body, dict):
+        raise ValidationError("A line must be an object", fields={"line": "must be an object"})
+    kind = clean_choice(errors, "kind", body.get("kind"), LINE_KINDS, default="")
+    if not kind:
+        errors.add("kind", "required: labor or part")
+    description = clean_text(errors, "description", body.get("description"), max_len=120,
+                             required=True)
+    pay_type = clean_choice(errors, "pay_type", body.get("pay_type"), PAY_TYPES, default="customer")
+    if kind == PART:
+        code = clean_text(errors, "part_number", body.get("part_number"), max_len=40)
+        quantity = parse_quantity(errors, "quantity", body.get("quantity"))
+        price = parse_money(errors, "unit_price", body.get("unit_price"))
+    else:
+        code = clean_text(errors, "operation", body.get("operation"), max_len=40)
+        quantity = parse_quantity(errors, "hours", body.get("hours"), high=200)
+        price = parse_money(errors, "rate", body.get("rate"), required=False)
+        if price is None and "rate" not in errors.fields:
+            price = default_rate_fen
+    photos = body.get("photo_keys") or []
+    if not isinstance(photos, list) or len(photos) > 10:
+        errors.add("photo_keys", "a list of at most 10 uploaded photos")
+        photos = []
+    for i, key in enumerate(photos):
+        if not photo_key_ok(key):
+            errors.add(f"photo_keys.{i}", "not an uploaded photo")
+    errors.raise_if_any()
+    assert quantity is not None and price is not None
+    return LineInput(kind=kind, code=code, description=description, quantity=quantity,
+                     unit_price_fen=price, pay_type=pay_type, photo_keys=tuple(photos))
+
+
+@dataclass(frozen=True)
+class ApprovalRequest:
+    """One request to the customer to approve lines (estimate or additional work)."""
+    id: str
+    kind: str                       # estimate / additional
+    line_ids: tuple[str, ...]
+    channel: str                    # sms / in_store
+    promised_at: str                # completion time if the customer accepts (ISO, store tz)
+    created_at: str
+    created_by: str
+    status: str = PENDING           # pending / decided / withdrawn
+    decided_at: str = ""
+    signature_key: str = ""         # in store: the customer's signature image
+    link_code: str = ""             # by SMS: the short link sent
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "kind": self.kind, "line_ids": list(self.line_ids),
+                "channel": self.channel, "promised_at": self.promised_at,
+                "created_at": self.created_at, "created_by": self.created_by,
+                "status": self.status, "decided_at": self.decided_at,
+                "signature_key": self.signature_key, "link_code": self.link_code}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "ApprovalRequest":
+        return cls(id=d["id"], kind=d["kind"], line_ids=tuple(d["line_ids"]),
+                   channel=d["channel"], promised_at=d.get("promised_at", ""),
+                   created_at=d["created_at"], created_by=d.get("created_by", ""),
+                   status=d.get("status", PENDING), decided_at=d.get("decided_at", ""),
+                   signature_key=d.get("signature_key", ""), link_code=d.get("link_code", ""))
+
+
+@dataclass(frozen=True)
+class Totals:
+    by_pay_type: dict[str, int]
+    total_fen: int
+    customer_fen: int
+    tax_fen: int             # VAT contained in what the customer pays
+
+    def view(self) -> dict[str, Any]:
+        return {"by_pay_type": {k: yuan(v) for k, v in self.by_pay_type.items()},
+                "total": yuan(self.total_fen), "customer_pays": yuan(self.customer_fen),
+                "tax_included": yuan(self.tax_fen), "currency": "CNY"}
+
+
+def totals(lines: list[Line] | tuple[Line, ...], tax_rate_percent: Decimal) -> Totals:
+    by_pay = {p: 0 for p in PAY_TYPES}
+    for line in lines:
+        by_pay[line.pay_type] += line.amount_fen
+    customer = by_pay["customer"]
+    return Totals(by_pay_type=by_pay, total_fen=sum(by_pay.values()), customer_fen=customer,
+                  tax_fen=included_tax(customer, tax_rate_percent))
+
+
+@dataclass(frozen=True)
+class Decided:
+    """The outcome of a customer's decision, for the vehicle file and the audit."""
+    order: "RepairOrder"
+    approved: tuple[Line, ...]
+    declined: tuple[Line, ...]
+
+
+@dataclass(frozen=True)
+class RepairOrder:
+    id: str
+    reference: str
+    status: str
+    vehicle_id: str
+    customer_id: str
+    plate: str
+    customer_name: str
+    phone: str
+    advisor: str                     # username of the advisor who owns the order
+    opened_at: datetime
+    updated_at: datetime
+    booking_id: str = ""
+    promised_at: datetime | None = None     # 预计交车
+    lines: tuple[Line, ...] = ()
+    approvals: tuple[ApprovalRequest, ...] = ()
+    reception: dict[str, Any] = field(default_factory=dict)   # the check-in sheet (接车单)
+    locale: str = "zh-CN"
+    version: int | None = None
+
+    # ---- reads -----------------------------------------------------------------
+    def line(self, line_id: str) -> Line:
+        for line in self.lines:
+            if line.id == line_id:
+                return line
+        raise NotFound("No such line on this order", code="line_not_found")
+
+    def approval(self, request_id: str) -> ApprovalRequest:
+        for request in self.approvals:
+            if request.id == request_id:
+                return request
+        raise NotFound("No such approval request", code="approval_not_found")
+
+    @property
+    def pending_approval(self) -> ApprovalRequest | None:
+        return next((a for a in self.approvals if a.status == PENDING), None)
+
+    def estimate(self, tax_rate: Decimal) -> Totals:
+        """Everything not declined: what the order comes to if the customer says yes."""
+        return totals([ln for ln in self.lines if ln.status in COUNTED], tax_rate)
+
+    def agreed(self, tax_rate: Decimal) -> Totals:
+        return totals([ln for ln in self.lines if ln.status in AGREED], tax_rate)
+
+    def audit_view(self) -> dict[str, Any]:
+        return {"status": self.status,
+                "promised_at": self.promised_at.isoformat() if self.promised_at else None,
+                "lines": {ln.id: f"{ln.description} {ln.quantity} x {yuan(ln.unit_price_fen)} "
+                                 f"[{ln.pay_type}] {ln.status}" for ln in self.lines}}
+
+    # ---- changes (each returns a new order) ---------------------------------------
+    def _move(self, to: str) -> "RepairOrder":
+        if to not in TRANSITIONS[self.status]:
+            raise Conflict(f"A repair order cannot go from {self.status} to {to}",
+                           code="invalid_transition")
+        return replace(self, status=to)
+
+    def add_line(self, data: LineInput, *, now: datetime, by: str) -> "RepairOrder":
+        if self.status not in ACCEPTS_LINES:
+            raise Conflict("Lines can no longer be added to this order", code="order_closed")
+        if len(self.lines) >= MAX_LINES:
+            raise ValidationError("Too many lines", fields={"lines": f"at most {MAX_LINES}"})
+        line = Line(id=_short_id("L"), kind=data.kind, code=data.code,
+                    description=data.description, quantity=data.quantity,
+                    unit_price_fen=data.unit_price_fen, pay_type=data.pay_type,
+                    additional=self.status not in (OPEN, AWAITING_APPROVAL),
+                    photo_keys=data.photo_keys, added_at=now.isoformat(), added_by=by)
+        return replace(self, lines=self.lines + (line,), updated_at=now)
+
+    def _draft(self, line_id: str) -> Line:
+        line = self.line(line_id)
+        if line.status != DRAFT:
+            raise Conflict("Only a line not yet sent to the customer can be changed",
+                           code="line_locked")
+        return line
+
+    def update_line(self, line_id: str, data: LineInput, *, now: datetime) -> "RepairOrder":
+        old = self._draft(line_id)
+        new = replace(old, kind=data.kind, code=data.code, description=data.description,
+                      quantity=data.quantity, unit_price_fen=data.unit_price_fen,
+                      pay_type=data.pay_type, photo_keys=data.photo_keys)
+        return replace(self, lines=tuple(new if ln.id == line_id else ln for ln in self.lines),
+                       updated_at=now)
+
+    def remove_line(self, line_id: str, *, now: datetime) -> "RepairOrder":
+        self._draft(line_id)
+        return replace(self, lines=tuple(ln for ln in self.lines if ln.id != line_id),
+                       updated_at=now)
+
+    def set_promised_at(self, promised_at: datetime, *, now: datetime) -> "RepairOrder":
+        if self.status != OPEN:
+            raise Conflict("Once the customer has the estimate, the promised time changes only "
+                           "with their approval", code="promise_locked",
+                           fields={"promised_at": "ask the customer: send additional work"})
+        if promised_at <= now:
+            raise ValidationError("The promised time is in the past",
+                                  fields={"promised_at": "must be later than now"})
+        return replace(self, promised_at=promised_at, updated_at=now)
+
+    def request_approval(self, *, channel: str, promised_at: datetime | None, now: datetime,
+                         by: str) -> tuple["RepairOrder", ApprovalRequest]:
+        """Send every draft line to the customer: the estimate first, later additional work."""
+        if self.pending_approval is not None:
+            raise Conflict("The customer has not answered the last request yet",
+                           code="approval_pending")
+        drafts = [ln for ln in self.lines if ln.status == DRAFT]
+        if not drafts:
+            raise ValidationError("Add the lines to approve first",
+                                  fields={"lines": "no new line to send"})
+        kind = ESTIMATE if self.status == OPEN else ADDITIONAL
+        promise = promised_at or (self.promised_at if kind == ESTIMATE else None)
+        if promise is None:
+            raise ValidationError("Say when the car will be ready",
+                                  fields={"promised_at": "required"})
+        if promise <= now:
+            raise ValidationError("The promised time is in the past",
+                                  fields={"promised_at": "must be later than now"})
+        if kind == ADDITIONAL and self.status not in ACCEPTS_LINES:
+            raise Conflict("This order takes no more work", code="order_closed")
+        request = ApprovalRequest(id=_short_id("A"), kind=kind,
+                                  line_ids=tuple(ln.id for ln in drafts), channel=channel,
+                                  promised_at=promise.isoformat(), created_at=now.isoformat(),
+                                  created_by=by)
+        ids = set(request.line_ids)
+        lines = tuple(replace(ln, status=PENDING) if ln.id in ids else ln for ln in self.lines)
+        order = replace(self, lines=lines, approvals=self.approvals + (request,), updated_at=now)
+        if kind == ESTIMATE:
+            order = replace(order._move(AWAITING_APPROVAL), promised_at=promise)
+        return order, request
+
+    def with_request(self, request: ApprovalRequest) -> "RepairOrder":
+        return replace(self, approvals=tuple(request if a.id == request.id else a
+                                             for a in self.approvals))
+
+    def decide(self, request_id: str, decisions: dict[str, str], *, now: datetime, via: str,
+               signature_key: str = "") -> Decided:
+        """The customer's answer on each line of a request; all of them, once."""
+        request = self.approval(request_id)
+        if request.status != PENDING:
+            raise Conflict("This request has already been answered", code="approval_closed")
+        errors = FieldErrors()
+        for line_id in request.line_ids:
+            if decisions.get(line_id) not in DECISIONS:
+                errors.add(f"decisions.{line_id}", "approve or decline this line")
+        for line_id in decisions:
+            if line_id not in request.line_ids:
+                errors.add(f"decisions.{line_id}", "not part of this request")
+        errors.raise_if_any("Decide on every line")
+        stamp = now.isoformat()
+        lines = tuple(replace(ln, status=decisions[ln.id], decided_at=stamp, decided_via=via)
+                      if ln.id in request.line_ids else ln for ln in self.lines)
+        decided = replace(request, status="decided", decided_at=stamp, signature_key=signature_key)
+        order = replace(self, lines=lines, updated_at=now).with_request(decided)
+        approved = tuple(ln for ln in order.lines if ln.id in request.line_ids
+                         and ln.status == LINE_APPROVED)
+        declined = tuple(ln for ln in order.lines if ln.id in request.line_ids
+                         and ln.status == DECLINED)
+        if request.kind == ESTIMATE:
+            order = order._move(APPROVED if approved else OPEN)
+        elif approved:
+            # the new completion time holds only if the customer accepted the extra work
+            order = replace(order, promised_at=datetime.fromisoformat(request.promised_at))
+        return Decided(order=order, approved=approved, declined=declined)
+
+    def start_line(self, line_id: str, *, now: datetime) -> "RepairOrder":
+        """Work begins on a line: only on one the customer approved (从不擅自施工)."""
+        line = self.line(line_id)
+        if line.status != LINE_APPROVED:
+            raise Conflict("The customer has not approved this line", code="line_not_approved",
+                           fields={"line_id": f"is {line.status}, not approved"})
+        order = self if self.status == IN_WORK else self._move(IN_WORK)
+        lines = tuple(replace(ln, status=LINE_IN_WORK) if ln.id == line_id else ln
+                      for ln in order.lines)
+        return replace(order, lines=lines, updated_at=now)

@@ -1,0 +1,67 @@
+"""Staff (员工) and their roles: who may do what in the portal.
+
+A staff member signs in through Cognito; the token names the store they work
+for (``custom:store_id``) and their role groups. Each deployment serves one
+store, so a token of another store is refused.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import Forbidden
+
+ADVISOR = "advisor"          # 服务顾问
+TECHNICIAN = "technician"    # 技师
+INSPECTOR = "inspector"      # 质检员
+CASHIER = "cashier"          # 收银
+FOLLOW_UP = "follow_up"      # 回访专员
+MANAGER = "manager"          # 售后经理
+ROLES = (ADVISOR, TECHNICIAN, INSPECTOR, CASHIER, FOLLOW_UP, MANAGER)
+
+# Who may call what. Routes name one of these; the role matrix test holds them to it.
+EVERYONE = frozenset(ROLES)
+FRONT_DESK = frozenset({ADVISOR, MANAGER})          # bookings, customers, reception, orders
+WORKSHOP = frozenset({TECHNICIAN, MANAGER})         # start work on an approved line
+AUDIT_READERS = frozenset({ADVISOR, MANAGER})       # the change history of a record
+
+
+@dataclass(frozen=True)
+class Staff:
+    username: str
+    name: str
+    roles: frozenset[str]
+    store_id: str
+
+    def to_context(self) -> dict[str, str]:
+        """As the authorizer hands it to the routes (API Gateway context values are strings)."""
+        return {"username": self.username, "name": self.name,
+                "roles": ",".join(sorted(self.roles)), "store_id": self.store_id}
+
+    @classmethod
+    def from_context(cls, context: dict[str, Any]) -> "Staff":
+        roles = frozenset(r for r in str(context.get("roles", "")).split(",") if r)
+        return cls(username=str(context.get("username", "")), name=str(context.get("name", "")),
+                   roles=roles, store_id=str(context.get("store_id", "")))
+
+    @classmethod
+    def from_claims(cls, claims: dict[str, Any]) -> "Staff":
+        groups = claims.get("cognito:groups") or []
+        if isinstance(groups, str):
+            groups = [groups]
+        username = str(claims.get("cognito:username") or claims.get("sub") or "")
+        return cls(username=username, name=str(claims.get("name") or username),
+                   roles=frozenset(g for g in groups if g in ROLES),
+                   store_id=str(claims.get("custom:store_id") or ""))
+
+    def view(self) -> dict[str, Any]:
+        return {"username": self.username, "name": self.name, "roles": sorted(self.roles),
+                "store_id": self.store_id}
+
+    def require(self, allowed: frozenset[str]) -> None:
+        if not self.roles & allowed:
+            raise Forbidden("Your role may not do this", code="forbidden")
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.username})" if self.name != self.username else self.username

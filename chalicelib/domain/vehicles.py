@@ -1,0 +1,222 @@
+"""The customer and vehicle file (一车一档): records, search terms, warranty.
+
+Warranty (三包, the national rules for family cars): repair warranty at least
+3 years / 60,000 km and 三包 validity at least 2 years / 50,000 km from the
+sale date, whichever comes first.
+"""
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from typing import Any
+
+from .errors import FieldErrors, ValidationError
+from .validation import (PROVINCES, clean_int, clean_text, normalize_phone, normalize_plate,
+                         normalize_vin)
+
+REPAIR_WARRANTY = (3, 60_000)     # years, km
+SANBAO_VALIDITY = (2, 50_000)
+MAX_MILEAGE = 2_000_000
+
+
+def new_id(prefix: str) -> str:
+    return f"{prefix}_{secrets.token_hex(8)}"
+
+
+@dataclass(frozen=True)
+class CustomerRecord:
+    """A customer (车主) of the store."""
+    id: str
+    name: str
+    phone: str                       # E.164
+    created_at: datetime
+    updated_at: datetime
+    version: int | None = None
+
+    def audit_view(self) -> dict[str, Any]:
+        return {"name": self.name, "phone": self.phone}
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """Work the customer declined (recommended, declined): offered again next visit."""
+    description: str
+    order_id: str
+    order_reference: str
+    declined_at: str
+    amount_fen: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"description": self.description, "order_id": self.order_id,
+                "order_reference": self.order_reference, "declined_at": self.declined_at,
+                "amount_fen": self.amount_fen}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Recommendation":
+        return cls(description=str(data["description"]), order_id=str(data["order_id"]),
+                   order_reference=str(data.get("order_reference", "")),
+                   declined_at=str(data.get("declined_at", "")),
+                   amount_fen=int(data.get("amount_fen", 0)))
+
+
+@dataclass(frozen=True)
+class VehicleRecord:
+    """A vehicle (车辆) and its owner."""
+    id: str
+    plate: str
+    customer_id: str
+    vin: str = ""
+    model: str = ""
+    sale_date: date | None = None
+    mileage_km: int | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    recommendations: tuple[Recommendation, ...] = ()
+    version: int | None = None
+
+    def audit_view(self) -> dict[str, Any]:
+        return {"plate": self.plate, "vin": self.vin, "model": self.model,
+                "sale_date": self.sale_date.isoformat() if self.sale_date else None,
+                "mileage_km": self.mileage_km, "customer_id": self.customer_id}
+
+    def with_mileage(self, mileage_km: int | None, now: datetime) -> "VehicleRecord":
+        if mileage_km is None or (self.mileage_km is not None and mileage_km <= self.mileage_km):
+            return self
+        return replace(self, mileage_km=mileage_km, updated_at=now)
+
+
+# ---- warranty ----------------------------------------------------------------
+
+def _add_years(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 Feb
+        return day.replace(year=day.year + years, day=28)
+
+
+def _cover(name: str, sale: date, limit: tuple[int, int], today: date, mileage: int | None) -> dict[str, Any]:
+    years, km = limit
+    until = _add_years(sale, years)
+    by_time = today < until
+    by_km = mileage is None or mileage < km
+    return {"name": name, "until": until.isoformat(), "max_km": km,
+            "active": by_time and by_km,
+            "ended_by": None if by_time and by_km else ("time" if not by_time else "mileage")}
+
+
+def warranty_status(sale_date: date | None, mileage_km: int | None, today: date) -> dict[str, Any]:
+    """Which warranty still covers the car (whichever of time or distance comes first)."""
+    if sale_date is None:
+        return {"known": False, "repair_warranty": None, "sanbao": None}
+    return {"known": True,
+            "repair_warranty": _cover("repair_warranty", sale_date, REPAIR_WARRANTY, today, mileage_km),
+            "sanbao": _cover("sanbao", sale_date, SANBAO_VALIDITY, today, mileage_km)}
+
+
+# ---- search --------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SearchTerm:
+    kind: str      # plate, phone or vin
+    value: str     # normalised prefix or whole value
+    exact: bool
+
+
+_PLATE_PREFIX = re.compile(rf"^[{PROVINCES}][A-HJ-NP-Z0-9]{{0,7}}$")
+_VIN_PREFIX = re.compile(r"^[A-HJ-NPR-Z0-9]{3,17}$")
+
+
+def parse_search(raw: Any) -> SearchTerm:
+    """What the advisor typed: a plate (粤B12...), a mobile (138...) or a VIN (LSV...), exact or prefix."""
+    if not isinstance(raw, str) or not raw.strip():
+        raise ValidationError("Type a plate, mobile number or VIN", fields={"q": "required"})
+    text = re.sub(r"[\s·.\-]", "", raw).upper()
+    if len(text) > 32:
+        raise ValidationError("Search text is too long", fields={"q": "at most 32 characters"})
+    if text and text[0] in PROVINCES:
+        plate = normalize_plate(text)
+        if plate:
+            return SearchTerm("plate", plate, True)
+        if _PLATE_PREFIX.match(text):
+            return SearchTerm("plate", text, False)
+    digits = text.removeprefix("+86")
+    if digits.isdigit():
+        if len(digits) == 11:
+            phone = normalize_phone(digits)
+            if phone:
+                return SearchTerm("phone", phone, True)
+        if 3 <= len(digits) < 11 and digits.startswith("1"):
+            return SearchTerm("phone", "+86" + digits, False)
+    if _VIN_PREFIX.match(text):
+        return SearchTerm("vin", text, len(text) == 17)
+    raise ValidationError("Not a plate, mobile number or VIN",
+                          fields={"q": "type at least the first 3 characters of a plate, mobile or VIN"})
+
+
+# ---- input ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class VehicleInput:
+    plate: str
+    vin: str = ""
+    model: str = ""
+    sale_date: date | None = None
+    mileage_km: int | None = None
+
+
+@dataclass(frozen=True)
+class CustomerInput:
+    name: str
+    phone: str
+
+
+def parse_customer(errors: FieldErrors, raw: Any, prefix: str = "customer") -> CustomerInput | None:
+    if not isinstance(raw, dict):
+        errors.add(prefix, "required: an object with name and phone")
+        return None
+    name = clean_text(errors, f"{prefix}.name", raw.get("name"), max_len=40, required=True)
+    phone = normalize_phone(raw.get("phone"))
+    if raw.get("phone") in (None, ""):
+        errors.add(f"{prefix}.phone", "required")
+    elif phone is None:
+        errors.add(f"{prefix}.phone", "not a mainland China mobile number")
+    return CustomerInput(name=name, phone=phone or "")
+
+
+def parse_vehicle(errors: FieldErrors, raw: Any, prefix: str = "vehicle",
+                  today: date | None = None) -> VehicleInput | None:
+    if not isinstance(raw, dict):
+        errors.add(prefix, "required: an object with at least the plate")
+        return None
+    plate = normalize_plate(raw.get("plate"))
+    if raw.get("plate") in (None, ""):
+        errors.add(f"{prefix}.plate", "required")
+    elif plate is None:
+        errors.add(f"{prefix}.plate", "not a mainland licence plate (e.g. 粤B12345)")
+    vin = ""
+    if raw.get("vin") not in (None, ""):
+        vin = normalize_vin(raw.get("vin")) or ""
+        if not vin:
+            errors.add(f"{prefix}.vin", "17 letters and digits, no I, O or Q")
+    model = clean_text(errors, f"{prefix}.model", raw.get("model"), max_len=60)
+    mileage = clean_int(errors, f"{prefix}.mileage_km", raw.get("mileage_km"), low=0, high=MAX_MILEAGE)
+    sale_date = None
+    if raw.get("sale_date") not in (None, ""):
+        try:
+            sale_date = date.fromisoformat(str(raw.get("sale_date")))
+        except ValueError:
+            errors.add(f"{prefix}.sale_date", "not a date, expected YYYY-MM-DD")
+        else:
+            if today and sale_date > today:
+                errors.add(f"{prefix}.sale_date", "is in the future")
+    return VehicleInput(plate=plate or "", vin=vin, model=model, sale_date=sale_date,
+                        mileage_km=mileage)
+
+
+@dataclass
+class FileChanges:
+    """What a check-in or an edit changes in the file; written in one transaction."""
+    customers: list[tuple[CustomerRecord | None, CustomerRecord]] = field(default_factory=list)
+    vehicles: list[tuple[VehicleRecord | None, VehicleRecord]] = field(default_factory=list)

@@ -1,0 +1,171 @@
+"""Staff sign-in through Amazon Cognito, and verification of the tokens it issues.
+
+The portal signs in with ``USER_PASSWORD_AUTH`` and sends the ID token as
+``Authorization: Bearer``. The authorizer checks the signature against the
+pool's published keys (JWKS, cached per container), the issuer, the audience
+(our app client), the token use and the expiry.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+import boto3
+import jwt
+import requests
+from botocore.exceptions import ClientError
+
+from ..config import get_config
+from ..domain.booking import require_object
+from ..domain.errors import DomainError, FieldErrors, Forbidden
+from ..domain.staff import Staff
+from ..domain.validation import clean_text
+from ..logs import log_event
+
+JWKS_TTL = 3600          # seconds a fetched key set is trusted before it is fetched again
+JWKS_TIMEOUT = 3
+
+
+class Unauthenticated(DomainError):
+    status = 401
+    code = "unauthorized"
+
+
+class InvalidToken(Exception):
+    """The bearer token is missing, malformed, forged or expired."""
+
+
+_jwks_lock = threading.Lock()
+_jwks: tuple[float, str, jwt.PyJWKSet] | None = None
+
+
+def _cognito():
+    cfg = get_config()
+    return boto3.client("cognito-idp", region_name=cfg.region)
+
+
+def _signing_key(kid: str) -> jwt.PyJWK:
+    global _jwks
+    url = get_config().jwks_url
+    with _jwks_lock:
+        cached = _jwks
+    if cached is None or cached[1] != url or time.monotonic() - cached[0] > JWKS_TTL \
+            or not any(k.key_id == kid for k in cached[2].keys):
+        try:
+            response = requests.get(url, timeout=JWKS_TIMEOUT)
+            response.raise_for_status()
+            key_set = jwt.PyJWKSet.from_dict(response.json())
+        except (requests.RequestException, ValueError, jwt.PyJWKSetError) as exc:
+            raise InvalidToken(f"signing keys unavailable: {exc.__class__.__name__}") from exc
+        cached = (time.monotonic(), url, key_set)
+        with _jwks_lock:
+            _jwks = cached
+    for key in cached[2].keys:
+        if key.key_id == kid:
+            return key
+    raise InvalidToken("unknown signing key")
+
+
+def forget_keys() -> None:
+    """Drop the cached signing keys (tests switch user pools)."""
+    global _jwks
+    with _jwks_lock:
+        _jwks = None
+
+
+def verify_token(token: str | None) -> Staff:
+    """The staff member a valid ID token names; InvalidToken otherwise."""
+    if not token:
+        raise InvalidToken("no token")
+    scheme, _, value = token.partition(" ")
+    if scheme.lower() == "bearer":
+        token = value.strip()
+    cfg = get_config()
+    try:
+        header = jwt.get_unverified_header(token)
+        key = _signing_key(str(header.get("kid", "")))
+        claims = jwt.decode(token, key=key, algorithms=["RS256"], audience=cfg.user_pool_client_id,
+                            issuer=cfg.token_issuer,
+                            options={"require": ["exp", "iss", "aud", "token_use"]})
+    except jwt.PyJWTError as exc:
+        raise InvalidToken(exc.__class__.__name__) from exc
+    if claims.get("token_use") != "id":
+        raise InvalidToken("not an ID token")
+    return Staff.from_claims(claims)
+
+
+def _credentials(body: Any) -> tuple[str, str]:
+    errors = FieldErrors()
+    require_object(body)
+    username = clean_text(errors, "username", body.get("username"), max_len=128, required=True)
+    password = body.get("password")
+    if not isinstance(password, str) or not password:
+        errors.add("password", "required")
+    elif len(password) > 256:
+        errors.add("password", "at most 256 characters")
+    errors.raise_if_any()
+    return username, password
+
+
+def _display_name(access_token: str | None, fallback: str) -> str:
+    """The staff member's name from their Cognito attributes (shown in the portal)."""
+    if not access_token:
+        return fallback
+    try:
+        attributes = _cognito().get_user(AccessToken=access_token)["UserAttributes"]
+    except ClientError:
+        return fallback
+    return next((a["Value"] for a in attributes if a["Name"] == "name"), fallback)
+
+
+def _tokens(result: dict[str, Any], refresh_token: str | None = None) -> dict[str, Any]:
+    id_token = result["IdToken"]
+    staff = verify_token(id_token)
+    view = staff.view()
+    if staff.name == staff.username:
+        view["name"] = _display_name(result.get("AccessToken"), staff.username)
+    return {"id_token": id_token, "access_token": result.get("AccessToken"),
+            "refresh_token": result.get("RefreshToken") or refresh_token,
+            "expires_in": int(result.get("ExpiresIn", 3600)), "token_type": "Bearer",
+            "staff": view}
+
+
+def login(body: Any) -> dict[str, Any]:
+    username, password = _credentials(body)
+    cfg = get_config()
+    try:
+        answer = _cognito().initiate_auth(
+            ClientId=cfg.user_pool_client_id, AuthFlow="USER_PASSWORD_AUTH",
+            AuthParameters={"USERNAME": username, "PASSWORD": password})
+    except ClientError as exc:
+        code = exc.response.get("Error", {}).get("Code", "")
+        if code in ("NotAuthorizedException", "UserNotFoundException",
+                    "PasswordResetRequiredException", "UserNotConfirmedException"):
+            log_event("staff_login_refused", username=username, reason=code)
+            raise Unauthenticated("Wrong username or password", code="invalid_credentials",
+                                  fields={"password": "wrong username or password"}) from None
+        raise
+    if "AuthenticationResult" not in answer:
+        # e.g. NEW_PASSWORD_REQUIRED: the manager must finish setting up this account
+        raise Unauthenticated("This account is not ready: ask your manager to reset its password",
+                              code="account_not_ready")
+    tokens = _tokens(answer["AuthenticationResult"])
+    if tokens["staff"]["store_id"] != cfg.store_id:
+        raise Forbidden("This account may not use this store's portal")
+    log_event("staff_login", username=username, roles=tokens["staff"]["roles"])
+    return tokens
+
+
+def refresh(body: Any) -> dict[str, Any]:
+    require_object(body)
+    token = body.get("refresh_token")
+    if not isinstance(token, str) or not token or len(token) > 4096:
+        raise Unauthenticated("Please sign in again", fields={"refresh_token": "missing or invalid"})
+    try:
+        answer = _cognito().initiate_auth(
+            ClientId=get_config().user_pool_client_id, AuthFlow="REFRESH_TOKEN_AUTH",
+            AuthParameters={"REFRESH_TOKEN": token})
+    except ClientError:
+        raise Unauthenticated("Please sign in again", code="unauthorized") from None
+    return _tokens(answer["AuthenticationResult"], refresh_token=token)

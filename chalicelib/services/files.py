@@ -1,0 +1,73 @@
+"""Photos and signatures in S3: presigned uploads straight from the tablet, presigned views.
+
+The API never carries photo bytes: it hands out a presigned PUT bound to the
+content type and size it checked, and keeps only the object key. Signatures
+(a few KB from the canvas) come in the JSON body and are written here.
+"""
+from __future__ import annotations
+
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+import boto3
+from botocore.config import Config as BotoConfig
+
+from ..config import get_config
+from ..domain.files import UploadRequest
+
+UPLOAD_SECONDS = 15 * 60
+VIEW_SECONDS = 60 * 60
+
+
+@lru_cache(maxsize=4)
+def _s3(region: str, endpoint: str):
+    # path-style addresses work against both S3 and the embedded endpoint
+    return boto3.client("s3", region_name=region,
+                        config=BotoConfig(signature_version="s3v4", s3={"addressing_style": "path"}))
+
+
+def s3():
+    cfg = get_config()
+    return _s3(cfg.region, cfg.endpoint_url)
+
+
+def forget_client() -> None:
+    _s3.cache_clear()
+
+
+def upload_url(request: UploadRequest) -> dict[str, Any]:
+    cfg = get_config()
+    url = s3().generate_presigned_url(
+        "put_object", ExpiresIn=UPLOAD_SECONDS, HttpMethod="PUT",
+        Params={"Bucket": cfg.files_bucket, "Key": request.key,
+                "ContentType": request.content_type, "ContentLength": request.size})
+    return {"key": request.key, "url": url, "method": "PUT",
+            "headers": {"Content-Type": request.content_type},
+            "expires_in": UPLOAD_SECONDS}
+
+
+def view_url(key: str) -> str:
+    return s3().generate_presigned_url(
+        "get_object", ExpiresIn=VIEW_SECONDS,
+        Params={"Bucket": get_config().files_bucket, "Key": key})
+
+
+def put_signature(key: str, png: bytes) -> None:
+    s3().put_object(Bucket=get_config().files_bucket, Key=key, Body=png,
+                    ContentType="image/png")
+
+
+def signature_key(kind: str, record_id: str, day: date, suffix: str) -> str:
+    return f"signatures/{day.isoformat()}/{kind}-{record_id}-{suffix}.png"
+
+
+def create_bucket() -> None:
+    """Local stack and tests only: in AWS the bucket comes from infra/."""
+    cfg = get_config()
+    client = s3()
+    try:
+        client.head_bucket(Bucket=cfg.files_bucket)
+    except client.exceptions.ClientError:
+        client.create_bucket(Bucket=cfg.files_bucket,
+                             CreateBucketConfiguration={"LocationConstraint": cfg.region})

@@ -1,0 +1,464 @@
+"""Reception check-in and repair orders: lines, approval in store or by SMS link, work start."""
+from __future__ import annotations
+
+import secrets
+from dataclasses import replace
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from .. import clock
+from ..config import get_config
+from ..db import audit as audit_db
+from ..db import bookings as bookings_db
+from ..db import records as records_db
+from ..db.links import ShortLink
+from ..domain import audit as audit_rules
+from ..domain import messages as msg
+from ..domain import repair_order as ro
+from ..domain.booking import ACTIVE, BookingDesk, new_reference, parse_instant, require_object
+from ..domain.errors import Conflict, FieldErrors, NotFound, ValidationError
+from ..domain.files import decode_signature, plan_upload
+from ..domain.money import yuan
+from ..domain.reception import parse_checkin, photo_key_ok
+from ..domain.staff import AUDIT_READERS, Staff
+from ..domain.tokens import APPROVAL_MAX_AGE, check_approval_token, sign_approval
+from ..domain.validation import mask_phone
+from ..domain.vehicles import CustomerRecord, Recommendation, VehicleRecord, new_id
+from ..logs import log_event
+from . import files
+from .store import current_store
+
+CUSTOMER_ACTOR = "customer"
+
+
+def _now_local() -> datetime:
+    return clock.now().astimezone(current_store().settings.tz)
+
+
+# ---- uploads ---------------------------------------------------------------------
+
+def presign_upload(body: Any) -> dict[str, Any]:
+    return files.upload_url(plan_upload(body, _now_local().date()))
+
+
+# ---- reception (接车) ---------------------------------------------------------------
+
+def _labour_lines(codes: list[str], now: datetime, by: str) -> tuple[ro.Line, ...]:
+    """One labour line per booked service, at the store's rate: a start the advisor edits."""
+    ctx = current_store()
+    lines = []
+    for code in codes:
+        service = ctx.catalogue[code]
+        data = ro.LineInput(kind=ro.LABOR, code=service.code, description=service.name,
+                            quantity=service.labor_hours, unit_price_fen=ctx.settings.labor_rate_fen,
+                            pay_type="customer", photo_keys=())
+        lines.append(data)
+    order_lines: tuple[ro.Line, ...] = ()
+    for data in lines:
+        order_lines += (ro.Line(id=f"L{secrets.token_hex(3)}", kind=data.kind, code=data.code,
+                                description=data.description, quantity=data.quantity,
+                                unit_price_fen=data.unit_price_fen, pay_type=data.pay_type,
+                                added_at=now.isoformat(), added_by=by),)
+    return order_lines
+
+
+def check_in(body: Any, staff: Staff) -> dict[str, Any]:
+    """The walk-around is done and signed: file the customer and car, open the repair order."""
+    now = _now_local()
+    ctx = current_store()
+    checkin = parse_checkin(
+        body, catalogue=ctx.catalogue, today=now.date(),
+        signature=lambda errors, field, raw: decode_signature(errors, field, raw),
+        parse_instant=parse_instant)
+    if checkin.promised_at is not None and checkin.promised_at <= now:
+        raise ValidationError("The promised time is in the past",
+                              fields={"promised_at": "must be later than now"})
+    booking = None
+    if checkin.booking_id:
+        booking = bookings_db.get_booking(checkin.booking_id)
+        if booking is None:
+            raise NotFound("Booking not found", code="booking_not_found")
+        if booking.status not in ACTIVE:
+            raise Conflict(f"This booking is {booking.status}", code="booking_not_active",
+                           fields={"booking_id": f"is {booking.status}"})
+    changes = records_db.Changes()
+    audit = changes.audit
+    actor = staff.username
+
+    # customer: found by mobile number, or new
+    customer_id = records_db.owner_of("phone", checkin.customer.phone)
+    old_customer = records_db.get_customer(customer_id) if customer_id else None
+    if old_customer is None:
+        customer = CustomerRecord(id=new_id("cus"), name=checkin.customer.name,
+                                  phone=checkin.customer.phone, created_at=now, updated_at=now)
+        changes.customers.append((customer, True))
+        changes.uniques.append((f"phone#{customer.phone}", customer.id))
+        audit.append(audit_rules.entry(audit_rules.CUSTOMER, customer.id, actor=actor,
+                                       action="created", at=now, before=None,
+                                       after=customer.audit_view()))
+    else:
+        customer = old_customer
+        if old_customer.name != checkin.customer.name:
+            customer = replace(old_customer, name=checkin.customer.name, updated_at=now)
+            changes.customers.append((customer, False))
+            audit.append(audit_rules.entry(audit_rules.CUSTOMER, customer.id, actor=actor,
+                                           action="edited", at=now,
+                                           before=old_customer.audit_view(),
+                                           after=customer.audit_view()))
+
+    # vehicle: found by plate, or new; its owner and mileage brought up to date
+    data = checkin.vehicle
+    mileage = checkin.sheet["mileage_km"]
+    vehicle_id = records_db.owner_of("plate", data.plate)
+    old_vehicle = records_db.get_vehicle(vehicle_id) if vehicle_id else None
+    if old_vehicle is None:
+        vehicle = VehicleRecord(id=new_id("veh"), plate=data.plate, customer_id=customer.id,
+                                vin=data.vin, model=data.model, sale_date=data.sale_date,
+                                mileage_km=mileage, created_at=now, updated_at=now)
+        changes.vehicles.append((vehicle, True))
+        changes.uniques.append((f"plate#{vehicle.plate}", vehicle.id))
+        action, before = "created", None
+    else:
+        if old_vehicle.mileage_km is not None and mileage < old_vehicle.mileage_km:
+            raise ValidationError("Mileage lower than at the last visit", fields={
+                "mileage_km": f"was {old_vehicle.mileage_km} km at the last visit"})
+        vehicle = replace(old_vehicle, customer_id=customer.id, vin=data.vin or old_vehicle.vin,
+                          model=data.model or old_vehicle.model,
+                          sale_date=data.sale_date or old_vehicle.sale_date,
+                          updated_at=now).with_mileage(mileage, now)
+        changes.vehicles.append((vehicle, False))
+        action, before = "checked_in", old_vehicle.audit_view()
+    if vehicle.vin and (old_vehicle is None or vehicle.vin != old_vehicle.vin):
+        changes.uniques.append((f"vin#{vehicle.vin}", vehicle.id))
+    audit.append(audit_rules.entry(audit_rules.VEHICLE, vehicle.id, actor=actor, action=action,
+                                   at=now, before=before, after=vehicle.audit_view()))
+
+    # the repair order, with the signed check-in sheet
+    order_id = new_id("ro")
+    signature_key = files.signature_key("checkin", order_id, now.date(), secrets.token_hex(4))
+    files.put_signature(signature_key, checkin.signature_png)
+    codes = checkin.service_codes or (list(booking.service_codes) if booking else [])
+    sheet = {**checkin.sheet, "signature_key": signature_key, "signed_at": now.isoformat(),
+             "advisor": actor, "advisor_name": staff.name,
+             "concern": checkin.sheet["concern"] or (dict(booking.concern) if booking else {})}
+    order = ro.RepairOrder(
+        id=order_id, reference=new_reference(), status=ro.OPEN, vehicle_id=vehicle.id,
+        customer_id=customer.id, plate=vehicle.plate, customer_name=customer.name,
+        phone=customer.phone, advisor=actor, opened_at=now, updated_at=now,
+        booking_id=booking.id if booking else "", promised_at=checkin.promised_at,
+        lines=_labour_lines(codes, now, actor), reception=sheet,
+        locale=booking.locale if booking else "zh-CN")
+    changes.orders.append((order, True))
+    audit.append(audit_rules.entry(audit_rules.ORDER, order.id, actor=actor, action="opened",
+                                   at=now, before=None, after=order.audit_view()))
+    if booking is not None:
+        arrived = BookingDesk.arrive(booking, order_id=order.id, now=now, by=actor)
+        changes.bookings.append(arrived)
+        audit.append(audit_rules.entry(audit_rules.BOOKING, booking.id, actor=actor,
+                                       action="arrived", at=now,
+                                       before=BookingDesk.audit_view(booking),
+                                       after=BookingDesk.audit_view(arrived)))
+    records_db.save(changes)
+    log_event("checked_in", order_id=order.id, booking_id=order.booking_id, advisor=actor)
+    return order_view(order.id, staff)
+
+
+# ---- the order -------------------------------------------------------------------
+
+def _load(order_id: str) -> ro.RepairOrder:
+    order = records_db.get_order(order_id)
+    if order is None:
+        raise NotFound("Repair order not found", code="order_not_found")
+    return order
+
+
+def _line_view(line: ro.Line) -> dict[str, Any]:
+    return {"id": line.id, "kind": line.kind, "code": line.code,
+            "description": line.description, "quantity": str(line.quantity),
+            "unit_price": yuan(line.unit_price_fen), "amount": yuan(line.amount_fen),
+            "pay_type": line.pay_type, "status": line.status, "additional": line.additional,
+            "photos": [files.view_url(k) for k in line.photo_keys],
+            "photo_keys": list(line.photo_keys), "decided_at": line.decided_at or None,
+            "decided_via": line.decided_via or None}
+
+
+def _sheet_view(sheet: dict[str, Any]) -> dict[str, Any]:
+    view = dict(sheet)
+    view["photos"] = [files.view_url(k) for k in sheet.get("photo_keys", [])]
+    view["damage"] = [{**m, "photos": [files.view_url(k) for k in m.get("photo_keys", [])]}
+                      for m in sheet.get("damage", [])]
+    if sheet.get("signature_key"):
+        view["signature_url"] = files.view_url(sheet["signature_key"])
+    return view
+
+
+def _approval_view(a: ro.ApprovalRequest) -> dict[str, Any]:
+    view = {k: v for k, v in a.to_dict().items() if k not in ("signature_key", "link_code")}
+    if a.signature_key:
+        view["signature_url"] = files.view_url(a.signature_key)
+    return view
+
+
+def order_view(order_id: str, staff: Staff, order: ro.RepairOrder | None = None) -> dict[str, Any]:
+    order = order or _load(order_id)
+    settings = current_store().settings
+    vehicle = records_db.get_vehicle(order.vehicle_id)
+    return {
+        "id": order.id, "reference": order.reference, "status": order.status,
+        "version": order.version, "booking_id": order.booking_id or None,
+        "opened_at": order.opened_at.isoformat(), "updated_at": order.updated_at.isoformat(),
+        "promised_at": order.promised_at.isoformat() if order.promised_at else None,
+        "advisor": order.advisor,
+        "customer": {"id": order.customer_id, "name": order.customer_name, "phone": order.phone,
+                     "phone_masked": mask_phone(order.phone)},
+        "vehicle": {"id": order.vehicle_id, "plate": order.plate,
+                    "model": vehicle.model if vehicle else "", "vin": vehicle.vin if vehicle else ""},
+        "lines": [_line_view(ln) for ln in order.lines],
+        "estimate": order.estimate(settings.tax_rate).view(),
+        "agreed": order.agreed(settings.tax_rate).view(),
+        "tax_rate_percent": settings.tax_rate_percent,
+        "approvals": [_approval_view(a) for a in order.approvals],
+        "pending_approval": order.pending_approval.id if order.pending_approval else None,
+        "reception": _sheet_view(order.reception),
+        "recommendations": [{**r.to_dict(), "amount": yuan(r.amount_fen)}
+                            for r in (vehicle.recommendations if vehicle else ())
+                            if r.order_id != order.id],
+        "audit": ([e.view() for e in audit_db.history(audit_rules.subject(audit_rules.ORDER, order.id))]
+                  if staff.roles & AUDIT_READERS else None),
+    }
+
+
+def orders_of_day(date_text: str | None) -> dict[str, Any]:
+    from .vehicle_file import order_row
+    day = _now_local().date()
+    if date_text:
+        try:
+            day = datetime.fromisoformat(date_text).date()
+        except ValueError:
+            raise ValidationError("Not a date", fields={"date": "expected YYYY-MM-DD"}) from None
+    return {"date": day.isoformat(),
+            "orders": [order_row(o) for o in records_db.orders_opened_on(day)]}
+
+
+def _version(body: dict[str, Any], order: ro.RepairOrder) -> None:
+    """Optimistic locking: every change names the version it was made on."""
+    version = body.get("version")
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise ValidationError("Say which version you changed",
+                              fields={"version": "required: the order's version you read"})
+    if version != order.version:
+        raise Conflict("Someone else changed this order meanwhile; reload it and try again",
+                       code="order_changed")
+
+
+def _save(old: ro.RepairOrder, new: ro.RepairOrder, *, actor: str, action: str,
+          extra: records_db.Changes | None = None) -> None:
+    changes = extra or records_db.Changes()
+    changes.orders.append((new, False))
+    changes.audit.append(audit_rules.entry(audit_rules.ORDER, old.id, actor=actor, action=action,
+                                           at=clock.now(), before=old.audit_view(),
+                                           after=new.audit_view()))
+    records_db.save(changes)
+
+
+def _change(order_id: str, body: Any, staff: Staff, action: str, change) -> dict[str, Any]:
+    require_object(body)
+    old = _load(order_id)
+    _version(body, old)
+    new = change(old)
+    _save(old, new, actor=staff.username, action=action)
+    return order_view(order_id, staff)
+
+
+def _line_input(body: Any) -> ro.LineInput:
+    return ro.parse_line(body, default_rate_fen=current_store().settings.labor_rate_fen,
+                         photo_key_ok=photo_key_ok)
+
+
+def add_line(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
+    data = _line_input(body)
+    return _change(order_id, body, staff, "line_added",
+                   lambda o: o.add_line(data, now=_now_local(), by=staff.username))
+
+
+def update_line(order_id: str, line_id: str, body: Any, staff: Staff) -> dict[str, Any]:
+    data = _line_input(body)
+    return _change(order_id, body, staff, "line_changed",
+                   lambda o: o.update_line(line_id, data, now=_now_local()))
+
+
+def remove_line(order_id: str, line_id: str, body: Any, staff: Staff) -> dict[str, Any]:
+    return _change(order_id, body, staff, "line_removed",
+                   lambda o: o.remove_line(line_id, now=_now_local()))
+
+
+def set_promise(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
+    require_object(body)
+    errors = FieldErrors()
+    promised = parse_instant(errors, "promised_at", body.get("promised_at"))
+    errors.raise_if_any()
+    assert promised is not None
+    return _change(order_id, body, staff, "promise_set",
+                   lambda o: o.set_promised_at(promised, now=_now_local()))
+
+
+def _promise(body: dict[str, Any]) -> datetime | None:
+    if body.get("promised_at") in (None, ""):
+        return None
+    errors = FieldErrors()
+    value = parse_instant(errors, "promised_at", body.get("promised_at"))
+    errors.raise_if_any()
+    return value
+
+
+def approval_url(order_id: str, request_id: str) -> str:
+    cfg = get_config()
+    return (f"{cfg.public_base_url}/approve.html?o={order_id}"
+            f"&t={sign_approval(cfg.secret_key, order_id, request_id)}")
+
+
+def send_for_approval(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
+    """Send the draft lines to the customer's phone: an SMS with a link to approve each."""
+    require_object(body)
+    old = _load(order_id)
+    _version(body, old)
+    now = _now_local()
+    settings = current_store().settings
+    order, request = old.request_approval(channel=ro.VIA_SMS, promised_at=_promise(body),
+                                          now=now, by=staff.username)
+    link = ShortLink.new(approval_url(order.id, request.id),
+                         expires=now + timedelta(seconds=APPROVAL_MAX_AGE))
+    order = order.with_request(replace(request, link_code=link.code))
+    message = msg.approval_message(order_id=order.id, request_id=request.id, phone=order.phone,
+                                   locale=order.locale, settings=settings, now=now)
+    _save(old, order, actor=staff.username, action=f"sent_{request.kind}",
+          extra=records_db.Changes(messages=[message], links=[link]))
+    log_event("approval_requested", order_id=order.id, request_id=request.id, kind=request.kind,
+              lines=len(request.line_ids))
+    view = order_view(order_id, staff)
+    view["approval_link"] = f"{get_config().public_base_url}/l/{link.code}"
+    return view
+
+
+def _decisions(body: dict[str, Any]) -> dict[str, str]:
+    raw = body.get("decisions")
+    if not isinstance(raw, dict) or not raw:
+        raise ValidationError("Decide on each line",
+                              fields={"decisions": "required: {line_id: approved | declined}"})
+    return {str(k): v for k, v in raw.items()}
+
+
+def _decided_changes(decided: ro.Decided, old: ro.RepairOrder, now: datetime) -> records_db.Changes:
+    """Declined lines go to the vehicle's file as recommendations, offered at the next visit."""
+    changes = records_db.Changes()
+    if decided.declined:
+        vehicle = records_db.get_vehicle(old.vehicle_id)
+        if vehicle is not None:
+            recs = vehicle.recommendations + tuple(
+                Recommendation(description=ln.description, order_id=old.id,
+                               order_reference=old.reference, declined_at=now.isoformat(),
+                               amount_fen=ln.amount_fen) for ln in decided.declined)
+            changes.vehicles.append((replace(vehicle, recommendations=recs, updated_at=now), False))
+    return changes
+
+
+def approve_in_store(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
+    """The customer decides at the desk and signs on the tablet (the pending request, or
+    every draft line)."""
+    require_object(body)
+    old = _load(order_id)
+    _version(body, old)
+    errors = FieldErrors()
+    png = decode_signature(errors, "signature", body.get("signature"))
+    errors.raise_if_any()
+    now = _now_local()
+    order, request = old, old.pending_approval
+    if request is None:
+        order, request = old.request_approval(channel=ro.VIA_IN_STORE, promised_at=_promise(body),
+                                              now=now, by=staff.username)
+    key = files.signature_key("approval", order.id, now.date(), request.id)
+    decided = order.decide(request.id, _decisions(body), now=now, via=ro.VIA_IN_STORE,
+                           signature_key=key)
+    assert png is not None
+    files.put_signature(key, png)
+    _save(old, decided.order, actor=staff.username, action=f"decided_{request.kind}",
+          extra=_decided_changes(decided, old, now))
+    return order_view(order_id, staff)
+
+
+def start_line(order_id: str, line_id: str, body: Any, staff: Staff) -> dict[str, Any]:
+    """Work begins on a line; refused unless the customer approved it."""
+    return _change(order_id, body, staff, "line_started",
+                   lambda o: o.start_line(line_id, now=_now_local()))
+
+
+# ---- the customer's approval page -------------------------------------------------
+
+def _authorised(order_id: str, token: str | None) -> tuple[ro.RepairOrder, ro.ApprovalRequest]:
+    request_id = check_approval_token(get_config().secret_key, order_id, token)
+    order = records_db.get_order(order_id)
+    if order is None:
+        raise NotFound("Repair order not found", code="order_not_found")
+    return order, order.approval(request_id)
+
+
+def customer_approval_view(order: ro.RepairOrder, request: ro.ApprovalRequest) -> dict[str, Any]:
+    settings = current_store().settings
+    in_request = [ln for ln in order.lines if ln.id in request.line_ids]
+    agreed = order.agreed(settings.tax_rate)
+    if_all = ro.totals([ln for ln in order.lines if ln.status in ro.AGREED] + in_request,
+                       settings.tax_rate)
+    return {
+        "order": {"reference": order.reference, "plate": order.plate,
+                  "customer_name": order.customer_name, "status": order.status,
+                  "promised_at": order.promised_at.isoformat() if order.promised_at else None},
+        "request": {"id": request.id, "kind": request.kind, "status": request.status,
+                    "promised_at": request.promised_at, "decided_at": request.decided_at or None},
+        "lines": [{"id": ln.id, "kind": ln.kind, "description": ln.description,
+                   "quantity": str(ln.quantity), "unit_price": yuan(ln.unit_price_fen),
+                   "amount": yuan(ln.amount_fen), "pay_type": ln.pay_type,
+                   "customer_amount": yuan(ln.amount_fen if ln.pay_type == "customer" else 0),
+                   "status": ln.status, "photos": [files.view_url(k) for k in ln.photo_keys]}
+                  for ln in in_request],
+        "agreed_before": agreed.view() if request.kind == ro.ADDITIONAL else None,
+        "total_if_all_approved": if_all.view(),
+        "total_now": agreed.view(),
+        "store": {"name": settings.name, "name_en": settings.name_en, "phone": settings.phone},
+    }
+
+
+def customer_approval(order_id: str, token: str | None) -> dict[str, Any]:
+    order, request = _authorised(order_id, token)
+    return customer_approval_view(order, request)
+
+
+def customer_decide(order_id: str, token: str | None, body: Any) -> dict[str, Any]:
+    order, request = _authorised(order_id, token)
+    require_object(body)
+    now = _now_local()
+    decided = order.decide(request.id, _decisions(body), now=now, via=ro.VIA_SMS)
+    _save(order, decided.order, actor=CUSTOMER_ACTOR, action=f"decided_{request.kind}",
+          extra=_decided_changes(decided, order, now))
+    log_event("approval_decided", order_id=order.id, request_id=request.id,
+              approved=len(decided.approved), declined=len(decided.declined))
+    fresh = _load(order_id)
+    return customer_approval_view(fresh, fresh.approval(request.id))
+
+
+def print_context(order_id: str) -> dict[str, Any]:
+    """What the printable check-in sheet and repair order show."""
+    order = _load(order_id)
+    settings = current_store().settings
+    vehicle = records_db.get_vehicle(order.vehicle_id)
+    counted = [ln for ln in order.lines if ln.status in ro.COUNTED]
+    return {
+        "store": settings, "order": order, "vehicle": vehicle,
+        "lines": [_line_view(ln) for ln in counted],
+        "declined": [_line_view(ln) for ln in order.lines if ln.status == ro.DECLINED],
+        "estimate": order.estimate(settings.tax_rate).view(),
+        "agreed": order.agreed(settings.tax_rate).view(),
+        "sheet": _sheet_view(order.reception),
+        "approvals": [_approval_view(a) for a in order.approvals],
+        "tz": settings.tz, "tax_rate": Decimal(settings.tax_rate_percent),
+    }

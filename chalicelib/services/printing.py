@@ -1,0 +1,87 @@
+"""Printable documents (Jinja2 HTML with print CSS): the repair order and the check-in sheet."""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from ..domain.errors import ValidationError
+from ..domain.reception import ZONES
+from . import orders
+
+TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "print"
+DOCUMENTS = ("order", "checkin")
+
+LABELS = {
+    "zh-CN": {
+        "order": "维修委托书 / 施工单", "checkin": "接车检查单", "reference": "单号",
+        "opened": "开单时间", "promised": "预计交车", "advisor": "服务顾问", "customer": "客户",
+        "phone": "电话", "plate": "车牌", "vin": "车架号", "model": "车型", "mileage": "里程",
+        "kind": "类型", "labor": "工时", "part": "备件", "description": "项目", "qty": "数量/工时",
+        "unit": "单价", "amount": "金额", "pay": "付费方式", "status": "状态",
+        "customer_pay": "客户付费", "warranty": "保修", "internal": "内部", "goodwill": "善意",
+        "total": "合计", "customer_pays": "客户应付", "tax": "其中增值税",
+        "declined": "客户暂不维修的建议项目", "signature": "客户签字", "advisor_sign": "服务顾问签字",
+        "concern": "客户描述", "what": "问题", "where": "位置", "noise": "噪音",
+        "frequency": "频率", "when": "情景", "findings": "顾问诊断", "fuel": "油量",
+        "covers": "三件套", "interior": "内饰", "valuables": "已提醒贵重物品", "old_parts": "旧件",
+        "wash": "免费洗车", "contact": "维修中联系方式", "damage": "外观损伤", "none": "无",
+        "yes": "是", "no": "否", "approved_by": "确认", "draft": "待发送", "pending": "待确认",
+        "approved": "已确认", "in_work": "施工中", "done": "已完成",
+        "take_home": "客户带走", "dispose": "店内处理", "clean": "整洁", "dirty": "较脏",
+        "empty": "空", "quarter": "1/4", "half": "1/2", "three_quarters": "3/4", "full": "满",
+        "scratch": "划痕", "dent": "凹陷", "crack": "裂纹", "other": "其他",
+        "sms": "短信", "wechat": "微信", "in_store": "到店签字",
+    },
+    "en": {
+        "order": "Repair order", "checkin": "Check-in sheet", "reference": "No.",
+        "opened": "Opened", "promised": "Promised", "advisor": "Advisor", "customer": "Customer",
+        "phone": "Phone", "plate": "Plate", "vin": "VIN", "model": "Model", "mileage": "Mileage",
+        "kind": "Type", "labor": "Labour", "part": "Part", "description": "Item", "qty": "Qty/hours",
+        "unit": "Unit price", "amount": "Amount", "pay": "Pay type", "status": "Status",
+        "customer_pay": "Customer", "warranty": "Warranty", "internal": "Internal",
+        "goodwill": "Goodwill", "total": "Total", "customer_pays": "Customer pays",
+        "tax": "incl. VAT", "declined": "Recommended, declined by the customer",
+        "signature": "Customer signature", "advisor_sign": "Advisor signature",
+        "concern": "Customer's concern", "what": "What", "where": "Where", "noise": "Noise",
+        "frequency": "How often", "when": "When", "findings": "Advisor's findings",
+        "fuel": "Fuel", "covers": "Covers fitted", "interior": "Interior",
+        "valuables": "Valuables reminder given", "old_parts": "Old parts", "wash": "Free wash",
+        "contact": "Contact during repair", "damage": "Exterior damage", "none": "none",
+        "yes": "yes", "no": "no", "approved_by": "Approved", "draft": "draft",
+        "pending": "awaiting customer", "approved": "approved", "in_work": "in work",
+        "done": "done", "take_home": "customer takes them", "dispose": "store disposes",
+        "clean": "clean", "dirty": "dirty", "empty": "empty", "quarter": "1/4", "half": "1/2",
+        "three_quarters": "3/4", "full": "full", "scratch": "scratch", "dent": "dent",
+        "crack": "crack", "other": "other", "sms": "SMS", "wechat": "WeChat",
+        "in_store": "signed in store",
+    },
+}
+ZONE_NAMES_ZH = dict(zip(ZONES, (
+    "前保险杠", "引擎盖", "前挡风玻璃", "车顶", "后挡风玻璃", "后备箱", "后保险杠",
+    "左前翼子板", "左前门", "左后门", "左后翼子板", "右前翼子板", "右前门", "右后门",
+    "右后翼子板", "左后视镜", "右后视镜", "轮毂"), strict=True))
+
+
+@lru_cache(maxsize=1)
+def _env() -> Environment:
+    return Environment(loader=FileSystemLoader(str(TEMPLATE_DIR)),
+                       autoescape=select_autoescape(["html"]), undefined=StrictUndefined)
+
+
+def render_order(order_id: str, doc: str, lang: str) -> str:
+    if doc not in DOCUMENTS:
+        raise ValidationError("Unknown document", fields={"doc": "order or checkin"})
+    if lang not in LABELS:
+        raise ValidationError("Unknown language", fields={"lang": "zh-CN or en"})
+    context = orders.print_context(order_id)
+    zone = (lambda z: ZONE_NAMES_ZH.get(z, z)) if lang == "zh-CN" else (lambda z: z.replace("_", " "))
+    return _env().get_template(f"{doc}.html").render(
+        **context, t=LABELS[lang], lang=lang, zone=zone,
+        local=lambda iso: iso and _local(iso, context["tz"]))
+
+
+def _local(iso: str, tz) -> str:
+    from datetime import datetime
+    return datetime.fromisoformat(iso).astimezone(tz).strftime("%Y-%m-%d %H:%M")

@@ -1,0 +1,196 @@
+"""The customer and vehicle file (一车一档): search, customer, vehicle with its history."""
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from .. import clock
+from ..db import audit as audit_db
+from ..db import bookings as bookings_db
+from ..db import records as records_db
+from ..domain import audit as audit_rules
+from ..domain.booking import require_object
+from ..domain.errors import Conflict, FieldErrors, NotFound
+from ..domain.money import yuan
+from ..domain.repair_order import RepairOrder
+from ..domain.staff import AUDIT_READERS, Staff
+from ..domain.validation import mask_phone
+from ..domain.vehicles import (CustomerRecord, VehicleRecord, parse_customer, parse_search,
+                               parse_vehicle, warranty_status)
+from . import files
+from .store import current_store
+
+
+def _today():
+    return clock.now().astimezone(current_store().settings.tz).date()
+
+
+def vehicle_row(v: VehicleRecord, customer: CustomerRecord | None) -> dict[str, Any]:
+    return {"id": v.id, "plate": v.plate, "vin": v.vin, "model": v.model,
+            "mileage_km": v.mileage_km, "customer_id": v.customer_id,
+            "customer": ({"name": customer.name, "phone": mask_phone(customer.phone)}
+                         if customer else None)}
+
+
+def search(q: str | None) -> dict[str, Any]:
+    """Plate, mobile or VIN, exact or prefix: one index query plus the owners' records."""
+    term = parse_search(q)
+    vehicles, customers = records_db.search(term)
+    if term.kind == "phone":
+        rows = []
+        for c in customers:
+            cars = records_db.vehicles_of(c.id)
+            rows += [vehicle_row(v, c) for v in cars] or [
+                {"id": None, "plate": None, "customer_id": c.id,
+                 "customer": {"name": c.name, "phone": mask_phone(c.phone)}}]
+        return {"kind": term.kind, "exact": term.exact, "results": rows}
+    owners = {cid: records_db.get_customer(cid) for cid in {v.customer_id for v in vehicles}}
+    return {"kind": term.kind, "exact": term.exact,
+            "results": [vehicle_row(v, owners.get(v.customer_id)) for v in vehicles]}
+
+
+def _customer(customer_id: str) -> CustomerRecord:
+    customer = records_db.get_customer(customer_id)
+    if customer is None:
+        raise NotFound("Customer not found", code="customer_not_found")
+    return customer
+
+
+def _vehicle(vehicle_id: str) -> VehicleRecord:
+    vehicle = records_db.get_vehicle(vehicle_id)
+    if vehicle is None:
+        raise NotFound("Vehicle not found", code="vehicle_not_found")
+    return vehicle
+
+
+def _history(kind: str, record_id: str, staff: Staff) -> list[dict[str, Any]] | None:
+    if not staff.roles & AUDIT_READERS:
+        return None
+    return [e.view() for e in audit_db.history(audit_rules.subject(kind, record_id))]
+
+
+def customer_view(customer_id: str, staff: Staff) -> dict[str, Any]:
+    c = _customer(customer_id)
+    return {"id": c.id, "name": c.name, "phone": c.phone, "phone_masked": mask_phone(c.phone),
+            "created_at": c.created_at.isoformat(), "version": c.version,
+            "vehicles": [vehicle_row(v, c) for v in records_db.vehicles_of(c.id)],
+            "audit": _history(audit_rules.CUSTOMER, c.id, staff)}
+
+
+def order_row(o: RepairOrder) -> dict[str, Any]:
+    settings = current_store().settings
+    return {"id": o.id, "reference": o.reference, "status": o.status,
+            "opened_at": o.opened_at.isoformat(),
+            "promised_at": o.promised_at.isoformat() if o.promised_at else None,
+            "plate": o.plate, "customer_name": o.customer_name, "advisor": o.advisor,
+            "mileage_km": o.reception.get("mileage_km"),
+            "pending_approval": o.pending_approval is not None,
+            "estimate": o.estimate(settings.tax_rate).view()["customer_pays"]}
+
+
+def _documents(orders: list[RepairOrder]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    photos, signed = [], []
+    for o in orders:
+        sheet = o.reception
+        for key in sheet.get("photo_keys", []):
+            photos.append({"order_id": o.id, "reference": o.reference, "what": "check-in",
+                           "url": files.view_url(key)})
+        for mark in sheet.get("damage", []):
+            for key in mark.get("photo_keys", []):
+                photos.append({"order_id": o.id, "reference": o.reference,
+                               "what": f"damage: {mark['zone']} {mark['kind']}",
+                               "url": files.view_url(key)})
+        for line in o.lines:
+            for key in line.photo_keys:
+                photos.append({"order_id": o.id, "reference": o.reference,
+                               "what": line.description, "url": files.view_url(key)})
+        if sheet.get("signature_key"):
+            signed.append({"order_id": o.id, "reference": o.reference, "document": "check_in",
+                           "signed_at": sheet.get("signed_at"),
+                           "url": files.view_url(sheet["signature_key"])})
+        for a in o.approvals:
+            if a.signature_key:
+                signed.append({"order_id": o.id, "reference": o.reference,
+                               "document": f"approval_{a.kind}", "signed_at": a.decided_at,
+                               "url": files.view_url(a.signature_key)})
+    return photos, signed
+
+
+def vehicle_view(vehicle_id: str, staff: Staff) -> dict[str, Any]:
+    v = _vehicle(vehicle_id)
+    owner = records_db.get_customer(v.customer_id)
+    orders = records_db.orders_of(v.id)
+    bookings = [b for b in bookings_db.bookings_of_phone(owner.phone)
+                if b.vehicle.plate == v.plate] if owner else []
+    photos, signed = _documents(orders)
+    return {
+        **vehicle_row(v, owner),
+        "sale_date": v.sale_date.isoformat() if v.sale_date else None,
+        "version": v.version,
+        "customer": ({"id": owner.id, "name": owner.name, "phone": owner.phone,
+                      "phone_masked": mask_phone(owner.phone)} if owner else None),
+        "warranty": warranty_status(v.sale_date, v.mileage_km, _today()),
+        "recommendations": [{**r.to_dict(), "amount": yuan(r.amount_fen)}
+                            for r in v.recommendations],
+        "orders": [order_row(o) for o in orders],
+        "bookings": [{"id": b.id, "reference": b.reference, "status": b.status,
+                      "slot_start": b.slot_start.isoformat(), "channel": b.channel}
+                     for b in bookings],
+        "photos": photos, "documents": signed,
+        "audit": _history(audit_rules.VEHICLE, v.id, staff),
+    }
+
+
+def _expect_version(errors: FieldErrors, body: dict[str, Any], current: int | None,
+                    kind: str) -> None:
+    """Optimistic locking: the writer names the version it read; a stale one gets 409."""
+    version = body.get("version")
+    if isinstance(version, bool) or not isinstance(version, int):
+        errors.add("version", "required: the version you read")
+    errors.raise_if_any()
+    if version != current:
+        raise Conflict(f"The {kind} was changed by someone else meanwhile; reload it",
+                       code=f"{kind}_changed")
+
+
+def update_vehicle(vehicle_id: str, body: Any, staff: Staff) -> dict[str, Any]:
+    """Correct the vehicle's details (VIN, model, sale date, mileage) with the version read."""
+    require_object(body)
+    old = _vehicle(vehicle_id)
+    errors = FieldErrors()
+    data = parse_vehicle(errors, {"plate": old.plate, **body}, prefix="vehicle", today=_today())
+    _expect_version(errors, body, old.version, "vehicle")
+    assert data is not None
+    now = clock.now()
+    new = replace(old, plate=data.plate, vin=data.vin or old.vin, model=data.model or old.model,
+                  sale_date=data.sale_date or old.sale_date,
+                  mileage_km=data.mileage_km if data.mileage_km is not None else old.mileage_km,
+                  updated_at=now)
+    changes = records_db.Changes(vehicles=[(new, False)], audit=[audit_rules.entry(
+        audit_rules.VEHICLE, old.id, actor=staff.username, action="edited", at=now,
+        before=old.audit_view(), after=new.audit_view())])
+    if new.plate != old.plate:
+        changes.uniques.append((f"plate#{new.plate}", new.id))
+    if new.vin and new.vin != old.vin:
+        changes.uniques.append((f"vin#{new.vin}", new.id))
+    records_db.save(changes)
+    return vehicle_view(vehicle_id, staff)
+
+
+def update_customer(customer_id: str, body: Any, staff: Staff) -> dict[str, Any]:
+    """Verify contact details at reception (核实联系方式): name and mobile."""
+    require_object(body)
+    old = _customer(customer_id)
+    errors = FieldErrors()
+    data = parse_customer(errors, {"name": old.name, "phone": old.phone, **body})
+    _expect_version(errors, body, old.version, "customer")
+    assert data is not None
+    now = clock.now()
+    new = replace(old, name=data.name, phone=data.phone, updated_at=now)
+    changes = records_db.Changes(customers=[(new, False)], audit=[audit_rules.entry(
+        audit_rules.CUSTOMER, old.id, actor=staff.username, action="edited", at=now,
+        before=old.audit_view(), after=new.audit_view())])
+    if new.phone != old.phone:
+        changes.uniques.append((f"phone#{new.phone}", new.id))
+    records_db.save(changes)
+    return customer_view(customer_id, staff)
