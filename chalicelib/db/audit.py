@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import secrets
+import time
 
 from ..domain.audit import AuditEntry
 from . import bind
@@ -10,7 +11,10 @@ from .timefmt import parse, utc_key
 
 
 def to_item(entry: AuditEntry) -> AuditItem:
-    return AuditItem(entry.subject, f"{utc_key(entry.at)}#{secrets.token_hex(4)}",
+    # time, then this process's monotonic clock (orders entries of the same microsecond),
+    # then a random tail (unique across processes)
+    seq = f"{utc_key(entry.at)}#{time.monotonic_ns():020d}#{secrets.token_hex(3)}"
+    return AuditItem(entry.subject, seq,
                      at=entry.at.isoformat(), actor=entry.actor, action=entry.action,
                      changes=entry.changes)
 

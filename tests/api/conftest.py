@@ -135,6 +135,13 @@ def capacity(day: str, slot: str):
     return int(item.labor_minutes if slot == "_day" else item.booked)
 
 
+def _expired(token):
+    import time
+
+    import jwt
+    return jwt.decode(token, options={"verify_signature": False})["exp"] <= time.time()
+
+
 def cognito_id_token(username, password=DEMO_PASSWORD):
     import boto3
 
@@ -158,6 +165,8 @@ class StaffApi:
                                      body=json.dumps({"username": username, "password": password}))
 
     def token(self, username):
+        if username in self._tokens and _expired(self._tokens[username]):
+            del self._tokens[username]   # as the portal does: sign in again when it ran out
         if username not in self._tokens:
             if username == "other-store":
                 # the portal refuses to sign this account in here: take its token from Cognito
