@@ -1,0 +1,129 @@
+"""An advisor, in real Chromium on a 1024-px tablet: signs in, checks in a booked car with a damage
+mark and a signature, builds the repair order, sends it for approval; the customer approves one
+line and declines the other on their phone; the advisor sees the result on the order."""
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from chalicelib.db.models import RepairOrderItem
+from infra.local.identity import DEMO_PASSWORD
+from tests.e2e.test_booking_site import browser, shot  # noqa: F401  (shared browser fixture)
+
+
+@pytest.fixture
+def tablet(browser):  # noqa: F811
+    context = browser.new_context(viewport={"width": 1024, "height": 768}, locale="zh-CN",
+                                  has_touch=True)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    context.close()
+    assert errors == []
+
+
+@pytest.fixture
+def phone(browser):  # noqa: F811
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN",
+                                  has_touch=True, is_mobile=True)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def sign(page, canvas):
+    box = page.locator(canvas).bounding_box()
+    page.mouse.move(box["x"] + 30, box["y"] + 100)
+    page.mouse.down()
+    for i in range(1, 12):
+        page.mouse.move(box["x"] + 30 + i * 25, box["y"] + 100 + (30 if i % 2 else -30))
+    page.mouse.up()
+
+
+def test_advisor_checks_in_builds_the_order_and_the_customer_decides_by_sms_link(stack, tablet, phone):
+    day = stack.next_open_day()
+    status, booked = stack.request("POST", "/api/bookings", {
+        "customer": {"name": "王先生", "phone": "13800138000"},
+        "vehicle": {"plate": "粤B12345", "model": "朗逸", "mileage_km": 15230},
+        "services": ["MAINT_10K"], "slot_start": stack.slot(day, 9),
+        "concern": {"what": "刹车异响", "where": "左前轮"}})
+    assert status == 201, booked
+
+    page = tablet
+    page.goto(stack.url + "/portal/")
+    page.fill("input[name=username]", "advisor")
+    page.fill("input[name=password]", "wrong-password")
+    page.click("button[type=submit]")
+    expect(page.locator("#banner")).to_contain_text("用户名或密码错误")
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    expect(page.locator("#who")).to_contain_text("张顾问")
+
+    # the appointment board of the booked day
+    page.fill("#bd", day.isoformat())
+    page.dispatch_event("#bd", "change")
+    row = page.locator(f'tr[data-booking="{booked["id"]}"]')
+    expect(row).to_contain_text("粤B12345")
+    expect(row).to_contain_text("138****8000")
+    shot(page, "portal-board")
+    row.locator('[data-act="checkin"]').click()
+
+    # reception walk-around
+    expect(page.locator('input[name="customer.name"]')).to_have_value("王先生")
+    page.fill('input[name="mileage_km"]', "15302")
+    page.check('input[name="fuel_level"][value="half"]')
+    page.check('input[name="covers_fitted"]')
+    page.check('input[name="valuables_reminded"]')
+    page.check('input[name="old_parts"][value="take_home"]')
+    page.select_option("#dk", "scratch")
+    page.fill("#dn", "约10厘米")
+    page.click('rect[data-zone="left_front_door"]')
+    expect(page.locator("#marks")).to_contain_text("左前门")
+    page.click("button[type=submit]")                      # not signed yet
+    expect(page.locator('[data-err="signature"]')).not_to_be_empty()
+    sign(page, "#sig")
+    shot(page, "portal-checkin")
+    page.click("button[type=submit]")
+
+    # the repair order: the booked service is a labour line; add a part
+    expect(page.locator("h2")).to_contain_text("施工单")
+    expect(page.locator("#lines")).to_contain_text("10000公里保养")
+    page.select_option('#al select[name="kind"]', "part")
+    page.fill('#al input[name="description"]', "前刹车片")
+    page.fill('#al input[name="code"]', "1K0698151")
+    page.fill('#al input[name="qty"]', "1")
+    page.fill('#al input[name="price"]', "420.00")
+    page.click('#al button[type="submit"]')
+    expect(page.locator("#lines")).to_contain_text("前刹车片")
+    expect(page.locator(".totals").first).to_contain_text("780.00")
+    page.fill('#ap input[name="promised_at"]', f"{day.isoformat()}T16:00")
+    page.click("#sms")
+    link = page.locator("#alink")
+    expect(link).to_contain_text("/l/")
+    shot(page, "portal-order-sent")
+    short_link = link.inner_text().strip()
+
+    # the customer, on their phone, from the SMS link
+    phone.goto(short_link)
+    expect(phone.locator("#view")).to_contain_text("前刹车片")
+    lines = phone.locator(".line")
+    expect(lines).to_have_count(2)
+    phone.locator(".line").nth(0).locator('input[value="approved"]').check()
+    phone.locator(".line").nth(1).locator('input[value="declined"]').check()
+    shot(phone, "approve-page")
+    phone.click("#send")
+    expect(phone.locator("#banner")).to_contain_text("已收到")
+    expect(phone.locator(".sum.big")).to_contain_text("360.00")
+
+    # back at the desk: the result on the order
+    page.reload()
+    expect(page.locator("h2").first).to_contain_text("已确认")
+    expect(page.locator("#lines")).to_contain_text("客户拒绝")
+    expect(page.locator("#lines")).to_contain_text("已确认")
+    shot(page, "portal-order-decided")
+    [item] = list(RepairOrderItem.scan())
+    assert item.status == "approved"
+    assert sorted(line["status"] for line in item.lines) == ["approved", "declined"]
+    assert item.reception["damage"][0] == {"zone": "left_front_door", "kind": "scratch",
+                                           "note": "约10厘米", "photo_keys": []}
