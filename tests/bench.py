@@ -79,8 +79,36 @@ def dynamodb_requests() -> list[tuple[str, str, str]]:
     handled = sum(swept.counts.values())
     rows.append((f"sweep handling {handled} due messages", _fmt(calls),
                  "1 Query + per message 1 GetItem, 2 UpdateItem"))
+    rows += _staff_requests(measure, day, slot)
     aws.stop()
     return rows
+
+
+def _staff_requests(measure, day, slot) -> list[tuple[str, str, str]]:
+    """The advisor's path (S3 and Cognito calls are not counted: DynamoDB only)."""
+    from chalicelib.domain.staff import Staff
+    from chalicelib.services import desk, orders, vehicle_file
+    from tests.factories import checkin_body, part_line
+    advisor = Staff(username="advisor", name="张顾问", roles=frozenset({"advisor"}), store_id="demo")
+    rows = []
+    _, calls = measure(lambda: desk.board(day.isoformat()))
+    rows.append(("appointment board of a day", _fmt(calls), "1 Query"))
+    booked = desk.desk_booking(checkin_body_booking(slot(14)), advisor, None)
+    car = {"plate": "粤B33333", "vin": "LSVAU2180N2183299", "model": "Lavida"}
+    order, calls = measure(lambda: orders.check_in(checkin_body(booking_id=booked["id"], vehicle=car),
+                                                   advisor))
+    rows.append(("check-in (new customer and car)", _fmt(calls), "1 TransactWriteItems"))
+    order, calls = measure(lambda: orders.add_line(order["id"], {**part_line(), "version": order["version"]},
+                                                   advisor))
+    rows.append(("add a line to the order", _fmt(calls), "1 TransactWriteItems"))
+    _, calls = measure(lambda: vehicle_file.search("粤B333"))
+    rows.append(("file search by plate prefix", _fmt(calls), "1 Query + owners"))
+    return rows
+
+
+def checkin_body_booking(slot_start: str) -> dict:
+    from tests.factories import booking_body
+    return {**booking_body(slot_start=slot_start, vehicle={"plate": "粤B33333"}), "channel": "phone"}
 
 
 def _fmt(calls: dict[str, int]) -> str:
