@@ -1,28 +1,14 @@
 """Customer endpoints (no login): API.md, "Customer endpoints"."""
 from __future__ import annotations
 
-import importlib
-
 from chalice import Blueprint, Response
 
-from .http import api, header, json_body, json_response, query_param
+from .http import JSON_TYPES, LazyModule, api, header, json_body, json_response, query_param
 
 customer_api = Blueprint(__name__)
-JSON_TYPES = ["application/json", "text/plain"]
 
-
-class _Lazy:
-    """The service module, imported on first use: keeps the Lambda cold start short."""
-
-    def __init__(self, name: str):
-        self._name = name
-
-    def __getattr__(self, attr: str):
-        return getattr(importlib.import_module(self._name), attr)
-
-
-bookings = _Lazy("chalicelib.services.bookings")
-orders = _Lazy("chalicelib.services.orders")
+bookings = LazyModule("chalicelib.services.bookings")
+orders = LazyModule("chalicelib.services.orders")
 
 
 @customer_api.route("/api/store", methods=["GET"])

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import importlib
 import json
 import logging
 import re
@@ -12,6 +13,7 @@ from chalice import Response
 from ..domain.errors import DomainError, MalformedRequest
 from ..logs import log_event
 
+JSON_TYPES = ["application/json", "text/plain"]   # content types a JSON body may be sent as
 JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store"}
 
 
@@ -56,6 +58,16 @@ def api_error_shape(event: Any, get_response: Callable[[Any], Response]) -> Resp
         return json_response({"error": {"code": code, "message": str(body["Message"])}},
                              status=response.status_code)
     return response
+
+
+class LazyModule:
+    """A service module imported on first use: keeps the Lambda cold start short."""
+
+    def __init__(self, name: str):
+        self._name = name
+
+    def __getattr__(self, attr: str):
+        return getattr(importlib.import_module(self._name), attr)
 
 
 def json_body(request: Any) -> Any:

@@ -8,32 +8,21 @@ route then states the roles that may call it; any other role gets 403.
 from __future__ import annotations
 
 import functools
-import importlib
 from dataclasses import dataclass
 from typing import Any, Callable
 
 from chalice import AuthResponse, Blueprint, Response
 
 from ..domain.staff import EVERYONE, FRONT_DESK, WORKSHOP, Staff
-from .http import api, header, json_body, json_response, query_param
+from .http import JSON_TYPES, LazyModule, api, header, json_body, json_response, query_param
 
 staff_api = Blueprint(__name__)
-JSON_TYPES = ["application/json", "text/plain"]
 
-
-class _Lazy:
-    def __init__(self, name: str):
-        self._name = name
-
-    def __getattr__(self, attr: str):
-        return getattr(importlib.import_module(self._name), attr)
-
-
-auth = _Lazy("chalicelib.services.auth")
-desk = _Lazy("chalicelib.services.desk")
-vehicle_file = _Lazy("chalicelib.services.vehicle_file")
-orders = _Lazy("chalicelib.services.orders")
-printing = _Lazy("chalicelib.services.printing")
+auth = LazyModule("chalicelib.services.auth")
+desk = LazyModule("chalicelib.services.desk")
+vehicle_file = LazyModule("chalicelib.services.vehicle_file")
+orders = LazyModule("chalicelib.services.orders")
+printing = LazyModule("chalicelib.services.printing")
 
 
 class Unauthorized(Exception):

@@ -181,6 +181,11 @@ class Changes:
     links: list[ShortLink] = field(default_factory=list)
 
 
+def saved_version(version: int | None) -> int:
+    """The version a record has once ``save`` wrote it (VersionAttribute adds one; new: 1)."""
+    return (version or 0) + 1
+
+
 def save(changes: Changes) -> None:
     def build(tx: Tx) -> None:
         for customer, new in changes.customers:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from .errors import Conflict, FieldErrors, MalformedRequest, ValidationError
@@ -91,6 +91,78 @@ class Vehicle:
     vin: str = ""
     model: str = ""
     mileage_km: int | None = None
+    sale_date: date | None = None   # known at reception (warranty), not asked when booking
+
+
+MAX_MILEAGE = 2_000_000
+
+
+def parse_customer(errors: FieldErrors, raw: Any, prefix: str = "customer") -> Customer:
+    """Name and mainland mobile (stored in E.164); every problem is added to ``errors``."""
+    if not isinstance(raw, dict):
+        errors.add(prefix, "required: an object with name and phone")
+        raw = {}
+    name = clean_text(errors, f"{prefix}.name", raw.get("name"), max_len=30, required=True)
+    phone = None
+    if raw.get("phone") in (None, ""):
+        errors.add(f"{prefix}.phone", "required")
+    else:
+        phone = normalize_phone(raw.get("phone"))
+        if phone is None:
+            errors.add(f"{prefix}.phone", "not a mainland China mobile number, e.g. 13800138000")
+    return Customer(name=name, phone=phone or "")
+
+
+def parse_vehicle(errors: FieldErrors, raw: Any, prefix: str = "vehicle", *,
+                  sale_date_until: date | None = None) -> Vehicle:
+    """Plate (required), VIN, model, mileage; with ``sale_date_until`` also the sale date,
+    which may not be later than that day."""
+    if not isinstance(raw, dict):
+        errors.add(prefix, "required: an object with at least plate")
+        raw = {}
+    plate = None
+    if raw.get("plate") in (None, ""):
+        errors.add(f"{prefix}.plate", "required")
+    else:
+        plate = normalize_plate(raw.get("plate"))
+        if plate is None:
+            errors.add(f"{prefix}.plate", "not a licence plate, e.g. 粤B12345 or 粤BD12345")
+    vin = ""
+    if raw.get("vin") not in (None, ""):
+        vin = normalize_vin(raw.get("vin")) or ""
+        if not vin:
+            errors.add(f"{prefix}.vin", "must be 17 letters or digits, without I, O or Q")
+    model = clean_text(errors, f"{prefix}.model", raw.get("model"), max_len=40)
+    mileage = clean_int(errors, f"{prefix}.mileage_km", raw.get("mileage_km"),
+                        low=0, high=MAX_MILEAGE)
+    sale_date = None
+    if sale_date_until is not None and raw.get("sale_date") not in (None, ""):
+        try:
+            sale_date = date.fromisoformat(str(raw.get("sale_date")))
+        except ValueError:
+            errors.add(f"{prefix}.sale_date", "not a date, expected YYYY-MM-DD")
+        else:
+            if sale_date > sale_date_until:
+                errors.add(f"{prefix}.sale_date", "is in the future")
+    return Vehicle(plate=plate or "", vin=vin, model=model, mileage_km=mileage,
+                   sale_date=sale_date)
+
+
+def parse_concern(errors: FieldErrors, raw: Any) -> dict[str, str]:
+    """The customer's concern in five fields (问题 位置 噪音 频率 情景), empty ones left out."""
+    raw = raw or {}
+    concern: dict[str, str] = {}
+    if not isinstance(raw, dict):
+        errors.add("concern", "must be an object with what, where, noise, frequency, when")
+        return concern
+    for key in raw:
+        if key not in CONCERN_FIELDS:
+            errors.add(f"concern.{key}", "unknown field")
+    for key in CONCERN_FIELDS:
+        text = clean_text(errors, f"concern.{key}", raw.get(key), max_len=200)
+        if text:
+            concern[key] = text
+    return concern
 
 
 @dataclass(frozen=True)
@@ -115,64 +187,20 @@ def parse_booking_request(body: Any, catalogue: dict[str, Service], *,
     """Validate a booking body (API.md shape); raises ValidationError naming every bad field."""
     errors = FieldErrors()
     require_object(body)
-    customer_raw = body.get("customer")
-    vehicle_raw = body.get("vehicle")
-    if not isinstance(customer_raw, dict):
-        errors.add("customer", "required: an object with name and phone")
-        customer_raw = {}
-    if not isinstance(vehicle_raw, dict):
-        errors.add("vehicle", "required: an object with at least plate")
-        vehicle_raw = {}
-
-    name = clean_text(errors, "customer.name", customer_raw.get("name"), max_len=30, required=True)
-    phone = None
-    if customer_raw.get("phone") in (None, ""):
-        errors.add("customer.phone", "required")
-    else:
-        phone = normalize_phone(customer_raw.get("phone"))
-        if phone is None:
-            errors.add("customer.phone", "not a mainland China mobile number, e.g. 13800138000")
-
-    plate = None
-    if vehicle_raw.get("plate") in (None, ""):
-        errors.add("vehicle.plate", "required")
-    else:
-        plate = normalize_plate(vehicle_raw.get("plate"))
-        if plate is None:
-            errors.add("vehicle.plate", "not a licence plate, e.g. 粤B12345 or 粤BD12345")
-    vin = ""
-    if vehicle_raw.get("vin") not in (None, ""):
-        vin = normalize_vin(vehicle_raw.get("vin")) or ""
-        if not vin:
-            errors.add("vehicle.vin", "must be 17 letters or digits, without I, O or Q")
-    model = clean_text(errors, "vehicle.model", vehicle_raw.get("model"), max_len=40)
-    mileage = clean_int(errors, "vehicle.mileage_km", vehicle_raw.get("mileage_km"),
-                        low=0, high=2_000_000)
+    customer = parse_customer(errors, body.get("customer"))
+    vehicle = parse_vehicle(errors, body.get("vehicle"))
 
     services = parse_service_codes(errors, body.get("services"), catalogue)
     slot_start = parse_instant(errors, "slot_start", body.get("slot_start"))
 
-    concern_raw = body.get("concern") or {}
-    concern: dict[str, str] = {}
-    if not isinstance(concern_raw, dict):
-        errors.add("concern", "must be an object with what, where, noise, frequency, when")
-    else:
-        for key in concern_raw:
-            if key not in CONCERN_FIELDS:
-                errors.add(f"concern.{key}", "unknown field")
-        for key in CONCERN_FIELDS:
-            text = clean_text(errors, f"concern.{key}", concern_raw.get(key), max_len=200)
-            if text:
-                concern[key] = text
+    concern = parse_concern(errors, body.get("concern"))
 
     transport = clean_choice(errors, "transport", body.get("transport"), TRANSPORTS, default="wait")
     locale = clean_choice(errors, "locale", body.get("locale"), LOCALES, default="zh-CN")
     errors.raise_if_any()
-    assert phone and plate and slot_start is not None
+    assert slot_start is not None
     return BookingRequest(
-        customer=Customer(name=name, phone=phone),
-        vehicle=Vehicle(plate=plate, vin=vin, model=model, mileage_km=mileage),
-        services=services, slot_start=slot_start, concern=concern,
+        customer=customer, vehicle=vehicle, services=services, slot_start=slot_start, concern=concern,
         transport=transport, channel=channel, locale=locale)
 
 

@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from .booking import CONCERN_FIELDS, require_object
+from .booking import (MAX_MILEAGE, Customer, Vehicle, parse_concern, parse_customer,
+                      parse_instant, parse_vehicle, require_object)
 from .errors import FieldErrors
+from .files import decode_signature
 from .validation import clean_choice, clean_int, clean_text
-from .vehicles import MAX_MILEAGE, CustomerInput, VehicleInput, parse_customer, parse_vehicle
 
 FUEL_LEVELS = ("empty", "quarter", "half", "three_quarters", "full")
 DAMAGE_KINDS = ("scratch", "dent", "crack", "other")          # 划痕 凹陷 裂纹 其他
@@ -36,8 +37,8 @@ def photo_key_ok(key: Any) -> bool:
 @dataclass(frozen=True)
 class CheckIn:
     booking_id: str
-    customer: CustomerInput
-    vehicle: VehicleInput
+    customer: Customer
+    vehicle: Vehicle
     service_codes: list[str]
     sheet: dict[str, Any]                 # what the walk-around recorded
     signature_png: bytes
@@ -88,14 +89,13 @@ def parse_damage(errors: FieldErrors, raw: Any) -> list[dict[str, Any]]:
     return marks
 
 
-def parse_checkin(body: Any, *, catalogue: dict[str, Any], today: date,
-                  signature: Any, parse_instant) -> CheckIn:
-    """The walk-around form. ``signature`` decodes the data URL of the customer's signature."""
+def parse_checkin(body: Any, *, catalogue: dict[str, Any], today: date) -> CheckIn:
+    """The walk-around form, signed by the customer on the tablet."""
     require_object(body)
     errors = FieldErrors()
     booking_id = clean_text(errors, "booking_id", body.get("booking_id"), max_len=64)
     customer = parse_customer(errors, body.get("customer"))
-    vehicle = parse_vehicle(errors, body.get("vehicle"), today=today)
+    vehicle = parse_vehicle(errors, body.get("vehicle"), sale_date_until=today)
     mileage = clean_int(errors, "mileage_km", body.get("mileage_km"), low=0, high=MAX_MILEAGE,
                         required=True)
     fuel = clean_choice(errors, "fuel_level", body.get("fuel_level"), FUEL_LEVELS, default="")
@@ -105,18 +105,7 @@ def parse_checkin(body: Any, *, catalogue: dict[str, Any], today: date,
     interior = clean_choice(errors, "interior", body.get("interior"), INTERIOR, default="clean")
     interior_note = clean_text(errors, "interior_note", body.get("interior_note"), max_len=200)
     valuables = _flag(errors, "valuables_reminded", body.get("valuables_reminded"))
-    concern_raw = body.get("concern") or {}
-    concern: dict[str, str] = {}
-    if not isinstance(concern_raw, dict):
-        errors.add("concern", "must be an object with what, where, noise, frequency, when")
-    else:
-        for key in concern_raw:
-            if key not in CONCERN_FIELDS:
-                errors.add(f"concern.{key}", "unknown field")
-        for key in CONCERN_FIELDS:
-            text = clean_text(errors, f"concern.{key}", concern_raw.get(key), max_len=200)
-            if text:
-                concern[key] = text
+    concern = parse_concern(errors, body.get("concern"))
     findings = clean_text(errors, "findings", body.get("findings"), max_len=500)
     old_parts = clean_choice(errors, "old_parts", body.get("old_parts"), OLD_PARTS, default="")
     if not old_parts and "old_parts" not in errors.fields:
@@ -136,9 +125,9 @@ def parse_checkin(body: Any, *, catalogue: dict[str, Any], today: date,
     promised_at = None
     if body.get("promised_at") not in (None, ""):
         promised_at = parse_instant(errors, "promised_at", body.get("promised_at"))
-    png = signature(errors, "signature", body.get("signature"))
+    png = decode_signature(errors, "signature", body.get("signature"))
     errors.raise_if_any()
-    assert customer is not None and vehicle is not None and mileage is not None
+    assert mileage is not None
     sheet = {"mileage_km": mileage, "fuel_level": fuel, "covers_fitted": covers,
              "interior": interior, "interior_note": interior_note,
              "valuables_reminded": valuables, "concern": concern, "findings": findings,

@@ -95,6 +95,14 @@ class Line:
     decided_at: str = ""
     decided_via: str = ""
 
+    @classmethod
+    def new(cls, data: "LineInput", *, now: datetime, by: str, additional: bool = False) -> "Line":
+        return cls(id=_short_id("L"), kind=data.kind, code=data.code,
+                   description=data.description, quantity=data.quantity,
+                   unit_price_fen=data.unit_price_fen, pay_type=data.pay_type,
+                   additional=additional, photo_keys=data.photo_keys,
+                   added_at=now.isoformat(), added_by=by)
+
     @property
     def amount_fen(self) -> int:
         return times(self.quantity, self.unit_price_fen)
@@ -289,11 +297,8 @@ class RepairOrder:
             raise Conflict("Lines can no longer be added to this order", code="order_closed")
         if len(self.lines) >= MAX_LINES:
             raise ValidationError("Too many lines", fields={"lines": f"at most {MAX_LINES}"})
-        line = Line(id=_short_id("L"), kind=data.kind, code=data.code,
-                    description=data.description, quantity=data.quantity,
-                    unit_price_fen=data.unit_price_fen, pay_type=data.pay_type,
-                    additional=self.status not in (OPEN, AWAITING_APPROVAL),
-                    photo_keys=data.photo_keys, added_at=now.isoformat(), added_by=by)
+        line = Line.new(data, now=now, by=by,
+                        additional=self.status not in (OPEN, AWAITING_APPROVAL))
         return replace(self, lines=self.lines + (line,), updated_at=now)
 
     def _draft(self, line_id: str) -> Line:

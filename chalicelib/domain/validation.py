@@ -8,7 +8,7 @@ from typing import Any
 import phonenumbers
 from phonenumbers import PhoneNumberType
 
-from .errors import FieldErrors
+from .errors import Conflict, FieldErrors
 
 # Province abbreviations used as the first character of a mainland plate.
 PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
@@ -110,3 +110,22 @@ def clean_choice(errors: FieldErrors, field: str, raw: Any, choices: tuple[str, 
         errors.add(field, "must be one of: " + ", ".join(choices))
         return default
     return raw
+
+
+def expect_version(errors: FieldErrors, body: dict[str, Any], current: int | None, *,
+                   kind: str, required: bool = True) -> None:
+    """Optimistic locking: a change names the version of the record it was made on.
+
+    A missing version is a field error (raised with any others already in ``errors``);
+    a stale one is 409 ``<kind>_changed``: someone else wrote first, reload.
+    """
+    version = body.get("version")
+    if version is None and not required:
+        errors.raise_if_any()
+        return
+    if isinstance(version, bool) or not isinstance(version, int):
+        errors.add("version", "required: the version you read")
+    errors.raise_if_any()
+    if version != current:
+        raise Conflict(f"Someone else changed this {kind} meanwhile; reload it and try again",
+                       code=f"{kind}_changed")

@@ -8,17 +8,16 @@ from __future__ import annotations
 
 import re
 import secrets
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from .errors import FieldErrors, ValidationError
-from .validation import (PROVINCES, clean_int, clean_text, normalize_phone, normalize_plate,
-                         normalize_vin)
+from .errors import ValidationError
+from .money import yuan
+from .validation import PROVINCES, normalize_phone, normalize_plate
 
 REPAIR_WARRANTY = (3, 60_000)     # years, km
 SANBAO_VALIDITY = (2, 50_000)
-MAX_MILEAGE = 2_000_000
 
 
 def new_id(prefix: str) -> str:
@@ -52,6 +51,9 @@ class Recommendation:
         return {"description": self.description, "order_id": self.order_id,
                 "order_reference": self.order_reference, "declined_at": self.declined_at,
                 "amount_fen": self.amount_fen}
+
+    def view(self) -> dict[str, Any]:
+        return {**self.to_dict(), "amount": yuan(self.amount_fen)}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Recommendation":
@@ -153,70 +155,3 @@ def parse_search(raw: Any) -> SearchTerm:
         return SearchTerm("vin", text, len(text) == 17)
     raise ValidationError("Not a plate, mobile number or VIN",
                           fields={"q": "type at least the first 3 characters of a plate, mobile or VIN"})
-
-
-# ---- input ---------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class VehicleInput:
-    plate: str
-    vin: str = ""
-    model: str = ""
-    sale_date: date | None = None
-    mileage_km: int | None = None
-
-
-@dataclass(frozen=True)
-class CustomerInput:
-    name: str
-    phone: str
-
-
-def parse_customer(errors: FieldErrors, raw: Any, prefix: str = "customer") -> CustomerInput | None:
-    if not isinstance(raw, dict):
-        errors.add(prefix, "required: an object with name and phone")
-        return None
-    name = clean_text(errors, f"{prefix}.name", raw.get("name"), max_len=40, required=True)
-    phone = normalize_phone(raw.get("phone"))
-    if raw.get("phone") in (None, ""):
-        errors.add(f"{prefix}.phone", "required")
-    elif phone is None:
-        errors.add(f"{prefix}.phone", "not a mainland China mobile number")
-    return CustomerInput(name=name, phone=phone or "")
-
-
-def parse_vehicle(errors: FieldErrors, raw: Any, prefix: str = "vehicle",
-                  today: date | None = None) -> VehicleInput | None:
-    if not isinstance(raw, dict):
-        errors.add(prefix, "required: an object with at least the plate")
-        return None
-    plate = normalize_plate(raw.get("plate"))
-    if raw.get("plate") in (None, ""):
-        errors.add(f"{prefix}.plate", "required")
-    elif plate is None:
-        errors.add(f"{prefix}.plate", "not a mainland licence plate (e.g. 粤B12345)")
-    vin = ""
-    if raw.get("vin") not in (None, ""):
-        vin = normalize_vin(raw.get("vin")) or ""
-        if not vin:
-            errors.add(f"{prefix}.vin", "17 letters and digits, no I, O or Q")
-    model = clean_text(errors, f"{prefix}.model", raw.get("model"), max_len=60)
-    mileage = clean_int(errors, f"{prefix}.mileage_km", raw.get("mileage_km"), low=0, high=MAX_MILEAGE)
-    sale_date = None
-    if raw.get("sale_date") not in (None, ""):
-        try:
-            sale_date = date.fromisoformat(str(raw.get("sale_date")))
-        except ValueError:
-            errors.add(f"{prefix}.sale_date", "not a date, expected YYYY-MM-DD")
-        else:
-            if today and sale_date > today:
-                errors.add(f"{prefix}.sale_date", "is in the future")
-    return VehicleInput(plate=plate or "", vin=vin, model=model, sale_date=sale_date,
-                        mileage_km=mileage)
-
-
-@dataclass
-class FileChanges:
-    """What a check-in or an edit changes in the file; written in one transaction."""
-    customers: list[tuple[CustomerRecord | None, CustomerRecord]] = field(default_factory=list)
-    vehicles: list[tuple[VehicleRecord | None, VehicleRecord]] = field(default_factory=list)

@@ -1,6 +1,7 @@
 """The appointment board (预约看板) and what the reception desk does to bookings."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -9,10 +10,10 @@ from ..db import bookings as bookings_db
 from ..db import records as records_db
 from ..domain import audit as audit_rules
 from ..domain.booking import Booking, BookingDesk, parse_reason, require_object
-from ..domain.errors import Conflict, FieldErrors, NotFound, ValidationError
+from ..domain.errors import FieldErrors, NotFound, ValidationError
 from ..domain.money import yuan
 from ..domain.staff import Staff
-from ..domain.validation import clean_text, mask_phone
+from ..domain.validation import clean_text, expect_version, mask_phone
 from . import bookings as booking_service
 from .store import current_store
 
@@ -67,14 +68,7 @@ def _load(booking_id: str) -> Booking:
 
 def _expect_version(booking: Booking, body: dict[str, Any]) -> None:
     """The board sends the version it showed: a stale board must reload, not overwrite."""
-    version = body.get("version")
-    if version is None:
-        return
-    if isinstance(version, bool) or not isinstance(version, int):
-        raise ValidationError("Bad version", fields={"version": "must be a whole number"})
-    if version != booking.version:
-        raise Conflict("The booking was changed meanwhile; reload it",
-                                       code="booking_changed")
+    expect_version(FieldErrors(), body, booking.version, kind="booking", required=False)
 
 
 def _save(old: Booking, new: Booking, staff: Staff, action: str) -> dict[str, Any]:
@@ -85,7 +79,7 @@ def _save(old: Booking, new: Booking, staff: Staff, action: str) -> dict[str, An
                               at=now, before=BookingDesk.audit_view(old),
                               after=BookingDesk.audit_view(new))
     records_db.save(records_db.Changes(bookings=[new], audit=[entry]))
-    return board_row(_load(old.id))
+    return board_row(replace(new, version=records_db.saved_version(old.version)))
 
 
 def prepare(booking_id: str, body: Any, staff: Staff) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from ..domain.money import yuan
 from ..domain.reception import parse_checkin, photo_key_ok
 from ..domain.staff import AUDIT_READERS, Staff
 from ..domain.tokens import APPROVAL_MAX_AGE, check_approval_token, sign_approval
-from ..domain.validation import mask_phone
+from ..domain.validation import expect_version, mask_phone
 from ..domain.vehicles import CustomerRecord, Recommendation, VehicleRecord, new_id
 from ..logs import log_event
 from . import files
@@ -47,30 +47,18 @@ def presign_upload(body: Any) -> dict[str, Any]:
 def _labour_lines(codes: list[str], now: datetime, by: str) -> tuple[ro.Line, ...]:
     """One labour line per booked service, at the store's rate: a start the advisor edits."""
     ctx = current_store()
-    lines = []
-    for code in codes:
-        service = ctx.catalogue[code]
-        data = ro.LineInput(kind=ro.LABOR, code=service.code, description=service.name,
-                            quantity=service.labor_hours, unit_price_fen=ctx.settings.labor_rate_fen,
-                            pay_type="customer", photo_keys=())
-        lines.append(data)
-    order_lines: tuple[ro.Line, ...] = ()
-    for data in lines:
-        order_lines += (ro.Line(id=f"L{secrets.token_hex(3)}", kind=data.kind, code=data.code,
-                                description=data.description, quantity=data.quantity,
-                                unit_price_fen=data.unit_price_fen, pay_type=data.pay_type,
-                                added_at=now.isoformat(), added_by=by),)
-    return order_lines
+    return tuple(ro.Line.new(ro.LineInput(
+        kind=ro.LABOR, code=service.code, description=service.name,
+        quantity=service.labor_hours, unit_price_fen=ctx.settings.labor_rate_fen,
+        pay_type="customer", photo_keys=()), now=now, by=by)
+        for service in (ctx.catalogue[code] for code in codes))
 
 
 def check_in(body: Any, staff: Staff) -> dict[str, Any]:
     """The walk-around is done and signed: file the customer and car, open the repair order."""
     now = _now_local()
     ctx = current_store()
-    checkin = parse_checkin(
-        body, catalogue=ctx.catalogue, today=now.date(),
-        signature=lambda errors, field, raw: decode_signature(errors, field, raw),
-        parse_instant=parse_instant)
+    checkin = parse_checkin(body, catalogue=ctx.catalogue, today=now.date())
     if checkin.promised_at is not None and checkin.promised_at <= now:
         raise ValidationError("The promised time is in the past",
                               fields={"promised_at": "must be later than now"})
@@ -161,7 +149,7 @@ def check_in(body: Any, staff: Staff) -> dict[str, Any]:
                                        after=BookingDesk.audit_view(arrived)))
     records_db.save(changes)
     log_event("checked_in", order_id=order.id, booking_id=order.booking_id, advisor=actor)
-    return order_view(order.id, staff)
+    return order_view(order.id, staff, replace(order, version=records_db.saved_version(None)))
 
 
 # ---- the order -------------------------------------------------------------------
@@ -221,8 +209,7 @@ def order_view(order_id: str, staff: Staff, order: ro.RepairOrder | None = None)
         "approvals": [_approval_view(a) for a in order.approvals],
         "pending_approval": order.pending_approval.id if order.pending_approval else None,
         "reception": _sheet_view(order.reception),
-        "recommendations": [{**r.to_dict(), "amount": yuan(r.amount_fen)}
-                            for r in (vehicle.recommendations if vehicle else ())
+        "recommendations": [r.view() for r in (vehicle.recommendations if vehicle else ())
                             if r.order_id != order.id],
         "audit": ([e.view() for e in audit_db.history(audit_rules.subject(audit_rules.ORDER, order.id))]
                   if staff.roles & AUDIT_READERS else None),
@@ -242,33 +229,27 @@ def orders_of_day(date_text: str | None) -> dict[str, Any]:
 
 
 def _version(body: dict[str, Any], order: ro.RepairOrder) -> None:
-    """Optimistic locking: every change names the version it was made on."""
-    version = body.get("version")
-    if isinstance(version, bool) or not isinstance(version, int):
-        raise ValidationError("Say which version you changed",
-                              fields={"version": "required: the order's version you read"})
-    if version != order.version:
-        raise Conflict("Someone else changed this order meanwhile; reload it and try again",
-                       code="order_changed")
+    expect_version(FieldErrors(), body, order.version, kind="order")
 
 
 def _save(old: ro.RepairOrder, new: ro.RepairOrder, *, actor: str, action: str,
-          extra: records_db.Changes | None = None) -> None:
+          extra: records_db.Changes | None = None) -> ro.RepairOrder:
+    """Write the order with its audit entry (and ``extra``); the order as stored now."""
     changes = extra or records_db.Changes()
     changes.orders.append((new, False))
     changes.audit.append(audit_rules.entry(audit_rules.ORDER, old.id, actor=actor, action=action,
                                            at=clock.now(), before=old.audit_view(),
                                            after=new.audit_view()))
     records_db.save(changes)
+    return replace(new, version=records_db.saved_version(old.version))
 
 
 def _change(order_id: str, body: Any, staff: Staff, action: str, change) -> dict[str, Any]:
     require_object(body)
     old = _load(order_id)
     _version(body, old)
-    new = change(old)
-    _save(old, new, actor=staff.username, action=action)
-    return order_view(order_id, staff)
+    saved = _save(old, change(old), actor=staff.username, action=action)
+    return order_view(order_id, staff, saved)
 
 
 def _line_input(body: Any) -> ro.LineInput:
@@ -332,11 +313,11 @@ def send_for_approval(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
     order = order.with_request(replace(request, link_code=link.code))
     message = msg.approval_message(order_id=order.id, request_id=request.id, phone=order.phone,
                                    locale=order.locale, settings=settings, now=now)
-    _save(old, order, actor=staff.username, action=f"sent_{request.kind}",
-          extra=records_db.Changes(messages=[message], links=[link]))
+    saved = _save(old, order, actor=staff.username, action=f"sent_{request.kind}",
+                  extra=records_db.Changes(messages=[message], links=[link]))
     log_event("approval_requested", order_id=order.id, request_id=request.id, kind=request.kind,
               lines=len(request.line_ids))
-    view = order_view(order_id, staff)
+    view = order_view(order_id, staff, saved)
     view["approval_link"] = f"{get_config().public_base_url}/l/{link.code}"
     return view
 
@@ -382,9 +363,9 @@ def approve_in_store(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
                            signature_key=key)
     assert png is not None
     files.put_signature(key, png)
-    _save(old, decided.order, actor=staff.username, action=f"decided_{request.kind}",
-          extra=_decided_changes(decided, old, now))
-    return order_view(order_id, staff)
+    saved = _save(old, decided.order, actor=staff.username, action=f"decided_{request.kind}",
+                  extra=_decided_changes(decided, old, now))
+    return order_view(order_id, staff, saved)
 
 
 def start_line(order_id: str, line_id: str, body: Any, staff: Staff) -> dict[str, Any]:
@@ -438,12 +419,11 @@ def customer_decide(order_id: str, token: str | None, body: Any) -> dict[str, An
     require_object(body)
     now = _now_local()
     decided = order.decide(request.id, _decisions(body), now=now, via=ro.VIA_SMS)
-    _save(order, decided.order, actor=CUSTOMER_ACTOR, action=f"decided_{request.kind}",
-          extra=_decided_changes(decided, order, now))
+    saved = _save(order, decided.order, actor=CUSTOMER_ACTOR, action=f"decided_{request.kind}",
+                  extra=_decided_changes(decided, order, now))
     log_event("approval_decided", order_id=order.id, request_id=request.id,
               approved=len(decided.approved), declined=len(decided.declined))
-    fresh = _load(order_id)
-    return customer_approval_view(fresh, fresh.approval(request.id))
+    return customer_approval_view(saved, saved.approval(request.id))
 
 
 def print_context(order_id: str) -> dict[str, Any]:

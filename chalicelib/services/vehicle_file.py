@@ -10,13 +10,12 @@ from ..db import bookings as bookings_db
 from ..db import records as records_db
 from ..domain import audit as audit_rules
 from ..domain.booking import require_object
-from ..domain.errors import Conflict, FieldErrors, NotFound
-from ..domain.money import yuan
+from ..domain.errors import FieldErrors, NotFound
 from ..domain.repair_order import RepairOrder
 from ..domain.staff import AUDIT_READERS, Staff
-from ..domain.validation import mask_phone
-from ..domain.vehicles import (CustomerRecord, VehicleRecord, parse_customer, parse_search,
-                               parse_vehicle, warranty_status)
+from ..domain.validation import expect_version, mask_phone
+from ..domain.booking import parse_customer, parse_vehicle
+from ..domain.vehicles import CustomerRecord, VehicleRecord, parse_search, warranty_status
 from . import files
 from .store import current_store
 
@@ -130,8 +129,7 @@ def vehicle_view(vehicle_id: str, staff: Staff) -> dict[str, Any]:
         "customer": ({"id": owner.id, "name": owner.name, "phone": owner.phone,
                       "phone_masked": mask_phone(owner.phone)} if owner else None),
         "warranty": warranty_status(v.sale_date, v.mileage_km, _today()),
-        "recommendations": [{**r.to_dict(), "amount": yuan(r.amount_fen)}
-                            for r in v.recommendations],
+        "recommendations": [r.view() for r in v.recommendations],
         "orders": [order_row(o) for o in orders],
         "bookings": [{"id": b.id, "reference": b.reference, "status": b.status,
                       "slot_start": b.slot_start.isoformat(), "channel": b.channel}
@@ -141,26 +139,14 @@ def vehicle_view(vehicle_id: str, staff: Staff) -> dict[str, Any]:
     }
 
 
-def _expect_version(errors: FieldErrors, body: dict[str, Any], current: int | None,
-                    kind: str) -> None:
-    """Optimistic locking: the writer names the version it read; a stale one gets 409."""
-    version = body.get("version")
-    if isinstance(version, bool) or not isinstance(version, int):
-        errors.add("version", "required: the version you read")
-    errors.raise_if_any()
-    if version != current:
-        raise Conflict(f"The {kind} was changed by someone else meanwhile; reload it",
-                       code=f"{kind}_changed")
-
-
 def update_vehicle(vehicle_id: str, body: Any, staff: Staff) -> dict[str, Any]:
     """Correct the vehicle's details (VIN, model, sale date, mileage) with the version read."""
     require_object(body)
     old = _vehicle(vehicle_id)
     errors = FieldErrors()
-    data = parse_vehicle(errors, {"plate": old.plate, **body}, prefix="vehicle", today=_today())
-    _expect_version(errors, body, old.version, "vehicle")
-    assert data is not None
+    data = parse_vehicle(errors, {"plate": old.plate, **body}, prefix="vehicle",
+                         sale_date_until=_today())
+    expect_version(errors, body, old.version, kind="vehicle")
     now = clock.now()
     new = replace(old, plate=data.plate, vin=data.vin or old.vin, model=data.model or old.model,
                   sale_date=data.sale_date or old.sale_date,
@@ -183,8 +169,7 @@ def update_customer(customer_id: str, body: Any, staff: Staff) -> dict[str, Any]
     old = _customer(customer_id)
     errors = FieldErrors()
     data = parse_customer(errors, {"name": old.name, "phone": old.phone, **body})
-    _expect_version(errors, body, old.version, "customer")
-    assert data is not None
+    expect_version(errors, body, old.version, kind="customer")
     now = clock.now()
     new = replace(old, name=data.name, phone=data.phone, updated_at=now)
     changes = records_db.Changes(customers=[(new, False)], audit=[audit_rules.entry(

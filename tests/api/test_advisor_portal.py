@@ -6,10 +6,13 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from chalicelib.config import get_config
 from chalicelib.db.models import AuditItem, RepairOrderItem, VehicleItem
+from chalicelib.domain.tokens import sign_approval
 from chalicelib.notify.sweep import run_sweep
 from tests.api.conftest import all_bookings, capacity
-from tests.factories import (booking_body, checkin_body, labour_line, part_line, store_time)
+from tests.factories import (SIGNATURE, booking_body, checkin_body, labour_line, part_line,
+                             store_time)
 
 DAY = "2026-12-01"
 
@@ -202,6 +205,11 @@ def test_the_second_writer_gets_409_and_nothing_is_overwritten(api, advisor, sta
     assert no_version.status_code == 422 and "version" in no_version.json_body["error"]["fields"]
 
 
+def _approval_token(order_id, request_id):
+    """The token the approval SMS link carries (as the store signs it)."""
+    return sign_approval(get_config().secret_key, order_id, request_id)
+
+
 def _send(advisor, order, **extra):
     answer = advisor.post(f"/api/staff/orders/{order['id']}/send-approval",
                           {"version": order["version"], **extra})
@@ -269,12 +277,10 @@ def test_remote_approval_by_sms_link_approves_one_line_and_declines_another(
 def test_tampered_expired_or_other_order_links_get_403_and_change_nothing(api, advisor, clock):
     _, order = _checked_in(api, advisor, clock)
     order = _send(advisor, order, promised_at="2026-12-01T16:00:00+08:00")
-    from chalicelib.config import get_config
-    from chalicelib.domain.tokens import sign_approval
     request_id = order["pending_approval"]
     line_id = order["lines"][0]["id"]
-    good = sign_approval(get_config().secret_key, order["id"], request_id)
-    other_order = sign_approval(get_config().secret_key, "ro_someotherorder", request_id)
+    good = _approval_token(order["id"], request_id)
+    other_order = _approval_token("ro_someotherorder", request_id)
     for token in (good[:-3] + "xyz", other_order, "", "a" * 500):
         answer = api.post(f"/api/orders/{order['id']}/approval?token={token}",
                           {"decisions": {line_id: "approved"}})
@@ -292,7 +298,7 @@ def test_additional_work_moves_the_promise_only_when_the_customer_accepts(api, a
     order = advisor.post(f"/api/staff/orders/{order['id']}/approve-in-store", {
         "version": order["version"], "promised_at": "2026-12-01T12:00:00+08:00",
         "decisions": {order["lines"][0]["id"]: "approved"},
-        "signature": checkin_body()["signature"]}).json_body
+        "signature": SIGNATURE}).json_body
     assert order["status"] == "approved" and order["approvals"][0]["channel"] == "in_store"
     assert order["approvals"][0]["signature_url"]
     # the technician finds worn brake pads: 增项 with a photo of the worn part
@@ -308,9 +314,7 @@ def test_additional_work_moves_the_promise_only_when_the_customer_accepts(api, a
     locked = advisor.post(f"/api/staff/orders/{order['id']}/promise",
                           {"version": order["version"], "promised_at": "2026-12-01T18:00:00+08:00"})
     assert locked.status_code == 409 and locked.json_body["error"]["code"] == "promise_locked"
-    from chalicelib.config import get_config
-    from chalicelib.domain.tokens import sign_approval
-    token = sign_approval(get_config().secret_key, order["id"], order["pending_approval"])
+    token = _approval_token(order["id"], order["pending_approval"])
     page = api.get(f"/api/orders/{order['id']}/approval?token={token}").json_body
     assert page["request"]["kind"] == "additional"
     assert page["agreed_before"]["customer_pays"] == "360.00"
@@ -327,13 +331,11 @@ def test_declined_additional_work_keeps_the_promise(api, advisor, clock):
     _, order = _checked_in(api, advisor, clock, promised_at="2026-12-01T12:00:00+08:00")
     order = advisor.post(f"/api/staff/orders/{order['id']}/approve-in-store", {
         "version": order["version"], "decisions": {order["lines"][0]["id"]: "approved"},
-        "signature": checkin_body()["signature"]}).json_body
+        "signature": SIGNATURE}).json_body
     order = advisor.post(f"/api/staff/orders/{order['id']}/lines",
                          {**part_line(), "version": order["version"]}).json_body
     order = _send(advisor, order, promised_at="2026-12-01T15:00:00+08:00")
-    from chalicelib.config import get_config
-    from chalicelib.domain.tokens import sign_approval
-    token = sign_approval(get_config().secret_key, order["id"], order["pending_approval"])
+    token = _approval_token(order["id"], order["pending_approval"])
     bad = api.post(f"/api/orders/{order['id']}/approval?token={token}", {"decisions": {}})
     assert bad.status_code == 422
     api.post(f"/api/orders/{order['id']}/approval?token={token}",

@@ -1,6 +1,7 @@
 """The real local stack in this process: moto in server mode and the HTTP server."""
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import urllib.error
@@ -8,12 +9,43 @@ import urllib.request
 from datetime import date, datetime, timedelta
 
 import pytest
+from playwright.sync_api import sync_playwright
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.sns.models import sns_backends
 
 from chalicelib import clock
 from chalicelib.services.store import current_store, save_store
 from infra.local.demo import demo_services
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        yield browser
+        browser.close()
+
+
+@contextlib.contextmanager
+def open_page(browser, **context_options):
+    """A page in its own browser context; the test fails on any uncaught script error."""
+    context = browser.new_context(locale="zh-CN", has_touch=True, **context_options)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    context.close()
+    assert errors == []
+
+
+@pytest.fixture
+def phone(browser):
+    with open_page(browser, viewport={"width": 390, "height": 844}, is_mobile=True) as page:
+        yield page
 
 
 class Stack:

@@ -8,28 +8,14 @@ from playwright.sync_api import expect
 
 from chalicelib.db.models import RepairOrderItem
 from infra.local.identity import DEMO_PASSWORD
-from tests.e2e.test_booking_site import browser, shot  # noqa: F401  (shared browser fixture)
+from tests.e2e.conftest import open_page
+from tests.e2e.test_booking_site import shot
 
 
 @pytest.fixture
-def tablet(browser):  # noqa: F811
-    context = browser.new_context(viewport={"width": 1024, "height": 768}, locale="zh-CN",
-                                  has_touch=True)
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield page
-    context.close()
-    assert errors == []
-
-
-@pytest.fixture
-def phone(browser):  # noqa: F811
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN",
-                                  has_touch=True, is_mobile=True)
-    page = context.new_page()
-    yield page
-    context.close()
+def tablet(browser):
+    with open_page(browser, viewport={"width": 1024, "height": 768}) as page:
+        yield page
 
 
 def sign(page, canvas):
