@@ -18,3 +18,10 @@ def outbox_sweep(event):
     """Publish due SMS (confirmations, reminders...) from the outbox."""
     from chalicelib.notify.sweep import run_sweep
     return run_sweep().counts
+
+
+@app.schedule(Rate(15, unit=Rate.MINUTES))
+def complaint_escalation(event):
+    """Complaints unresolved past their escalation time (2 days) go to the manager."""
+    from chalicelib.services.complaints import run_escalation
+    return run_escalation()

@@ -33,4 +33,5 @@ def _forget():
     db.unbind()
     forget_store()
     auth.forget_keys()
+    auth.forget_directory()
     files.forget_client()

@@ -9,6 +9,7 @@ customer_api = Blueprint(__name__)
 
 bookings = LazyModule("chalicelib.services.bookings")
 orders = LazyModule("chalicelib.services.orders")
+customer_orders = LazyModule("chalicelib.services.customer_orders")
 
 
 @customer_api.route("/api/store", methods=["GET"])
@@ -72,6 +73,29 @@ def get_approval(order_id):
 def decide_approval(order_id):
     request = customer_api.current_request
     return orders.customer_decide(order_id, query_param(request, "token"), json_body(request))
+
+
+@customer_api.route("/api/orders/{order_id}/status", methods=["GET"])
+@api
+def order_status(order_id):
+    request = customer_api.current_request
+    return customer_orders.customer_status(order_id, query_param(request, "token"))
+
+
+@customer_api.route("/api/orders/{order_id}/survey", methods=["POST"], content_types=JSON_TYPES)
+@api
+def answer_survey(order_id):
+    request = customer_api.current_request
+    return customer_orders.customer_survey(order_id, query_param(request, "token"),
+                                           json_body(request))
+
+
+@customer_api.route("/api/orders/{order_id}/complaint", methods=["POST"], content_types=JSON_TYPES)
+@api
+def customer_complaint(order_id):
+    request = customer_api.current_request
+    return json_response(customer_orders.customer_complaint(
+        order_id, query_param(request, "token"), json_body(request)), status=201)
 
 
 @customer_api.route("/l/{code}", methods=["GET"])

@@ -103,6 +103,26 @@ def _staff_paths() -> dict[str, Any]:
                                  "type": "string", "enum": ["approved", "declined"]}}}}}}},
                      "responses": {"200": _json({"type": "object"}),
                                    **_errors(400, 403, 404, 409, 422)}}},
+        "/api/orders/{order_id}/status": {"get": {
+            "summary": "The customer's order page: progress, report, survey (signed link)",
+            "parameters": [_ORDER_ID, _ORDER_TOKEN],
+            "responses": {"200": _json({"type": "object"}), **_errors(403, 404)}}},
+        "/api/orders/{order_id}/survey": {"post": {
+            "summary": "The satisfaction survey: 1-5 stars for attitude, quality, timeliness",
+            "parameters": [_ORDER_ID, _ORDER_TOKEN],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "required": ["attitude", "quality", "timeliness"],
+                "properties": {**{k: {"type": "integer", "minimum": 1, "maximum": 5}
+                                  for k in ("attitude", "quality", "timeliness")},
+                               "comment": {"type": "string", "maxLength": 500}}}}}},
+            "responses": {"200": _json({"type": "object"}), **_errors(400, 403, 404, 409, 422)}}},
+        "/api/orders/{order_id}/complaint": {"post": {
+            "summary": "The customer reports a problem from their order link",
+            "parameters": [_ORDER_ID, _ORDER_TOKEN],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "required": ["description"],
+                "properties": {"description": {"type": "string", "maxLength": 1000}}}}}},
+            "responses": {"201": _json({"type": "object"}), **_errors(400, 403, 404, 422)}}},
     }
     for route in STAFF_ROUTES:
         params = [{"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
@@ -126,6 +146,10 @@ def _staff_paths() -> dict[str, Any]:
 _ORDER_ID = {"name": "order_id", "in": "path", "required": True, "schema": {"type": "string"}}
 _APPROVAL_TOKEN = {"name": "token", "in": "query", "required": True, "schema": {"type": "string"},
                    "description": "Signed token from the approval SMS link"}
+
+
+_ORDER_TOKEN = {"name": "token", "in": "query", "required": True, "schema": {"type": "string"},
+                "description": "Signed token from the order link (ready or follow-up SMS)"}
 
 
 def document() -> dict[str, Any]:

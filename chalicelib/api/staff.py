@@ -13,7 +13,8 @@ from typing import Any, Callable
 
 from chalice import AuthResponse, Blueprint, Response
 
-from ..domain.staff import EVERYONE, FRONT_DESK, WORKSHOP, Staff
+from ..domain.staff import (CASHIER_DESK, COMPLAINT_DESK, DISPATCH, EVERYONE, FOLLOW_UP_DESK,
+                            FRONT_DESK, MANAGERS, QUALITY, WASH, WORKSHOP, Staff)
 from .http import JSON_TYPES, LazyModule, api, header, json_body, json_response, query_param
 
 staff_api = Blueprint(__name__)
@@ -23,6 +24,10 @@ desk = LazyModule("chalicelib.services.desk")
 vehicle_file = LazyModule("chalicelib.services.vehicle_file")
 orders = LazyModule("chalicelib.services.orders")
 printing = LazyModule("chalicelib.services.printing")
+workshop = LazyModule("chalicelib.services.workshop")
+settlement = LazyModule("chalicelib.services.settlement")
+followups = LazyModule("chalicelib.services.followups")
+complaints = LazyModule("chalicelib.services.complaints")
 
 
 class Unauthorized(Exception):
@@ -184,9 +189,10 @@ def check_in(staff):
     return json_response(orders.check_in(_body(), staff), status=201)
 
 
-@staff_route("/api/staff/orders", "GET", EVERYONE, "Repair orders opened on a day (?date=)")
+@staff_route("/api/staff/orders", "GET", EVERYONE,
+             "Repair orders opened on a day (?date=), or every car in the store (?scope=in_store)")
 def list_orders(staff):
-    return orders.orders_of_day(_q("date"))
+    return orders.orders_of_day(_q("date"), _q("scope"))
 
 
 @staff_route("/api/staff/orders/{order_id}", "GET", EVERYONE, "A repair order")
@@ -236,8 +242,106 @@ def start_line(staff, order_id, line_id):
     return orders.start_line(order_id, line_id, _body(), staff)
 
 
+# ---- workshop: dispatch, clock, quality check, wash -------------------------------------
+
+@staff_route("/api/staff/workshop", "GET", EVERYONE,
+             "Dispatch board: jobs waiting, per technician, bays, quality check, ready")
+def workshop_board(staff):
+    return workshop.board()
+
+
+@staff_route("/api/staff/technicians", "GET", EVERYONE, "The store's technicians")
+def list_technicians(staff):
+    return {"technicians": workshop.technicians()}
+
+
+@staff_route("/api/staff/orders/{order_id}/dispatch", "POST", DISPATCH,
+             "Dispatch the job to a technician and bay, or hand it over")
+def dispatch_job(staff, order_id):
+    return workshop.dispatch(order_id, _body(), staff)
+
+
+@staff_route("/api/staff/orders/{order_id}/clock", "POST", WORKSHOP,
+             "Clock the job: start, pause (with reason), resume, finish")
+def clock_job(staff, order_id):
+    return workshop.clock(order_id, _body(), staff)
+
+
+@staff_route("/api/staff/orders/{order_id}/quality-check", "POST", QUALITY,
+             "Sign one level of the quality check (self, team_lead, final)")
+def quality_check(staff, order_id):
+    return workshop.quality_check(order_id, _body(), staff)
+
+
+@staff_route("/api/staff/orders/{order_id}/wash", "POST", WASH, "The car has been washed")
+def wash_done(staff, order_id):
+    return workshop.wash(order_id, _body(), staff)
+
+
+# ---- settlement and delivery ---------------------------------------------------------------
+
+@staff_route("/api/staff/orders/{order_id}/settle", "POST", CASHIER_DESK,
+             "Settle the invoice: discount within the role's limit, payment method")
+def settle_order(staff, order_id):
+    return settlement.settle(order_id, _body(), staff)
+
+
+@staff_route("/api/staff/orders/{order_id}/deliver", "POST", FRONT_DESK,
+             "Hand the car back: checklist, next service; plans the follow-up")
+def deliver_order(staff, order_id):
+    return settlement.deliver(order_id, _body(), staff)
+
+
+# ---- follow-up and complaints --------------------------------------------------------------
+
+@staff_route("/api/staff/followups", "GET", FOLLOW_UP_DESK,
+             "Follow-up calls due (?date=, overdue included), with survey answers")
+def list_followups(staff):
+    return followups.due_list(_q("date"))
+
+
+@staff_route("/api/staff/followups/{order_id}/calls", "POST", FOLLOW_UP_DESK,
+             "Record a follow-up call: satisfied, reached, not reached (retry day), issue raised")
+def record_call(staff, order_id):
+    return followups.record_call(order_id, _body(), staff)
+
+
+@staff_route("/api/staff/complaints", "GET", COMPLAINT_DESK,
+             "Complaints: open ones first (escalated, by reply deadline), then resolved")
+def list_complaints(staff):
+    return complaints.complaint_list()
+
+
+@staff_route("/api/staff/complaints", "POST", EVERYONE, "Take down a complaint")
+def create_complaint(staff):
+    return json_response(complaints.create(_body(), staff), status=201)
+
+
+@staff_route("/api/staff/complaints/{complaint_id}", "GET", COMPLAINT_DESK, "One complaint")
+def get_complaint(staff, complaint_id):
+    return complaints.complaint_detail(complaint_id)
+
+
+@staff_route("/api/staff/complaints/{complaint_id}/notes", "POST", COMPLAINT_DESK,
+             "Record a contact or a step taken (the first is the reply)")
+def complaint_note(staff, complaint_id):
+    return complaints.add_note(complaint_id, _body(), staff)
+
+
+@staff_route("/api/staff/complaints/{complaint_id}/assign", "POST", MANAGERS,
+             "Give the complaint to another owner")
+def assign_complaint(staff, complaint_id):
+    return complaints.assign(complaint_id, _body(), staff)
+
+
+@staff_route("/api/staff/complaints/{complaint_id}/resolve", "POST", COMPLAINT_DESK,
+             "Record the resolution and whether the customer accepted it")
+def resolve_complaint(staff, complaint_id):
+    return complaints.resolve(complaint_id, _body(), staff)
+
+
 @staff_route("/api/staff/orders/{order_id}/print", "GET", EVERYONE,
-             "Printable repair order or check-in sheet (?doc=order|checkin), HTML")
+             "Printable order, check-in sheet, invoice or report (?doc=order|checkin|invoice|report)")
 def print_order(staff, order_id):
     html = printing.render_order(order_id, _q("doc") or "order", _q("lang") or "zh-CN")
     return Response(body=html, status_code=200,

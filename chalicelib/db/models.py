@@ -245,6 +245,8 @@ class VehicleItem(Model):
     mileage_km = NumberAttribute(null=True)
     customer_id = UnicodeAttribute()
     recommendations = JSONAttribute(default=list)   # declined work, offered again
+    next_service_date = UnicodeAttribute(null=True)
+    next_service_km = NumberAttribute(null=True)
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
     version = VersionAttribute()
@@ -285,6 +287,16 @@ class OrdersByDay(GlobalSecondaryIndex):
     opened_at = UnicodeAttribute(range_key=True)
 
 
+class OrdersInStore(GlobalSecondaryIndex):
+    """Sparse: the orders whose car is still in the store (shop floor, cashier, delivery)."""
+    class Meta:
+        index_name = "in_store"
+        projection = AllProjection()
+
+    in_store = UnicodeAttribute(hash_key=True)
+    opened_at = UnicodeAttribute(range_key=True)
+
+
 class RepairOrderItem(Model):
     """A repair order (施工单) with its lines, approval requests and check-in sheet."""
     class Meta:
@@ -311,10 +323,87 @@ class RepairOrderItem(Model):
     approvals = JSONAttribute(default=list)
     reception = JSONAttribute(default=dict)
     locale = UnicodeAttribute(default="zh-CN")
+    in_store = UnicodeAttribute(null=True)          # the store id until the car is handed back
+    job = JSONAttribute(default=dict)               # dispatch and clock events
+    quality = JSONAttribute(default=dict)           # quality checks and reworks
+    wash_done_at = UnicodeAttribute(null=True)
+    ready_at = UnicodeAttribute(null=True)
+    settlement = JSONAttribute(null=True)
+    delivery = JSONAttribute(null=True)
+    comeback_of = UnicodeAttribute(null=True)
     version = VersionAttribute()
 
     by_vehicle = OrdersByVehicle()
     by_day = OrdersByDay()
+    in_store_index = OrdersInStore()
+
+
+class FollowUpsDue(GlobalSecondaryIndex):
+    """Sparse: follow-up files with an open call task, by the day it is due."""
+    class Meta:
+        index_name = "due"
+        projection = AllProjection()
+
+    queue = UnicodeAttribute(hash_key=True)
+    next_due = UnicodeAttribute(range_key=True)
+
+
+class FollowUpItem(Model):
+    """The follow-up file of a delivered order (回访记录): call tasks, calls, survey."""
+    class Meta:
+        base_name = "followups"
+        table_name = ""  # set by db.bind()
+        region = "ap-east-1"
+        billing_mode = "PAY_PER_REQUEST"
+
+    order_id = UnicodeAttribute(hash_key=True)
+    queue = UnicodeAttribute(null=True)             # the store id while a call is open
+    next_due = UnicodeAttribute(null=True)
+    delivered_at = UnicodeAttribute()
+    data = JSONAttribute()
+    version = VersionAttribute()
+
+    due = FollowUpsDue()
+
+
+class ComplaintsByOpened(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "by_opened"
+        projection = AllProjection()
+
+    store_id = UnicodeAttribute(hash_key=True)
+    opened_at = UnicodeAttribute(range_key=True)
+
+
+class ComplaintsToEscalate(GlobalSecondaryIndex):
+    """Sparse: open complaints not yet escalated, by when they escalate (UTC key)."""
+    class Meta:
+        index_name = "escalation"
+        projection = AllProjection()
+
+    escalation_queue = UnicodeAttribute(hash_key=True)
+    escalate_at = UnicodeAttribute(range_key=True)
+
+
+class ComplaintItem(Model):
+    """A complaint (投诉)."""
+    class Meta:
+        base_name = "complaints"
+        table_name = ""  # set by db.bind()
+        region = "ap-east-1"
+        billing_mode = "PAY_PER_REQUEST"
+
+    complaint_id = UnicodeAttribute(hash_key=True)
+    store_id = UnicodeAttribute()
+    opened_at = UnicodeAttribute()
+    status = UnicodeAttribute()
+    escalation_queue = UnicodeAttribute(null=True)
+    escalate_at = UnicodeAttribute()
+    data = JSONAttribute()
+    version = VersionAttribute()
+
+    by_opened = ComplaintsByOpened()
+    escalation = ComplaintsToEscalate()
 
 
 class AuditItem(Model):
@@ -335,4 +424,5 @@ class AuditItem(Model):
 
 MODELS: tuple[type[Model], ...] = (StoreItem, BookingItem, CapacityItem, OutboxItem,
                                    IdempotencyItem, LinkItem, CustomerItem, VehicleItem,
-                                   UniqueItem, RepairOrderItem, AuditItem)
+                                   UniqueItem, RepairOrderItem, AuditItem, FollowUpItem,
+                                   ComplaintItem)

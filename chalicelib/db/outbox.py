@@ -28,7 +28,8 @@ def to_item(message: OutboxMessage) -> OutboxItem:
         status=message.status, queue=QUEUE if message.status == PENDING else None,
         next_attempt_at=utc_key(message.next_attempt_at) if message.next_attempt_at else None,
         due_at=message.due_at.isoformat(), attempts=message.attempts,
-        created_at=message.created_at.isoformat(), claim_token=message.claim_token)
+        created_at=message.created_at.isoformat(), claim_token=message.claim_token,
+        text=message.text)
 
 
 def to_message(item: OutboxItem) -> OutboxMessage:

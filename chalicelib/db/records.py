@@ -1,4 +1,4 @@
-"""Customers, vehicles (一车一档), repair orders and the audit trail.
+"""Customers, vehicles (一车一档), repair orders, follow-ups, complaints and the audit trail.
 
 Every change goes through ``save``: the records it touches, their audit
 entries, and any SMS or short link, in one transaction. Each record carries
@@ -13,20 +13,24 @@ from datetime import date
 from pynamodb.exceptions import DoesNotExist
 
 from ..config import get_config
+from ..domain import complaints as cpl
+from ..domain import followup as fu
+from ..domain import workshop as ws
 from ..domain.audit import AuditEntry
 from ..domain.booking import Booking
 from ..domain.errors import Conflict
 from ..domain.messages import OutboxMessage
-from ..domain.repair_order import ApprovalRequest, Line, RepairOrder
+from ..domain.repair_order import IN_STORE, ApprovalRequest, Line, RepairOrder
+from ..domain.settlement import Delivery, Settlement
 from ..domain.vehicles import CustomerRecord, Recommendation, SearchTerm, VehicleRecord
 from . import bind
 from .bookings import to_item as booking_item
 from .links import ShortLink
 from .audit import to_item as audit_item
-from .models import (CustomerItem, LinkItem, RepairOrderItem,
+from .models import (ComplaintItem, CustomerItem, FollowUpItem, LinkItem, RepairOrderItem,
                      UniqueItem, VehicleItem)
 from .outbox import to_item as outbox_item
-from .timefmt import parse
+from .timefmt import parse, utc_key
 from .tx import Cancelled, Tx, commit
 
 SEARCH_LIMIT = 20
@@ -54,6 +58,9 @@ def _vehicle_item(v: VehicleRecord) -> VehicleItem:
                        sale_date=v.sale_date.isoformat() if v.sale_date else None,
                        mileage_km=v.mileage_km, customer_id=v.customer_id,
                        recommendations=[r.to_dict() for r in v.recommendations],
+                       next_service_date=(v.next_service_date.isoformat()
+                                          if v.next_service_date else None),
+                       next_service_km=v.next_service_km,
                        created_at=(v.created_at or v.updated_at).isoformat(),
                        updated_at=(v.updated_at or v.created_at).isoformat())
     if v.version is not None:
@@ -69,6 +76,9 @@ def _vehicle(item: VehicleItem) -> VehicleRecord:
         mileage_km=int(item.mileage_km) if item.mileage_km is not None else None,
         created_at=parse(item.created_at), updated_at=parse(item.updated_at),
         recommendations=tuple(Recommendation.from_dict(r) for r in item.recommendations or []),
+        next_service_date=(date.fromisoformat(item.next_service_date)
+                           if item.next_service_date else None),
+        next_service_km=int(item.next_service_km) if item.next_service_km is not None else None,
         version=item.version)
 
 
@@ -80,7 +90,13 @@ def _order_item(o: RepairOrder) -> RepairOrderItem:
         opened_date=o.opened_at.date().isoformat(), updated_at=o.updated_at.isoformat(),
         promised_at=o.promised_at.isoformat() if o.promised_at else None,
         lines=[ln.to_dict() for ln in o.lines], approvals=[a.to_dict() for a in o.approvals],
-        reception=dict(o.reception), locale=o.locale)
+        reception=dict(o.reception), locale=o.locale,
+        in_store=get_config().store_id if o.status in IN_STORE else None,
+        job=o.job.to_dict(), quality=o.quality.to_dict(), wash_done_at=o.wash_done_at or None,
+        ready_at=o.ready_at or None,
+        settlement=o.settlement.to_dict() if o.settlement else None,
+        delivery=o.delivery.to_dict() if o.delivery else None,
+        comeback_of=o.comeback_of or None)
     if o.version is not None:
         item.version = o.version
     return item
@@ -97,7 +113,62 @@ def _order(item: RepairOrderItem) -> RepairOrder:
         lines=tuple(Line.from_dict(d) for d in item.lines or []),
         approvals=tuple(ApprovalRequest.from_dict(d) for d in item.approvals or []),
         reception=dict(item.reception or {}), locale=item.locale or "zh-CN",
+        job=ws.Job.from_dict(item.job), quality=ws.Quality.from_dict(item.quality),
+        wash_done_at=item.wash_done_at or "", ready_at=item.ready_at or "",
+        settlement=Settlement.from_dict(item.settlement),
+        delivery=Delivery.from_dict(item.delivery), comeback_of=item.comeback_of or "",
         version=item.version)
+
+
+def _followup_item(f: fu.FollowUp) -> FollowUpItem:
+    data = {"order_reference": f.order_reference, "vehicle_id": f.vehicle_id, "plate": f.plate,
+            "customer_id": f.customer_id, "customer_name": f.customer_name, "phone": f.phone,
+            "advisor": f.advisor, "tasks": [t.to_dict() for t in f.tasks],
+            "calls": [c.to_dict() for c in f.calls],
+            "survey": f.survey.to_dict() if f.survey else None,
+            "complaint_ids": list(f.complaint_ids)}
+    due = f.next_due
+    item = FollowUpItem(f.order_id, queue=get_config().store_id if due else None, next_due=due,
+                        delivered_at=f.delivered_at, data=data)
+    if f.version is not None:
+        item.version = f.version
+    return item
+
+
+def _followup(item: FollowUpItem) -> fu.FollowUp:
+    d = item.data
+    return fu.FollowUp(
+        order_id=item.order_id, order_reference=d["order_reference"], vehicle_id=d["vehicle_id"],
+        plate=d["plate"], customer_id=d["customer_id"], customer_name=d["customer_name"],
+        phone=d["phone"], advisor=d.get("advisor", ""), delivered_at=item.delivered_at,
+        tasks=tuple(fu.Task(**t) for t in d.get("tasks", [])),
+        calls=tuple(fu.Call(**c) for c in d.get("calls", [])),
+        survey=fu.Survey(**d["survey"]) if d.get("survey") else None,
+        complaint_ids=tuple(d.get("complaint_ids", [])), version=item.version)
+
+
+_COMPLAINT_TIMES = ("opened_at", "reply_by", "escalate_at")
+
+
+def _complaint_item(c: cpl.Complaint) -> ComplaintItem:
+    data = {k: v for k, v in c.__dict__.items() if k not in ("id", "version", "events")
+            and k not in _COMPLAINT_TIMES}
+    data.update({k: getattr(c, k).isoformat() for k in _COMPLAINT_TIMES})
+    data["events"] = [e.to_dict() for e in c.events]
+    waiting = c.status == cpl.OPEN and not c.escalated_at
+    item = ComplaintItem(c.id, store_id=get_config().store_id, opened_at=c.opened_at.isoformat(),
+                         status=c.status, escalate_at=utc_key(c.escalate_at),
+                         escalation_queue=get_config().store_id if waiting else None, data=data)
+    if c.version is not None:
+        item.version = c.version
+    return item
+
+
+def _complaint(item: ComplaintItem) -> cpl.Complaint:
+    d = dict(item.data)
+    events = tuple(cpl.Event(**e) for e in d.pop("events", []))
+    times = {k: parse(d.pop(k)) for k in _COMPLAINT_TIMES}
+    return cpl.Complaint(id=item.complaint_id, events=events, version=item.version, **times, **d)
 
 
 # ---- reads ---------------------------------------------------------------------
@@ -165,6 +236,48 @@ def orders_opened_on(day: date) -> list[RepairOrder]:
     return [_order(i) for i in RepairOrderItem.by_day.query(day.isoformat())]
 
 
+def orders_in_store() -> list[RepairOrder]:
+    """Every order whose car has not been handed back: one query on a sparse index."""
+    bind()
+    return [_order(i) for i in RepairOrderItem.in_store_index.query(get_config().store_id)]
+
+
+def get_followup(order_id: str) -> fu.FollowUp | None:
+    bind()
+    try:
+        return _followup(FollowUpItem.get(order_id, consistent_read=True))
+    except DoesNotExist:
+        return None
+
+
+def followups_due(day: date, limit: int = 200) -> list[fu.FollowUp]:
+    """Follow-up files with a call due on ``day`` or before (overdue ones included)."""
+    bind()
+    return [_followup(i) for i in FollowUpItem.due.query(
+        get_config().store_id, FollowUpItem.next_due <= day.isoformat(), limit=limit)]
+
+
+def get_complaint(complaint_id: str) -> cpl.Complaint | None:
+    bind()
+    try:
+        return _complaint(ComplaintItem.get(complaint_id, consistent_read=True))
+    except DoesNotExist:
+        return None
+
+
+def recent_complaints(limit: int = 100) -> list[cpl.Complaint]:
+    bind()
+    return [_complaint(i) for i in ComplaintItem.by_opened.query(
+        get_config().store_id, scan_index_forward=False, limit=limit)]
+
+
+def complaints_to_escalate(now, limit: int = 100) -> list[cpl.Complaint]:
+    """Open complaints past their escalation time: one query on a sparse index."""
+    bind()
+    return [_complaint(i) for i in ComplaintItem.escalation.query(
+        get_config().store_id, ComplaintItem.escalate_at <= utc_key(now), limit=limit)]
+
+
 # ---- writes --------------------------------------------------------------------
 
 @dataclass
@@ -179,6 +292,11 @@ class Changes:
     audit: list[AuditEntry] = field(default_factory=list)
     messages: list[OutboxMessage] = field(default_factory=list)
     links: list[ShortLink] = field(default_factory=list)
+    followups: list[tuple[fu.FollowUp, bool]] = field(default_factory=list)
+    complaints: list[tuple[cpl.Complaint, bool]] = field(default_factory=list)
+    # a technician clocks one job at a time: (username, order id) markers taken and released
+    clock_on: list[tuple[str, str]] = field(default_factory=list)
+    clock_off: list[tuple[str, str]] = field(default_factory=list)
 
 
 def saved_version(version: int | None) -> int:
@@ -208,6 +326,17 @@ def save(changes: Changes) -> None:
             tx.save("message", outbox_item(message))
         for link in changes.links:
             tx.save("link", link.to_item(), LinkItem.code.does_not_exist())
+        for followup, new in changes.followups:
+            tx.save(f"followup:{followup.order_id}", _followup_item(followup),
+                    FollowUpItem.order_id.does_not_exist() if new else None)
+        for complaint, new in changes.complaints:
+            tx.save(f"complaint:{complaint.id}", _complaint_item(complaint),
+                    ComplaintItem.complaint_id.does_not_exist() if new else None)
+        for username, order_id in changes.clock_on:
+            tx.save(f"clock:{username}", UniqueItem(f"clock#{username}", owner_id=order_id),
+                    UniqueItem.key.does_not_exist())
+        for username, _order_id in changes.clock_off:
+            tx.delete(f"clock:{username}", UniqueItem(f"clock#{username}"))
 
     try:
         commit(build)
@@ -224,7 +353,10 @@ def _conflict(failed: set[str]) -> Conflict:
                           "vin": "vehicle.vin"}.get(what, what)
             return Conflict(f"This {what} already belongs to another record",
                             code=f"{what}_taken", fields={field_name: "already on file"})
-        if kind in ("customer", "vehicle", "order", "booking"):
+        if kind == "clock":
+            return Conflict(f"{rest} is clocked on another job: pause or finish it first",
+                            code="technician_busy", fields={"technician": "clocked on another job"})
+        if kind in ("customer", "vehicle", "order", "booking", "followup", "complaint"):
             return Conflict(f"The {kind} was changed by someone else meanwhile; reload it and "
                             "try again", code=f"{kind}_changed")
     return Conflict("The change could not be saved, please try again", code="write_conflict")

@@ -9,7 +9,9 @@ BOOKING = "booking"
 CUSTOMER = "customer"
 VEHICLE = "vehicle"
 ORDER = "order"
-SUBJECTS = (BOOKING, CUSTOMER, VEHICLE, ORDER)
+FOLLOW_UP = "followup"
+COMPLAINT = "complaint"
+SUBJECTS = (BOOKING, CUSTOMER, VEHICLE, ORDER, FOLLOW_UP, COMPLAINT)
 
 
 @dataclass(frozen=True)

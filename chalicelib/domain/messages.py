@@ -1,7 +1,10 @@
 """What message is due when (短信计划), and whether it may go out now.
 
 Kinds: ``confirmation`` (预约回执), ``reminder_day`` (1天前确认),
-``reminder_hour`` (1小时前确认), ``rescheduled``, ``cancelled``.
+``reminder_hour`` (1小时前确认), ``rescheduled``, ``cancelled``; about a repair
+order: ``approval_request``, ``ready``, ``survey``, ``second_follow_up``; and
+``complaint_ack``. Messages whose text does not depend on later changes are
+written to the outbox with their text (``prepared``).
 No SMS in the store's quiet hours (21:00-08:00 by default): a message due
 then waits for the end of quiet hours, unless it would by then be useless
 (anything about a visit that has already begun is dropped).
@@ -19,8 +22,12 @@ REMINDER_HOUR = "reminder_hour"
 RESCHEDULED = "rescheduled"
 CANCELLED = "cancelled"
 APPROVAL_REQUEST = "approval_request"   # repair order: estimate or additional work to approve
-KINDS = (CONFIRMATION, REMINDER_DAY, REMINDER_HOUR, RESCHEDULED, CANCELLED, APPROVAL_REQUEST)
-ABOUT_ORDER = {APPROVAL_REQUEST}
+READY = "ready"                         # 交车通知: the car is ready, the amount due
+SURVEY = "survey"                       # 首次回访: survey link, delivery + 3 days
+SECOND_FOLLOW_UP = "second_follow_up"   # 二次回访: delivery + 7 days
+COMPLAINT_ACK = "complaint_ack"         # 投诉受理: we reply by ...
+KINDS = (CONFIRMATION, REMINDER_DAY, REMINDER_HOUR, RESCHEDULED, CANCELLED, APPROVAL_REQUEST,
+         READY, SURVEY, SECOND_FOLLOW_UP, COMPLAINT_ACK)
 # Messages about an upcoming visit: useless once it has begun.
 ABOUT_VISIT = {CONFIRMATION, REMINDER_DAY, REMINDER_HOUR, RESCHEDULED}
 REMINDER_OFFSETS = {REMINDER_DAY: timedelta(days=1), REMINDER_HOUR: timedelta(hours=1)}
@@ -167,3 +174,13 @@ def approval_message(*, order_id: str, request_id: str, phone: str, locale: str,
     return OutboxMessage(message_id=f"{order_id}.{request_id}.{APPROVAL_REQUEST}", booking_id="",
                          order_id=order_id, kind=APPROVAL_REQUEST, phone=phone, locale=locale,
                          slot_start=due, due_at=due, created_at=now, next_attempt_at=due)
+
+
+def prepared_message(*, message_id: str, kind: str, phone: str, locale: str, text: str,
+                     due: datetime, settings: StoreSettings, now: datetime,
+                     order_id: str = "") -> OutboxMessage:
+    """A message whose text is written now and sent at ``due`` (or when quiet hours end)."""
+    due = quiet_until(settings, due) or due
+    return OutboxMessage(message_id=message_id, booking_id="", order_id=order_id, kind=kind,
+                         phone=phone, locale=locale, slot_start=due, due_at=due, created_at=now,
+                         next_attempt_at=due, text=text)

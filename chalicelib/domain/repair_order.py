@@ -20,15 +20,18 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from . import workshop as ws
 from .errors import Conflict, FieldErrors, NotFound, ValidationError
 from .money import included_tax, parse_money, parse_quantity, times, yuan
+from .settlement import Delivery, Settlement
+from .staff import Staff
 from .validation import clean_choice, clean_text
 
 # ---- order states --------------------------------------------------------------
 OPEN = "open"                              # being written
 AWAITING_APPROVAL = "awaiting_approval"    # estimate sent, customer deciding
 APPROVED = "approved"                      # customer approved; work may start
-IN_WORK = "in_work"                        # 施工 (next issue: dispatch and clock)
+IN_WORK = "in_work"                        # 施工: dispatched and clocked
 QUALITY_CHECK = "quality_check"            # 质检
 READY = "ready"                            # 待交车
 SETTLED = "settled"                        # 已结算
@@ -47,8 +50,16 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     DELIVERED: frozenset(),
     CANCELLED: frozenset(),
 }
-# Lines may be added (as additional work once approved) in these states.
-ACCEPTS_LINES = frozenset({OPEN, AWAITING_APPROVAL, APPROVED, IN_WORK, QUALITY_CHECK})
+# Lines may be added (as additional work once approved) in these states. In quality check
+# the inspector fails the check first: the job goes back to work, then lines can be added.
+ACCEPTS_LINES = frozenset({OPEN, AWAITING_APPROVAL, APPROVED, IN_WORK})
+# The car is in the store (not yet handed back): the orders of the shop floor.
+IN_STORE = frozenset({OPEN, AWAITING_APPROVAL, APPROVED, IN_WORK, QUALITY_CHECK, READY, SETTLED})
+# What the customer's status link shows: received -> in work -> quality check -> ready -> delivered
+PROGRESS = ("received", IN_WORK, QUALITY_CHECK, READY, DELIVERED)
+PROGRESS_STEP = {OPEN: "received", AWAITING_APPROVAL: "received", APPROVED: "received",
+                 IN_WORK: IN_WORK, QUALITY_CHECK: QUALITY_CHECK, READY: READY, SETTLED: READY,
+                 DELIVERED: DELIVERED, CANCELLED: "received"}
 
 # ---- lines ---------------------------------------------------------------------
 LABOR = "labor"
@@ -253,6 +264,13 @@ class RepairOrder:
     approvals: tuple[ApprovalRequest, ...] = ()
     reception: dict[str, Any] = field(default_factory=dict)   # the check-in sheet (接车单)
     locale: str = "zh-CN"
+    job: ws.Job = field(default_factory=ws.Job)                # the workshop job (派工)
+    quality: ws.Quality = field(default_factory=ws.Quality)    # quality checks (质检)
+    wash_done_at: str = ""
+    ready_at: str = ""
+    settlement: Settlement | None = None                       # the invoice (结算单)
+    delivery: Delivery | None = None                           # handed back (交车)
+    comeback_of: str = ""            # 返修: reference of the order this car came back from
     version: int | None = None
 
     # ---- reads -----------------------------------------------------------------
@@ -280,12 +298,35 @@ class RepairOrder:
         return totals([ln for ln in self.lines if ln.status in AGREED], tax_rate)
 
     def audit_view(self) -> dict[str, Any]:
-        return {"status": self.status,
+        view = {"status": self.status,
                 "promised_at": self.promised_at.isoformat() if self.promised_at else None,
                 "lines": {ln.id: f"{ln.description} {ln.quantity} x {yuan(ln.unit_price_fen)} "
-                                 f"[{ln.pay_type}] {ln.status}" for ln in self.lines}}
+                                 f"[{ln.pay_type}] {ln.status}" for ln in self.lines},
+                "technician": self.job.technician or None, "bay": self.job.bay or None,
+                "job": self.job.state, "rework_count": self.quality.rework_count}
+        if self.settlement:
+            view["amount_due"] = yuan(self.settlement.amount_due_fen)
+        return view
+
+    @property
+    def wash_wanted(self) -> bool:
+        return bool(self.reception.get("wash"))
+
+    @property
+    def sold_minutes(self) -> int:
+        """Labour sold (工时): the hours of the labour lines the customer agreed to."""
+        hours = sum((ln.quantity for ln in self.lines
+                     if ln.kind == LABOR and ln.status in AGREED), Decimal(0))
+        return int(hours * 60)
+
+    @property
+    def progress(self) -> str:
+        return PROGRESS_STEP[self.status]
 
     # ---- changes (each returns a new order) ---------------------------------------
+    def move(self, to: str) -> "RepairOrder":
+        return self._move(to)
+
     def _move(self, to: str) -> "RepairOrder":
         if to not in TRANSITIONS[self.status]:
             raise Conflict(f"A repair order cannot go from {self.status} to {to}",
@@ -406,3 +447,138 @@ class RepairOrder:
         lines = tuple(replace(ln, status=LINE_IN_WORK) if ln.id == line_id else ln
                       for ln in order.lines)
         return replace(order, lines=lines, updated_at=now)
+
+    # ---- the workshop (派工 / 施工) ---------------------------------------------------
+    def dispatch(self, data: ws.Dispatch, *, now: datetime, by: str) -> tuple["RepairOrder", str]:
+        """Give the job to a technician (and bay); a second dispatch is a hand-over (交接).
+        Returns the order and the technician whose running clock was stopped ("" if none)."""
+        if self.status not in (APPROVED, IN_WORK):
+            raise Conflict(f"A {self.status} order cannot be dispatched", code="invalid_transition",
+                           fields={"status": self.status})
+        job, stopped, stamp = self.job, "", now.isoformat()
+        if job.technician == data.technician and job.bay == data.bay:
+            raise Conflict("The job is already with this technician and bay", code="no_change")
+        if job.state == ws.RUNNING and job.technician != data.technician:
+            stopped = job.technician
+            job = job.with_event(ws.JobEvent(at=stamp, by=by, kind=ws.PAUSED,
+                                             technician=job.technician, reason="handover"))
+        kind = ws.HANDED_OVER if job.technician and job.technician != data.technician else ws.ASSIGNED
+        event = ws.JobEvent(at=stamp, by=by, kind=kind, technician=data.technician, bay=data.bay,
+                            note=data.note + (f" ({job.technician} -> {data.technician})"
+                                              if kind == ws.HANDED_OVER else ""))
+        job = job.with_event(event, technician=data.technician, bay=data.bay)
+        return replace(self, job=job, updated_at=now), stopped
+
+    def clock(self, data: ws.ClockInput, *, staff: Staff, now: datetime
+              ) -> tuple["RepairOrder", str, str]:
+        """A clock action on the job. Returns the order, the technician clocked on ("" if
+        none) and the one clocked off ("" if none)."""
+        ws.may_clock(staff, self.job)
+        ws.next_clock_state(self.job, data.action)
+        tech, stamp = self.job.technician, now.isoformat()
+        kind = ws.CLOCK_ACTIONS[data.action]
+        was_running = self.job.state == ws.RUNNING
+        order = self
+        if data.action in ("start", "resume"):
+            if self.status not in (APPROVED, IN_WORK):
+                raise Conflict(f"A {self.status} order cannot be worked on",
+                               code="invalid_transition")
+            order = self if self.status == IN_WORK else self._move(IN_WORK)
+            order = replace(order, lines=tuple(replace(ln, status=LINE_IN_WORK)
+                                               if ln.status == LINE_APPROVED else ln
+                                               for ln in order.lines))
+        if data.action == "finish":
+            if self.pending_approval is not None:
+                raise Conflict("The customer has not answered the additional work yet",
+                               code="approval_pending")
+            order = replace(self._move(QUALITY_CHECK),
+                            lines=tuple(replace(ln, status=DONE) if ln.status in
+                                        (LINE_APPROVED, LINE_IN_WORK) else ln
+                                        for ln in self.lines))
+        event = ws.JobEvent(at=stamp, by=staff.username, kind=kind, technician=tech,
+                            reason=data.reason, note=data.note)
+        order = replace(order, job=order.job.with_event(event), updated_at=now)
+        clocked_on = tech if data.action in ("start", "resume") else ""
+        clocked_off = tech if data.action in ("pause", "finish") and was_running else ""
+        return order, clocked_on, clocked_off
+
+    # ---- quality check (质检), wash, ready ----------------------------------------------
+    def record_qc(self, data: ws.QcInput, *, staff: Staff, signature_key: str,
+                  now: datetime) -> "RepairOrder":
+        if self.status != QUALITY_CHECK or self.quality.passed_at:
+            raise Conflict("The job is not waiting for a quality check", code="not_in_quality_check")
+        expected = self.quality.next_level
+        if data.level != expected:
+            raise Conflict(f"The next check is {expected}", code="wrong_qc_level",
+                           fields={"level": f"the {expected} check comes next"})
+        ws.may_sign(staff, data.level, self.job, self.quality)
+        record = ws.QcRecord(level=data.level, round=self.quality.rework_count,
+                             at=now.isoformat(), by=staff.username, by_name=staff.name,
+                             items=data.items, note=data.note, signature_key=signature_key,
+                             test_drive=data.test_drive)
+        quality = replace(self.quality, records=self.quality.records + (record,))
+        order = replace(self, quality=quality, updated_at=now)
+        if not record.passed:   # 返工: back to the workshop, counted
+            job = order.job.with_event(ws.JobEvent(at=now.isoformat(), by=staff.username,
+                                                   kind=ws.REWORK, technician=order.job.technician,
+                                                   note=data.note))
+            return replace(order._move(IN_WORK), job=job,
+                           quality=replace(quality, rework_count=quality.rework_count + 1))
+        if quality.next_level is None:
+            order = replace(order, quality=replace(quality, passed_at=now.isoformat()))
+            return order._ready_if_washed(now)
+        return order
+
+    def _ready_if_washed(self, now: datetime) -> "RepairOrder":
+        if self.quality.passed_at and (self.wash_done_at or not self.wash_wanted):
+            return replace(self._move(READY), ready_at=now.isoformat())
+        return self
+
+    def record_wash(self, *, now: datetime) -> "RepairOrder":
+        if self.status != QUALITY_CHECK or self.wash_done_at:
+            raise Conflict("The car is not waiting for its wash", code="invalid_transition")
+        return replace(self, wash_done_at=now.isoformat(), updated_at=now)._ready_if_washed(now)
+
+    # ---- settlement and delivery --------------------------------------------------------
+    @property
+    def invoice_lines(self) -> tuple[Line, ...]:
+        """Exactly what the customer approved: never a declined or unapproved line."""
+        return tuple(ln for ln in self.lines if ln.status in AGREED)
+
+    def settle(self, settlement: Settlement, *, now: datetime) -> "RepairOrder":
+        return replace(self._move(SETTLED), settlement=settlement, updated_at=now)
+
+    def deliver(self, delivery: Delivery, *, now: datetime) -> "RepairOrder":
+        return replace(self._move(DELIVERED), delivery=delivery, updated_at=now)
+
+
+# ---- comebacks (返修) -----------------------------------------------------------------
+COMEBACK_DAYS = 30
+
+
+def _concern_text(concern: dict[str, Any] | None) -> str:
+    concern = concern or {}
+    return "".join(str(concern.get(k) or "") for k in ("what", "where")).replace(" ", "").lower()
+
+
+def same_concern(a: dict[str, Any] | None, b: dict[str, Any] | None) -> bool:
+    """The customer describes the same problem: one description contains the other, or they
+    are mostly alike (difflib ratio of 0.6 or more)."""
+    from difflib import SequenceMatcher
+    x, y = _concern_text(a), _concern_text(b)
+    if len(x) < 2 or len(y) < 2:
+        return False
+    return x in y or y in x or SequenceMatcher(None, x, y).ratio() >= 0.6
+
+
+def comeback_source(previous: list[RepairOrder], concern: dict[str, Any] | None,
+                    now: datetime) -> RepairOrder | None:
+    """The order this car came back from: delivered within 30 days with the same concern."""
+    for order in previous:
+        if order.status != DELIVERED or order.delivery is None:
+            continue
+        delivered = datetime.fromisoformat(order.delivery.delivered_at)
+        if (now - delivered).days < COMEBACK_DAYS and same_concern(
+                order.reception.get("concern"), concern):
+            return order
+    return None

@@ -13,16 +13,24 @@ from .errors import Forbidden
 
 ADVISOR = "advisor"          # 服务顾问
 TECHNICIAN = "technician"    # 技师
+FOREMAN = "foreman"          # 车间主管 / 班组长: dispatch, team-lead check
 INSPECTOR = "inspector"      # 质检员
 CASHIER = "cashier"          # 收银
 FOLLOW_UP = "follow_up"      # 回访专员
 MANAGER = "manager"          # 售后经理
-ROLES = (ADVISOR, TECHNICIAN, INSPECTOR, CASHIER, FOLLOW_UP, MANAGER)
+ROLES = (ADVISOR, TECHNICIAN, FOREMAN, INSPECTOR, CASHIER, FOLLOW_UP, MANAGER)
 
 # Who may call what. Routes name one of these; the role matrix test holds them to it.
 EVERYONE = frozenset(ROLES)
 FRONT_DESK = frozenset({ADVISOR, MANAGER})          # bookings, customers, reception, orders
-WORKSHOP = frozenset({TECHNICIAN, MANAGER})         # start work on an approved line
+WORKSHOP = frozenset({TECHNICIAN, FOREMAN, MANAGER})  # clock the work
+DISPATCH = frozenset({FOREMAN, MANAGER})            # dispatch and hand over jobs
+QUALITY = frozenset({TECHNICIAN, FOREMAN, INSPECTOR, MANAGER})   # sign a QC level
+WASH = frozenset({TECHNICIAN, FOREMAN, ADVISOR, MANAGER})        # the car is washed
+CASHIER_DESK = frozenset({CASHIER, MANAGER})        # settle the invoice
+FOLLOW_UP_DESK = frozenset({FOLLOW_UP, MANAGER})    # follow-up calls
+COMPLAINT_DESK = frozenset({FOLLOW_UP, ADVISOR, MANAGER})   # handle complaints
+MANAGERS = frozenset({MANAGER})
 AUDIT_READERS = frozenset({ADVISOR, MANAGER})       # the change history of a record
 
 

@@ -40,6 +40,15 @@ class StoreSettings:
     quiet_end: str = "08:00"            # ... until quiet_end, store time
     labor_rate_fen: int = 30000         # labour rate per hour (工时费), tax included
     tax_rate_percent: str = "13"        # VAT contained in prices (增值税), e.g. "13"
+    bays: tuple[str, ...] = ("1", "2", "3", "4", "5", "6")   # workshop bays (工位)
+    qc_minutes: int = 30                # time a quality check takes, for promises at risk
+    # share of the customer's amount a role may give as discount; the manager: any
+    discount_limits: dict[str, int] = field(default_factory=lambda: {"cashier": 5, "advisor": 5})
+    service_interval_km: int = 5000     # next service: whichever comes first (保养周期)
+    service_interval_months: int = 3
+    followup_days: tuple[int, int] = (3, 7)   # survey SMS and calls after delivery (回访)
+    complaint_reply_hours: int = 24     # we answer a complaint within (回复时限)
+    complaint_escalate_hours: int = 48  # unresolved after this goes to the manager (升级)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -69,17 +78,27 @@ class StoreSettings:
     def to_dict(self) -> dict[str, Any]:
         data = {f.name: getattr(self, f.name) for f in fields(self)}
         data["closed_dates"] = list(self.closed_dates)
+        data["bays"] = list(self.bays)
+        data["followup_days"] = list(self.followup_days)
+        data["discount_limits"] = dict(self.discount_limits)
         return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "StoreSettings":
         known = {f.name for f in fields(cls)}
         values = {k: v for k, v in data.items() if k in known}
-        if "closed_dates" in values:
-            values["closed_dates"] = tuple(values["closed_dates"])
+        for name in ("closed_dates", "bays"):
+            if name in values:
+                values[name] = tuple(values[name])
+        if "followup_days" in values:
+            values["followup_days"] = tuple(int(d) for d in values["followup_days"])
+        if "discount_limits" in values:
+            values["discount_limits"] = {k: int(v) for k, v in values["discount_limits"].items()}
         for name in ("slot_minutes", "slot_capacity", "workshop_hours_per_day",
                      "walkin_reserve_percent", "min_notice_minutes", "horizon_days",
-                     "labor_rate_fen"):
+                     "labor_rate_fen", "qc_minutes", "service_interval_km",
+                     "service_interval_months", "complaint_reply_hours",
+                     "complaint_escalate_hours"):
             if name in values:
                 values[name] = int(values[name])
         return cls(**values)
@@ -99,6 +118,7 @@ class Service:
     price_estimate_fen: int    # estimate in fen (估价); money is never a float
     category: str = "maintenance"
     position: int = 0          # order in the catalogue
+    test_drive: bool = False   # the final inspection needs a test drive record (试车)
 
     @property
     def labor_hours(self) -> Decimal:

@@ -57,3 +57,26 @@ def check_approval_token(secret: str, order_id: str, token: str | None,
     if not (isinstance(value, list) and len(value) == 2 and value[0] == order_id):
         raise denied
     return str(value[1])
+
+
+ORDER_SALT = "order-status"
+ORDER_MAX_AGE = 180 * 24 * 3600     # the customer's order link (progress, report, survey)
+
+
+def sign_order(secret: str, order_id: str) -> str:
+    return URLSafeTimedSerializer(secret, salt=ORDER_SALT).dumps(order_id)
+
+
+def check_order_token(secret: str, order_id: str, token: str | None,
+                      *, max_age: int = ORDER_MAX_AGE) -> None:
+    """Forbidden, always the same, unless ``token`` was signed for this order and is valid."""
+    denied = Forbidden("This link is not valid. Please use the link from your SMS.",
+                       code="invalid_token")
+    if not token or not isinstance(token, str) or len(token) > 200:
+        raise denied
+    try:
+        value = URLSafeTimedSerializer(secret, salt=ORDER_SALT).loads(token, max_age=max_age)
+    except BadSignature as exc:
+        raise denied from exc
+    if value != order_id:
+        raise denied

@@ -76,12 +76,17 @@ class VehicleRecord:
     created_at: datetime | None = None
     updated_at: datetime | None = None
     recommendations: tuple[Recommendation, ...] = ()
+    next_service_date: date | None = None    # 下次保养: told to the customer at delivery
+    next_service_km: int | None = None
     version: int | None = None
 
     def audit_view(self) -> dict[str, Any]:
         return {"plate": self.plate, "vin": self.vin, "model": self.model,
                 "sale_date": self.sale_date.isoformat() if self.sale_date else None,
-                "mileage_km": self.mileage_km, "customer_id": self.customer_id}
+                "mileage_km": self.mileage_km, "customer_id": self.customer_id,
+                "next_service_date": (self.next_service_date.isoformat()
+                                      if self.next_service_date else None),
+                "next_service_km": self.next_service_km}
 
     def with_mileage(self, mileage_km: int | None, now: datetime) -> "VehicleRecord":
         if mileage_km is None or (self.mileage_km is not None and mileage_km <= self.mileage_km):

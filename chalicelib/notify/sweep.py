@@ -109,6 +109,8 @@ def render_order_message(message: msg.OutboxMessage, order: RepairOrder,
 
 def _text_for(claimed: msg.OutboxMessage, ctx: StoreContext, now: datetime) -> tuple[str | None, str]:
     """(text to send, "") or (None, outcome) when the message was marked final."""
+    if claimed.text:   # prepared when it was planned
+        return claimed.text, ""
     if claimed.order_id:
         order = records_db.get_order(claimed.order_id)
         text = render_order_message(claimed, order, ctx) if order else None

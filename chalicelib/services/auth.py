@@ -169,3 +169,37 @@ def refresh(body: Any) -> dict[str, Any]:
     except ClientError:
         raise Unauthenticated("Please sign in again", code="unauthorized") from None
     return _tokens(answer["AuthenticationResult"], refresh_token=token)
+
+
+# ---- the staff directory (who works here, by role) -----------------------------------
+DIRECTORY_TTL = 300
+_directory_lock = threading.Lock()
+_directory: dict[str, tuple[float, list[dict[str, str]]]] = {}
+
+
+def staff_in_role(role: str) -> list[dict[str, str]]:
+    """This store's enabled staff in a Cognito group: [{username, name}], cached 5 minutes."""
+    cfg = get_config()
+    key = f"{cfg.user_pool_id}/{role}"
+    with _directory_lock:
+        cached = _directory.get(key)
+    if cached and time.monotonic() - cached[0] < DIRECTORY_TTL:
+        return cached[1]
+    people: list[dict[str, str]] = []
+    paginator = _cognito().get_paginator("list_users_in_group")
+    for page in paginator.paginate(UserPoolId=cfg.user_pool_id, GroupName=role):
+        for user in page.get("Users", []):
+            attrs = {a["Name"]: a["Value"] for a in user.get("Attributes", [])}
+            if attrs.get("custom:store_id") != cfg.store_id or not user.get("Enabled", True):
+                continue
+            people.append({"username": user["Username"],
+                           "name": attrs.get("name") or user["Username"]})
+    people.sort(key=lambda p: p["username"])
+    with _directory_lock:
+        _directory[key] = (time.monotonic(), people)
+    return people
+
+
+def forget_directory() -> None:
+    with _directory_lock:
+        _directory.clear()

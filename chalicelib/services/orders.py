@@ -16,6 +16,7 @@ from ..db.links import ShortLink
 from ..domain import audit as audit_rules
 from ..domain import messages as msg
 from ..domain import repair_order as ro
+from ..domain import workshop as ws
 from ..domain.booking import ACTIVE, BookingDesk, new_reference, parse_instant, require_object
 from ..domain.errors import Conflict, FieldErrors, NotFound, ValidationError
 from ..domain.files import decode_signature, plan_upload
@@ -27,6 +28,8 @@ from ..domain.validation import expect_version, mask_phone
 from ..domain.vehicles import CustomerRecord, Recommendation, VehicleRecord, new_id
 from ..logs import log_event
 from . import files
+from .customer_orders import report as customer_report
+from .customer_orders import status_url
 from .store import current_store
 
 CUSTOMER_ACTOR = "customer"
@@ -130,13 +133,17 @@ def check_in(body: Any, staff: Staff) -> dict[str, Any]:
     sheet = {**checkin.sheet, "signature_key": signature_key, "signed_at": now.isoformat(),
              "advisor": actor, "advisor_name": staff.name,
              "concern": checkin.sheet["concern"] or (dict(booking.concern) if booking else {})}
+    # 返修: the same car back with the same concern within 30 days of a delivery
+    came_back = (ro.comeback_source(records_db.orders_of(old_vehicle.id, limit=10),
+                                    sheet["concern"], now) if old_vehicle is not None else None)
     order = ro.RepairOrder(
         id=order_id, reference=new_reference(), status=ro.OPEN, vehicle_id=vehicle.id,
         customer_id=customer.id, plate=vehicle.plate, customer_name=customer.name,
         phone=customer.phone, advisor=actor, opened_at=now, updated_at=now,
         booking_id=booking.id if booking else "", promised_at=checkin.promised_at,
         lines=_labour_lines(codes, now, actor), reception=sheet,
-        locale=booking.locale if booking else "zh-CN")
+        locale=booking.locale if booking else "zh-CN",
+        comeback_of=came_back.reference if came_back else "")
     changes.orders.append((order, True))
     audit.append(audit_rules.entry(audit_rules.ORDER, order.id, actor=actor, action="opened",
                                    at=now, before=None, after=order.audit_view()))
@@ -148,7 +155,8 @@ def check_in(body: Any, staff: Staff) -> dict[str, Any]:
                                        before=BookingDesk.audit_view(booking),
                                        after=BookingDesk.audit_view(arrived)))
     records_db.save(changes)
-    log_event("checked_in", order_id=order.id, booking_id=order.booking_id, advisor=actor)
+    log_event("checked_in", order_id=order.id, booking_id=order.booking_id, advisor=actor,
+              comeback_of=order.comeback_of)
     return order_view(order.id, staff, replace(order, version=records_db.saved_version(None)))
 
 
@@ -191,7 +199,10 @@ def _approval_view(a: ro.ApprovalRequest) -> dict[str, Any]:
 def order_view(order_id: str, staff: Staff, order: ro.RepairOrder | None = None) -> dict[str, Any]:
     order = order or _load(order_id)
     settings = current_store().settings
+    catalogue = current_store().catalogue
+    now = _now_local()
     vehicle = records_db.get_vehicle(order.vehicle_id)
+    history = audit_db.history(audit_rules.subject(audit_rules.ORDER, order.id))
     return {
         "id": order.id, "reference": order.reference, "status": order.status,
         "version": order.version, "booking_id": order.booking_id or None,
@@ -211,13 +222,45 @@ def order_view(order_id: str, staff: Staff, order: ro.RepairOrder | None = None)
         "reception": _sheet_view(order.reception),
         "recommendations": [r.view() for r in (vehicle.recommendations if vehicle else ())
                             if r.order_id != order.id],
-        "audit": ([e.view() for e in audit_db.history(audit_rules.subject(audit_rules.ORDER, order.id))]
-                  if staff.roles & AUDIT_READERS else None),
+        "audit": ([e.view() for e in history] if staff.roles & AUDIT_READERS else None),
+        # every event of the order, for every role: who did what, when (时间线)
+        "timeline": [{"at": e.at.isoformat(), "actor": e.actor, "action": e.action}
+                     for e in reversed(history)],
+        "job": {**order.job.to_dict(), "state": order.job.state,
+                "pause_reason": order.job.pause_reason or None,
+                "worked_minutes": order.job.worked_minutes(now),
+                "sold_minutes": order.sold_minutes},
+        "quality": {**order.quality.to_dict(), "next_level": (
+            order.quality.next_level if order.status == ro.QUALITY_CHECK
+            and not order.quality.passed_at else None),
+            "records": [_qc_view(r) for r in order.quality.records]},
+        "test_drive_required": any(catalogue[ln.code].test_drive for ln in order.invoice_lines
+                                   if ln.code in catalogue),
+        "wash_wanted": order.wash_wanted, "wash_done_at": order.wash_done_at or None,
+        "ready_at": order.ready_at or None,
+        "settlement": order.settlement.view() if order.settlement else None,
+        "delivery": order.delivery.to_dict() if order.delivery else None,
+        "comeback_of": order.comeback_of or None,
+        "progress": order.progress,
+        "customer_link": status_url(order.id),
     }
 
 
-def orders_of_day(date_text: str | None) -> dict[str, Any]:
+def _qc_view(record: ws.QcRecord) -> dict[str, Any]:
+    view = record.to_dict()
+    view.pop("signature_key", None)
+    if record.signature_key:
+        view["signature_url"] = files.view_url(record.signature_key)
+    return view
+
+
+def orders_of_day(date_text: str | None, scope: str | None = None) -> dict[str, Any]:
     from .vehicle_file import order_row
+    if scope == "in_store":   # every car still in the store, oldest first
+        return {"scope": "in_store",
+                "orders": [order_row(o) for o in records_db.orders_in_store()]}
+    if scope not in (None, ""):
+        raise ValidationError("Unknown scope", fields={"scope": "in_store, or a date"})
     day = _now_local().date()
     if date_text:
         try:
@@ -441,4 +484,7 @@ def print_context(order_id: str) -> dict[str, Any]:
         "sheet": _sheet_view(order.reception),
         "approvals": [_approval_view(a) for a in order.approvals],
         "tz": settings.tz, "tax_rate": Decimal(settings.tax_rate_percent),
+        "invoice_lines": [_line_view(ln) for ln in order.invoice_lines],
+        "settlement": order.settlement.view() if order.settlement else None,
+        "report": customer_report(order),
     }

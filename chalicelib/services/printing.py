@@ -1,4 +1,5 @@
-"""Printable documents (Jinja2 HTML with print CSS): the repair order and the check-in sheet."""
+"""Printable documents (Jinja2 HTML with print CSS): the repair order, the check-in sheet,
+the invoice (结算单) and the customer's service report (保养报告 / 维修报告)."""
 from __future__ import annotations
 
 from functools import lru_cache
@@ -11,7 +12,7 @@ from ..domain.reception import ZONES
 from . import orders
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "print"
-DOCUMENTS = ("order", "checkin")
+DOCUMENTS = ("order", "checkin", "invoice", "report")
 
 LABELS = {
     "zh-CN": {
@@ -33,6 +34,14 @@ LABELS = {
         "empty": "空", "quarter": "1/4", "half": "1/2", "three_quarters": "3/4", "full": "满",
         "scratch": "划痕", "dent": "凹陷", "crack": "裂纹", "other": "其他",
         "sms": "短信", "wechat": "微信", "in_store": "到店签字",
+        "invoice": "结算单", "invoice_no": "结算单号", "settled": "结算时间", "cashier": "收银员",
+        "method": "支付方式", "cash": "现金", "card": "刷卡", "wechat_pay": "微信支付",
+        "alipay": "支付宝", "transfer": "转账", "subtotal": "客户付费小计", "discount": "优惠",
+        "amount_due": "实收金额", "report_maintenance": "保养报告", "report_repair": "维修报告",
+        "work_done": "已完成项目", "parts_replaced": "更换零件", "part_number": "零件号",
+        "results": "检查结果", "recommendations": "建议项目", "next_service": "下次保养",
+        "next_service_text": "{date} 或 {km} 公里(以先到者为准)", "hours": "工时",
+        "not_settled": "尚未结算", "quality_passed": "质检合格",
     },
     "en": {
         "order": "Repair order", "checkin": "Check-in sheet", "reference": "No.",
@@ -56,6 +65,14 @@ LABELS = {
         "three_quarters": "3/4", "full": "full", "scratch": "scratch", "dent": "dent",
         "crack": "crack", "other": "other", "sms": "SMS", "wechat": "WeChat",
         "in_store": "signed in store",
+        "invoice": "Invoice", "invoice_no": "Invoice no.", "settled": "Settled", "cashier": "Cashier",
+        "method": "Payment", "cash": "cash", "card": "card", "wechat_pay": "WeChat Pay",
+        "alipay": "Alipay", "transfer": "bank transfer", "subtotal": "Customer subtotal",
+        "discount": "Discount", "amount_due": "Amount paid", "report_maintenance": "Maintenance report",
+        "report_repair": "Repair report", "work_done": "Work done", "parts_replaced": "Parts replaced",
+        "part_number": "Part no.", "results": "Findings", "recommendations": "Recommended work",
+        "next_service": "Next service", "next_service_text": "{date} or {km} km, whichever comes first",
+        "hours": "Hours", "not_settled": "not settled yet", "quality_passed": "Quality check passed",
     },
 }
 ZONE_NAMES_ZH = dict(zip(ZONES, (
@@ -72,7 +89,7 @@ def _env() -> Environment:
 
 def render_order(order_id: str, doc: str, lang: str) -> str:
     if doc not in DOCUMENTS:
-        raise ValidationError("Unknown document", fields={"doc": "order or checkin"})
+        raise ValidationError("Unknown document", fields={"doc": "order, checkin, invoice or report"})
     if lang not in LABELS:
         raise ValidationError("Unknown language", fields={"lang": "zh-CN or en"})
     context = orders.print_context(order_id)

@@ -27,6 +27,8 @@ def _today():
 def vehicle_row(v: VehicleRecord, customer: CustomerRecord | None) -> dict[str, Any]:
     return {"id": v.id, "plate": v.plate, "vin": v.vin, "model": v.model,
             "mileage_km": v.mileage_km, "customer_id": v.customer_id,
+            "next_service": ({"date": v.next_service_date.isoformat(), "mileage_km": v.next_service_km}
+                             if v.next_service_date else None),
             "customer": ({"name": customer.name, "phone": mask_phone(customer.phone)}
                          if customer else None)}
 
@@ -84,7 +86,10 @@ def order_row(o: RepairOrder) -> dict[str, Any]:
             "plate": o.plate, "customer_name": o.customer_name, "advisor": o.advisor,
             "mileage_km": o.reception.get("mileage_km"),
             "pending_approval": o.pending_approval is not None,
-            "estimate": o.estimate(settings.tax_rate).view()["customer_pays"]}
+            "estimate": o.estimate(settings.tax_rate).view()["customer_pays"],
+            "technician": o.job.technician or None, "rework_count": o.quality.rework_count,
+            "comeback_of": o.comeback_of or None,
+            "amount_due": o.agreed(settings.tax_rate).view()["customer_pays"]}
 
 
 def _documents(orders: list[RepairOrder]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:

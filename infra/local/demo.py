@@ -43,4 +43,7 @@ def demo_services() -> list[Service]:
         s("RECALL", "召回检修", "Recall campaign", 90, 60, 0, "recall"),
         s("FREE_CHECK", "免费安全检查", "Free safety check", 30, 24, 0, "inspection"),
     ]
-    return [replace(service, position=i) for i, service in enumerate(services)]
+    # jobs on brakes, air conditioning, faults and recalls are test-driven at the final inspection
+    driven = {"BRAKE_CHECK", "AC_SERVICE", "DIAG", "RECALL"}
+    return [replace(service, position=i, test_drive=service.code in driven)
+            for i, service in enumerate(services)]

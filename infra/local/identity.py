@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import boto3
 
+from chalicelib.domain.staff import ROLES
+
 DEMO_PASSWORD = "Demo-2026!"
 
 
@@ -21,13 +23,15 @@ DEMO_STAFF = (
     DemoStaff("advisor", "张顾问", "advisor"),
     DemoStaff("advisor2", "李顾问", "advisor"),
     DemoStaff("technician", "王师傅", "technician"),
+    DemoStaff("technician2", "钱师傅", "technician"),
+    DemoStaff("foreman", "孙班长", "foreman"),
     DemoStaff("inspector", "赵质检", "inspector"),
     DemoStaff("cashier", "陈收银", "cashier"),
     DemoStaff("followup", "刘回访", "follow_up"),
     DemoStaff("manager", "周经理", "manager"),
     DemoStaff("other-store", "外店顾问", "advisor", store_id="other-store"),
 )
-ROLE_GROUPS = ("advisor", "technician", "inspector", "cashier", "follow_up", "manager")
+ROLE_GROUPS = ROLES
 
 
 def _client():

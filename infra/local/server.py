@@ -135,11 +135,15 @@ class Scheduler:
 
     def _run(self) -> None:
         from chalicelib.notify.sweep import run_sweep
+        from chalicelib.services.complaints import run_escalation
         while not self._stop.is_set():
             try:
                 result = run_sweep()
                 if result.counts:
                     log.info("outbox sweep: %s", result.counts)
+                escalated = run_escalation()
+                if escalated["escalated"]:
+                    log.info("complaints escalated: %s", escalated)
                 if self.on_tick:
                     self.on_tick()
             except Exception:  # keep the local scheduler alive, as Lambda would retry

@@ -354,6 +354,6 @@ def test_printable_order_and_check_in_sheet(api, advisor, clock, client):
     assert "骏达大众4S店" in text and "@media print" in text
     sheet = advisor.get(f"/api/staff/orders/{order['id']}/print?doc=checkin&lang=en").body.decode()
     assert "Check-in sheet" in sheet and "left front door" in sheet and "scratch" in sheet
-    bad = advisor.get(f"/api/staff/orders/{order['id']}/print?doc=invoice")
+    bad = advisor.get(f"/api/staff/orders/{order['id']}/print?doc=receipt")
     assert bad.status_code == 422 and "doc" in bad.json_body["error"]["fields"]
     assert advisor.get("/api/staff/orders/ro_missing").status_code == 404

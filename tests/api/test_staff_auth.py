@@ -8,11 +8,21 @@ import pytest
 
 from infra.local.identity import DEMO_STAFF
 
-ROLES = ("advisor", "technician", "inspector", "cashier", "follow_up", "manager")
-USER_OF = {p.role: p.username for p in DEMO_STAFF if not p.store_id}
+ROLES = ("advisor", "technician", "foreman", "inspector", "cashier", "follow_up", "manager")
+USER_OF: dict[str, str] = {}
+for _person in DEMO_STAFF:
+    if not _person.store_id:
+        USER_OF.setdefault(_person.role, _person.username)
 ALL = set(ROLES)
 DESK = {"advisor", "manager"}
-WORKSHOP = {"technician", "manager"}
+WORKSHOP = {"technician", "foreman", "manager"}
+DISPATCH = {"foreman", "manager"}
+QUALITY = {"technician", "foreman", "inspector", "manager"}
+WASH = {"technician", "foreman", "advisor", "manager"}
+CASHIER = {"cashier", "manager"}
+FOLLOW_UP = {"follow_up", "manager"}
+COMPLAINTS = {"follow_up", "advisor", "manager"}
+MANAGER = {"manager"}
 
 # Every staff route and the roles that may call it (the issue's matrix, written out here so a
 # change to the routes' roles must be made on purpose in both places).
@@ -41,13 +51,29 @@ MATRIX = [
     ("POST", "/api/staff/orders/o1/approve-in-store", DESK),
     ("POST", "/api/staff/orders/o1/lines/l1/start", WORKSHOP),
     ("GET", "/api/staff/orders/o1/print", ALL),
+    ("GET", "/api/staff/workshop", ALL),
+    ("GET", "/api/staff/technicians", ALL),
+    ("POST", "/api/staff/orders/o1/dispatch", DISPATCH),
+    ("POST", "/api/staff/orders/o1/clock", WORKSHOP),
+    ("POST", "/api/staff/orders/o1/quality-check", QUALITY),
+    ("POST", "/api/staff/orders/o1/wash", WASH),
+    ("POST", "/api/staff/orders/o1/settle", CASHIER),
+    ("POST", "/api/staff/orders/o1/deliver", DESK),
+    ("GET", "/api/staff/followups", FOLLOW_UP),
+    ("POST", "/api/staff/followups/o1/calls", FOLLOW_UP),
+    ("GET", "/api/staff/complaints", COMPLAINTS),
+    ("POST", "/api/staff/complaints", ALL),
+    ("GET", "/api/staff/complaints/k1", COMPLAINTS),
+    ("POST", "/api/staff/complaints/k1/notes", COMPLAINTS),
+    ("POST", "/api/staff/complaints/k1/assign", MANAGER),
+    ("POST", "/api/staff/complaints/k1/resolve", COMPLAINTS),
 ]
 
 
 def _template(path: str) -> str:
     path = path.split("?")[0]
     for concrete, name in (("b1", "booking_id"), ("c1", "customer_id"), ("v1", "vehicle_id"),
-                           ("o1", "order_id"), ("l1", "line_id")):
+                           ("o1", "order_id"), ("l1", "line_id"), ("k1", "complaint_id")):
         path = re.sub(rf"/{concrete}(?=/|$)", "/{%s}" % name, path)
     return path
 

@@ -1,0 +1,361 @@
+"""The workshop (车间): dispatch (派工), the technician's clock, quality check (质检).
+
+A repair order is one workshop *job*: the foreman dispatches it to a
+technician and a bay, and may hand it over to another technician (交接), which
+is recorded. The technician clocks the job: start, pause with a reason,
+resume, finish. Actual hours come from those events; sold hours from the
+order's approved labour lines. A technician clocks one job at a time (the
+store enforces it with a marker per technician, see ``db.records``).
+
+Quality check has three levels in order: the technician's self-check (自检),
+the team lead's check (互检 / 班组长), the final inspection (终检). Each is a
+checklist with pass or fail per item and the signer's signature; job types
+marked in the catalogue need a test drive record at the final inspection. A
+failure at any level sends the job back to work (返工) and is counted; the
+checks start again from the self-check.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from .errors import Conflict, FieldErrors, Forbidden
+from .staff import FOREMAN, INSPECTOR, MANAGER, TECHNICIAN, Staff
+from .validation import clean_choice, clean_text
+
+# ---- the job and its clock --------------------------------------------------------
+ASSIGNED = "assigned"
+HANDED_OVER = "handed_over"
+STARTED = "started"
+PAUSED = "paused"
+RESUMED = "resumed"
+FINISHED = "finished"
+REWORK = "rework"            # quality check failed: back to work
+CLOCK_ACTIONS = {"start": STARTED, "pause": PAUSED, "resume": RESUMED, "finish": FINISHED}
+PAUSE_REASONS = ("parts", "approval", "other")   # 等件 / 等客户确认 / 其他
+
+# job states, derived from the events
+UNASSIGNED = "unassigned"
+WAITING = "waiting"          # dispatched, not started (or sent back for rework)
+RUNNING = "running"
+ON_HOLD = "paused"
+DONE = "finished"
+
+
+@dataclass(frozen=True)
+class JobEvent:
+    at: str
+    by: str
+    kind: str
+    technician: str = ""
+    bay: str = ""
+    reason: str = ""
+    note: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if v or k in ("at", "by", "kind")}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "JobEvent":
+        return cls(at=d["at"], by=d.get("by", ""), kind=d["kind"],
+                   technician=d.get("technician", ""), bay=d.get("bay", ""),
+                   reason=d.get("reason", ""), note=d.get("note", ""))
+
+
+@dataclass(frozen=True)
+class Job:
+    technician: str = ""
+    bay: str = ""
+    events: tuple[JobEvent, ...] = ()
+
+    @property
+    def state(self) -> str:
+        if not self.technician:
+            return UNASSIGNED
+        for event in reversed(self.events):
+            if event.kind in (STARTED, RESUMED):
+                return RUNNING
+            if event.kind == PAUSED:
+                return ON_HOLD
+            if event.kind == FINISHED:
+                return DONE
+            if event.kind == REWORK:
+                return WAITING
+        return WAITING
+
+    @property
+    def pause_reason(self) -> str:
+        last = next((e for e in reversed(self.events) if e.kind in CLOCK_ACTIONS.values()), None)
+        return last.reason if last is not None and last.kind == PAUSED else ""
+
+    def worked_minutes(self, now: datetime) -> dict[str, int]:
+        """Clocked minutes per technician; a running clock counts up to ``now``."""
+        minutes: dict[str, float] = {}
+        since: datetime | None = None
+        who = ""
+        for event in self.events:
+            at = datetime.fromisoformat(event.at)
+            if event.kind in (STARTED, RESUMED):
+                since, who = at, event.technician or self.technician
+            elif event.kind in (PAUSED, FINISHED) and since is not None:
+                minutes[who] = minutes.get(who, 0) + (at - since).total_seconds() / 60
+                since = None
+        if since is not None:
+            minutes[who] = minutes.get(who, 0) + max(0.0, (now - since).total_seconds() / 60)
+        return {k: int(round(v)) for k, v in minutes.items()}
+
+    def total_minutes(self, now: datetime) -> int:
+        return sum(self.worked_minutes(now).values())
+
+    def with_event(self, event: JobEvent, **changes: Any) -> "Job":
+        return replace(self, events=self.events + (event,), **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"technician": self.technician, "bay": self.bay,
+                "events": [e.to_dict() for e in self.events]}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any] | None) -> "Job":
+        d = d or {}
+        return cls(technician=d.get("technician", ""), bay=d.get("bay", ""),
+                   events=tuple(JobEvent.from_dict(e) for e in d.get("events", [])))
+
+
+@dataclass(frozen=True)
+class Dispatch:
+    technician: str
+    bay: str
+    note: str
+
+
+def parse_dispatch(body: dict[str, Any], *, technicians: set[str], bays: tuple[str, ...]) -> Dispatch:
+    errors = FieldErrors()
+    technician = clean_text(errors, "technician", body.get("technician"), max_len=64, required=True)
+    if technician and technician not in technicians:
+        errors.add("technician", "not a technician of this store")
+    bay = clean_text(errors, "bay", body.get("bay"), max_len=20)
+    if bay and bay not in bays:
+        errors.add("bay", f"one of {', '.join(bays)}")
+    note = clean_text(errors, "note", body.get("note"), max_len=200)
+    errors.raise_if_any()
+    return Dispatch(technician=technician, bay=bay, note=note)
+
+
+@dataclass(frozen=True)
+class ClockInput:
+    action: str
+    reason: str
+    note: str
+
+
+def parse_clock(body: dict[str, Any]) -> ClockInput:
+    errors = FieldErrors()
+    action = clean_choice(errors, "action", body.get("action"), tuple(CLOCK_ACTIONS), default="")
+    if not action and "action" not in errors.fields:
+        errors.add("action", "required: start, pause, resume or finish")
+    reason = ""
+    if action == "pause":
+        reason = clean_choice(errors, "reason", body.get("reason"), PAUSE_REASONS, default="")
+        if not reason and "reason" not in errors.fields:
+            errors.add("reason", "required: parts, approval or other")
+    note = clean_text(errors, "note", body.get("note"), max_len=200)
+    if reason == "other" and not note:
+        errors.add("note", "say why the job is paused")
+    errors.raise_if_any()
+    return ClockInput(action=action, reason=reason, note=note)
+
+
+def may_clock(staff: Staff, job: Job) -> None:
+    """A technician clocks their own job; the foreman and the manager may clock any."""
+    if staff.roles & {FOREMAN, MANAGER}:
+        return
+    if staff.username != job.technician:
+        raise Forbidden("This job is dispatched to another technician", code="not_your_job")
+
+
+def next_clock_state(job: Job, action: str) -> None:
+    """Refuse a clock action the job's state does not allow."""
+    state = job.state
+    allowed = {"start": (WAITING,), "pause": (RUNNING,), "resume": (ON_HOLD,),
+               "finish": (RUNNING, ON_HOLD)}[action]
+    if state == UNASSIGNED:
+        raise Conflict("Dispatch the job to a technician first", code="job_not_dispatched")
+    if state not in allowed:
+        raise Conflict(f"The job is {state}: cannot {action}", code="invalid_clock",
+                       fields={"action": f"job is {state}"})
+
+
+def at_risk(*, now: datetime, promised_at: datetime | None, sold_minutes: int,
+            worked_minutes: int, qc_minutes: int) -> bool:
+    """The remaining sold time plus the quality check no longer fits before the promise."""
+    if promised_at is None:
+        return False
+    remaining = max(0, sold_minutes - worked_minutes) + qc_minutes
+    return now + timedelta(minutes=remaining) > promised_at
+
+
+# ---- quality check (质检) ------------------------------------------------------------
+SELF = "self"            # 自检
+TEAM_LEAD = "team_lead"  # 互检 (班组长)
+FINAL = "final"          # 终检
+LEVELS = (SELF, TEAM_LEAD, FINAL)
+LEVEL_ROLES = {SELF: frozenset({TECHNICIAN}), TEAM_LEAD: frozenset({FOREMAN}),
+               FINAL: frozenset({INSPECTOR})}
+PASS = "pass"
+FAIL = "fail"
+
+# (code, 中文, English): the store's standard checklist per level
+CHECKLISTS: dict[str, tuple[tuple[str, str, str], ...]] = {
+    SELF: (("work_done", "施工单项目全部完成", "Every line of the order done"),
+           ("torque", "螺栓扭矩已复核", "Bolt torques re-checked"),
+           ("fluids", "油液液位正常", "Fluid levels correct"),
+           ("no_leaks", "无渗漏", "No leaks"),
+           ("tools_removed", "工具、护罩已取出", "Tools and covers removed")),
+    TEAM_LEAD: (("work_matches", "施工内容与施工单一致", "Work matches the order"),
+                ("parts_correct", "更换零件型号正确", "Right parts fitted"),
+                ("old_parts", "旧件按客户要求处理", "Old parts kept as the customer chose"),
+                ("records", "维修记录填写完整", "Work records complete")),
+    FINAL: (("concern_fixed", "客户描述的故障已排除", "The customer's concern is fixed"),
+            ("warning_lights", "仪表无故障灯", "No warning lights"),
+            ("no_new_damage", "车身无新增损伤", "No new damage to the body"),
+            ("interior_clean", "内饰整洁,三件套已撤", "Interior clean, covers removed"),
+            ("settings_restored", "座椅、收音机等设置已复原", "Seat, radio and other settings restored")),
+}
+
+
+@dataclass(frozen=True)
+class TestDrive:
+    distance_km: str
+    findings: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"distance_km": self.distance_km, "findings": self.findings}
+
+
+@dataclass(frozen=True)
+class QcRecord:
+    level: str
+    round: int                 # 0 for the first pass, n after n reworks
+    at: str
+    by: str
+    by_name: str
+    items: dict[str, str]      # code -> pass / fail
+    note: str = ""
+    signature_key: str = ""
+    test_drive: TestDrive | None = None
+
+    @property
+    def passed(self) -> bool:
+        return all(v == PASS for v in self.items.values())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"level": self.level, "round": self.round, "at": self.at, "by": self.by,
+                "by_name": self.by_name, "items": dict(self.items), "note": self.note,
+                "signature_key": self.signature_key, "passed": self.passed,
+                "test_drive": self.test_drive.to_dict() if self.test_drive else None}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "QcRecord":
+        drive = d.get("test_drive")
+        return cls(level=d["level"], round=int(d.get("round", 0)), at=d["at"], by=d["by"],
+                   by_name=d.get("by_name", ""), items=dict(d.get("items", {})),
+                   note=d.get("note", ""), signature_key=d.get("signature_key", ""),
+                   test_drive=TestDrive(**drive) if drive else None)
+
+
+@dataclass(frozen=True)
+class Quality:
+    records: tuple[QcRecord, ...] = ()
+    rework_count: int = 0          # 返工次数: 0 means fixed right first time (一次修好)
+    passed_at: str = ""
+
+    def passed_levels(self) -> list[str]:
+        return [r.level for r in self.records if r.round == self.rework_count and r.passed]
+
+    @property
+    def next_level(self) -> str | None:
+        done = self.passed_levels()
+        return next((level for level in LEVELS if level not in done), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"records": [r.to_dict() for r in self.records],
+                "rework_count": self.rework_count, "passed_at": self.passed_at}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any] | None) -> "Quality":
+        d = d or {}
+        return cls(records=tuple(QcRecord.from_dict(r) for r in d.get("records", [])),
+                   rework_count=int(d.get("rework_count", 0)), passed_at=d.get("passed_at", ""))
+
+
+@dataclass(frozen=True)
+class QcInput:
+    level: str
+    items: dict[str, str]
+    note: str
+    test_drive: TestDrive | None
+
+
+def parse_qc(body: dict[str, Any], *, test_drive_required: bool,
+             errors: FieldErrors | None = None) -> QcInput:
+    """The checklist of one level; ``errors`` may already hold other problems of the form."""
+    errors = errors if errors is not None else FieldErrors()
+    level = clean_choice(errors, "level", body.get("level"), LEVELS, default="")
+    if not level and "level" not in errors.fields:
+        errors.add("level", "required: self, team_lead or final")
+    items_in = body.get("items")
+    items: dict[str, str] = {}
+    if level:
+        if not isinstance(items_in, dict):
+            items_in = {}
+        for code, _zh, _en in CHECKLISTS[level]:
+            value = items_in.get(code)
+            if value not in (PASS, FAIL):
+                errors.add(f"items.{code}", "pass or fail")
+            else:
+                items[code] = value
+        for code in items_in:
+            if code not in items and f"items.{code}" not in errors.fields:
+                errors.add(f"items.{code}", "not on this checklist")
+    note = clean_text(errors, "note", body.get("note"), max_len=500)
+    if FAIL in items.values() and not note:
+        errors.add("note", "say what failed and what must be redone")
+    drive = None
+    raw = body.get("test_drive")
+    if level == FINAL and (test_drive_required or raw):
+        raw = raw if isinstance(raw, dict) else {}
+        distance = raw.get("distance_km")
+        try:
+            km = float(str(distance))
+            if not 0 < km <= 200:
+                raise ValueError
+        except (TypeError, ValueError):
+            errors.add("test_drive.distance_km", "required for this job: the test drive's km (0-200)")
+            km = 0
+        findings = clean_text(errors, "test_drive.findings", raw.get("findings"), max_len=300,
+                              required=True)
+        if km and findings:
+            drive = TestDrive(distance_km=str(distance).strip(), findings=findings)
+    errors.raise_if_any("Complete the checklist")
+    return QcInput(level=level, items=items, note=note, test_drive=drive)
+
+
+def may_sign(staff: Staff, level: str, job: Job, quality: Quality) -> None:
+    """Each level is signed by its role (the manager may sign any); the self-check by the
+    job's technician, and no one signs two levels of the same round (independent checks)."""
+    if MANAGER in staff.roles:
+        return
+    if not staff.roles & LEVEL_ROLES[level]:
+        raise Forbidden(f"The {level} check is signed by the {', '.join(LEVEL_ROLES[level])}",
+                        code="forbidden")
+    if level == SELF and staff.username != job.technician:
+        raise Forbidden("The self-check is signed by the job's technician", code="not_your_job")
+    signed = {r.by for r in quality.records if r.round == quality.rework_count and r.passed}
+    if staff.username in signed:
+        raise Forbidden("Another person must sign this level", code="same_signer")
+
+
+def checklist_view(lang_en: bool = False) -> dict[str, list[dict[str, str]]]:
+    return {level: [{"code": c, "label": en if lang_en else zh, "label_zh": zh, "label_en": en}
+                    for c, zh, en in items] for level, items in CHECKLISTS.items()}

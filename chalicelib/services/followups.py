@@ -1,0 +1,81 @@
+"""The follow-up clerk's calls (回访): who to call today, with the survey answers, and what
+came of each call. An issue raised on a call opens a complaint."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from .. import clock
+from ..db import records as records_db
+from ..domain import audit as audit_rules
+from ..domain import followup as fu
+from ..domain.booking import require_object
+from ..domain.errors import FieldErrors, NotFound, ValidationError
+from ..domain.staff import Staff
+from ..domain.validation import expect_version, mask_phone
+from ..logs import log_event
+from . import complaints
+from .store import current_store
+
+
+def _now() -> datetime:
+    return clock.now().astimezone(current_store().settings.tz)
+
+
+def view(f: fu.FollowUp, today: date) -> dict[str, Any]:
+    task = f.current
+    return {"order_id": f.order_id, "order_reference": f.order_reference,
+            "vehicle_id": f.vehicle_id, "plate": f.plate, "customer_name": f.customer_name,
+            "phone": f.phone, "phone_masked": mask_phone(f.phone), "advisor": f.advisor,
+            "delivered_at": f.delivered_at, "version": f.version,
+            "task": task.to_dict() if task else None,
+            "overdue": bool(task and task.due_on < today.isoformat()),
+            "tasks": [t.to_dict() for t in f.tasks], "calls": [c.to_dict() for c in f.calls],
+            "survey": f.survey.to_dict() if f.survey else None,
+            "survey_low": bool(f.survey and f.survey.low),
+            "complaint_ids": list(f.complaint_ids)}
+
+
+def due_list(date_text: str | None) -> dict[str, Any]:
+    """Calls due today (or the day asked), overdue ones included: one query."""
+    today = _now().date()
+    day = today
+    if date_text:
+        try:
+            day = date.fromisoformat(date_text)
+        except ValueError:
+            raise ValidationError("Not a date", fields={"date": "expected YYYY-MM-DD"}) from None
+    items = sorted(records_db.followups_due(day), key=lambda f: (f.next_due or "", f.plate))
+    return {"date": day.isoformat(), "followups": [view(f, day) for f in items]}
+
+
+def record_call(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
+    require_object(body)
+    old = records_db.get_followup(order_id)
+    if old is None:
+        raise NotFound("No follow-up for this order", code="followup_not_found")
+    expect_version(FieldErrors(), body, old.version, kind="followup")
+    now = _now()
+    data = fu.parse_call(body, today=now.date())
+    changes = records_db.Changes()
+    complaint_id = ""
+    if data.outcome == fu.ISSUE_RAISED:
+        order = records_db.get_order(order_id)
+        if order is None:
+            raise NotFound("Repair order not found", code="order_not_found")
+        complaint = complaints.open_for_order(order, description=data.issue, source="follow_up",
+                                              severity=data.severity, by=staff.username,
+                                              now=now, changes=changes)
+        complaint_id = complaint.id
+    new = old.record_call(data, now=now, by=staff.username, today=now.date(),
+                          complaint_id=complaint_id)
+    changes.followups.append((new, False))
+    changes.audit.append(audit_rules.entry(
+        audit_rules.FOLLOW_UP, order_id, actor=staff.username, action=f"call_{data.outcome}",
+        at=now, before=None, after={"outcome": data.outcome, "note": data.note,
+                                    "retry_on": data.retry_on or None,
+                                    "complaint_id": complaint_id or None}))
+    records_db.save(changes)
+    log_event("followup_call", order_id=order_id, outcome=data.outcome, complaint_id=complaint_id)
+    saved = fu.FollowUp(**{**new.__dict__, "version": records_db.saved_version(old.version)})
+    return view(saved, now.date())

@@ -1,0 +1,162 @@
+"""The workshop floor: dispatch board, the technician's clock, quality check, wash, ready."""
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from typing import Any
+
+from ..db import records as records_db
+from ..domain import repair_order as ro
+from ..domain import workshop as ws
+from ..domain.booking import require_object
+from ..domain.errors import FieldErrors
+from ..domain.files import decode_signature
+from ..domain.money import yuan
+from ..domain.staff import TECHNICIAN, Staff
+from ..domain.validation import expect_version
+from ..logs import log_event
+from . import auth, files
+from .customer_orders import ready_changes
+from .orders import _load, _now_local, _save, order_view
+from .store import current_store
+
+ON_FLOOR = (ro.APPROVED, ro.IN_WORK, ro.QUALITY_CHECK)
+
+
+def technicians() -> list[dict[str, str]]:
+    return auth.staff_in_role(TECHNICIAN)
+
+
+def job_card(order: ro.RepairOrder, now: datetime) -> dict[str, Any]:
+    settings = current_store().settings
+    worked = order.job.total_minutes(now)
+    return {
+        "order_id": order.id, "reference": order.reference, "status": order.status,
+        "version": order.version, "plate": order.plate, "advisor": order.advisor,
+        "technician": order.job.technician or None, "bay": order.job.bay or None,
+        "job": order.job.state, "pause_reason": order.job.pause_reason or None,
+        "sold_hours": str((order.sold_minutes / 60)), "sold_minutes": order.sold_minutes,
+        "worked_minutes": worked,
+        "promised_at": order.promised_at.isoformat() if order.promised_at else None,
+        "at_risk": order.status in ON_FLOOR and ws.at_risk(
+            now=now, promised_at=order.promised_at, sold_minutes=order.sold_minutes,
+            worked_minutes=worked, qc_minutes=settings.qc_minutes),
+        "pending_approval": order.pending_approval is not None,
+        "qc_next": order.quality.next_level if order.status == ro.QUALITY_CHECK else None,
+        "qc_passed": bool(order.quality.passed_at), "rework_count": order.quality.rework_count,
+        "wash_wanted": order.wash_wanted, "wash_done": bool(order.wash_done_at),
+        "comeback_of": order.comeback_of or None,
+        "lines": [{"description": ln.description, "kind": ln.kind, "quantity": str(ln.quantity),
+                   "status": ln.status, "additional": ln.additional}
+                  for ln in order.lines if ln.status in ro.AGREED],
+        "concern": order.reception.get("concern") or {},
+    }
+
+
+def board() -> dict[str, Any]:
+    """The dispatch board (派工看板): one query for every car in the store."""
+    now = _now_local()
+    settings = current_store().settings
+    orders = records_db.orders_in_store()
+    cards = [job_card(o, now) for o in orders if o.status in ON_FLOOR]
+    cards.sort(key=lambda c: (c["promised_at"] or "9999"))
+    people = technicians()
+    known = {p["username"] for p in people}
+    lanes = [{**p, "jobs": [c for c in cards if c["technician"] == p["username"]
+                            and c["status"] != ro.QUALITY_CHECK]} for p in people]
+    lanes += [{"username": t, "name": t, "jobs": [c for c in cards if c["technician"] == t]}
+              for t in sorted({c["technician"] for c in cards if c["technician"]} - known)]
+    busy = {c["bay"]: c for c in cards if c["bay"] and c["status"] != ro.QUALITY_CHECK}
+    return {
+        "generated_at": now.isoformat(),
+        "waiting": [c for c in cards if c["status"] == ro.APPROVED and c["job"] in
+                    (ws.UNASSIGNED, ws.WAITING)],
+        "technicians": lanes,
+        "bays": [{"bay": b, "order_id": busy[b]["order_id"] if b in busy else None,
+                  "plate": busy[b]["plate"] if b in busy else None} for b in settings.bays],
+        "quality_check": [c for c in cards if c["status"] == ro.QUALITY_CHECK],
+        "ready": [{"order_id": o.id, "reference": o.reference, "plate": o.plate,
+                   "status": o.status, "version": o.version,
+                   "amount_due": yuan(o.agreed(settings.tax_rate).customer_fen)}
+                  for o in orders if o.status in (ro.READY, ro.SETTLED)],
+        "at_risk": sum(1 for c in cards if c["at_risk"]),
+        "checklists": ws.checklist_view(),
+        "pause_reasons": list(ws.PAUSE_REASONS),
+    }
+
+
+def _version(body: dict[str, Any], order: ro.RepairOrder) -> None:
+    expect_version(FieldErrors(), body, order.version, kind="order")
+
+
+def dispatch(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
+    """Give the job to a technician and a bay, or hand it over to another (交接)."""
+    require_object(body)
+    old = _load(order_id)
+    _version(body, old)
+    data = ws.parse_dispatch(body, technicians={p["username"] for p in technicians()},
+                             bays=current_store().settings.bays)
+    order, stopped = old.dispatch(data, now=_now_local(), by=staff.username)
+    changes = records_db.Changes()
+    if stopped:
+        changes.clock_off.append((stopped, order.id))
+    action = "handed_over" if old.job.technician else "dispatched"
+    saved = _save(old, order, actor=staff.username, action=action, extra=changes)
+    log_event("job_dispatched", order_id=order.id, technician=data.technician, bay=data.bay)
+    return order_view(order_id, staff, saved)
+
+
+def clock(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
+    """Start, pause (with a reason), resume or finish the job."""
+    require_object(body)
+    old = _load(order_id)
+    _version(body, old)
+    data = ws.parse_clock(body)
+    order, on, off = old.clock(data, staff=staff, now=_now_local())
+    changes = records_db.Changes()
+    if on:
+        changes.clock_on.append((on, order.id))
+    if off:
+        changes.clock_off.append((off, order.id))
+    saved = _save(old, order, actor=staff.username, action=f"job_{ws.CLOCK_ACTIONS[data.action]}",
+                  extra=changes)
+    return order_view(order_id, staff, saved)
+
+
+def _needs_test_drive(order: ro.RepairOrder) -> bool:
+    catalogue = current_store().catalogue
+    return any(catalogue[ln.code].test_drive for ln in order.invoice_lines
+               if ln.code in catalogue)
+
+
+def quality_check(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
+    """One level of the quality check, signed; a failure sends the job back to work."""
+    require_object(body)
+    old = _load(order_id)
+    _version(body, old)
+    errors = FieldErrors()
+    png = decode_signature(errors, "signature", body.get("signature"))
+    data = ws.parse_qc(body, test_drive_required=_needs_test_drive(old), errors=errors)
+    now = _now_local()
+    key = files.signature_key(f"qc-{data.level}", old.id, now.date(), secrets.token_hex(4))
+    order = old.record_qc(data, staff=staff, signature_key=key, now=now)
+    assert png is not None
+    files.put_signature(key, png)
+    record = order.quality.records[-1]
+    action = f"qc_{data.level}_{'passed' if record.passed else 'failed'}"
+    extra = ready_changes(order, now) if order.status == ro.READY else None
+    saved = _save(old, order, actor=staff.username, action=action, extra=extra)
+    log_event("quality_check", order_id=order.id, level=data.level, passed=record.passed,
+              rework_count=order.quality.rework_count)
+    return order_view(order_id, staff, saved)
+
+
+def wash(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
+    require_object(body)
+    old = _load(order_id)
+    _version(body, old)
+    now = _now_local()
+    order = old.record_wash(now=now)
+    extra = ready_changes(order, now) if order.status == ro.READY else None
+    saved = _save(old, order, actor=staff.username, action="washed", extra=extra)
+    return order_view(order_id, staff, saved)
