@@ -473,8 +473,8 @@ class RepairOrder:
               ) -> tuple["RepairOrder", str, str]:
         """A clock action on the job. Returns the order, the technician clocked on ("" if
         none) and the one clocked off ("" if none)."""
-        ws.may_clock(staff, self.job)
         ws.next_clock_state(self.job, data.action)
+        ws.may_clock(staff, self.job)
         tech, stamp = self.job.technician, now.isoformat()
         kind = ws.CLOCK_ACTIONS[data.action]
         was_running = self.job.state == ws.RUNNING
