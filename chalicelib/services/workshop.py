@@ -146,7 +146,7 @@ def quality_check(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
     action = f"qc_{data.level}_{'passed' if record.passed else 'failed'}"
     extra = ready_changes(order, now) if order.status == ro.READY else None
     saved = _save(old, order, actor=staff.username, action=action, extra=extra)
-    log_event("quality_check", order_id=order.id, level=data.level, passed=record.passed,
+    log_event("quality_check", order_id=order.id, qc_level=data.level, passed=record.passed,
               rework_count=order.quality.rework_count)
     return order_view(order_id, staff, saved)
 
