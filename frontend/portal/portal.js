@@ -179,8 +179,10 @@
     document.documentElement.lang = lang;
     document.getElementById("nav").hidden = !session;
     document.getElementById("who").textContent = session ? session.staff.name + " · " + session.staff.roles.join(", ") : "Advisor portal";
+    var roles = session ? session.staff.roles : [];
     document.querySelectorAll("#nav a").forEach(function (a) {
       a.classList.toggle("on", location.hash.indexOf(a.getAttribute("href")) === 0);
+      a.hidden = !!a.dataset.roles && !a.dataset.roles.split(",").some(function (r) { return roles.indexOf(r) >= 0; });
     });
   }
   document.getElementById("lang").addEventListener("click", function () {
@@ -196,7 +198,7 @@
     if (!session && parts[0] !== "login") { location.hash = "#/login"; return; }
     shell();
     var page = { login: login, board: board, search: search, vehicle: vehicle, checkin: checkin,
-      order: order, orders: orders }[parts[0]] || board;
+      order: order, orders: orders }[parts[0]] || Portal.pages[parts[0]] || board;
     page(parts[1]);
   }
   window.addEventListener("hashchange", route);
@@ -211,12 +213,20 @@
     form.addEventListener("submit", function (ev) {
       ev.preventDefault();
       App.api("POST", "/api/auth/login", { username: form.username.value.trim(), password: form.password.value }).then(function (r) {
-        if (r.status === 200) { keep(r.body); location.hash = "#/board"; return; }
+        if (r.status === 200) { keep(r.body); location.hash = home(r.body.staff.roles); return; }
         if (r.status === 401) { form.password.setAttribute("aria-invalid", "true"); return say(T("bad_login"), "bad"); }
         if (r.status === 403) return say(T("other_store"), "bad");
         problem(r, form);
       }, function () { say(T("network"), "bad"); });
     });
+  }
+
+  function home(roles) {   // where each role starts its day
+    var first = { technician: "#/jobs", foreman: "#/workshop", inspector: "#/workshop", cashier: "#/orders",
+      follow_up: "#/followups" };
+    if (roles.indexOf("advisor") >= 0 || roles.indexOf("manager") >= 0) return "#/board";
+    for (var i = 0; i < roles.length; i++) if (first[roles[i]]) return first[roles[i]];
+    return "#/board";
   }
 
   /* ---- appointment board (预约看板) ---- */
@@ -510,13 +520,13 @@
   }
 
   /* ---- repair orders (施工单) ---- */
-  function orders() {
-    var date = today();
-    call("GET", "/api/staff/orders?date=" + date).then(function (r) {
+  function orders() {   // every car still in the store: the advisor's and the cashier's list
+    call("GET", "/api/staff/orders?scope=in_store").then(function (r) {
       if (r.status !== 200) return problem(r);
-      view.innerHTML = '<section class="card"><h2>' + T("ordersToday") + ' ' + date + '</h2><table class="list"><tbody>' + r.body.orders.map(function (o) {
-        return '<tr><td><a href="#/order/' + o.id + '">' + esc(o.reference) + '</a></td><td>' + esc(o.plate) + '</td><td>' + esc(o.customer_name) +
-          '</td><td><span class="pill ' + o.status + '">' + T("o_" + o.status) + '</span></td><td>' + local(o.promised_at) + '</td><td class="num">¥' + o.estimate + '</td></tr>';
+      view.innerHTML = '<section class="card"><h2>' + T("in_store") + '</h2><table class="list"><tbody>' + r.body.orders.map(function (o) {
+        return '<tr data-order="' + o.id + '"><td><a href="#/order/' + o.id + '">' + esc(o.reference) + '</a></td><td>' + esc(o.plate) + '</td><td>' + esc(o.customer_name) +
+          '</td><td><span class="pill ' + o.status + '">' + T("o_" + o.status) + '</span>' + (o.comeback_of ? ' <span class="pill declined">' + T("comeback") + '</span>' : "") +
+          '</td><td>' + local(o.promised_at) + '</td><td class="num">¥' + o.amount_due + '</td></tr>';
       }).join("") + '</tbody></table></section>';
     });
   }
@@ -564,7 +574,7 @@
       (drafts.length || o.pending_approval ? '<form id="ap" class="row" novalidate>' + (drafts.length ? '<div class="field"><label>' + T("promised") + '</label><input name="promised_at" type="datetime-local"><div class="err" data-err="promised_at"></div></div>' +
         '<button type="button" class="small go" id="sms">' + T("send_sms") + '</button>' : "") +
         '<button type="button" class="small" id="instore">' + T("sign_here") + '</button></form>' : "") +
-      auditList(o.audit) + '</section>' +
+      auditList(o.audit) + '</section>' + Portal.orderSections(o) +
       '<dialog id="dlg"><form method="dialog" id="df"><h3>' + T("sign_here") + '</h3><div id="dl"></div><canvas class="sign" id="dsig"></canvas><div class="err" data-err="signature"></div>' +
       '<div class="btns"><button type="button" id="dclr">' + T("clear") + '</button><button type="button" class="go" id="dok">' + T("approve") + ' ✔</button><button value="cancel">✕</button></div></form></dialog>';
     var lineForm = view.querySelector("#al"), linePhotos = [];
@@ -600,6 +610,7 @@
         view.querySelector("#sent").innerHTML = '<p class="banner ok">' + T("link_sent") + ' <span class="linkbox" id="alink">' + esc(r.body.approval_link) + '</span></p>';
       });
     });
+    Portal.wireOrder(o);
     var inStore = view.querySelector("#instore");
     if (inStore) inStore.addEventListener("click", function () {
       var pendingIds = o.pending_approval ? o.approvals.filter(function (a) { return a.id === o.pending_approval; })[0].line_ids : drafts.map(function (l) { return l.id; });
@@ -626,5 +637,13 @@
       .then(function (resp) { return resp.text(); }).then(function (html) { w.document.open(); w.document.write(html); w.document.close(); });
   }
 
-  route();
+  var Portal = window.Portal = window.Portal || {};
+  Portal.pages = Portal.pages || {};
+  Portal.api = { call: call, T: T, esc: esc, local: local, say: say, problem: problem, signaturePad: signaturePad,
+    printDoc: printDoc, renderOrder: renderOrder, route: route, view: view,
+    me: function () { return session && session.staff; }, lang: function () { return lang; } };
+  Portal.strings = function (zh, en) { Object.assign(S["zh-CN"], zh); Object.assign(S.en, en); };
+  Portal.orderSections = Portal.orderSections || function () { return ""; };
+  Portal.wireOrder = Portal.wireOrder || function () {};
+  window.addEventListener("load", route);
 })();
