@@ -46,7 +46,7 @@ def decode_signature(errors: FieldErrors, field: str, raw: Any, *, required: boo
     """A canvas signature sent as ``data:image/png;base64,...``: the PNG bytes."""
     if raw in (None, ""):
         if required:
-            errors.add(field, "the customer's signature is required")
+            errors.add(field, "a signature is required: sign in the box")
         return None
     if not isinstance(raw, str) or not raw.startswith(DATA_URL_PREFIX):
         errors.add(field, "must be a PNG image (data:image/png;base64,...)")

@@ -203,6 +203,8 @@ def order_view(order_id: str, staff: Staff, order: ro.RepairOrder | None = None)
     now = _now_local()
     vehicle = records_db.get_vehicle(order.vehicle_id)
     history = audit_db.history(audit_rules.subject(audit_rules.ORDER, order.id))
+    next_level = (order.quality.next_level if order.status == ro.QUALITY_CHECK
+                  and not order.quality.passed_at else None)
     return {
         "id": order.id, "reference": order.reference, "status": order.status,
         "version": order.version, "booking_id": order.booking_id or None,
@@ -230,10 +232,9 @@ def order_view(order_id: str, staff: Staff, order: ro.RepairOrder | None = None)
                 "pause_reason": order.job.pause_reason or None,
                 "worked_minutes": order.job.worked_minutes(now),
                 "sold_minutes": order.sold_minutes},
-        "quality": {**order.quality.to_dict(), "next_level": (
-            order.quality.next_level if order.status == ro.QUALITY_CHECK
-            and not order.quality.passed_at else None),
-            "records": [_qc_view(r) for r in order.quality.records]},
+        "quality": {**order.quality.to_dict(), "next_level": next_level,
+                    "checklist": ws.checklist_view()[next_level] if next_level else None,
+                    "records": [_qc_view(r) for r in order.quality.records]},
         "test_drive_required": any(catalogue[ln.code].test_drive for ln in order.invoice_lines
                                    if ln.code in catalogue),
         "wash_wanted": order.wash_wanted, "wash_done_at": order.wash_done_at or None,

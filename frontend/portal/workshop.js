@@ -149,7 +149,7 @@
         (o.quality.passed_at ? '<p class="banner ok">✔ ' + T("qc_passed") + ' ' + local(o.quality.passed_at) + '</p>' : "") + '</section>';
     }
     if (o.quality.next_level && has(["technician", "foreman", "inspector", "manager"])) {
-      var level = o.quality.next_level, list = Portal.checklists ? Portal.checklists[level] : [];
+      var level = o.quality.next_level, list = o.quality.checklist;
       html += '<section class="card"><h3>' + T("qc_level_" + level) + '</h3><form id="qcf" class="checklist" novalidate>' + list.map(function (it) {
         return '<label>' + esc(P.lang() === "en" ? it.label_en : it.label_zh) + '<select name="item_' + it.code + '" data-field="items"><option value="pass">' + T("pass") + '</option><option value="fail">' + T("fail") + '</option></select></label><div class="err" data-err="items.' + it.code + '"></div>';
       }).join("") + '<div class="field"><label>' + T("qc_note") + '</label><input name="note" type="text"><div class="err" data-err="note"></div></div>' +
@@ -229,17 +229,6 @@
     if (pinv) pinv.onclick = function () { P.printDoc(o.id, "invoice"); };
     if (prep) prep.onclick = function () { P.printDoc(o.id, "report"); };
   };
-  // the checklists come with the workshop board; load them once for the order page
-  Portal.checklists = null;
-  var loadChecklists = function () {
-    if (Portal.checklists || !P.me()) return;
-    call("GET", "/api/staff/workshop").then(function (r) {
-      if (r.status === 200) { Portal.checklists = r.body.checklists; Portal.bays = r.body.bays.map(function (x) { return x.bay; }); if (/^#\/order\//.test(location.hash)) P.route(); }
-    });
-  };
-  window.addEventListener("load", loadChecklists);
-  window.addEventListener("hashchange", loadChecklists);
-
   /* ---- follow-up calls (回访) ---- */
   function stars(n) { return '<span class="stars">' + "★★★★★".slice(0, n) + '</span>' + "☆☆☆☆☆".slice(0, 5 - n); }
   Portal.pages.followups = function () {
