@@ -103,6 +103,36 @@ def _staff_requests(measure, day, slot) -> list[tuple[str, str, str]]:
     rows.append(("add a line to the order", _fmt(calls), "1 TransactWriteItems"))
     _, calls = measure(lambda: vehicle_file.search("粤B333"))
     rows.append(("file search by plate prefix", _fmt(calls), "1 Query + owners"))
+    rows += _workshop_requests(measure, order, slot)
+    return rows
+
+
+def _workshop_requests(measure, order, slot) -> list[tuple[str, str, str]]:
+    """The workshop and the follow-up desk (DynamoDB only; Cognito and S3 are not counted)."""
+    from chalicelib.domain.staff import Staff
+    from chalicelib.services import complaints, followups, orders, workshop
+    from tests.factories import SIGNATURE
+    advisor = Staff("advisor", "张顾问", frozenset({"advisor"}), "demo")
+    foreman = Staff("foreman", "孙班长", frozenset({"foreman"}), "demo")
+    tech = Staff("technician", "王师傅", frozenset({"technician"}), "demo")
+    order = orders.approve_in_store(order["id"], {
+        "version": order["version"], "promised_at": slot(17), "signature": SIGNATURE,
+        "decisions": {ln["id"]: "approved" for ln in order["lines"] if ln["status"] == "draft"}},
+        advisor)
+    order = workshop.dispatch(order["id"], {"version": order["version"], "technician": "technician"},
+                              foreman)
+    rows = []
+    _, calls = measure(lambda: workshop.clock(order["id"], {"version": order["version"],
+                                                            "action": "start"}, tech))
+    rows.append(("clock a job (start)", _fmt(calls), "1 TransactWriteItems"))
+    _, calls = measure(workshop.board)
+    rows.append(("dispatch board (every car in the store)", _fmt(calls), "1 Query"))
+    _, calls = measure(lambda: followups.due_list(None))
+    rows.append(("follow-up calls due today", _fmt(calls), "1 Query"))
+    _, calls = measure(complaints.complaint_list)
+    rows.append(("complaint list", _fmt(calls), "1 Query"))
+    _, calls = measure(complaints.run_escalation)
+    rows.append(("complaint escalation run (nothing due)", _fmt(calls), "1 Query"))
     return rows
 
 

@@ -219,10 +219,10 @@ def run_escalation(now: datetime | None = None) -> dict[str, int]:
     One query on a sparse index; each escalation is a conditional write (version)."""
     now = now or _now()
     counts = {"escalated": 0, "conflict": 0}
-    managers = ",".join(p["username"] for p in auth.staff_in_role(MANAGER)) or MANAGER
     for complaint in records_db.complaints_to_escalate(now):
         if not complaint.escalation_due(now):
             continue
+        managers = ",".join(p["username"] for p in auth.staff_in_role(MANAGER)) or MANAGER
         new = complaint.escalate(now=now, to=managers)
         try:
             records_db.save(records_db.Changes(
