@@ -18,13 +18,14 @@ import secrets
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Mapping
 
 from . import workshop as ws
 from .errors import Conflict, FieldErrors, NotFound, ValidationError
 from .money import included_tax, parse_money, parse_quantity, times, yuan
 from .settlement import Delivery, Settlement
 from .staff import Staff
+from .store import Service
 from .validation import clean_choice, clean_text
 
 # ---- order states --------------------------------------------------------------
@@ -319,14 +320,16 @@ class RepairOrder:
                      if ln.kind == LABOR and ln.status in AGREED), Decimal(0))
         return int(hours * 60)
 
+    def needs_test_drive(self, catalogue: Mapping[str, Service]) -> bool:
+        """A line of a catalogue service marked for a test drive (试车) at the final check."""
+        return any(catalogue[ln.code].test_drive for ln in self.invoice_lines
+                   if ln.code in catalogue)
+
     @property
     def progress(self) -> str:
         return PROGRESS_STEP[self.status]
 
     # ---- changes (each returns a new order) ---------------------------------------
-    def move(self, to: str) -> "RepairOrder":
-        return self._move(to)
-
     def _move(self, to: str) -> "RepairOrder":
         if to not in TRANSITIONS[self.status]:
             raise Conflict(f"A repair order cannot go from {self.status} to {to}",

@@ -6,7 +6,6 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from .. import clock
 from ..db import records as records_db
 from ..domain import audit as audit_rules
 from ..domain import complaints as cpl
@@ -19,11 +18,7 @@ from ..domain.validation import clean_text, expect_version, mask_phone
 from ..logs import log_event
 from ..notify.templates import format_when, render
 from . import auth
-from .store import current_store
-
-
-def _now() -> datetime:
-    return clock.now().astimezone(current_store().settings.tz)
+from .store import current_store, store_now
 
 
 def default_owner() -> str:
@@ -88,7 +83,7 @@ def open_for_order(order: ro.RepairOrder, *, description: str, source: str, seve
 # ---- staff ----------------------------------------------------------------------------
 
 def view(c: cpl.Complaint, now: datetime | None = None) -> dict[str, Any]:
-    now = now or _now()
+    now = now or store_now()
     return {"id": c.id, "reference": c.reference, "source": c.source, "status": c.status,
             "description": c.description, "severity": c.severity, "owner": c.owner,
             "opened_at": c.opened_at.isoformat(), "opened_by": c.opened_by,
@@ -105,7 +100,7 @@ def view(c: cpl.Complaint, now: datetime | None = None) -> dict[str, Any]:
 
 def complaint_list() -> dict[str, Any]:
     """The manager's list: open ones first (escalated, then by reply deadline), then resolved."""
-    now = _now()
+    now = store_now()
     items = records_db.recent_complaints()
     open_ = sorted((c for c in items if c.status == cpl.OPEN),
                    key=lambda c: (not c.escalated, c.reply_by))
@@ -136,7 +131,7 @@ def create(body: Any, staff: Staff) -> dict[str, Any]:
     """A complaint a member of staff takes down (at the desk, on the phone)."""
     require_object(body)
     data = cpl.parse_complaint(body)
-    now = _now()
+    now = store_now()
     about: dict[str, str] = {}
     locale = "zh-CN"
     if data.order_id:
@@ -162,7 +157,7 @@ def _change(complaint_id: str, body: Any, staff: Staff, action: str, change) -> 
     require_object(body)
     old = _load(complaint_id)
     expect_version(FieldErrors(), body, old.version, kind="complaint")
-    now = _now()
+    now = store_now()
     new = change(old, now)
     records_db.save(records_db.Changes(complaints=[(new, False)],
                                        audit=[_audit(new, old, actor=staff.username,
@@ -217,7 +212,7 @@ def resolve(complaint_id: str, body: Any, staff: Staff) -> dict[str, Any]:
 def run_escalation(now: datetime | None = None) -> dict[str, int]:
     """Open complaints unresolved past their escalation time go to the manager (seed: 2 days).
     One query on a sparse index; each escalation is a conditional write (version)."""
-    now = now or _now()
+    now = now or store_now()
     counts = {"escalated": 0, "conflict": 0}
     for complaint in records_db.complaints_to_escalate(now):
         if not complaint.escalation_due(now):

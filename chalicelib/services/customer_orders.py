@@ -8,7 +8,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from .. import clock
 from ..config import get_config
 from ..db import records as records_db
 from ..db.links import ShortLink
@@ -24,13 +23,9 @@ from ..domain.tokens import ORDER_MAX_AGE, check_order_token, sign_order
 from ..logs import log_event
 from ..notify.templates import format_when, render
 from . import complaints
-from .store import current_store
+from .store import current_store, store_now
 
 CUSTOMER_ACTOR = "customer"
-
-
-def _now() -> datetime:
-    return clock.now().astimezone(current_store().settings.tz)
 
 
 def status_url(order_id: str) -> str:
@@ -141,9 +136,9 @@ def customer_survey(order_id: str, token: str | None, body: Any) -> dict[str, An
     followup = records_db.get_followup(order_id)
     if followup is None:
         raise Conflict("The survey opens once the car has been handed back", code="survey_not_open")
-    now = _now()
+    now = store_now()
     survey = fu.parse_survey(body, now=now)
-    if followup.survey is not None:
+    if followup.survey is not None:   # before a complaint is opened for a second answer
         raise Conflict("Thank you: this survey has already been answered", code="survey_closed")
     changes = records_db.Changes()
     complaint_id = ""
@@ -169,7 +164,7 @@ def customer_complaint(order_id: str, token: str | None, body: Any) -> dict[str,
     order = _authorised(order_id, token)
     require_object(body)
     data = parse_complaint(body, customer=True)
-    now = _now()
+    now = store_now()
     changes = records_db.Changes()
     complaint = complaints.open_for_order(order, description=data.description, source="customer",
                                           severity=data.severity, by=CUSTOMER_ACTOR, now=now,

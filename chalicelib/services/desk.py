@@ -15,14 +15,14 @@ from ..domain.money import yuan
 from ..domain.staff import Staff
 from ..domain.validation import clean_text, expect_version, mask_phone
 from . import bookings as booking_service
-from .store import current_store
+from .store import current_store, store_now
 
 DESK_CHANNELS = ("phone", "walk_in", "proactive")
 
 
 def _day(text: str | None) -> date:
     if not text:
-        return clock.now().astimezone(current_store().settings.tz).date()
+        return store_now().date()
     try:
         return date.fromisoformat(text)
     except ValueError:
@@ -56,7 +56,7 @@ def board(date_text: str | None) -> dict[str, Any]:
         counts[b.status] = counts.get(b.status, 0) + 1
     return {"date": day.isoformat(), "bookings": [board_row(b) for b in bookings],
             "counts": counts,
-            "generated_at": clock.now().astimezone(current_store().settings.tz).isoformat()}
+            "generated_at": store_now().isoformat()}
 
 
 def _load(booking_id: str) -> Booking:

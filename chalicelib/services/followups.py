@@ -2,10 +2,10 @@
 came of each call. An issue raised on a call opens a complaint."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from dataclasses import replace
+from datetime import date
 from typing import Any
 
-from .. import clock
 from ..db import records as records_db
 from ..domain import audit as audit_rules
 from ..domain import followup as fu
@@ -15,11 +15,7 @@ from ..domain.staff import Staff
 from ..domain.validation import expect_version, mask_phone
 from ..logs import log_event
 from . import complaints
-from .store import current_store
-
-
-def _now() -> datetime:
-    return clock.now().astimezone(current_store().settings.tz)
+from .store import store_now
 
 
 def view(f: fu.FollowUp, today: date) -> dict[str, Any]:
@@ -38,7 +34,7 @@ def view(f: fu.FollowUp, today: date) -> dict[str, Any]:
 
 def due_list(date_text: str | None) -> dict[str, Any]:
     """Calls due today (or the day asked), overdue ones included: one query."""
-    today = _now().date()
+    today = store_now().date()
     day = today
     if date_text:
         try:
@@ -55,7 +51,7 @@ def record_call(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
     if old is None:
         raise NotFound("No follow-up for this order", code="followup_not_found")
     expect_version(FieldErrors(), body, old.version, kind="followup")
-    now = _now()
+    now = store_now()
     data = fu.parse_call(body, today=now.date())
     changes = records_db.Changes()
     complaint_id = ""
@@ -77,5 +73,5 @@ def record_call(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
                                     "complaint_id": complaint_id or None}))
     records_db.save(changes)
     log_event("followup_call", order_id=order_id, outcome=data.outcome, complaint_id=complaint_id)
-    saved = fu.FollowUp(**{**new.__dict__, "version": records_db.saved_version(old.version)})
+    saved = replace(new, version=records_db.saved_version(old.version))
     return view(saved, now.date())

@@ -30,19 +30,15 @@ from ..logs import log_event
 from . import files
 from .customer_orders import report as customer_report
 from .customer_orders import status_url
-from .store import current_store
+from .store import current_store, store_now
 
 CUSTOMER_ACTOR = "customer"
-
-
-def _now_local() -> datetime:
-    return clock.now().astimezone(current_store().settings.tz)
 
 
 # ---- uploads ---------------------------------------------------------------------
 
 def presign_upload(body: Any) -> dict[str, Any]:
-    return files.upload_url(plan_upload(body, _now_local().date()))
+    return files.upload_url(plan_upload(body, store_now().date()))
 
 
 # ---- reception (接车) ---------------------------------------------------------------
@@ -59,7 +55,7 @@ def _labour_lines(codes: list[str], now: datetime, by: str) -> tuple[ro.Line, ..
 
 def check_in(body: Any, staff: Staff) -> dict[str, Any]:
     """The walk-around is done and signed: file the customer and car, open the repair order."""
-    now = _now_local()
+    now = store_now()
     ctx = current_store()
     checkin = parse_checkin(body, catalogue=ctx.catalogue, today=now.date())
     if checkin.promised_at is not None and checkin.promised_at <= now:
@@ -199,8 +195,7 @@ def _approval_view(a: ro.ApprovalRequest) -> dict[str, Any]:
 def order_view(order_id: str, staff: Staff, order: ro.RepairOrder | None = None) -> dict[str, Any]:
     order = order or _load(order_id)
     settings = current_store().settings
-    catalogue = current_store().catalogue
-    now = _now_local()
+    now = store_now()
     vehicle = records_db.get_vehicle(order.vehicle_id)
     history = audit_db.history(audit_rules.subject(audit_rules.ORDER, order.id))
     next_level = (order.quality.next_level if order.status == ro.QUALITY_CHECK
@@ -235,8 +230,7 @@ def order_view(order_id: str, staff: Staff, order: ro.RepairOrder | None = None)
         "quality": {**order.quality.to_dict(), "next_level": next_level,
                     "checklist": ws.checklist_view()[next_level] if next_level else None,
                     "records": [_qc_view(r) for r in order.quality.records]},
-        "test_drive_required": any(catalogue[ln.code].test_drive for ln in order.invoice_lines
-                                   if ln.code in catalogue),
+        "test_drive_required": order.needs_test_drive(current_store().catalogue),
         "wash_wanted": order.wash_wanted, "wash_done_at": order.wash_done_at or None,
         "ready_at": order.ready_at or None,
         "settlement": order.settlement.view() if order.settlement else None,
@@ -262,7 +256,7 @@ def orders_of_day(date_text: str | None, scope: str | None = None) -> dict[str, 
                 "orders": [order_row(o) for o in records_db.orders_in_store()]}
     if scope not in (None, ""):
         raise ValidationError("Unknown scope", fields={"scope": "in_store, or a date"})
-    day = _now_local().date()
+    day = store_now().date()
     if date_text:
         try:
             day = datetime.fromisoformat(date_text).date()
@@ -304,18 +298,18 @@ def _line_input(body: Any) -> ro.LineInput:
 def add_line(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
     data = _line_input(body)
     return _change(order_id, body, staff, "line_added",
-                   lambda o: o.add_line(data, now=_now_local(), by=staff.username))
+                   lambda o: o.add_line(data, now=store_now(), by=staff.username))
 
 
 def update_line(order_id: str, line_id: str, body: Any, staff: Staff) -> dict[str, Any]:
     data = _line_input(body)
     return _change(order_id, body, staff, "line_changed",
-                   lambda o: o.update_line(line_id, data, now=_now_local()))
+                   lambda o: o.update_line(line_id, data, now=store_now()))
 
 
 def remove_line(order_id: str, line_id: str, body: Any, staff: Staff) -> dict[str, Any]:
     return _change(order_id, body, staff, "line_removed",
-                   lambda o: o.remove_line(line_id, now=_now_local()))
+                   lambda o: o.remove_line(line_id, now=store_now()))
 
 
 def set_promise(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
@@ -325,7 +319,7 @@ def set_promise(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
     errors.raise_if_any()
     assert promised is not None
     return _change(order_id, body, staff, "promise_set",
-                   lambda o: o.set_promised_at(promised, now=_now_local()))
+                   lambda o: o.set_promised_at(promised, now=store_now()))
 
 
 def _promise(body: dict[str, Any]) -> datetime | None:
@@ -348,7 +342,7 @@ def send_for_approval(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
     require_object(body)
     old = _load(order_id)
     _version(body, old)
-    now = _now_local()
+    now = store_now()
     settings = current_store().settings
     order, request = old.request_approval(channel=ro.VIA_SMS, promised_at=_promise(body),
                                           now=now, by=staff.username)
@@ -397,7 +391,7 @@ def approve_in_store(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
     errors = FieldErrors()
     png = decode_signature(errors, "signature", body.get("signature"))
     errors.raise_if_any()
-    now = _now_local()
+    now = store_now()
     order, request = old, old.pending_approval
     if request is None:
         order, request = old.request_approval(channel=ro.VIA_IN_STORE, promised_at=_promise(body),
@@ -415,7 +409,7 @@ def approve_in_store(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
 def start_line(order_id: str, line_id: str, body: Any, staff: Staff) -> dict[str, Any]:
     """Work begins on a line; refused unless the customer approved it."""
     return _change(order_id, body, staff, "line_started",
-                   lambda o: o.start_line(line_id, now=_now_local()))
+                   lambda o: o.start_line(line_id, now=store_now()))
 
 
 # ---- the customer's approval page -------------------------------------------------
@@ -461,7 +455,7 @@ def customer_approval(order_id: str, token: str | None) -> dict[str, Any]:
 def customer_decide(order_id: str, token: str | None, body: Any) -> dict[str, Any]:
     order, request = _authorised(order_id, token)
     require_object(body)
-    now = _now_local()
+    now = store_now()
     decided = order.decide(request.id, _decisions(body), now=now, via=ro.VIA_SMS)
     saved = _save(order, decided.order, actor=CUSTOMER_ACTOR, action=f"decided_{request.kind}",
                   extra=_decided_changes(decided, order, now))

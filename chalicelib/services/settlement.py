@@ -11,24 +11,23 @@ from ..domain import followup as fu
 from ..domain import messages as msg
 from ..domain import settlement as rules
 from ..domain.booking import require_object
-from ..domain.errors import FieldErrors, NotFound
+from ..domain.errors import NotFound
 from ..domain.staff import Staff
-from ..domain.validation import expect_version
 from ..logs import log_event
 from ..notify.templates import format_when
 from .customer_orders import order_message
-from .orders import _load, _now_local, _save, order_view
-from .store import current_store
+from .orders import _load, _save, _version, order_view
+from .store import current_store, store_now
 
 
 def settle(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
     """The invoice: exactly the approved lines, a discount within the role's limit, payment."""
     require_object(body)
     old = _load(order_id)
-    expect_version(FieldErrors(), body, old.version, kind="order")
+    _version(body, old)
     data = rules.parse_settlement(body)
     settings = current_store().settings
-    now = _now_local()
+    now = store_now()
     agreed = old.agreed(settings.tax_rate)
     settlement = rules.settle(subtotal_fen=agreed.customer_fen, by_pay_type=agreed.by_pay_type,
                               data=data, staff=staff, settings=settings,
@@ -43,10 +42,10 @@ def deliver(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
     """Hand the car back: checklist, next service, delivered time; the follow-up is planned."""
     require_object(body)
     old = _load(order_id)
-    expect_version(FieldErrors(), body, old.version, kind="order")
+    _version(body, old)
     checklist = rules.parse_delivery(body)
     settings = current_store().settings
-    now = _now_local()
+    now = store_now()
     vehicle = records_db.get_vehicle(old.vehicle_id)
     if vehicle is None:
         raise NotFound("The order's vehicle is missing", code="vehicle_not_found")

@@ -5,7 +5,9 @@ import os
 import threading
 import time
 from dataclasses import dataclass
+from datetime import datetime
 
+from .. import clock
 from ..config import get_config
 from ..db import store as store_db
 from ..domain.store import Service, StoreSettings
@@ -47,6 +49,11 @@ def current_store() -> StoreContext:
     with _lock:
         _cached = (time.monotonic(), context)
     return context
+
+
+def store_now() -> datetime:
+    """Now, in the store's time zone: every service's idea of "now" and "today"."""
+    return clock.now().astimezone(current_store().settings.tz)
 
 
 def forget_store() -> None:

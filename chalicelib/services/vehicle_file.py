@@ -17,11 +17,11 @@ from ..domain.validation import expect_version, mask_phone
 from ..domain.booking import parse_customer, parse_vehicle
 from ..domain.vehicles import CustomerRecord, VehicleRecord, parse_search, warranty_status
 from . import files
-from .store import current_store
+from .store import current_store, store_now
 
 
 def _today():
-    return clock.now().astimezone(current_store().settings.tz).date()
+    return store_now().date()
 
 
 def vehicle_row(v: VehicleRecord, customer: CustomerRecord | None) -> dict[str, Any]:

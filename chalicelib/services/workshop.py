@@ -13,12 +13,11 @@ from ..domain.errors import FieldErrors
 from ..domain.files import decode_signature
 from ..domain.money import yuan
 from ..domain.staff import TECHNICIAN, Staff
-from ..domain.validation import expect_version
 from ..logs import log_event
 from . import auth, files
 from .customer_orders import ready_changes
-from .orders import _load, _now_local, _save, order_view
-from .store import current_store
+from .orders import _load, _save, _version, order_view
+from .store import current_store, store_now
 
 ON_FLOOR = (ro.APPROVED, ro.IN_WORK, ro.QUALITY_CHECK)
 
@@ -55,7 +54,7 @@ def job_card(order: ro.RepairOrder, now: datetime) -> dict[str, Any]:
 
 def board() -> dict[str, Any]:
     """The dispatch board (派工看板): one query for every car in the store."""
-    now = _now_local()
+    now = store_now()
     settings = current_store().settings
     orders = records_db.orders_in_store()
     cards = [job_card(o, now) for o in orders if o.status in ON_FLOOR]
@@ -85,10 +84,6 @@ def board() -> dict[str, Any]:
     }
 
 
-def _version(body: dict[str, Any], order: ro.RepairOrder) -> None:
-    expect_version(FieldErrors(), body, order.version, kind="order")
-
-
 def dispatch(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
     """Give the job to a technician and a bay, or hand it over to another (交接)."""
     require_object(body)
@@ -96,7 +91,7 @@ def dispatch(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
     _version(body, old)
     data = ws.parse_dispatch(body, technicians={p["username"] for p in technicians()},
                              bays=current_store().settings.bays)
-    order, stopped = old.dispatch(data, now=_now_local(), by=staff.username)
+    order, stopped = old.dispatch(data, now=store_now(), by=staff.username)
     changes = records_db.Changes()
     if stopped:
         changes.clock_off.append((stopped, order.id))
@@ -112,7 +107,7 @@ def clock(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
     old = _load(order_id)
     _version(body, old)
     data = ws.parse_clock(body)
-    order, on, off = old.clock(data, staff=staff, now=_now_local())
+    order, on, off = old.clock(data, staff=staff, now=store_now())
     changes = records_db.Changes()
     if on:
         changes.clock_on.append((on, order.id))
@@ -123,12 +118,6 @@ def clock(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
     return order_view(order_id, staff, saved)
 
 
-def _needs_test_drive(order: ro.RepairOrder) -> bool:
-    catalogue = current_store().catalogue
-    return any(catalogue[ln.code].test_drive for ln in order.invoice_lines
-               if ln.code in catalogue)
-
-
 def quality_check(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
     """One level of the quality check, signed; a failure sends the job back to work."""
     require_object(body)
@@ -136,8 +125,8 @@ def quality_check(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
     _version(body, old)
     errors = FieldErrors()
     png = decode_signature(errors, "signature", body.get("signature"))
-    data = ws.parse_qc(body, test_drive_required=_needs_test_drive(old), errors=errors)
-    now = _now_local()
+    data = ws.parse_qc(body, test_drive_required=old.needs_test_drive(current_store().catalogue), errors=errors)
+    now = store_now()
     key = files.signature_key(f"qc-{data.level}", old.id, now.date(), secrets.token_hex(4))
     order = old.record_qc(data, staff=staff, signature_key=key, now=now)
     assert png is not None
@@ -155,7 +144,7 @@ def wash(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
     require_object(body)
     old = _load(order_id)
     _version(body, old)
-    now = _now_local()
+    now = store_now()
     order = old.record_wash(now=now)
     extra = ready_changes(order, now) if order.status == ro.READY else None
     saved = _save(old, order, actor=staff.username, action="washed", extra=extra)
