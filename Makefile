@@ -4,7 +4,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench reset browser clean
+WHEELS := $(VENV)/lambda-wheels
+WHEELS_STAMP := $(WHEELS)/.downloaded
+
+.PHONY: run test bench reset browser clean synth deploy
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -15,9 +18,25 @@ $(STAMP): requirements.txt requirements-dev.txt
 run: $(STAMP)
 	$(PY) -m infra.local.server
 
-## test: every test (unit, API, concurrency, sweep, real browser)
-test: $(STAMP) browser
+# the Lambda runtime's wheels (Linux x86_64, CPython 3.11), fetched once: synth then packages offline
+$(WHEELS_STAMP): requirements.txt $(STAMP)
+	rm -rf $(WHEELS) && mkdir -p $(WHEELS)
+	$(PY) -m pip download --quiet --disable-pip-version-check -r requirements.txt -d $(WHEELS) \
+	  --platform manylinux2014_x86_64 --python-version 3.11 --implementation cp --only-binary=:all:
+	touch $@
+
+## test: every test (unit, API, concurrency, sweep, real browser, synth + cfn-lint of every store)
+test: $(STAMP) $(WHEELS_STAMP) browser
 	$(PY) -m pytest
+
+## synth: CloudFormation of every store under infra/out/<store>/ (offline), checked by cfn-lint
+synth: $(STAMP) $(WHEELS_STAMP)
+	$(PY) -m infra.synth --lint
+
+## deploy: deploy one store: make deploy STORE=gz-tianhe (AWS credentials needed; see infra/README.md)
+deploy: $(STAMP) $(WHEELS_STAMP)
+	@test -n "$(STORE)" || { echo "usage: make deploy STORE=<store id> (a file in infra/stores/)"; exit 2; }
+	$(PY) -m infra.deploy $(STORE)
 
 ## bench: DynamoDB requests per booking path, cold import time, page weight
 bench: $(STAMP)

@@ -1,10 +1,12 @@
 """All DynamoDB access lives in this package."""
 from __future__ import annotations
 
+import boto3
 from pynamodb.connection import Connection
 
 from ..config import get_config
 from .models import MODELS
+from .schema import table_definitions
 
 _bound: tuple[str, str] | None = None
 _connection: Connection | None = None
@@ -44,11 +46,25 @@ def connection() -> Connection:
 
 
 def create_tables() -> list[str]:
-    """Create any missing table (local stack and tests; AWS gets them from infra/)."""
+    """Create any missing table (local stack and tests; AWS gets them from infra/cdk).
+
+    Both build the tables from ``schema.table_definitions()``.
+    """
     bind()
+    cfg = get_config()
+    client = boto3.client("dynamodb", region_name=cfg.region, endpoint_url=cfg.endpoint_url or None)
+    existing = set()
+    for page in client.get_paginator("list_tables").paginate():
+        existing.update(page["TableNames"])
     created = []
-    for model in MODELS:
-        if not model.exists():
-            model.create_table(wait=True)
-            created.append(model.Meta.table_name)
+    for definition in table_definitions():
+        name = definition.table_name(cfg.table_prefix)
+        if name in existing:
+            continue
+        client.create_table(**definition.create_table_request(name))
+        client.get_waiter("table_exists").wait(TableName=name)
+        if definition.ttl_attribute:
+            client.update_time_to_live(TableName=name, TimeToLiveSpecification={
+                "Enabled": True, "AttributeName": definition.ttl_attribute})
+        created.append(name)
     return created

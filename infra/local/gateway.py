@@ -14,18 +14,28 @@ import json
 
 from chalice.local import ForbiddenError, LocalGateway, LocalGatewayException, NotAuthorizedError
 
+# error code -> (status, message): the one definition of API Gateway's own answers, used
+# here and by the deployment (infra/cdk: gateway responses, and the WAF's 429)
 GATEWAY_RESPONSES = {
     "not_found": (404, "No such endpoint"),
     "unauthorized": (401, "Please sign in (missing, invalid or expired token)"),
     "forbidden": (403, "You may not do this"),
+    "too_many_requests": (429, "Too many requests: please wait a minute and try again"),
+    "bad_request": (400, "The request could not be read"),
+    "unavailable": (503, "The service is busy: please try again shortly"),
 }
+
+
+def error_body(code: str) -> str:
+    """The API.md error shape of one gateway answer, as JSON text."""
+    return json.dumps({"error": {"code": code, "message": GATEWAY_RESPONSES[code][1]}})
 
 
 class GatewayAnswer(LocalGatewayException):
     def __init__(self, code: str):
-        status, message = GATEWAY_RESPONSES[code]
+        status = GATEWAY_RESPONSES[code][0]
         self.CODE = status
-        body = json.dumps({"error": {"code": code, "message": message}}).encode()
+        body = error_body(code).encode()
         super().__init__({"Content-Type": "application/json"}, body)
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import boto3
 
-from chalicelib.domain.staff import ROLES
+from infra.staff_pool import AUTH_FLOWS, CLIENT_NAME, PASSWORD_MIN_LENGTH, ROLE_GROUPS, STORE_ATTRIBUTE
 
 DEMO_PASSWORD = "Demo-2026!"
 
@@ -31,7 +31,6 @@ DEMO_STAFF = (
     DemoStaff("manager", "周经理", "manager"),
     DemoStaff("other-store", "外店顾问", "advisor", store_id="other-store"),
 )
-ROLE_GROUPS = ROLES
 
 
 def _client():
@@ -47,12 +46,12 @@ def create_pool(store_id: str) -> tuple[str, str]:
     client = _client()
     pool = client.create_user_pool(
         PoolName=f"{store_id}-staff",
-        Schema=[{"Name": "store_id", "AttributeDataType": "String", "Mutable": True},
+        Schema=[{"Name": STORE_ATTRIBUTE, "AttributeDataType": "String", "Mutable": True},
                 {"Name": "name", "AttributeDataType": "String", "Mutable": True}],
-        Policies={"PasswordPolicy": {"MinimumLength": 8}})["UserPool"]["Id"]
+        Policies={"PasswordPolicy": {"MinimumLength": PASSWORD_MIN_LENGTH}})["UserPool"]["Id"]
     app_client = client.create_user_pool_client(
-        UserPoolId=pool, ClientName="portal", GenerateSecret=False,
-        ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        UserPoolId=pool, ClientName=CLIENT_NAME, GenerateSecret=False,
+        ExplicitAuthFlows=[f"ALLOW_{flow}" for flow in AUTH_FLOWS],
     )["UserPoolClient"]["ClientId"]
     for group in ROLE_GROUPS:
         client.create_group(UserPoolId=pool, GroupName=group)
@@ -68,7 +67,7 @@ def add_staff(pool: str, person: DemoStaff, store_id: str, password: str = DEMO_
     client.admin_create_user(
         UserPoolId=pool, Username=person.username, MessageAction="SUPPRESS",
         UserAttributes=[{"Name": "name", "Value": person.name},
-                        {"Name": "custom:store_id", "Value": person.store_id or store_id}])
+                        {"Name": f"custom:{STORE_ATTRIBUTE}", "Value": person.store_id or store_id}])
     client.admin_set_user_password(UserPoolId=pool, Username=person.username,
                                    Password=password, Permanent=True)
     client.admin_add_user_to_group(UserPoolId=pool, Username=person.username,

@@ -1,0 +1,74 @@
+"""Hand-written least-privilege policies, one role per Lambda function.
+
+Chalice's generated policy is switched off (``manage_iam_role: false``): each
+function gets exactly what its code calls, on this store's resources only.
+
+| function              | DynamoDB          | S3 files  | SNS SMS  | Cognito             |
+|-----------------------|-------------------|-----------|----------|---------------------|
+| api_handler           | store tables, r/w | put, get  | -        | ListUsersInGroup    |
+| staff_authorizer      | -                 | -         | -        | - (JWKS over HTTPS) |
+| outbox_sweep          | store tables, r/w | -         | Publish  | -                   |
+| complaint_escalation  | store tables, r/w | -         | -        | ListUsersInGroup    |
+"""
+from __future__ import annotations
+
+from aws_cdk import Aws
+from aws_cdk import aws_iam as iam
+
+# what PynamoDB issues: items, queries, transactions (per-item actions) and the table description
+DYNAMODB_ACTIONS = [
+    "dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query",
+    "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem",
+    "dynamodb:ConditionCheckItem",
+]
+FUNCTIONS = ("api_handler", "staff_authorizer", "outbox_sweep", "complaint_escalation")
+
+
+def _logs(stack_name: str) -> iam.PolicyStatement:
+    """Write to this stack's function log groups only (functions are named <stack>-<Name>-<id>)."""
+    return iam.PolicyStatement(
+        sid="OwnLogs", actions=["logs:CreateLogStream", "logs:PutLogEvents"],
+        resources=[f"arn:{Aws.PARTITION}:logs:{Aws.REGION}:{Aws.ACCOUNT_ID}:log-group:"
+                   f"/aws/lambda/{stack_name}-*:*"])
+
+
+def _tracing() -> iam.PolicyStatement:
+    # X-Ray takes no resource-level permissions
+    return iam.PolicyStatement(sid="Tracing", resources=["*"],
+                               actions=["xray:PutTraceSegments", "xray:PutTelemetryRecords"])
+
+
+def _tables(table_arns: list[str]) -> iam.PolicyStatement:
+    return iam.PolicyStatement(
+        sid="StoreTables", actions=DYNAMODB_ACTIONS,
+        resources=table_arns + [f"{arn}/index/*" for arn in table_arns])
+
+
+def _staff_directory(user_pool_arn: str) -> iam.PolicyStatement:
+    return iam.PolicyStatement(sid="StaffDirectory", actions=["cognito-idp:ListUsersInGroup"],
+                               resources=[user_pool_arn])
+
+
+def documents(*, stack_name: str, table_arns: list[str], files_bucket_arn: str,
+              user_pool_arn: str) -> dict[str, iam.PolicyDocument]:
+    """Function name -> its policy."""
+    base = [_logs(stack_name), _tracing()]
+    return {
+        "api_handler": iam.PolicyDocument(statements=base + [
+            _tables(table_arns),
+            # photos uploaded with presigned PUTs, signatures written, presigned GETs to show them
+            iam.PolicyStatement(sid="Files", actions=["s3:PutObject", "s3:GetObject"],
+                                resources=[f"{files_bucket_arn}/*"]),
+            _staff_directory(user_pool_arn),
+        ]),
+        "staff_authorizer": iam.PolicyDocument(statements=base),
+        "outbox_sweep": iam.PolicyDocument(statements=base + [
+            _tables(table_arns),
+            # SMS to a phone number has no resource ARN: SNS takes "*" for direct publishing
+            iam.PolicyStatement(sid="SendSms", resources=["*"],
+                                actions=["sns:Publish", "sns:CheckIfPhoneNumberIsOptedOut"]),
+        ]),
+        "complaint_escalation": iam.PolicyDocument(statements=base + [
+            _tables(table_arns), _staff_directory(user_pool_arn),
+        ]),
+    }

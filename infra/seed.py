@@ -1,0 +1,48 @@
+"""Write a newly deployed store's profile and service catalogue, once.
+
+    python -m infra.seed gz-tianhe            # only if the store has no profile yet
+    python -m infra.seed gz-tianhe --force    # overwrite (the file wins over edits made since)
+
+Uses the app's own code (``services.store.save_store``) against the store's
+tables in its region, with the AWS credentials of the environment.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+
+def seed(store_id: str, *, force: bool = False) -> str:
+    from infra.store_config import store_by_id
+    store = store_by_id(store_id)
+    os.environ.update({
+        "STORE_ID": store.store_id, "APP_STAGE": store.names.stage,
+        "TABLE_PREFIX": store.names.table_prefix,
+        "AWS_REGION": store.region, "AWS_DEFAULT_REGION": store.region,
+        # the seed signs nothing; the functions read the real key from Secrets Manager
+        "APP_SECRET_KEY": os.environ.get("APP_SECRET_KEY", "seed-signs-nothing"),
+    })
+    from chalicelib.config import reset_config
+    from chalicelib.db import store as store_db
+    from chalicelib.services.store import save_store
+    from infra.local.demo import demo_services
+    reset_config()
+    existing, _ = store_db.load_store(store.store_id)
+    if existing is not None and not force:
+        return f"{store.store_id}: profile already there, left as it is (--force overwrites)"
+    save_store(store.settings(), demo_services())
+    return f"{store.store_id}: profile and {len(demo_services())} catalogue services written"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("store")
+    parser.add_argument("--force", action="store_true")
+    args = parser.parse_args(argv)
+    print(seed(args.store, force=args.force))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,284 @@
+"""`make synth` for every store, cfn-lint over the output, and what the templates promise.
+
+The synthesis runs once (a subprocess, offline: the Lambda wheels come from
+.venv/lambda-wheels); every test reads the written CloudFormation.
+"""
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from chalicelib.db.schema import table_definitions
+from chalicelib.domain.staff import ROLES
+from infra.local.gateway import GATEWAY_RESPONSES
+from infra.store_config import all_stores
+from infra.synth import ROOT, lint, templates
+
+STORES = {s.store_id: s for s in all_stores()}
+NAME_PROPERTIES = ("TableName", "BucketName", "UserPoolName", "QueueName", "TopicName",
+                   "AlarmName", "LogGroupName", "Name", "LayerName", "FunctionName",
+                   "RoleName")
+
+
+@pytest.fixture(scope="session")
+def synthesized(tmp_path_factory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("infra-out")
+    run = subprocess.run([sys.executable, "-m", "infra.synth", "--out", str(out)],
+                         capture_output=True, text=True, cwd=ROOT, timeout=600)
+    assert run.returncode == 0, run.stdout + run.stderr
+    return {store_id: out / store_id for store_id in STORES}
+
+
+def template(folders: dict[str, Path], store_id: str, edge: bool = False) -> dict:
+    name = STORES[store_id].names.edge_stack if edge else STORES[store_id].names.stack
+    return json.loads((folders[store_id] / f"{name}.template.json").read_text(encoding="utf-8"))
+
+
+def resources(tpl: dict, kind: str) -> dict[str, dict]:
+    return {k: v for k, v in tpl["Resources"].items() if v["Type"] == kind}
+
+
+def test_every_store_is_written_and_passes_cfn_lint_with_the_serverless_rules(synthesized):
+    for store_id, folder in synthesized.items():
+        names = sorted(t.name for t in templates(folder))
+        assert names == [f"aftersales-{store_id}-prod-edge.template.json",
+                         f"aftersales-{store_id}-prod.template.json"]
+        manifest = json.loads((folder / "manifest.json").read_text())
+        stacks = {k: v for k, v in manifest["artifacts"].items()
+                  if v["type"] == "aws:cloudformation:stack"}
+        assert stacks[f"aftersales-{store_id}-prod"]["environment"].endswith(
+            f"/{STORES[store_id].region}")
+        assert stacks[f"aftersales-{store_id}-prod-edge"]["environment"].endswith("/us-east-1")
+    result = lint(list(synthesized.values()))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip() == ""
+
+
+def test_the_serverless_rules_are_really_applied(tmp_path):
+    """A function without tracing or a log group is reported: the lint step is not a no-op."""
+    bad = tmp_path / "bad.template.json"
+    bad.write_text(json.dumps({"Resources": {"Fn": {"Type": "AWS::Lambda::Function", "Properties": {
+        "Runtime": "python3.11", "Handler": "app.handler", "Role": "arn:aws:iam::123456789012:role/x",
+        "Code": {"ZipFile": "def handler(e, c): pass"}}}}}))
+    result = lint([tmp_path])
+    assert result.returncode != 0
+    assert "WS1000" in result.stdout and "ES1005" in result.stdout
+
+
+def explicit_names(tpl: dict, pseudo: dict[str, str]) -> set[str]:
+    """Every name a resource sets itself, with Fn::Sub/Join of pseudo parameters resolved."""
+    def text(value) -> str | None:
+        if isinstance(value, str):
+            return value
+        if isinstance(value, dict) and "Fn::Join" in value:
+            sep, parts = value["Fn::Join"]
+            resolved = [text(p) for p in parts]
+            return None if None in resolved else sep.join(resolved)
+        if isinstance(value, dict) and "Ref" in value and value["Ref"].startswith("AWS::"):
+            return pseudo[value["Ref"]]
+        if isinstance(value, dict) and "Fn::Sub" in value and isinstance(value["Fn::Sub"], str):
+            # ${Logical} of a resource of this stack: named after it, and the stack is per store
+            return re.sub(r"\$\{([^}]+)\}", lambda m: pseudo.get(m.group(1), m.group(1)),
+                          value["Fn::Sub"])
+        return None
+
+    names = set()
+    for logical, resource in tpl["Resources"].items():
+        for prop in NAME_PROPERTIES:
+            value = resource.get("Properties", {}).get(prop)
+            if value is None or (isinstance(value, dict) and (
+                    "Fn::GetAtt" in value or ("Ref" in value and "::" not in value["Ref"]))):
+                continue        # a reference to another resource, not a name
+            name = text(value)
+            assert name is not None, f"{logical}.{prop} is not a readable name: {value}"
+            if prop == "LogGroupName" and name.startswith("/aws/lambda/"):
+                name = f"{name} in {tpl['__stack__']}"     # functions get stack-made names
+            names.add(name)
+    return names
+
+
+def test_two_stores_never_share_a_name_table_or_bucket(synthesized):
+    pseudo = {"AWS::AccountId": "111122223333", "AWS::Region": "ap-east-1",
+              "AWS::Partition": "aws", "AWS::URLSuffix": "amazonaws.com"}
+    per_store = {}
+    for store_id in STORES:
+        names = set()
+        for edge in (False, True):
+            tpl = template(synthesized, store_id, edge)
+            tpl["__stack__"] = STORES[store_id].names.edge_stack if edge else \
+                STORES[store_id].names.stack
+            names |= explicit_names(tpl, pseudo)
+        per_store[store_id] = names
+    a, b = per_store.values()
+    # in one account and region, every table, bucket, pool, queue, alarm... is the store's own
+    assert not a & b, a & b
+    for store_id, names in per_store.items():
+        table_names = {STORES[store_id].names.table(d.base_name) for d in table_definitions()}
+        assert table_names <= names
+        for name in names:
+            assert store_id in name, f"{name!r} does not say which store it belongs to"
+
+
+def test_tables_are_deployed_exactly_as_the_code_defines_them(synthesized):
+    tpl = template(synthesized, "gz-tianhe")
+    deployed = {r["Properties"]["TableName"]: r for r in
+                resources(tpl, "AWS::DynamoDB::Table").values()}
+    assert len(deployed) == len(table_definitions())
+    for definition in table_definitions():
+        name = STORES["gz-tianhe"].names.table(definition.base_name)
+        table = deployed[name]
+        props = table["Properties"]
+        request = definition.create_table_request(name)
+        assert props["KeySchema"] == request["KeySchema"]
+        assert props["AttributeDefinitions"] == request["AttributeDefinitions"]
+        assert props.get("GlobalSecondaryIndexes", []) == request.get("GlobalSecondaryIndexes", [])
+        assert props["BillingMode"] == "PAY_PER_REQUEST"
+        assert props["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+        assert props["DeletionProtectionEnabled"] is True
+        assert table["DeletionPolicy"] == "Retain" and table["UpdateReplacePolicy"] == "Retain"
+        if definition.ttl_attribute:
+            assert props["TimeToLiveSpecification"] == {
+                "AttributeName": definition.ttl_attribute, "Enabled": True}
+        else:
+            assert "TimeToLiveSpecification" not in props
+
+
+def test_functions_run_with_hand_written_roles_and_the_stores_settings(synthesized):
+    tpl = template(synthesized, "sz-nanshan")
+    functions = resources(tpl, "AWS::Serverless::Function")
+    assert set(functions) == {"APIHandler", "StaffAuthorizer", "OutboxSweep", "ComplaintEscalation"}
+    roles = resources(tpl, "AWS::IAM::Role")
+
+    def actions(function: str) -> set[str]:
+        role_id = functions[function]["Properties"]["Role"]["Fn::GetAtt"][0]
+        found = set()
+        policies = roles[role_id]["Properties"].get("Policies", [])
+        policies += [p["Properties"]["PolicyDocument"] for p in
+                     resources(tpl, "AWS::IAM::Policy").values()
+                     if {"Ref": role_id} in p["Properties"]["Roles"]]
+        for policy in policies:
+            document = policy.get("PolicyDocument", policy)
+            for statement in document["Statement"]:
+                acts = statement["Action"]
+                found |= set([acts] if isinstance(acts, str) else acts)
+        return found
+
+    assert not any(a.startswith("dynamodb:") for a in actions("StaffAuthorizer"))
+    assert "sns:Publish" in actions("OutboxSweep")
+    assert "sns:Publish" not in actions("APIHandler")
+    assert "s3:PutObject" in actions("APIHandler")
+    assert "s3:PutObject" not in actions("OutboxSweep")
+    assert "cognito-idp:ListUsersInGroup" in actions("ComplaintEscalation")
+    assert not any("*" in a for f in functions for a in actions(f))     # no wildcard actions
+    env = functions["APIHandler"]["Properties"]["Environment"]["Variables"]
+    assert env["STORE_ID"] == "sz-nanshan" and env["TABLE_PREFIX"] == "sz-nanshan-prod-"
+    assert env["PUBLIC_BASE_URL"] == "https://service.junda-toyota.example.com"
+    assert env["SMS_SIGNATURE"] == "骏达丰田"
+    assert "{{resolve:secretsmanager:" in json.dumps(env["APP_SECRET_KEY"])  # not in the template
+
+
+def test_scheduled_functions_have_retries_and_a_dead_letter_queue(synthesized):
+    tpl = template(synthesized, "gz-tianhe")
+    functions = resources(tpl, "AWS::Serverless::Function")
+    queue = next(iter(resources(tpl, "AWS::SQS::Queue")))
+    scheduled = {k: v for k, v in functions.items() if v["Properties"].get("Events")}
+    assert {k: [e["Properties"]["Schedule"] for e in v["Properties"]["Events"].values()]
+            for k, v in scheduled.items()} == {"OutboxSweep": ["rate(1 minute)"],
+                                               "ComplaintEscalation": ["rate(15 minutes)"]}
+    for function in scheduled.values():
+        config = function["Properties"]["EventInvokeConfig"]
+        assert config["DestinationConfig"]["OnFailure"]["Destination"] == {
+            "Fn::GetAtt": [queue, "Arn"]}
+        assert config["MaximumRetryAttempts"] == 2
+        for event in function["Properties"]["Events"].values():
+            assert event["Properties"]["DeadLetterConfig"] == {"Arn": {"Fn::GetAtt": [queue, "Arn"]}}
+
+
+def test_gateway_refusals_answer_in_the_api_error_shape(synthesized):
+    tpl = template(synthesized, "gz-tianhe")
+    api = tpl["Resources"]["RestAPI"]["Properties"]
+    answers = api["DefinitionBody"]["x-amazon-apigateway-gateway-responses"]
+    for kind, code in (("UNAUTHORIZED", "unauthorized"), ("ACCESS_DENIED", "forbidden"),
+                       ("MISSING_AUTHENTICATION_TOKEN", "not_found"),
+                       ("THROTTLED", "too_many_requests")):
+        status, message = GATEWAY_RESPONSES[code]
+        assert answers[kind]["statusCode"] == str(status)
+        body = json.loads(answers[kind]["responseTemplates"]["application/json"])
+        assert body == {"error": {"code": code, "message": message}}
+    assert api["StageName"] == "api" and api["EndpointConfiguration"] == "REGIONAL"
+
+
+def test_cloudfront_serves_the_sites_and_routes_the_api_on_one_origin(synthesized):
+    tpl = template(synthesized, "gz-tianhe")
+    distribution = next(iter(resources(tpl, "AWS::CloudFront::Distribution").values()))
+    config = distribution["Properties"]["DistributionConfig"]
+    assert config["Aliases"] == ["service.junda-vw.example.com"]
+    origins = {o["Id"]: o for o in config["Origins"]}
+    behaviors = {b["PathPattern"]: b for b in config["CacheBehaviors"]}
+    assert set(behaviors) == {"/api/*", "/l/*"}
+    for behavior in behaviors.values():
+        origin = origins[behavior["TargetOriginId"]]
+        assert origin["OriginPath"] == "/api"
+        assert "execute-api" in json.dumps(origin["DomainName"])
+        assert "POST" in behavior["AllowedMethods"]
+    site = origins[config["DefaultCacheBehavior"]["TargetOriginId"]]
+    assert "S3OriginConfig" in site and "OriginAccessControlId" in site
+    reader, field = config["WebACLId"]["Fn::GetAtt"]     # read from the edge stack's parameter
+    assert field == "Parameter.Value"
+    assert tpl["Resources"][reader]["Type"] == "Custom::AWS"
+
+
+def test_the_web_acl_limits_each_ip_and_answers_429_in_the_error_shape(synthesized):
+    edge = template(synthesized, "sz-nanshan", edge=True)
+    acl = next(iter(resources(edge, "AWS::WAFv2::WebACL").values()))["Properties"]
+    assert acl["Scope"] == "CLOUDFRONT"
+    limits = {r["Name"]: r["Statement"]["RateBasedStatement"]["Limit"]
+              for r in acl["Rules"] if "RateBasedStatement" in r["Statement"]}
+    assert limits == {"bookings-and-sign-in": STORES["sz-nanshan"].bookings_per_5min,
+                      "api": STORES["sz-nanshan"].api_requests_per_5min}
+    body = json.loads(acl["CustomResponseBodies"]["too_many_requests"]["Content"])
+    assert body["error"]["code"] == "too_many_requests"
+    for rule in acl["Rules"]:
+        if "RateBasedStatement" in rule["Statement"]:
+            assert rule["Action"]["Block"]["CustomResponse"]["ResponseCode"] == 429
+
+
+def test_buckets_pool_sms_and_alarms(synthesized):
+    tpl = template(synthesized, "gz-tianhe")
+    buckets = {json.dumps(b["Properties"]["BucketName"]): b["Properties"]
+               for b in resources(tpl, "AWS::S3::Bucket").values()}
+    files = next(p for n, p in buckets.items() if "-files-" in n)
+    site = next(p for n, p in buckets.items() if "-site-" in n)
+    for bucket in (files, site):
+        assert bucket["PublicAccessBlockConfiguration"] == {
+            "BlockPublicAcls": True, "BlockPublicPolicy": True,
+            "IgnorePublicAcls": True, "RestrictPublicBuckets": True}
+        assert bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+    assert files["VersioningConfiguration"] == {"Status": "Enabled"}
+    assert files["CorsConfiguration"]["CorsRules"][0]["AllowedOrigins"] == [
+        "https://service.junda-vw.example.com"]
+
+    pool = next(iter(resources(tpl, "AWS::Cognito::UserPool").values()))["Properties"]
+    assert {"Name": "store_id", "AttributeDataType": "String", "Mutable": True} in pool["Schema"]
+    groups = {g["Properties"]["GroupName"] for g in resources(tpl, "AWS::Cognito::UserPoolGroup").values()}
+    assert groups == set(ROLES)
+
+    calls = [json.dumps(r["Properties"]) for r in resources(tpl, "Custom::AWS").values()]
+    assert any('\\"DefaultSMSType\\":\\"Transactional\\"' in c and
+               '\\"MonthlySpendLimit\\":\\"300\\"' in c for c in calls), calls
+
+    alarms = {a["Properties"]["AlarmName"]: a["Properties"]
+              for a in resources(tpl, "AWS::CloudWatch::Alarm").values()}
+    for function in ("api-handler", "staff-authorizer", "outbox-sweep", "complaint-escalation"):
+        for what in ("errors", "throttles"):
+            assert f"aftersales-gz-tianhe-prod-{function}-{what}" in alarms
+    spend = alarms["aftersales-gz-tianhe-prod-sms-spend-near-limit"]
+    assert spend["MetricName"] == "SMSMonthToDateSpentUSD" and spend["Threshold"] == 240
+    assert alarms["aftersales-gz-tianhe-prod-sms-failed"]["Threshold"] == 1
+    filters = [f["Properties"]["FilterPattern"] for f in resources(tpl, "AWS::Logs::MetricFilter").values()]
+    assert '{ $.event = "sms_failed" }' in filters
