@@ -270,7 +270,7 @@ def test_buckets_pool_sms_and_alarms(synthesized):
 
     calls = [json.dumps(r["Properties"]) for r in resources(tpl, "Custom::AWS").values()]
     assert any('\\"DefaultSMSType\\":\\"Transactional\\"' in c and
-               '\\"MonthlySpendLimit\\":\\"300\\"' in c for c in calls), calls
+               '\\"MonthlySpendLimit\\":\\"600\\"' in c for c in calls), calls
 
     alarms = {a["Properties"]["AlarmName"]: a["Properties"]
               for a in resources(tpl, "AWS::CloudWatch::Alarm").values()}
@@ -278,7 +278,7 @@ def test_buckets_pool_sms_and_alarms(synthesized):
         for what in ("errors", "throttles"):
             assert f"aftersales-gz-tianhe-prod-{function}-{what}" in alarms
     spend = alarms["aftersales-gz-tianhe-prod-sms-spend-near-limit"]
-    assert spend["MetricName"] == "SMSMonthToDateSpentUSD" and spend["Threshold"] == 240
+    assert spend["MetricName"] == "SMSMonthToDateSpentUSD" and spend["Threshold"] == 480
     assert alarms["aftersales-gz-tianhe-prod-sms-failed"]["Threshold"] == 1
     filters = [f["Properties"]["FilterPattern"] for f in resources(tpl, "AWS::Logs::MetricFilter").values()]
     assert '{ $.event = "sms_failed" }' in filters

@@ -154,3 +154,25 @@ def test_seed_writes_the_store_profile_once_and_force_overwrites():
     finally:
         os.environ.clear()
         os.environ.update(saved)
+
+
+def test_restore_puts_a_point_in_time_copy_back_into_the_live_table():
+    from infra.restore import copy_back
+    with mock_aws():
+        client = boto3.client("dynamodb", region_name="ap-east-1")
+        definition = next(d for d in schema.table_definitions() if d.base_name == "complaints")
+        for name in ("live", "restored"):
+            client.create_table(**definition.create_table_request(name))
+        key = definition.partition_key.name
+        client.put_item(TableName="restored", Item={key: {"S": "C1"}, "status": {"S": "open"}})
+        client.put_item(TableName="live", Item={key: {"S": "C1"}, "status": {"S": "broken"}})
+        client.put_item(TableName="live", Item={key: {"S": "C2"}, "status": {"S": "new"}})
+
+        counts = copy_back(source="restored", target="live", region="ap-east-1")
+        assert counts == {"written": 1, "newer": 1, "deleted": 0}
+        assert client.get_item(TableName="live", Key={key: {"S": "C1"}})["Item"]["status"] == {"S": "open"}
+        assert "Item" in client.get_item(TableName="live", Key={key: {"S": "C2"}})   # kept
+
+        counts = copy_back(source="restored", target="live", region="ap-east-1", delete_newer=True)
+        assert counts["deleted"] == 1
+        assert "Item" not in client.get_item(TableName="live", Key={key: {"S": "C2"}})
