@@ -10,6 +10,7 @@ from moto import mock_aws
 
 import chalicelib.db as db_package
 from chalicelib import db
+from chalicelib.config import get_config
 from chalicelib.db import schema
 from chalicelib.db.models import MODELS
 from chalicelib.db.store import load_store as load_store_item
@@ -113,7 +114,7 @@ def test_the_local_stack_creates_exactly_the_defined_tables():
         client = boto3.client("dynamodb", region_name="ap-east-1")
         assert len(created) == len(schema.table_definitions())
         for definition in schema.table_definitions():
-            name = definition.table_name("demo-test-")
+            name = definition.table_name(get_config().table_prefix)
             table = client.describe_table(TableName=name)["Table"]
             expected = definition.create_table_request(name)
             assert table["KeySchema"] == expected["KeySchema"]
