@@ -38,8 +38,8 @@ deploy: $(STAMP) $(WHEELS_STAMP)
 	@test -n "$(STORE)" || { echo "usage: make deploy STORE=<store id> (a file in infra/stores/)"; exit 2; }
 	$(PY) -m infra.deploy $(STORE)
 
-## bench: DynamoDB requests per booking path, cold import time, page weight
-bench: $(STAMP)
+## bench: DynamoDB requests per path, cold import time, page weight, deployment sizes
+bench: $(STAMP) $(WHEELS_STAMP)
 	$(PY) -m tests.bench
 
 ## browser: Debian's Chromium for the browser tests (installed when missing and we are root)

@@ -26,13 +26,14 @@ def seed(store_id: str, *, force: bool = False) -> str:
     from chalicelib.config import reset_config
     from chalicelib.db import store as store_db
     from chalicelib.services.store import save_store
-    from infra.local.demo import demo_services
+    from infra.catalogue import standard_services
     reset_config()
     existing, _ = store_db.load_store(store.store_id)
     if existing is not None and not force:
         return f"{store.store_id}: profile already there, left as it is (--force overwrites)"
-    save_store(store.settings(), demo_services())
-    return f"{store.store_id}: profile and {len(demo_services())} catalogue services written"
+    services = standard_services()
+    save_store(store.settings(), services)
+    return f"{store.store_id}: profile and {len(services)} catalogue services written"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -197,6 +197,49 @@ def http_latency(samples: int = 30) -> tuple[float, float]:
     return statistics.median(times), times[int(len(times) * 0.95) - 1]
 
 
+def deployment() -> list[str]:
+    """make synth + cfn-lint of every store, and the sizes AWS limits."""
+    import json
+    import tempfile
+    import zipfile
+    from pathlib import Path
+
+    from infra.store_config import all_stores
+    from infra.synth import lint
+    lines = []
+    with tempfile.TemporaryDirectory() as out:
+        started = time.perf_counter()
+        run = subprocess.run([sys.executable, "-m", "infra.synth", "--out", out],
+                             capture_output=True, text=True)
+        synth_s = time.perf_counter() - started
+        if run.returncode:
+            return [f"synth failed: {run.stderr[-500:]}"]
+        started = time.perf_counter()
+        checked = lint([Path(out) / s.store_id for s in all_stores()])
+        lint_s = time.perf_counter() - started
+        findings = len([line for line in checked.stdout.splitlines() if line.strip()])
+        lines.append(f"synth of {len(all_stores())} stores {synth_s:.1f} s, cfn-lint with the "
+                     f"serverless rules {lint_s:.1f} s, {findings} findings")
+        for store in all_stores():
+            folder = Path(out) / store.store_id
+            path = folder / f"{store.names.stack}.template.json"
+            tpl = json.loads(path.read_text())
+            res = tpl["Resources"]
+
+            def unzipped(key: dict) -> tuple[int, int]:
+                asset = folder / f"asset.{key['Key'].split('.')[0]}.zip"
+                with zipfile.ZipFile(asset) as z:
+                    return asset.stat().st_size, sum(i.file_size for i in z.infolist())
+            code = unzipped(res["APIHandler"]["Properties"]["CodeUri"])
+            layer = unzipped(res["ManagedLayer"]["Properties"]["ContentUri"])
+            lines.append(
+                f"{store.store_id}: {len(res)} resources (limit 500), template "
+                f"{path.stat().st_size / 1024:.0f} KB (limit 1024 KB); app code {code[0] / 1024:.0f} KB "
+                f"zipped; layer {layer[0] / 2**20:.1f} MB zipped, function + layer "
+                f"{(code[1] + layer[1]) / 2**20:.1f} MB unzipped (limit 250 MB)")
+    return lines
+
+
 def main() -> int:
     os.environ.setdefault("APP_SECRET_KEY", "bench")
     print("DynamoDB requests (counted at the embedded endpoint, store profile cached):")
@@ -210,6 +253,9 @@ def main() -> int:
     p50, p95 = http_latency()
     print(f"POST /api/bookings through the local server + moto: p50 {p50 * 1000:.0f} ms, "
           f"p95 {p95 * 1000:.0f} ms (30 bookings; local emulation, informative)")
+    print("Deployment (make synth):")
+    for line in deployment():
+        print(f"  {line}")
     return 0
 
 
