@@ -282,3 +282,33 @@ def test_buckets_pool_sms_and_alarms(synthesized):
     assert alarms["aftersales-gz-tianhe-prod-sms-failed"]["Threshold"] == 1
     filters = [f["Properties"]["FilterPattern"] for f in resources(tpl, "AWS::Logs::MetricFilter").values()]
     assert '{ $.event = "sms_failed" }' in filters
+
+
+def test_the_sam_transform_cloudformation_runs_succeeds_offline(synthesized, monkeypatch):
+    """What CloudFormation does first on deploy: expand Chalice's SAM resources."""
+    from samtranslator.translator.transform import transform
+
+    class NoManagedPolicies:        # our functions name their roles; no IAM lookups are needed
+        def load(self):
+            return {}
+
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "ap-east-1")
+    for store_id in STORES:
+        out = transform(template(synthesized, store_id),
+                        {"AWS::Region": STORES[store_id].region, "AWS::AccountId": "111122223333"},
+                        NoManagedPolicies())
+        expanded = out["Resources"]
+        rules = {v["Properties"]["ScheduleExpression"]: v["Properties"]["Targets"][0]
+                 for v in expanded.values() if v["Type"] == "AWS::Events::Rule"}
+        assert set(rules) == {"rate(1 minute)", "rate(15 minutes)"}
+        assert all("DeadLetterConfig" in target for target in rules.values())
+        invoke = [v["Properties"] for v in expanded.values()
+                  if v["Type"] == "AWS::Lambda::EventInvokeConfig"]
+        assert len(invoke) == 2 and all(c["MaximumRetryAttempts"] == 2 for c in invoke)
+        stage = next(v["Properties"] for v in expanded.values() if v["Type"] == "AWS::ApiGateway::Stage")
+        assert stage["StageName"] == "api" and stage["TracingEnabled"] is True
+        assert "$context.requestId" in stage["AccessLogSetting"]["Format"]
+        functions = [v for v in expanded.values() if v["Type"] == "AWS::Lambda::Function"
+                     and v["Properties"].get("Runtime") == "python3.11"]
+        assert len(functions) == 4
+        assert not any(v["Type"] == "AWS::IAM::Role" and "ChaliceApp" in k for k, v in expanded.items())
