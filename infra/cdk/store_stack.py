@@ -82,7 +82,8 @@ class StoreStack(Stack):
             self, "AppSecret", secret_name=names.resource("app-secret"),
             description="Signs customer links (booking, approval, order): rotate = links expire",
             generate_secret_string=secretsmanager.SecretStringGenerator(
-                password_length=48, exclude_punctuation=True))
+                password_length=48, exclude_punctuation=True),
+            removal_policy=RemovalPolicy.RETAIN)    # customers' links outlive a stack
         # dead letters: scheduled runs that failed three times, alarm mails SNS could not deliver
         self.dead_letters = sqs.Queue(
             self, "DeadLetters", queue_name=names.resource("dead-letters"),
