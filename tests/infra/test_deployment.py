@@ -151,8 +151,10 @@ def test_tables_are_deployed_exactly_as_the_code_defines_them(synthesized):
 def test_functions_run_with_hand_written_roles_and_the_stores_settings(synthesized):
     tpl = template(synthesized, "sz-nanshan")
     functions = resources(tpl, "AWS::Serverless::Function")
-    assert set(functions) == {"APIHandler", "StaffAuthorizer", "OutboxSweep", "ComplaintEscalation"}
+    assert set(functions) == {"APIHandler", "StaffAuthorizer", "OutboxSweep", "ComplaintEscalation"}, \
+        "a new function needs its own role: FUNCTION_IDS in infra/cdk/store_stack.py, infra/cdk/policies.py"
     roles = resources(tpl, "AWS::IAM::Role")
+    assert len({json.dumps(f["Properties"]["Role"]) for f in functions.values()}) == 4   # one each
 
     def actions(function: str) -> set[str]:
         role_id = functions[function]["Properties"]["Role"]["Fn::GetAtt"][0]
