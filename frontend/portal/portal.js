@@ -238,7 +238,9 @@
       '<details class="card"><summary>' + T("new_booking") + '</summary>' + bookingForm() + '</details>';
     var input = view.querySelector("#bd");
     function load() {
-      call("GET", "/api/staff/board?date=" + input.value).then(function (r) {
+      var asked = input.value;
+      call("GET", "/api/staff/board?date=" + asked).then(function (r) {
+        if (asked !== input.value) return;   // an older answer arriving late: another day by now
         if (r.status !== 200) return problem(r);
         renderBoard(r.body);
       });
