@@ -138,14 +138,22 @@
   var session = null;
   try { session = JSON.parse(localStorage.getItem("portal.session") || "null"); } catch (e) { session = null; }
   function keep(s) { session = s; if (s) localStorage.setItem("portal.session", JSON.stringify(s)); else localStorage.removeItem("portal.session"); }
+  var shown = 0;   // counts page changes: a page's data arriving after the user moved on is dropped
   function call(method, path, body, retried) {
+    var asked = shown;
+    return send(method, path, body, retried).then(function (r) {
+      if (method === "GET" && asked !== shown) return new Promise(function () {});
+      return r;
+    });
+  }
+  function send(method, path, body, retried) {
     var headers = session ? { Authorization: "Bearer " + session.id_token } : {};
     return App.api(method, path, body, headers).then(function (r) {
       if (r.status === 401 && session && session.refresh_token && !retried) {
         return App.api("POST", "/api/auth/refresh", { refresh_token: session.refresh_token }).then(function (rr) {
           if (rr.status !== 200) { keep(null); location.hash = "#/login"; return r; }
           keep(Object.assign({}, session, { id_token: rr.body.id_token }));
-          return call(method, path, body, true);
+          return send(method, path, body, true);
         });
       }
       if (r.status === 401) { keep(null); location.hash = "#/login"; }
@@ -192,6 +200,7 @@
 
   var timer = null;
   function route() {
+    shown += 1;
     if (timer) { clearInterval(timer); timer = null; }
     say("");
     var parts = location.hash.replace(/^#\/?/, "").split("?")[0].split("/");
