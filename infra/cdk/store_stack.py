@@ -237,12 +237,19 @@ class StoreStack(Stack):
         app = Chalice(self, "App", source_dir=str(ROOT), stage_config=stage_config)
         app.get_resource("ManagedLayer").add_property_override(
             "LayerName", names.resource("dependencies"))
+        self.log_groups = {}
         for name, role in self.roles.items():
-            # log groups made here: chalice's own (log_retention_in_days) misnames the API's
-            logs.CfnLogGroup(self, f"{FUNCTION_IDS[name]}Logs",
-                             log_group_name=Fn.sub(f"/aws/lambda/${{{FUNCTION_IDS[name]}}}"),
-                             retention_in_days=LOG_RETENTION_DAYS)
+            # named functions, and their log groups made first: a function invoked before its
+            # group exists would create it, and the stack's group would then fail. (Chalice's
+            # own log_retention_in_days would also misname the API handler's group.)
+            function_name = names.resource(name.replace("_", "-"))
+            log_group = logs.CfnLogGroup(self, f"{FUNCTION_IDS[name]}Logs",
+                                         log_group_name=f"/aws/lambda/{function_name}",
+                                         retention_in_days=LOG_RETENTION_DAYS)
+            self.log_groups[name] = log_group
             function = app.get_resource(FUNCTION_IDS[name])
+            function.add_property_override("FunctionName", function_name)
+            function.add_dependency(log_group)
             function.add_property_override("Role", role.role_arn)
             if name in TIMEOUTS:
                 function.add_property_override("Timeout", TIMEOUTS[name])
@@ -403,16 +410,16 @@ class StoreStack(Stack):
             period=Duration.minutes(5)), 1,
             "A scheduled run failed three times, or an alarm mail bounced: read the queue")
         # SMS the sweep gave up on (after its retries), counted from its structured log
-        sweep_logs = logs.LogGroup.from_log_group_name(
-            self, "SweepLogs", Fn.sub("/aws/lambda/${OutboxSweep}"))
+        sweep_logs = self.log_groups["outbox_sweep"]
         for event, threshold, what in (("sms_failed", 1, "SMS could not be sent"),
                                        ("sms_retry", 10, "SMS sending keeps failing (SNS?)")):
             metric_name = event.replace("_", " ").title().replace(" ", "")
-            logs.MetricFilter(
-                self, f"{metric_name}Filter", log_group=sweep_logs,
-                filter_pattern=logs.FilterPattern.string_value("$.event", "=", event),
-                metric_namespace=f"Aftersales/{self.store.store_id}", metric_name=metric_name,
-                metric_value="1", default_value=0)
+            logs.CfnMetricFilter(
+                self, f"{metric_name}Filter", log_group_name=sweep_logs.ref,   # made after it
+                filter_pattern=logs.FilterPattern.string_value("$.event", "=", event).log_pattern_string,
+                metric_transformations=[logs.CfnMetricFilter.MetricTransformationProperty(
+                    metric_namespace=f"Aftersales/{self.store.store_id}", metric_name=metric_name,
+                    metric_value="1", default_value=0)])
             alarm(metric_name, cloudwatch.Metric(
                 namespace=f"Aftersales/{self.store.store_id}", metric_name=metric_name,
                 statistic="Sum", period=Duration.minutes(15)), threshold, what)

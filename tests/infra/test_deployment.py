@@ -177,6 +177,16 @@ def test_functions_run_with_hand_written_roles_and_the_stores_settings(synthesiz
     assert "s3:PutObject" not in actions("OutboxSweep")
     assert "cognito-idp:ListUsersInGroup" in actions("ComplaintEscalation")
     assert not any("*" in a for f in functions for a in actions(f))     # no wildcard actions
+    log_groups = resources(tpl, "AWS::Logs::LogGroup")
+    for logical, function in functions.items():
+        name = function["Properties"]["FunctionName"]
+        assert name.startswith("aftersales-sz-nanshan-prod-")
+        # its log group (90 days) exists before the function can write to it
+        group = log_groups[function["DependsOn"][0]]["Properties"]
+        assert (group["LogGroupName"], group["RetentionInDays"]) == (f"/aws/lambda/{name}", 90)
+    filters = resources(tpl, "AWS::Logs::MetricFilter").values()
+    assert {json.dumps(f["Properties"]["LogGroupName"]) for f in filters} == {
+        json.dumps({"Ref": functions["OutboxSweep"]["DependsOn"][0]})}
     env = functions["APIHandler"]["Properties"]["Environment"]["Variables"]
     assert env["STORE_ID"] == "sz-nanshan" and env["TABLE_PREFIX"] == "sz-nanshan-prod-"
     assert env["PUBLIC_BASE_URL"] == "https://service.junda-toyota.example.com"
