@@ -158,7 +158,7 @@ def check_in(body: Any, staff: Staff) -> dict[str, Any]:
 
 # ---- the order -------------------------------------------------------------------
 
-def _load(order_id: str) -> ro.RepairOrder:
+def load_order(order_id: str) -> ro.RepairOrder:
     order = records_db.get_order(order_id)
     if order is None:
         raise NotFound("Repair order not found", code="order_not_found")
@@ -193,7 +193,7 @@ def _approval_view(a: ro.ApprovalRequest) -> dict[str, Any]:
 
 
 def order_view(order_id: str, staff: Staff, order: ro.RepairOrder | None = None) -> dict[str, Any]:
-    order = order or _load(order_id)
+    order = order or load_order(order_id)
     settings = current_store().settings
     now = store_now()
     vehicle = records_db.get_vehicle(order.vehicle_id)
@@ -266,12 +266,17 @@ def orders_of_day(date_text: str | None, scope: str | None = None) -> dict[str, 
             "orders": [order_row(o) for o in records_db.orders_opened_on(day)]}
 
 
-def _version(body: dict[str, Any], order: ro.RepairOrder) -> None:
+def order_to_change(order_id: str, body: Any) -> ro.RepairOrder:
+    """The order a staff change applies to: the body must be an object naming the version it
+    was read at (a stale one is 409 ``order_changed``)."""
+    require_object(body)
+    order = load_order(order_id)
     expect_version(FieldErrors(), body, order.version, kind="order")
+    return order
 
 
-def _save(old: ro.RepairOrder, new: ro.RepairOrder, *, actor: str, action: str,
-          extra: records_db.Changes | None = None) -> ro.RepairOrder:
+def save_order(old: ro.RepairOrder, new: ro.RepairOrder, *, actor: str, action: str,
+               extra: records_db.Changes | None = None) -> ro.RepairOrder:
     """Write the order with its audit entry (and ``extra``); the order as stored now."""
     changes = extra or records_db.Changes()
     changes.orders.append((new, False))
@@ -283,10 +288,8 @@ def _save(old: ro.RepairOrder, new: ro.RepairOrder, *, actor: str, action: str,
 
 
 def _change(order_id: str, body: Any, staff: Staff, action: str, change) -> dict[str, Any]:
-    require_object(body)
-    old = _load(order_id)
-    _version(body, old)
-    saved = _save(old, change(old), actor=staff.username, action=action)
+    old = order_to_change(order_id, body)
+    saved = save_order(old, change(old), actor=staff.username, action=action)
     return order_view(order_id, staff, saved)
 
 
@@ -339,9 +342,7 @@ def approval_url(order_id: str, request_id: str) -> str:
 
 def send_for_approval(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
     """Send the draft lines to the customer's phone: an SMS with a link to approve each."""
-    require_object(body)
-    old = _load(order_id)
-    _version(body, old)
+    old = order_to_change(order_id, body)
     now = store_now()
     settings = current_store().settings
     order, request = old.request_approval(channel=ro.VIA_SMS, promised_at=_promise(body),
@@ -351,7 +352,7 @@ def send_for_approval(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
     order = order.with_request(replace(request, link_code=link.code))
     message = msg.approval_message(order_id=order.id, request_id=request.id, phone=order.phone,
                                    locale=order.locale, settings=settings, now=now)
-    saved = _save(old, order, actor=staff.username, action=f"sent_{request.kind}",
+    saved = save_order(old, order, actor=staff.username, action=f"sent_{request.kind}",
                   extra=records_db.Changes(messages=[message], links=[link]))
     log_event("approval_requested", order_id=order.id, request_id=request.id, kind=request.kind,
               lines=len(request.line_ids))
@@ -385,9 +386,7 @@ def _decided_changes(decided: ro.Decided, old: ro.RepairOrder, now: datetime) ->
 def approve_in_store(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
     """The customer decides at the desk and signs on the tablet (the pending request, or
     every draft line)."""
-    require_object(body)
-    old = _load(order_id)
-    _version(body, old)
+    old = order_to_change(order_id, body)
     errors = FieldErrors()
     png = decode_signature(errors, "signature", body.get("signature"))
     errors.raise_if_any()
@@ -401,7 +400,7 @@ def approve_in_store(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
                            signature_key=key)
     assert png is not None
     files.put_signature(key, png)
-    saved = _save(old, decided.order, actor=staff.username, action=f"decided_{request.kind}",
+    saved = save_order(old, decided.order, actor=staff.username, action=f"decided_{request.kind}",
                   extra=_decided_changes(decided, old, now))
     return order_view(order_id, staff, saved)
 
@@ -457,7 +456,7 @@ def customer_decide(order_id: str, token: str | None, body: Any) -> dict[str, An
     require_object(body)
     now = store_now()
     decided = order.decide(request.id, _decisions(body), now=now, via=ro.VIA_SMS)
-    saved = _save(order, decided.order, actor=CUSTOMER_ACTOR, action=f"decided_{request.kind}",
+    saved = save_order(order, decided.order, actor=CUSTOMER_ACTOR, action=f"decided_{request.kind}",
                   extra=_decided_changes(decided, order, now))
     log_event("approval_decided", order_id=order.id, request_id=request.id,
               approved=len(decided.approved), declined=len(decided.declined))
@@ -466,7 +465,7 @@ def customer_decide(order_id: str, token: str | None, body: Any) -> dict[str, An
 
 def print_context(order_id: str) -> dict[str, Any]:
     """What the printable check-in sheet and repair order show."""
-    order = _load(order_id)
+    order = load_order(order_id)
     settings = current_store().settings
     vehicle = records_db.get_vehicle(order.vehicle_id)
     counted = [ln for ln in order.lines if ln.status in ro.COUNTED]

@@ -10,21 +10,18 @@ from ..db import records as records_db
 from ..domain import followup as fu
 from ..domain import messages as msg
 from ..domain import settlement as rules
-from ..domain.booking import require_object
 from ..domain.errors import NotFound
 from ..domain.staff import Staff
 from ..logs import log_event
 from ..notify.templates import format_when
 from .customer_orders import order_message
-from .orders import _load, _save, _version, order_view
+from .orders import order_to_change, order_view, save_order
 from .store import current_store, store_now
 
 
 def settle(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
     """The invoice: exactly the approved lines, a discount within the role's limit, payment."""
-    require_object(body)
-    old = _load(order_id)
-    _version(body, old)
+    old = order_to_change(order_id, body)
     data = rules.parse_settlement(body)
     settings = current_store().settings
     now = store_now()
@@ -32,7 +29,7 @@ def settle(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
     settlement = rules.settle(subtotal_fen=agreed.customer_fen, by_pay_type=agreed.by_pay_type,
                               data=data, staff=staff, settings=settings,
                               invoice_no=f"INV-{now:%Y%m%d}-{old.reference}", now=now)
-    saved = _save(old, old.settle(settlement, now=now), actor=staff.username, action="settled")
+    saved = save_order(old, old.settle(settlement, now=now), actor=staff.username, action="settled")
     log_event("order_settled", order_id=old.id, amount_due=settlement.amount_due_fen,
               discount=settlement.discount_fen, method=settlement.payment_method)
     return order_view(order_id, staff, saved)
@@ -40,9 +37,7 @@ def settle(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
 
 def deliver(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
     """Hand the car back: checklist, next service, delivered time; the follow-up is planned."""
-    require_object(body)
-    old = _load(order_id)
-    _version(body, old)
+    old = order_to_change(order_id, body)
     checklist = rules.parse_delivery(body)
     settings = current_store().settings
     now = store_now()
@@ -70,7 +65,7 @@ def deliver(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
                                       anchor=anchor, delivered=delivered)
         changes.messages.append(message)
         changes.links.append(link)
-    saved = _save(old, order, actor=staff.username, action="delivered", extra=changes)
+    saved = save_order(old, order, actor=staff.username, action="delivered", extra=changes)
     log_event("order_delivered", order_id=order.id, on_time=delivery.on_time,
               late_minutes=delivery.late_minutes)
     return order_view(order_id, staff, saved)

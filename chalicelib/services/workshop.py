@@ -8,7 +8,6 @@ from typing import Any
 from ..db import records as records_db
 from ..domain import repair_order as ro
 from ..domain import workshop as ws
-from ..domain.booking import require_object
 from ..domain.errors import FieldErrors
 from ..domain.files import decode_signature
 from ..domain.money import yuan
@@ -16,7 +15,7 @@ from ..domain.staff import TECHNICIAN, Staff
 from ..logs import log_event
 from . import auth, files
 from .customer_orders import ready_changes
-from .orders import _load, _save, _version, order_view
+from .orders import order_to_change, order_view, save_order
 from .store import current_store, store_now
 
 ON_FLOOR = (ro.APPROVED, ro.IN_WORK, ro.QUALITY_CHECK)
@@ -86,9 +85,7 @@ def board() -> dict[str, Any]:
 
 def dispatch(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
     """Give the job to a technician and a bay, or hand it over to another (交接)."""
-    require_object(body)
-    old = _load(order_id)
-    _version(body, old)
+    old = order_to_change(order_id, body)
     data = ws.parse_dispatch(body, technicians={p["username"] for p in technicians()},
                              bays=current_store().settings.bays)
     order, stopped = old.dispatch(data, now=store_now(), by=staff.username)
@@ -96,16 +93,14 @@ def dispatch(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
     if stopped:
         changes.clock_off.append((stopped, order.id))
     action = "handed_over" if old.job.technician else "dispatched"
-    saved = _save(old, order, actor=staff.username, action=action, extra=changes)
+    saved = save_order(old, order, actor=staff.username, action=action, extra=changes)
     log_event("job_dispatched", order_id=order.id, technician=data.technician, bay=data.bay)
     return order_view(order_id, staff, saved)
 
 
 def clock(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
     """Start, pause (with a reason), resume or finish the job."""
-    require_object(body)
-    old = _load(order_id)
-    _version(body, old)
+    old = order_to_change(order_id, body)
     data = ws.parse_clock(body)
     order, on, off = old.clock(data, staff=staff, now=store_now())
     changes = records_db.Changes()
@@ -113,16 +108,14 @@ def clock(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
         changes.clock_on.append((on, order.id))
     if off:
         changes.clock_off.append((off, order.id))
-    saved = _save(old, order, actor=staff.username, action=f"job_{ws.CLOCK_ACTIONS[data.action]}",
+    saved = save_order(old, order, actor=staff.username, action=f"job_{ws.CLOCK_ACTIONS[data.action]}",
                   extra=changes)
     return order_view(order_id, staff, saved)
 
 
 def quality_check(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
     """One level of the quality check, signed; a failure sends the job back to work."""
-    require_object(body)
-    old = _load(order_id)
-    _version(body, old)
+    old = order_to_change(order_id, body)
     errors = FieldErrors()
     png = decode_signature(errors, "signature", body.get("signature"))
     data = ws.parse_qc(body, test_drive_required=old.needs_test_drive(current_store().catalogue), errors=errors)
@@ -134,18 +127,16 @@ def quality_check(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
     record = order.quality.records[-1]
     action = f"qc_{data.level}_{'passed' if record.passed else 'failed'}"
     extra = ready_changes(order, now) if order.status == ro.READY else None
-    saved = _save(old, order, actor=staff.username, action=action, extra=extra)
+    saved = save_order(old, order, actor=staff.username, action=action, extra=extra)
     log_event("quality_check", order_id=order.id, qc_level=data.level, passed=record.passed,
               rework_count=order.quality.rework_count)
     return order_view(order_id, staff, saved)
 
 
 def wash(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
-    require_object(body)
-    old = _load(order_id)
-    _version(body, old)
+    old = order_to_change(order_id, body)
     now = store_now()
     order = old.record_wash(now=now)
     extra = ready_changes(order, now) if order.status == ro.READY else None
-    saved = _save(old, order, actor=staff.username, action="washed", extra=extra)
+    saved = save_order(old, order, actor=staff.username, action="washed", extra=extra)
     return order_view(order_id, staff, saved)
