@@ -52,8 +52,10 @@ def order_message(order: ro.RepairOrder, kind: str, *, now: datetime, due: datet
     return message, link
 
 
-def ready_changes(order: ro.RepairOrder, now: datetime) -> records_db.Changes:
-    """The car is ready: tell the customer, with the amount due (交车通知)."""
+def ready_changes(order: ro.RepairOrder, now: datetime) -> records_db.Changes | None:
+    """When the change just made the car ready: tell the customer, with the amount due (交车通知)."""
+    if order.status != ro.READY:
+        return None
     amount = yuan(order.agreed(current_store().settings.tax_rate).customer_fen)
     message, link = order_message(order, msg.READY, now=now, due=now, amount=amount)
     return records_db.Changes(messages=[message], links=[link])

@@ -126,7 +126,7 @@ def quality_check(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
     files.put_signature(key, png)
     record = order.quality.records[-1]
     action = f"qc_{data.level}_{'passed' if record.passed else 'failed'}"
-    extra = ready_changes(order, now) if order.status == ro.READY else None
+    extra = ready_changes(order, now)
     saved = save_order(old, order, actor=staff.username, action=action, extra=extra)
     log_event("quality_check", order_id=order.id, qc_level=data.level, passed=record.passed,
               rework_count=order.quality.rework_count)
@@ -137,6 +137,6 @@ def wash(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
     old = order_to_change(order_id, body)
     now = store_now()
     order = old.record_wash(now=now)
-    extra = ready_changes(order, now) if order.status == ro.READY else None
+    extra = ready_changes(order, now)
     saved = save_order(old, order, actor=staff.username, action="washed", extra=extra)
     return order_view(order_id, staff, saved)
