@@ -16,7 +16,7 @@ from typing import Any
 
 from .complaints import SEVERITIES
 from .errors import Conflict, FieldErrors
-from .validation import clean_choice, clean_text
+from .validation import clean_choice, clean_text, required_choice
 
 FIRST = "first"
 SECOND = "second"
@@ -150,9 +150,8 @@ class CallInput:
 
 def parse_call(body: dict[str, Any], *, today: date) -> CallInput:
     errors = FieldErrors()
-    outcome = clean_choice(errors, "outcome", body.get("outcome"), OUTCOMES, default="")
-    if not outcome and "outcome" not in errors.fields:
-        errors.add("outcome", "required: " + ", ".join(OUTCOMES))
+    outcome = required_choice(errors, "outcome", body.get("outcome"), OUTCOMES,
+                              hint=", ".join(OUTCOMES))
     note = clean_text(errors, "note", body.get("note"), max_len=500)
     retry_on = ""
     if outcome == NOT_REACHED:

@@ -14,7 +14,7 @@ from .booking import (MAX_MILEAGE, Customer, Vehicle, parse_concern, parse_custo
                       parse_instant, parse_vehicle, require_object)
 from .errors import FieldErrors
 from .files import decode_signature
-from .validation import clean_choice, clean_int, clean_text
+from .validation import clean_choice, clean_int, clean_text, required_choice
 
 FUEL_LEVELS = ("empty", "quarter", "half", "three_quarters", "full")
 DAMAGE_KINDS = ("scratch", "dent", "crack", "other")          # 划痕 凹陷 裂纹 其他
@@ -77,12 +77,8 @@ def parse_damage(errors: FieldErrors, raw: Any) -> list[dict[str, Any]]:
         if not isinstance(mark, dict):
             errors.add(f"damage.{i}", "must be an object with zone and kind")
             continue
-        zone = clean_choice(errors, f"damage.{i}.zone", mark.get("zone"), ZONES, default="")
-        if not zone and f"damage.{i}.zone" not in errors.fields:
-            errors.add(f"damage.{i}.zone", "required")
-        kind = clean_choice(errors, f"damage.{i}.kind", mark.get("kind"), DAMAGE_KINDS, default="")
-        if not kind and f"damage.{i}.kind" not in errors.fields:
-            errors.add(f"damage.{i}.kind", "required")
+        zone = required_choice(errors, f"damage.{i}.zone", mark.get("zone"), ZONES)
+        kind = required_choice(errors, f"damage.{i}.kind", mark.get("kind"), DAMAGE_KINDS)
         note = clean_text(errors, f"damage.{i}.note", mark.get("note"), max_len=200)
         photos = _photos(errors, f"damage.{i}.photo_keys", mark.get("photo_keys"), 5)
         marks.append({"zone": zone, "kind": kind, "note": note, "photo_keys": photos})
@@ -98,18 +94,15 @@ def parse_checkin(body: Any, *, catalogue: dict[str, Any], today: date) -> Check
     vehicle = parse_vehicle(errors, body.get("vehicle"), sale_date_until=today)
     mileage = clean_int(errors, "mileage_km", body.get("mileage_km"), low=0, high=MAX_MILEAGE,
                         required=True)
-    fuel = clean_choice(errors, "fuel_level", body.get("fuel_level"), FUEL_LEVELS, default="")
-    if not fuel and "fuel_level" not in errors.fields:
-        errors.add("fuel_level", "required")
+    fuel = required_choice(errors, "fuel_level", body.get("fuel_level"), FUEL_LEVELS)
     covers = _flag(errors, "covers_fitted", body.get("covers_fitted"))
     interior = clean_choice(errors, "interior", body.get("interior"), INTERIOR, default="clean")
     interior_note = clean_text(errors, "interior_note", body.get("interior_note"), max_len=200)
     valuables = _flag(errors, "valuables_reminded", body.get("valuables_reminded"))
     concern = parse_concern(errors, body.get("concern"))
     findings = clean_text(errors, "findings", body.get("findings"), max_len=500)
-    old_parts = clean_choice(errors, "old_parts", body.get("old_parts"), OLD_PARTS, default="")
-    if not old_parts and "old_parts" not in errors.fields:
-        errors.add("old_parts", "required: take_home or dispose")
+    old_parts = required_choice(errors, "old_parts", body.get("old_parts"), OLD_PARTS,
+                                hint="take_home or dispose")
     wash = _flag(errors, "wash", body.get("wash"))
     contact = clean_choice(errors, "contact_preference", body.get("contact_preference"),
                            CONTACT_PREFERENCES, default="phone")

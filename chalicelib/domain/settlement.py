@@ -20,7 +20,7 @@ from .errors import FieldErrors, ValidationError
 from .money import included_tax, parse_money, yuan
 from .staff import MANAGER, Staff
 from .store import StoreSettings
-from .validation import clean_choice, clean_text
+from .validation import clean_text, required_choice
 
 PAYMENT_METHODS = ("cash", "card", "wechat_pay", "alipay", "transfer")   # 现金 刷卡 微信 支付宝 转账
 
@@ -34,10 +34,8 @@ class SettleInput:
 
 def parse_settlement(body: dict[str, Any]) -> SettleInput:
     errors = FieldErrors()
-    method = clean_choice(errors, "payment_method", body.get("payment_method"), PAYMENT_METHODS,
-                          default="")
-    if not method and "payment_method" not in errors.fields:
-        errors.add("payment_method", "required: " + ", ".join(PAYMENT_METHODS))
+    method = required_choice(errors, "payment_method", body.get("payment_method"),
+                             PAYMENT_METHODS, hint=", ".join(PAYMENT_METHODS))
     discount = 0
     if body.get("discount") not in (None, "", "0", 0):
         discount = parse_money(errors, "discount", body.get("discount")) or 0

@@ -112,6 +112,16 @@ def clean_choice(errors: FieldErrors, field: str, raw: Any, choices: tuple[str, 
     return raw
 
 
+def required_choice(errors: FieldErrors, field: str, raw: Any, choices: tuple[str, ...], *,
+                    hint: str = "") -> str:
+    """``clean_choice`` for a field that must be given: a missing one is "required[: hint]";
+    "" when missing or wrong (the error is in ``errors``)."""
+    if raw is None or raw == "":
+        errors.add(field, f"required: {hint}" if hint else "required")
+        return ""
+    return clean_choice(errors, field, raw, choices, default="")
+
+
 def expect_version(errors: FieldErrors, body: dict[str, Any], current: int | None, *,
                    kind: str, required: bool = True) -> None:
     """Optimistic locking: a change names the version of the record it was made on.

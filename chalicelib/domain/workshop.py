@@ -22,7 +22,7 @@ from typing import Any
 
 from .errors import Conflict, FieldErrors, Forbidden
 from .staff import FOREMAN, INSPECTOR, MANAGER, TECHNICIAN, Staff
-from .validation import clean_choice, clean_text
+from .validation import clean_text, required_choice
 
 # ---- the job and its clock --------------------------------------------------------
 ASSIGNED = "assigned"
@@ -151,14 +151,12 @@ class ClockInput:
 
 def parse_clock(body: dict[str, Any]) -> ClockInput:
     errors = FieldErrors()
-    action = clean_choice(errors, "action", body.get("action"), tuple(CLOCK_ACTIONS), default="")
-    if not action and "action" not in errors.fields:
-        errors.add("action", "required: start, pause, resume or finish")
+    action = required_choice(errors, "action", body.get("action"), tuple(CLOCK_ACTIONS),
+                             hint="start, pause, resume or finish")
     reason = ""
     if action == "pause":
-        reason = clean_choice(errors, "reason", body.get("reason"), PAUSE_REASONS, default="")
-        if not reason and "reason" not in errors.fields:
-            errors.add("reason", "required: parts, approval or other")
+        reason = required_choice(errors, "reason", body.get("reason"), PAUSE_REASONS,
+                                 hint="parts, approval or other")
     note = clean_text(errors, "note", body.get("note"), max_len=200)
     if reason == "other" and not note:
         errors.add("note", "say why the job is paused")
@@ -301,9 +299,7 @@ def parse_qc(body: dict[str, Any], *, test_drive_required: bool,
              errors: FieldErrors | None = None) -> QcInput:
     """The checklist of one level; ``errors`` may already hold other problems of the form."""
     errors = errors if errors is not None else FieldErrors()
-    level = clean_choice(errors, "level", body.get("level"), LEVELS, default="")
-    if not level and "level" not in errors.fields:
-        errors.add("level", "required: self, team_lead or final")
+    level = required_choice(errors, "level", body.get("level"), LEVELS, hint="self, team_lead or final")
     items_in = body.get("items")
     items: dict[str, str] = {}
     if level:

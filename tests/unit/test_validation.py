@@ -1,4 +1,6 @@
-from chalicelib.domain.validation import mask_phone, normalize_phone, normalize_plate, normalize_vin
+from chalicelib.domain.errors import FieldErrors
+from chalicelib.domain.validation import (mask_phone, normalize_phone, normalize_plate, normalize_vin,
+                                          required_choice)
 
 
 def test_mainland_mobiles_in_both_forms_become_e164():
@@ -32,3 +34,13 @@ def test_vin():
     assert normalize_vin("lsvau2180n2183294") == "LSVAU2180N2183294"
     for bad in ("LSVAU2180N218329", "LSVAU2180N2183294X", "LSVAU2180N218329O", "LSVAU2180N218329Q"):
         assert normalize_vin(bad) is None, bad
+
+
+def test_a_required_choice_names_what_is_missing_or_wrong():
+    errors = FieldErrors()
+    assert required_choice(errors, "level", None, ("self", "final"), hint="self or final") == ""
+    assert required_choice(errors, "fuel", "", ("half", "full")) == ""
+    assert required_choice(errors, "kind", "dent!", ("dent", "crack")) == ""
+    assert required_choice(errors, "ok", "dent", ("dent", "crack")) == "dent"
+    assert errors.fields == {"level": "required: self or final", "fuel": "required",
+                             "kind": "must be one of: dent, crack"}
