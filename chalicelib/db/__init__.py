@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import boto3
 from pynamodb.connection import Connection
+from pynamodb.exceptions import DoesNotExist
 
 from ..config import get_config
 from .models import MODELS
@@ -43,6 +44,16 @@ def connection() -> Connection:
     if _connection is None:
         _connection = Connection(region=get_config().region)
     return _connection
+
+
+def get_item(model, key: str, convert):
+    """One item by its key, read strongly consistent and converted; None when there is none."""
+    bind()
+    try:
+        item = model.get(key, consistent_read=True)
+    except DoesNotExist:
+        return None
+    return convert(item)
 
 
 def create_tables() -> list[str]:

@@ -4,14 +4,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from pynamodb.exceptions import DoesNotExist
 
 from ..domain.booking import ACTIVE, Booking, Customer, Vehicle
 from ..domain.audit import AuditEntry
 from ..domain.errors import Conflict
 from ..domain.messages import OutboxMessage
 from ..domain.slots import DAY_KEY, DayUsage
-from . import bind
+from . import bind, get_item
 from .audit import to_item as audit_item
 from .links import ShortLink
 from .models import BookingItem, CapacityItem, IdempotencyItem, LinkItem
@@ -93,21 +92,12 @@ def bookings_of_phone(phone: str, limit: int = 50) -> list[Booking]:
 
 
 def get_booking(booking_id: str) -> Booking | None:
-    bind()
-    try:
-        return to_booking(BookingItem.get(booking_id, consistent_read=True))
-    except DoesNotExist:
-        return None
+    return get_item(BookingItem, booking_id, to_booking)
 
 
 def find_idempotent(key: str) -> tuple[str, str] | None:
     """(booking_id, request_hash) first stored under ``key``."""
-    bind()
-    try:
-        item = IdempotencyItem.get(key, consistent_read=True)
-    except DoesNotExist:
-        return None
-    return item.booking_id, item.request_hash
+    return get_item(IdempotencyItem, key, lambda item: (item.booking_id, item.request_hash))
 
 
 # ---- writes --------------------------------------------------------------

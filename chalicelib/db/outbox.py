@@ -10,10 +10,10 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from pynamodb.exceptions import DoesNotExist, UpdateError
+from pynamodb.exceptions import UpdateError
 
 from ..domain.messages import PENDING, SUPERSEDED, OutboxMessage
-from . import bind
+from . import bind, get_item
 from .models import OutboxItem
 from .timefmt import from_utc_key, parse, utc_key
 
@@ -52,11 +52,7 @@ def due_messages(now: datetime, limit: int = 100) -> list[OutboxMessage]:
 
 
 def get(message_id: str) -> OutboxMessage | None:
-    bind()
-    try:
-        return to_message(OutboxItem.get(message_id, consistent_read=True))
-    except DoesNotExist:
-        return None
+    return get_item(OutboxItem, message_id, to_message)
 
 
 def get_many(message_ids: list[str]) -> list[OutboxMessage]:

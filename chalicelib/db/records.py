@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from pynamodb.exceptions import DoesNotExist
 
 from ..config import get_config
 from ..domain import complaints as cpl
@@ -23,7 +22,7 @@ from ..domain.messages import OutboxMessage
 from ..domain.repair_order import IN_STORE, ApprovalRequest, Line, RepairOrder
 from ..domain.settlement import Delivery, Settlement
 from ..domain.vehicles import CustomerRecord, Recommendation, SearchTerm, VehicleRecord
-from . import bind
+from . import bind, get_item
 from .bookings import to_item as booking_item
 from .links import ShortLink
 from .audit import to_item as audit_item
@@ -174,36 +173,20 @@ def _complaint(item: ComplaintItem) -> cpl.Complaint:
 # ---- reads ---------------------------------------------------------------------
 
 def get_customer(customer_id: str) -> CustomerRecord | None:
-    bind()
-    try:
-        return _customer(CustomerItem.get(customer_id, consistent_read=True))
-    except DoesNotExist:
-        return None
+    return get_item(CustomerItem, customer_id, _customer)
 
 
 def get_vehicle(vehicle_id: str) -> VehicleRecord | None:
-    bind()
-    try:
-        return _vehicle(VehicleItem.get(vehicle_id, consistent_read=True))
-    except DoesNotExist:
-        return None
+    return get_item(VehicleItem, vehicle_id, _vehicle)
 
 
 def get_order(order_id: str) -> RepairOrder | None:
-    bind()
-    try:
-        return _order(RepairOrderItem.get(order_id, consistent_read=True))
-    except DoesNotExist:
-        return None
+    return get_item(RepairOrderItem, order_id, _order)
 
 
 def owner_of(kind: str, value: str) -> str | None:
     """The record holding a unique value: ``owner_of("plate", "粤B12345")``."""
-    bind()
-    try:
-        return UniqueItem.get(f"{kind}#{value}", consistent_read=True).owner_id
-    except DoesNotExist:
-        return None
+    return get_item(UniqueItem, f"{kind}#{value}", lambda item: item.owner_id)
 
 
 def search(term: SearchTerm) -> tuple[list[VehicleRecord], list[CustomerRecord]]:
@@ -243,11 +226,7 @@ def orders_in_store() -> list[RepairOrder]:
 
 
 def get_followup(order_id: str) -> fu.FollowUp | None:
-    bind()
-    try:
-        return _followup(FollowUpItem.get(order_id, consistent_read=True))
-    except DoesNotExist:
-        return None
+    return get_item(FollowUpItem, order_id, _followup)
 
 
 def followups_due(day: date, limit: int = 200) -> list[fu.FollowUp]:
@@ -258,11 +237,7 @@ def followups_due(day: date, limit: int = 200) -> list[fu.FollowUp]:
 
 
 def get_complaint(complaint_id: str) -> cpl.Complaint | None:
-    bind()
-    try:
-        return _complaint(ComplaintItem.get(complaint_id, consistent_read=True))
-    except DoesNotExist:
-        return None
+    return get_item(ComplaintItem, complaint_id, _complaint)
 
 
 def recent_complaints(limit: int = 100) -> list[cpl.Complaint]:
