@@ -40,6 +40,11 @@ class Config:
         return f"{self.token_issuer}/.well-known/jwks.json"
 
 
+def default_table_prefix(store_id: str, stage: str) -> str:
+    """Tables of a store's stage: ``<store>-<stage>-bookings`` (the deployment names them so)."""
+    return f"{store_id}-{stage}-"
+
+
 @lru_cache(maxsize=1)
 def get_config() -> Config:
     env = os.environ
@@ -52,7 +57,7 @@ def get_config() -> Config:
         stage=stage,
         region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "ap-east-1",
         store_id=store_id,
-        table_prefix=env.get("TABLE_PREFIX", f"{store_id}-{stage}-"),
+        table_prefix=env.get("TABLE_PREFIX", default_table_prefix(store_id, stage)),
         secret_key=secret,
         public_base_url=env.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
         sms_sender_id=env.get("SMS_SENDER_ID", ""),

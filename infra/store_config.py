@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from chalicelib.config import default_table_prefix
 from chalicelib.db.schema import table_definitions
 from chalicelib.domain.store import WEEKDAYS, StoreSettings
 
@@ -55,7 +56,7 @@ class Names:
 
     @property
     def table_prefix(self) -> str:
-        return f"{self.prefix}-"       # the app's TABLE_PREFIX: "<store>-<stage>-bookings"
+        return default_table_prefix(self.store_id, self.stage)   # the app's own default
 
     def table(self, base_name: str) -> str:
         return f"{self.table_prefix}{base_name}"

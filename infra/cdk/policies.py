@@ -21,7 +21,6 @@ DYNAMODB_ACTIONS = [
     "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem",
     "dynamodb:ConditionCheckItem",
 ]
-FUNCTIONS = ("api_handler", "staff_authorizer", "outbox_sweep", "complaint_escalation")
 
 
 def _logs(stack_name: str) -> iam.PolicyStatement:

@@ -89,7 +89,7 @@ class StoreStack(Stack):
             self, "DeadLetters", queue_name=names.resource("dead-letters"),
             retention_period=Duration.days(14), enforce_ssl=True,
             encryption=sqs.QueueEncryption.SQS_MANAGED)
-        _lint_ignore(self.dead_letters, "ES6000")   # it is the dead-letter queue
+        _lint_ignore(self.dead_letters.node.default_child, "ES6000")   # it is the dead-letter queue
         self.alarm_topic = sns.Topic(self, "Alarms", topic_name=names.resource("alarms"),
                                      display_name=f"{store.store_id} alarms",
                                      enforce_ssl=True)
@@ -208,7 +208,7 @@ class StoreStack(Stack):
             self, f"Role{FUNCTION_IDS[name]}", role_name=None,
             description=f"{self.store.store_id}: {name} (hand-written, least privilege)",
             assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
-            inline_policies={"least-privilege": docs[name]}) for name in policies.FUNCTIONS}
+            inline_policies={"least-privilege": document}) for name, document in docs.items()}
 
     def _chalice_app(self) -> Chalice:
         store, names = self.store, self.names
@@ -432,10 +432,8 @@ class StoreStack(Stack):
             f"(US${self.store.sms_monthly_spend_limit_usd}); SNS stops sending at the limit")
 
 
-def _lint_ignore(construct, *checks: str) -> None:
+def _lint_ignore(resource: CfnResource, *checks: str) -> None:
     """Tell cfn-lint a finding does not apply here (each call says why)."""
-    resource = construct.node.default_child if hasattr(construct, "node") and \
-        not isinstance(construct, CfnResource) else construct
     resource.add_metadata("cfn-lint", {"config": {"ignore_checks": list(checks)}})
 
 
