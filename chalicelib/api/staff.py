@@ -225,7 +225,7 @@ def set_promise(staff, order_id):
 
 
 @staff_route("/api/staff/orders/{order_id}/send-approval", "POST", FRONT_DESK,
-             "Send the new lines to the customer by SMS link")
+             "Send the new lines to the customer by SMS link (again, while unanswered)")
 def send_approval(staff, order_id):
     return orders.send_for_approval(order_id, _body(), staff)
 
@@ -239,7 +239,13 @@ def approve_in_store(staff, order_id):
 @staff_route("/api/staff/orders/{order_id}/lines/{line_id}/start", "POST", WORKSHOP,
              "Start work on an approved line")
 def start_line(staff, order_id, line_id):
-    return orders.start_line(order_id, line_id, _body(), staff)
+    return workshop.start_line(order_id, line_id, _body(), staff)
+
+
+@staff_route("/api/staff/orders/{order_id}/resend-link", "POST", FRONT_DESK,
+             "Send the customer's order link (progress, report, survey) by SMS again")
+def resend_order_link(staff, order_id):
+    return orders.resend_order_link(order_id, _body(), staff)
 
 
 # ---- workshop: dispatch, clock, quality check, wash -------------------------------------

@@ -26,8 +26,9 @@ READY = "ready"                         # 交车通知: the car is ready, the am
 SURVEY = "survey"                       # 首次回访: survey link, delivery + 3 days
 SECOND_FOLLOW_UP = "second_follow_up"   # 二次回访: delivery + 7 days
 COMPLAINT_ACK = "complaint_ack"         # 投诉受理: we reply by ...
+ORDER_LINK = "order_link"               # the customer's order link, sent again on request
 KINDS = (CONFIRMATION, REMINDER_DAY, REMINDER_HOUR, RESCHEDULED, CANCELLED, APPROVAL_REQUEST,
-         READY, SURVEY, SECOND_FOLLOW_UP, COMPLAINT_ACK)
+         READY, SURVEY, SECOND_FOLLOW_UP, COMPLAINT_ACK, ORDER_LINK)
 # Messages about an upcoming visit: useless once it has begun.
 ABOUT_VISIT = {CONFIRMATION, REMINDER_DAY, REMINDER_HOUR, RESCHEDULED}
 REMINDER_OFFSETS = {REMINDER_DAY: timedelta(days=1), REMINDER_HOUR: timedelta(hours=1)}
@@ -168,10 +169,12 @@ class OutboxMessage:
 
 
 def approval_message(*, order_id: str, request_id: str, phone: str, locale: str,
-                     settings: StoreSettings, now: datetime) -> OutboxMessage:
-    """The SMS asking the customer to approve lines, due now (or when quiet hours end)."""
+                     settings: StoreSettings, now: datetime, resend: int = 0) -> OutboxMessage:
+    """The SMS asking the customer to approve lines, due now (or when quiet hours end);
+    ``resend`` counts the times it is sent again (each its own message)."""
     due = quiet_until(settings, now) or now
-    return OutboxMessage(message_id=f"{order_id}.{request_id}.{APPROVAL_REQUEST}", booking_id="",
+    message_id = f"{order_id}.{request_id}.{APPROVAL_REQUEST}" + (f".{resend}" if resend else "")
+    return OutboxMessage(message_id=message_id, booking_id="",
                          order_id=order_id, kind=APPROVAL_REQUEST, phone=phone, locale=locale,
                          slot_start=due, due_at=due, created_at=now, next_attempt_at=due)
 

@@ -23,9 +23,9 @@ from typing import Any, Mapping
 from . import workshop as ws
 from .errors import Conflict, FieldErrors, NotFound, ValidationError
 from .money import included_tax, parse_money, parse_quantity, times, yuan
-from .settlement import Delivery, Settlement
+from .settlement import Delivery, Settlement, require_authority
 from .staff import Staff
-from .store import Service
+from .store import Service, StoreSettings
 from .validation import clean_choice, clean_text
 
 # ---- order states --------------------------------------------------------------
@@ -83,6 +83,7 @@ ADDITIONAL = "additional"
 VIA_SMS = "sms"
 VIA_IN_STORE = "in_store"
 APPROVAL_CHANNELS = (VIA_SMS, VIA_IN_STORE)
+MAX_RESENDS = 3        # an approval SMS is sent again at most this many times
 DECISIONS = (LINE_APPROVED, DECLINED)
 
 
@@ -106,6 +107,8 @@ class Line:
     added_by: str = ""
     decided_at: str = ""
     decided_via: str = ""
+    reason: str = ""          # why the line is discounted or not paid by the customer
+    discount_by: str = ""     # who gave that discount, within their authority ("" if none)
 
     @classmethod
     def new(cls, data: "LineInput", *, now: datetime, by: str, additional: bool = False) -> "Line":
@@ -113,7 +116,8 @@ class Line:
                    description=data.description, quantity=data.quantity,
                    unit_price_fen=data.unit_price_fen, pay_type=data.pay_type,
                    additional=additional, photo_keys=data.photo_keys,
-                   added_at=now.isoformat(), added_by=by)
+                   added_at=now.isoformat(), added_by=by, reason=data.reason,
+                   discount_by=data.discount_by)
 
     @property
     def amount_fen(self) -> int:
@@ -126,7 +130,8 @@ class Line:
                 "status": self.status, "additional": self.additional,
                 "photo_keys": list(self.photo_keys), "added_at": self.added_at,
                 "added_by": self.added_by, "decided_at": self.decided_at,
-                "decided_via": self.decided_via}
+                "decided_via": self.decided_via, "reason": self.reason,
+                "discount_by": self.discount_by}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Line":
@@ -136,7 +141,8 @@ class Line:
                    status=d.get("status", DRAFT), additional=bool(d.get("additional")),
                    photo_keys=tuple(d.get("photo_keys") or ()), added_at=d.get("added_at", ""),
                    added_by=d.get("added_by", ""), decided_at=d.get("decided_at", ""),
-                   decided_via=d.get("decided_via", ""))
+                   decided_via=d.get("decided_via", ""), reason=d.get("reason", ""),
+                   discount_by=d.get("discount_by", ""))
 
 
 @dataclass(frozen=True)
@@ -148,6 +154,12 @@ class LineInput:
     unit_price_fen: int
     pay_type: str
     photo_keys: tuple[str, ...]
+    reason: str = ""
+    discount_by: str = ""     # set by ``authorise_line``
+
+    @property
+    def amount_fen(self) -> int:
+        return times(self.quantity, self.unit_price_fen)
 
 
 def parse_line(body: Any, *, default_rate_fen: int, photo_key_ok) -> LineInput:
@@ -172,6 +184,7 @@ def parse_line(body: Any, *, default_rate_fen: int, photo_key_ok) -> LineInput:
         price = parse_money(errors, "rate", body.get("rate"), required=False)
         if price is None and "rate" not in errors.fields:
             price = default_rate_fen
+    reason = clean_text(errors, "reason", body.get("reason"), max_len=120)
     photos = body.get("photo_keys") or []
     if not isinstance(photos, list) or len(photos) > 10:
         errors.add("photo_keys", "a list of at most 10 uploaded photos")
@@ -182,7 +195,56 @@ def parse_line(body: Any, *, default_rate_fen: int, photo_key_ok) -> LineInput:
     errors.raise_if_any()
     assert quantity is not None and price is not None
     return LineInput(kind=kind, code=code, description=description, quantity=quantity,
-                     unit_price_fen=price, pay_type=pay_type, photo_keys=tuple(photos))
+                     unit_price_fen=price, pay_type=pay_type, photo_keys=tuple(photos),
+                     reason=reason)
+
+
+# ---- discounts on a line (优惠权限) -------------------------------------------------------
+# A line is a discount when the customer pays less than its list price: a price below it, or
+# a pay type other than the customer (warranty, internal, goodwill: the customer pays 0).
+# The role limits of the settlement apply where the line is written (one rule for both,
+# ``settlement.within_authority``); the manager decides above them by writing the line.
+
+def list_price_fen(data: LineInput, *, labor_rate_fen: int,
+                   catalogue: Mapping[str, Service]) -> int | None:
+    """What the line costs at list price; None when nobody can know (a part typed by hand at
+    0.00: there is no price book yet, so a hand-typed part's own price is its list price).
+
+    Labour is the store's rate x hours; a service of the catalogue costs at most its
+    catalogue price, for as many of its flat-rate hours as the line has (free checks and
+    recalls are free; a quoted package price is no discount)."""
+    if data.kind == PART:
+        return data.amount_fen if data.unit_price_fen > 0 else None
+    at_rate = times(data.quantity, labor_rate_fen)
+    service = catalogue.get(data.code) if data.code else None
+    if service is None:
+        return at_rate
+    if service.labor_minutes <= 0:
+        return min(at_rate, service.price_estimate_fen)
+    share = data.quantity * 60 / Decimal(service.labor_minutes)
+    return min(at_rate, times(share, service.price_estimate_fen))
+
+
+def authorise_line(data: LineInput, *, staff: Staff, settings: StoreSettings,
+                   catalogue: Mapping[str, Service]) -> LineInput:
+    """The line as ``staff`` may write it: a discounted or non-customer line needs a reason
+    and must be within the writer's limit (422 ``discount_over_limit`` naming the field);
+    it records who gave the discount."""
+    listed = list_price_fen(data, labor_rate_fen=settings.labor_rate_fen, catalogue=catalogue)
+    customer_pays = data.amount_fen if data.pay_type == "customer" else 0
+    discount = max(0, listed - customer_pays) if listed is not None else 0
+    if listed is not None and discount == 0 and data.pay_type == "customer":
+        return replace(data, discount_by="")
+    if not data.reason:
+        raise ValidationError("Say why this line is discounted or not paid by the customer",
+                              fields={"reason": "required for a discount or a pay type "
+                                                "other than customer"})
+    if data.pay_type != "customer":
+        field_name = "pay_type"
+    else:
+        field_name = "unit_price" if data.kind == PART else "rate"
+    require_authority(staff, settings, field=field_name, list_fen=listed, discount_fen=discount)
+    return replace(data, discount_by=staff.username)
 
 
 @dataclass(frozen=True)
@@ -199,13 +261,15 @@ class ApprovalRequest:
     decided_at: str = ""
     signature_key: str = ""         # in store: the customer's signature image
     link_code: str = ""             # by SMS: the short link sent
+    resent: int = 0                 # times the SMS was sent again (staff never see the link)
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "kind": self.kind, "line_ids": list(self.line_ids),
                 "channel": self.channel, "promised_at": self.promised_at,
                 "created_at": self.created_at, "created_by": self.created_by,
                 "status": self.status, "decided_at": self.decided_at,
-                "signature_key": self.signature_key, "link_code": self.link_code}
+                "signature_key": self.signature_key, "link_code": self.link_code,
+                "resent": self.resent}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "ApprovalRequest":
@@ -213,7 +277,8 @@ class ApprovalRequest:
                    channel=d["channel"], promised_at=d.get("promised_at", ""),
                    created_at=d["created_at"], created_by=d.get("created_by", ""),
                    status=d.get("status", PENDING), decided_at=d.get("decided_at", ""),
-                   signature_key=d.get("signature_key", ""), link_code=d.get("link_code", ""))
+                   signature_key=d.get("signature_key", ""), link_code=d.get("link_code", ""),
+                   resent=int(d.get("resent", 0)))
 
 
 @dataclass(frozen=True)
@@ -302,7 +367,8 @@ class RepairOrder:
         view = {"status": self.status,
                 "promised_at": self.promised_at.isoformat() if self.promised_at else None,
                 "lines": {ln.id: f"{ln.description} {ln.quantity} x {yuan(ln.unit_price_fen)} "
-                                 f"[{ln.pay_type}] {ln.status}" for ln in self.lines},
+                                 f"[{ln.pay_type}] {ln.status}"
+                                 + (f" ({ln.reason})" if ln.reason else "") for ln in self.lines},
                 "technician": self.job.technician or None, "bay": self.job.bay or None,
                 "job": self.job.state, "rework_count": self.quality.rework_count}
         if self.settlement:
@@ -356,7 +422,8 @@ class RepairOrder:
         old = self._draft(line_id)
         new = replace(old, kind=data.kind, code=data.code, description=data.description,
                       quantity=data.quantity, unit_price_fen=data.unit_price_fen,
-                      pay_type=data.pay_type, photo_keys=data.photo_keys)
+                      pay_type=data.pay_type, photo_keys=data.photo_keys, reason=data.reason,
+                      discount_by=data.discount_by)
         return replace(self, lines=tuple(new if ln.id == line_id else ln for ln in self.lines),
                        updated_at=now)
 
@@ -406,6 +473,19 @@ class RepairOrder:
             order = replace(order._move(AWAITING_APPROVAL), promised_at=promise)
         return order, request
 
+    def resend_approval(self, *, now: datetime) -> tuple["RepairOrder", ApprovalRequest]:
+        """Send the pending request's SMS again (the customer lost it): the same link, which
+        only the customer's phone receives."""
+        request = self.pending_approval
+        if request is None or request.channel != VIA_SMS:
+            raise Conflict("Nothing is waiting for the customer's answer by SMS",
+                           code="no_pending_approval")
+        if request.resent >= MAX_RESENDS:
+            raise Conflict(f"This request was already sent again {MAX_RESENDS} times: call the "
+                           "customer or let them approve in store", code="resend_limit")
+        request = replace(request, resent=request.resent + 1)
+        return replace(self, updated_at=now).with_request(request), request
+
     def with_request(self, request: ApprovalRequest) -> "RepairOrder":
         return replace(self, approvals=tuple(request if a.id == request.id else a
                                              for a in self.approvals))
@@ -440,16 +520,31 @@ class RepairOrder:
             order = replace(order, promised_at=datetime.fromisoformat(request.promised_at))
         return Decided(order=order, approved=approved, declined=declined)
 
-    def start_line(self, line_id: str, *, now: datetime) -> "RepairOrder":
-        """Work begins on a line: only on one the customer approved (从不擅自施工)."""
+    def start_line(self, line_id: str, *, staff: Staff, now: datetime
+                   ) -> tuple["RepairOrder", str]:
+        """Work begins on a line: only on one the customer approved (从不擅自施工), and under
+        the clock's rules: the job is dispatched, ``staff`` may clock it, and a job not
+        running is clocked on (started or resumed) for its technician. Returns the order and
+        the technician clocked on ("" if the clock was already running)."""
         line = self.line(line_id)
         if line.status != LINE_APPROVED:
             raise Conflict("The customer has not approved this line", code="line_not_approved",
                            fields={"line_id": f"is {line.status}, not approved"})
+        if self.status not in (APPROVED, IN_WORK):
+            raise Conflict(f"A {self.status} order cannot be worked on", code="invalid_transition")
+        job = self.job
+        action = ws.clock_on_action(job)
+        if action:
+            ws.next_clock_state(job, action)
+        ws.may_clock(staff, job)
         order = self if self.status == IN_WORK else self._move(IN_WORK)
+        if action:
+            job = job.with_event(ws.JobEvent(at=now.isoformat(), by=staff.username,
+                                             kind=ws.CLOCK_ACTIONS[action],
+                                             technician=job.technician, note=line.description))
         lines = tuple(replace(ln, status=LINE_IN_WORK) if ln.id == line_id else ln
                       for ln in order.lines)
-        return replace(order, lines=lines, updated_at=now)
+        return replace(order, lines=lines, job=job, updated_at=now), (job.technician if action else "")
 
     # ---- the workshop (派工 / 施工) ---------------------------------------------------
     def dispatch(self, data: ws.Dispatch, *, now: datetime, by: str) -> tuple["RepairOrder", str]:
@@ -514,11 +609,11 @@ class RepairOrder:
         if data.level != expected:
             raise Conflict(f"The next check is {expected}", code="wrong_qc_level",
                            fields={"level": f"the {expected} check comes next"})
-        ws.may_sign(staff, data.level, self.job, self.quality)
+        stand_in = ws.may_sign(staff, data.level, self.job, self.quality)
         record = ws.QcRecord(level=data.level, round=self.quality.rework_count,
                              at=now.isoformat(), by=staff.username, by_name=staff.name,
                              items=data.items, note=data.note, signature_key=signature_key,
-                             test_drive=data.test_drive)
+                             test_drive=data.test_drive, stand_in=stand_in)
         quality = replace(self.quality, records=self.quality.records + (record,))
         order = replace(self, quality=quality, updated_at=now)
         if not record.passed:   # 返工: back to the workshop, counted

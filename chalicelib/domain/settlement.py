@@ -3,7 +3,8 @@
 The invoice holds exactly the lines the customer approved; declined ones are
 listed as recommendations and not charged. A discount comes off what the
 customer pays, within the limit of the cashier's role (a store setting; the
-manager may go above it). Prices include VAT, so the tax is what the amount
+manager may go above it): ``within_authority`` is that rule, for the invoice
+and for the repair order's lines alike. Prices include VAT, so the tax is what the amount
 due contains. Delivery is a checklist, the next service (store rule: every
 5,000 km or 3 months, whichever comes first) and the delivered time, on time
 or late against the promise.
@@ -53,6 +54,32 @@ def discount_limit_percent(staff: Staff, settings: StoreSettings) -> int:
     return max((int(settings.discount_limits.get(role, 0)) for role in staff.roles), default=0)
 
 
+def within_authority(staff: Staff, settings: StoreSettings, *, list_fen: int | None,
+                     discount_fen: int) -> bool:
+    """The one rule for every discount (优惠权限), on the invoice and on a line: may this person
+    take ``discount_fen`` off ``list_fen``? A ``list_fen`` of None is a price nobody can check
+    (a hand-typed part at 0.00): a 100% discount."""
+    limit = discount_limit_percent(staff, settings)
+    if list_fen is None:
+        return limit >= 100
+    return discount_fen <= list_fen * limit // 100
+
+
+def require_authority(staff: Staff, settings: StoreSettings, *, field: str,
+                      list_fen: int | None, discount_fen: int) -> None:
+    """Refuse a discount above the person's limit, naming ``field`` and the limit: the
+    manager decides above it."""
+    if within_authority(staff, settings, list_fen=list_fen, discount_fen=discount_fen):
+        return
+    limit = discount_limit_percent(staff, settings)
+    if list_fen is None or discount_fen >= list_fen:
+        problem = f"your limit is {limit}%: this is a 100% discount, the manager decides"
+    else:
+        problem = f"your limit is {limit}%: at most {yuan(list_fen * limit // 100)}"
+    raise ValidationError("This discount is above your limit: ask the manager",
+                          code="discount_over_limit", fields={field: problem})
+
+
 @dataclass(frozen=True)
 class Settlement:
     invoice_no: str
@@ -88,15 +115,11 @@ class Settlement:
 
 def settle(*, subtotal_fen: int, by_pay_type: dict[str, int], data: SettleInput, staff: Staff,
            settings: StoreSettings, invoice_no: str, now: datetime) -> Settlement:
-    limit = discount_limit_percent(staff, settings)
     if data.discount_fen > subtotal_fen:
         raise ValidationError("The discount is more than the customer pays",
                               fields={"discount": f"at most {yuan(subtotal_fen)}"})
-    allowed = subtotal_fen * limit // 100
-    if data.discount_fen > allowed:
-        raise ValidationError("This discount is above your limit: ask the manager",
-                              code="discount_over_limit",
-                              fields={"discount": f"your limit is {limit}%: at most {yuan(allowed)}"})
+    require_authority(staff, settings, field="discount", list_fen=subtotal_fen,
+                      discount_fen=data.discount_fen)
     due = subtotal_fen - data.discount_fen
     return Settlement(invoice_no=invoice_no, settled_at=now.isoformat(), cashier=staff.username,
                       cashier_name=staff.name, payment_method=data.payment_method,

@@ -184,6 +184,12 @@ def next_clock_state(job: Job, action: str) -> None:
                        fields={"action": f"job is {state}"})
 
 
+def clock_on_action(job: Job) -> str:
+    """The clock action that puts the job's technician to work ("" if the clock runs already);
+    ``next_clock_state`` refuses it for a job not dispatched or finished."""
+    return {RUNNING: "", ON_HOLD: "resume"}.get(job.state, "start")
+
+
 def at_risk(*, now: datetime, promised_at: datetime | None, sold_minutes: int,
             worked_minutes: int, qc_minutes: int) -> bool:
     """The remaining sold time plus the quality check no longer fits before the promise."""
@@ -242,6 +248,7 @@ class QcRecord:
     note: str = ""
     signature_key: str = ""
     test_drive: TestDrive | None = None
+    stand_in: bool = False     # signed by the manager in place of the level's role
 
     @property
     def passed(self) -> bool:
@@ -251,7 +258,8 @@ class QcRecord:
         return {"level": self.level, "round": self.round, "at": self.at, "by": self.by,
                 "by_name": self.by_name, "items": dict(self.items), "note": self.note,
                 "signature_key": self.signature_key, "passed": self.passed,
-                "test_drive": self.test_drive.to_dict() if self.test_drive else None}
+                "test_drive": self.test_drive.to_dict() if self.test_drive else None,
+                "stand_in": self.stand_in}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "QcRecord":
@@ -259,7 +267,8 @@ class QcRecord:
         return cls(level=d["level"], round=int(d.get("round", 0)), at=d["at"], by=d["by"],
                    by_name=d.get("by_name", ""), items=dict(d.get("items", {})),
                    note=d.get("note", ""), signature_key=d.get("signature_key", ""),
-                   test_drive=TestDrive(**drive) if drive else None)
+                   test_drive=TestDrive(**drive) if drive else None,
+                   stand_in=bool(d.get("stand_in", False)))
 
 
 @dataclass(frozen=True)
@@ -337,19 +346,27 @@ def parse_qc(body: dict[str, Any], *, test_drive_required: bool,
     return QcInput(level=level, items=items, note=note, test_drive=drive)
 
 
-def may_sign(staff: Staff, level: str, job: Job, quality: Quality) -> None:
-    """Each level is signed by its role (the manager may sign any); the self-check by the
-    job's technician, and no one signs two levels of the same round (independent checks)."""
-    if MANAGER in staff.roles:
-        return
-    if not staff.roles & LEVEL_ROLES[level]:
+def may_sign(staff: Staff, level: str, job: Job, quality: Quality) -> bool:
+    """Three levels are three people: each level is signed by its role, the self-check by the
+    job's technician, and no one signs two levels of the same round (independent checks). The
+    manager may stand in for one level of a round. Returns whether ``staff`` stands in."""
+    this_round = [r for r in quality.records if r.round == quality.rework_count and r.passed]
+    if staff.username in {r.by for r in this_round}:
+        raise Forbidden("Another person must sign this level", code="same_signer")
+    own_level = bool(staff.roles & LEVEL_ROLES[level]) and (
+        level != SELF or staff.username == job.technician)
+    if own_level:
+        return False
+    if MANAGER not in staff.roles:
+        if level == SELF and staff.roles & LEVEL_ROLES[SELF]:
+            raise Forbidden("The self-check is signed by the job's technician",
+                            code="not_your_job")
         raise Forbidden(f"The {level} check is signed by the {', '.join(LEVEL_ROLES[level])}",
                         code="forbidden")
-    if level == SELF and staff.username != job.technician:
-        raise Forbidden("The self-check is signed by the job's technician", code="not_your_job")
-    signed = {r.by for r in quality.records if r.round == quality.rework_count and r.passed}
-    if staff.username in signed:
-        raise Forbidden("Another person must sign this level", code="same_signer")
+    if any(r.stand_in for r in this_round):
+        raise Forbidden("The manager has already stood in for a level of this check: the "
+                        "level's own role signs it", code="stand_in_used")
+    return True
 
 
 def checklist_view(lang_en: bool = False) -> dict[str, list[dict[str, str]]]:

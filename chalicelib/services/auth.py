@@ -150,10 +150,17 @@ def login(body: Any) -> dict[str, Any]:
         # e.g. NEW_PASSWORD_REQUIRED: the manager must finish setting up this account
         raise Unauthenticated("This account is not ready: ask your manager to reset its password",
                               code="account_not_ready")
-    tokens = _tokens(answer["AuthenticationResult"])
-    if tokens["staff"]["store_id"] != cfg.store_id:
-        raise Forbidden("This account may not use this store's portal")
+    tokens = _this_store(_tokens(answer["AuthenticationResult"]))
     log_event("staff_login", username=username, roles=tokens["staff"]["roles"])
+    return tokens
+
+
+def _this_store(tokens: dict[str, Any]) -> dict[str, Any]:
+    """Tokens only for this store's staff: another store's account is refused (login and
+    refresh alike), with nothing of the tokens in the answer."""
+    if tokens["staff"]["store_id"] != get_config().store_id:
+        log_event("staff_other_store_refused", username=tokens["staff"]["username"])
+        raise Forbidden("This account may not use this store's portal")
     return tokens
 
 
@@ -168,7 +175,7 @@ def refresh(body: Any) -> dict[str, Any]:
             AuthParameters={"REFRESH_TOKEN": token})
     except ClientError:
         raise Unauthenticated("Please sign in again", code="unauthorized") from None
-    return _tokens(answer["AuthenticationResult"], refresh_token=token)
+    return _this_store(_tokens(answer["AuthenticationResult"], refresh_token=token))
 
 
 # ---- the staff directory (who works here, by role) -----------------------------------

@@ -39,14 +39,17 @@ def status_link(order_id: str, now: datetime, anchor: str = "") -> ShortLink:
 
 
 def order_message(order: ro.RepairOrder, kind: str, *, now: datetime, due: datetime,
-                  anchor: str = "", **context: Any) -> tuple[msg.OutboxMessage, ShortLink]:
-    """An SMS about the order, written now, with a short link to the customer's order page."""
+                  anchor: str = "", message_id: str = "",
+                  **context: Any) -> tuple[msg.OutboxMessage, ShortLink]:
+    """An SMS about the order, written now, with a short link to the customer's order page
+    (``message_id``: for a kind sent more than once)."""
     settings = current_store().settings
     link = status_link(order.id, now, anchor)
     text = render(kind, order.locale, sig=settings.sms_signature, name=order.customer_name,
                   plate=order.plate, phone=settings.phone,
                   link=f"{get_config().public_base_url}/l/{link.code}", **context)
-    message = msg.prepared_message(message_id=f"{order.id}.{kind}", kind=kind, phone=order.phone,
+    message = msg.prepared_message(message_id=message_id or f"{order.id}.{kind}", kind=kind,
+                                   phone=order.phone,
                                    locale=order.locale, text=text, due=due, settings=settings,
                                    now=now, order_id=order.id)
     return message, link

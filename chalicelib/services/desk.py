@@ -131,7 +131,9 @@ def desk_booking(body: Any, staff: Staff, idempotency_key: str | None) -> dict[s
     fields = {k: v for k, v in body.items() if k != "channel"}
     created = booking_service.create_booking(fields, idempotency_key=idempotency_key,
                                              channel=channel, staff=staff)
-    return {**created, "booking": board_row(_load(created["id"]))}
+    # the customer's manage link goes to their phone in the confirmation SMS, not to staff
+    answer = {k: v for k, v in created.items() if k != "manage_url"}
+    return {**answer, "booking": board_row(_load(created["id"]))}
 
 
 def booking_detail(booking_id: str) -> dict[str, Any]:

@@ -28,8 +28,8 @@ from ..domain.validation import expect_version, mask_phone
 from ..domain.vehicles import CustomerRecord, Recommendation, VehicleRecord, new_id
 from ..logs import log_event
 from . import files
+from .customer_orders import order_message
 from .customer_orders import report as customer_report
-from .customer_orders import status_url
 from .store import current_store, store_now
 
 CUSTOMER_ACTOR = "customer"
@@ -172,7 +172,8 @@ def _line_view(line: ro.Line) -> dict[str, Any]:
             "pay_type": line.pay_type, "status": line.status, "additional": line.additional,
             "photos": [files.view_url(k) for k in line.photo_keys],
             "photo_keys": list(line.photo_keys), "decided_at": line.decided_at or None,
-            "decided_via": line.decided_via or None}
+            "decided_via": line.decided_via or None, "reason": line.reason or None,
+            "discount_by": line.discount_by or None}
 
 
 def _sheet_view(sheet: dict[str, Any]) -> dict[str, Any]:
@@ -237,7 +238,6 @@ def order_view(order_id: str, staff: Staff, order: ro.RepairOrder | None = None)
         "delivery": order.delivery.to_dict() if order.delivery else None,
         "comeback_of": order.comeback_of or None,
         "progress": order.progress,
-        "customer_link": status_url(order.id),
     }
 
 
@@ -293,19 +293,22 @@ def _change(order_id: str, body: Any, staff: Staff, action: str, change) -> dict
     return order_view(order_id, staff, saved)
 
 
-def _line_input(body: Any) -> ro.LineInput:
-    return ro.parse_line(body, default_rate_fen=current_store().settings.labor_rate_fen,
+def _line_input(body: Any, staff: Staff) -> ro.LineInput:
+    """The line as this person may write it: a discount within their role's limit."""
+    ctx = current_store()
+    data = ro.parse_line(body, default_rate_fen=ctx.settings.labor_rate_fen,
                          photo_key_ok=photo_key_ok)
+    return ro.authorise_line(data, staff=staff, settings=ctx.settings, catalogue=ctx.catalogue)
 
 
 def add_line(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
-    data = _line_input(body)
+    data = _line_input(body, staff)
     return _change(order_id, body, staff, "line_added",
                    lambda o: o.add_line(data, now=store_now(), by=staff.username))
 
 
 def update_line(order_id: str, line_id: str, body: Any, staff: Staff) -> dict[str, Any]:
-    data = _line_input(body)
+    data = _line_input(body, staff)
     return _change(order_id, body, staff, "line_changed",
                    lambda o: o.update_line(line_id, data, now=store_now()))
 
@@ -341,10 +344,14 @@ def approval_url(order_id: str, request_id: str) -> str:
 
 
 def send_for_approval(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
-    """Send the draft lines to the customer's phone: an SMS with a link to approve each."""
+    """Send the draft lines to the customer's phone: an SMS with a link to approve each. With
+    a request still unanswered and no new line, the same SMS goes again (the customer lost
+    it). The link goes to the customer's phone only: staff never hold it."""
     old = order_to_change(order_id, body)
     now = store_now()
     settings = current_store().settings
+    if old.pending_approval is not None and not any(ln.status == ro.DRAFT for ln in old.lines):
+        return _resend_approval(old, staff, now)
     order, request = old.request_approval(channel=ro.VIA_SMS, promised_at=_promise(body),
                                           now=now, by=staff.username)
     link = ShortLink.new(approval_url(order.id, request.id),
@@ -356,9 +363,34 @@ def send_for_approval(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
                   extra=records_db.Changes(messages=[message], links=[link]))
     log_event("approval_requested", order_id=order.id, request_id=request.id, kind=request.kind,
               lines=len(request.line_ids))
-    view = order_view(order_id, staff, saved)
-    view["approval_link"] = f"{get_config().public_base_url}/l/{link.code}"
-    return view
+    return order_view(order_id, staff, saved)
+
+
+def _resend_approval(old: ro.RepairOrder, staff: Staff, now: datetime) -> dict[str, Any]:
+    order, request = old.resend_approval(now=now)
+    message = msg.approval_message(order_id=order.id, request_id=request.id, phone=order.phone,
+                                   locale=order.locale, settings=current_store().settings,
+                                   now=now, resend=request.resent)
+    saved = save_order(old, order, actor=staff.username, action=f"resent_{request.kind}",
+                       extra=records_db.Changes(messages=[message]))
+    log_event("approval_resent", order_id=order.id, request_id=request.id, resent=request.resent)
+    return order_view(order.id, staff, saved)
+
+
+def resend_order_link(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
+    """The customer's order link (progress, report, survey) by SMS again, to their phone only."""
+    old = order_to_change(order_id, body)
+    if old.status == ro.CANCELLED:
+        raise Conflict("This order was cancelled", code="invalid_transition",
+                       fields={"status": old.status})
+    now = store_now()
+    message, link = order_message(old, msg.ORDER_LINK, now=now, due=now,
+                                  message_id=f"{old.id}.{msg.ORDER_LINK}.{now:%Y%m%d%H%M%S}")
+    saved = save_order(old, replace(old, updated_at=now), actor=staff.username,
+                       action="order_link_resent",
+                       extra=records_db.Changes(messages=[message], links=[link]))
+    log_event("order_link_resent", order_id=old.id)
+    return order_view(order_id, staff, saved)
 
 
 def _decisions(body: dict[str, Any]) -> dict[str, str]:
@@ -403,12 +435,6 @@ def approve_in_store(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
     saved = save_order(old, decided.order, actor=staff.username, action=f"decided_{request.kind}",
                   extra=_decided_changes(decided, old, now))
     return order_view(order_id, staff, saved)
-
-
-def start_line(order_id: str, line_id: str, body: Any, staff: Staff) -> dict[str, Any]:
-    """Work begins on a line; refused unless the customer approved it."""
-    return _change(order_id, body, staff, "line_started",
-                   lambda o: o.start_line(line_id, now=store_now()))
 
 
 # ---- the customer's approval page -------------------------------------------------

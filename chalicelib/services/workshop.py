@@ -113,6 +113,18 @@ def clock(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
     return order_view(order_id, staff, saved)
 
 
+def start_line(order_id: str, line_id: str, body: Any, staff: Staff) -> dict[str, Any]:
+    """Work begins on an approved line, under the clock's rules: the job's technician (or the
+    foreman or manager for them); a job not running is clocked on, one job at a time."""
+    old = order_to_change(order_id, body)
+    order, on = old.start_line(line_id, staff=staff, now=store_now())
+    changes = records_db.Changes()
+    if on:
+        changes.clock_on.append((on, order.id))
+    saved = save_order(old, order, actor=staff.username, action="line_started", extra=changes)
+    return order_view(order_id, staff, saved)
+
+
 def quality_check(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
     """One level of the quality check, signed; a failure sends the job back to work."""
     old = order_to_change(order_id, body)

@@ -37,7 +37,8 @@
       l_done: "已完成", additional: "增项", totals: "合计", customer_pays: "客户应付", tax: "其中增值税",
       estimate: "估价(未拒绝项目)", agreed: "客户已确认", send_sms: "发送短信请客户确认",
       sign_here: "客户现场签字确认", approve: "同意", decline: "不做", approvals_h: "客户确认",
-      link_sent: "已发送确认短信。客户链接:", print_order: "打印施工单", print_checkin: "打印接车单",
+      link_sent: "确认短信已发送到客户手机。", resend_sms: "重新发送确认短信", sms_resent: "已重新发送确认短信({n})",
+      reason: "原因(优惠或非客户付费必填)", reason_by: "原因:{r}(经办 {by})", print_order: "打印施工单", print_checkin: "打印接车单",
       o_open: "开单", o_awaiting_approval: "待客户确认", o_approved: "已确认", o_in_work: "施工中",
       o_quality_check: "质检", o_ready: "待交车", o_settled: "已结算", o_delivered: "已交车",
       changed: "该记录已被他人修改,已为您重新加载,请再操作一次。", fix: "请修改标红的内容。",
@@ -86,7 +87,8 @@
       tax: "incl. VAT", estimate: "Estimate (not declined)", agreed: "Approved by customer",
       send_sms: "Send to customer by SMS", sign_here: "Customer approves here and signs",
       approve: "Approve", decline: "Decline", approvals_h: "Customer approval",
-      link_sent: "SMS sent. Customer link:", print_order: "Print order", print_checkin: "Print check-in sheet",
+      link_sent: "The SMS went to the customer's phone.", resend_sms: "Send the SMS again", sms_resent: "SMS sent again ({n})",
+      reason: "Reason (required for a discount or a non-customer pay type)", reason_by: "Reason: {r} (by {by})", print_order: "Print order", print_checkin: "Print check-in sheet",
       o_open: "open", o_awaiting_approval: "awaiting approval", o_approved: "approved", o_in_work: "in work",
       o_quality_check: "quality check", o_ready: "ready", o_settled: "settled", o_delivered: "delivered",
       changed: "Someone else changed this record: it was reloaded, please do it again.",
@@ -565,6 +567,7 @@
       '<section class="card"><h3>' + T("lines") + '</h3><table class="list" id="lines"><thead><tr><th>' + [T("kind"), T("description"), T("quantity") + "/" + T("hours"), T("unit_price"), T("amount"), T("pay_type"), T("status"), ""].join("</th><th>") + '</th></tr></thead><tbody>' +
       o.lines.map(function (l) {
         return '<tr data-line="' + l.id + '"><td>' + T("k_" + l.kind) + (l.additional ? ' <span class="pill pending">' + T("additional") + '</span>' : "") + '</td><td>' + esc(l.description) + ' <span class="muted">' + esc(l.code) + '</span>' +
+          (l.reason ? '<div class="muted small">' + T("reason_by", { r: esc(l.reason), by: esc(l.discount_by || "") }) + '</div>' : "") +
           (l.photos.length ? '<div class="photos">' + l.photos.map(function (u) { return '<img src="' + esc(u) + '" alt="">'; }).join("") + '</div>' : "") + '</td><td class="num">' + l.quantity + '</td><td class="num">' + l.unit_price +
           '</td><td class="num">' + l.amount + '</td><td>' + T("p_" + l.pay_type) + '</td><td><span class="pill ' + l.status + '">' + T("l_" + l.status) + '</span></td><td>' +
           (l.status === "draft" ? '<button type="button" class="small" data-rm="' + l.id + '">' + T("remove") + '</button>' : "") + '</td></tr>';
@@ -574,16 +577,18 @@
       '<div class="field"><label>' + T("part_number") + " / " + T("operation") + '</label><input name="code" type="text"></div>' +
       '<div class="field"><label>' + T("quantity") + " / " + T("hours") + '</label><input name="qty" type="text" inputmode="decimal" data-field="quantity"><div class="err" data-err="quantity"></div><div class="err" data-err="hours"></div></div>' +
       '<div class="field"><label>' + T("unit_price") + " / " + T("rate") + '</label><input name="price" type="text" inputmode="decimal" data-field="unit_price"><div class="err" data-err="unit_price"></div><div class="err" data-err="rate"></div></div>' +
-      '<div class="field"><label>' + T("pay_type") + '</label><select name="pay_type">' + ["customer", "warranty", "internal", "goodwill"].map(function (p) { return '<option value="' + p + '">' + T("p_" + p) + '</option>'; }).join("") + '</select></div>' +
+      '<div class="field"><label>' + T("pay_type") + '</label><select name="pay_type">' + ["customer", "warranty", "internal", "goodwill"].map(function (p) { return '<option value="' + p + '">' + T("p_" + p) + '</option>'; }).join("") + '</select><div class="err"></div></div>' +
+      '<div class="field"><label>' + T("reason") + '</label><input name="reason" type="text" maxlength="120"><div class="err"></div></div>' +
       '<div class="field"><label class="small">' + T("photos") + '<input name="photo" type="file" accept="image/jpeg,image/png,image/webp" capture="environment" multiple></label></div>' +
       '<button class="small go" type="submit">' + T("add_line") + '</button></form>' +
       '<div class="grid2"><div>' + totalsBox(o.estimate, T("estimate")) + '</div><div>' + totalsBox(o.agreed, T("agreed")) + '</div></div></section>' +
       '<section class="card"><h3>' + T("approvals_h") + '</h3>' + o.approvals.map(function (a) {
         return '<div class="muted">' + local(a.created_at) + ' · ' + esc(a.kind) + ' · ' + (a.status === "pending" ? T("pending_customer") : (a.channel === "sms" ? T("decided_sms") : T("decided_in_store")) + " " + local(a.decided_at)) + ' → ' + T("promised") + ' ' + local(a.promised_at) +
-          (a.signature_url ? ' <a href="' + esc(a.signature_url) + '" target="_blank">' + T("signature") + '</a>' : "") + '</div>';
+          (a.signature_url ? ' <a href="' + esc(a.signature_url) + '" target="_blank">' + T("signature") + '</a>' : "") +
+          (a.resent ? ' · ' + T("sms_resent", { n: a.resent }) : "") + '</div>';
       }).join("") + '<div id="sent"></div>' +
       (drafts.length || o.pending_approval ? '<form id="ap" class="row" novalidate>' + (drafts.length ? '<div class="field"><label>' + T("promised") + '</label><input name="promised_at" type="datetime-local"><div class="err" data-err="promised_at"></div></div>' +
-        '<button type="button" class="small go" id="sms">' + T("send_sms") + '</button>' : "") +
+        '<button type="button" class="small go" id="sms">' + T("send_sms") + '</button>' : '<button type="button" class="small" id="resms">' + T("resend_sms") + '</button>') +
         '<button type="button" class="small" id="instore">' + T("sign_here") + '</button></form>' : "") +
       auditList(o.audit) + '</section>' + Portal.orderSections(o) +
       '<dialog id="dlg"><form method="dialog" id="df"><h3>' + T("sign_here") + '</h3><div id="dl"></div><canvas class="sign" id="dsig"></canvas><div class="err" data-err="signature"></div>' +
@@ -593,7 +598,7 @@
     lineForm.addEventListener("submit", function (ev) {
       ev.preventDefault();
       var part = lineForm.kind.value === "part";
-      var body = { version: o.version, kind: lineForm.kind.value, description: lineForm.description.value, pay_type: lineForm.pay_type.value, photo_keys: linePhotos };
+      var body = { version: o.version, kind: lineForm.kind.value, description: lineForm.description.value, pay_type: lineForm.pay_type.value, reason: lineForm.reason.value, photo_keys: linePhotos };
       if (part) { body.part_number = lineForm.code.value; body.quantity = lineForm.qty.value; body.unit_price = lineForm.price.value; }
       else { body.operation = lineForm.code.value; body.hours = lineForm.qty.value; if (lineForm.price.value) body.rate = lineForm.price.value; }
       call("POST", "/api/staff/orders/" + o.id + "/lines", body).then(function (r) {
@@ -618,7 +623,18 @@
         smsBtn.disabled = false;
         if (r.status !== 200) return problem(r, ap);
         renderOrder(r.body);
-        view.querySelector("#sent").innerHTML = '<p class="banner ok">' + T("link_sent") + ' <span class="linkbox" id="alink">' + esc(r.body.approval_link) + '</span></p>';
+        view.querySelector("#sent").innerHTML = '<p class="banner ok">' + T("link_sent") + '</p>';
+      });
+    });
+    var resend = view.querySelector("#resms");   // the customer lost the SMS: the same request again
+    if (resend) resend.addEventListener("click", function () {
+      resend.disabled = true;
+      call("POST", "/api/staff/orders/" + o.id + "/send-approval", { version: o.version }).then(function (r) {
+        resend.disabled = false;
+        if (r.status !== 200) return problem(r, ap);
+        renderOrder(r.body);
+        var pending = r.body.approvals.filter(function (a) { return a.id === r.body.pending_approval; })[0];
+        view.querySelector("#sent").innerHTML = '<p class="banner ok">' + T("sms_resent", { n: pending ? pending.resent : "" }) + '</p>';
       });
     });
     Portal.wireOrder(o);

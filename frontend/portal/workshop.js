@@ -16,7 +16,7 @@
     amount_due: "应收金额", print_invoice: "打印结算单", print_report: "打印保养/维修报告", deliver_h: "交车",
     ck_clean: "车辆内外清洁", ck_old_parts: "旧件已按客户要求处理", ck_keys: "钥匙已交还", ck_documents: "随车资料齐全",
     ck_explained: "已向客户讲解维修内容与费用", deliver: "确认交车", next_service: "下次保养", on_time: "准时交车", late: "延误 {m} 分钟",
-    timeline: "时间线", customer_link: "客户进度链接", followups_h: "今日回访", task_first: "首次回访", task_second: "二次回访",
+    timeline: "时间线", resend_link: "重新发送客户进度短信", link_resent: "客户进度短信已发送到客户手机。", followups_h: "今日回访", task_first: "首次回访", task_second: "二次回访",
     overdue: "已逾期", survey: "满意度", o_satisfied: "满意", o_reached: "已联系", o_not_reached: "未接通", o_issue_raised: "客户反映问题",
     retry_on: "再次联系日期", issue: "问题描述", severity: "严重程度", sev_low: "低", sev_medium: "中", sev_high: "高", record: "记录",
     no_followups: "今天没有需要回访的客户。", complaints_h: "投诉处理", open_n: "处理中", escalated: "已升级", overdue_reply: "超时未回复",
@@ -39,7 +39,7 @@
     print_invoice: "Print invoice", print_report: "Print report", deliver_h: "Delivery", ck_clean: "Clean inside and out",
     ck_old_parts: "Old parts as the customer chose", ck_keys: "Keys handed back", ck_documents: "Documents complete",
     ck_explained: "Work and cost explained", deliver: "Hand over the car", next_service: "Next service", on_time: "on time",
-    late: "{m} min late", timeline: "Timeline", customer_link: "Customer's progress link", followups_h: "Follow-up calls due",
+    late: "{m} min late", timeline: "Timeline", resend_link: "Send the customer's progress link again", link_resent: "The progress link SMS went to the customer's phone.", followups_h: "Follow-up calls due",
     task_first: "first follow-up", task_second: "second follow-up", overdue: "overdue", survey: "Survey",
     o_satisfied: "satisfied", o_reached: "reached", o_not_reached: "not reached", o_issue_raised: "issue raised",
     retry_on: "Call again on", issue: "The issue", severity: "Severity", sev_low: "low", sev_medium: "medium", sev_high: "high",
@@ -182,7 +182,7 @@
         ' · ' + T("next_service") + ': <b id="nexts">' + esc(o.delivery.next_service_date) + (o.delivery.next_service_km ? ' / ' + o.delivery.next_service_km + ' km' : "") + '</b></p></section>';
     }
     html += '<section class="card"><h3>' + T("timeline") + '</h3><ol class="timeline">' + o.timeline.map(function (e) { return '<li>' + local(e.at) + ' · ' + esc(e.actor) + ' · ' + esc(e.action) + '</li>'; }).join("") + '</ol>' +
-      '<p class="muted">' + T("customer_link") + ': <span class="linkbox">' + esc(o.customer_link) + '</span></p></section>';
+      (o.status !== "cancelled" && has(["advisor", "manager"]) ? '<button type="button" class="small" id="relink">' + T("resend_link") + '</button>' : "") + '</section>';
     return html;
   };
   Portal.wireOrder = function (o) {
@@ -224,6 +224,14 @@
       var checklist = {};
       ["clean", "old_parts", "keys", "documents", "explained"].forEach(function (k) { checklist[k] = dlf["ck_" + k].checked; });
       post("/deliver", { checklist: checklist }, dlf);
+    });
+    var relink = view.querySelector("#relink");   // the link goes to the customer's phone only
+    if (relink) relink.addEventListener("click", function () {
+      relink.disabled = true;
+      call("POST", "/api/staff/orders/" + o.id + "/resend-link", { version: o.version }).then(function (r) {
+        if (r.status !== 200) { relink.disabled = false; return P.problem(r); }
+        P.renderOrder(r.body); P.say(T("link_resent"), "ok");
+      });
     });
     var pinv = view.querySelector("#pinv"), prep = view.querySelector("#prep");
     if (pinv) pinv.onclick = function () { P.printDoc(o.id, "invoice"); };

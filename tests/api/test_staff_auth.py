@@ -50,6 +50,7 @@ MATRIX = [
     ("POST", "/api/staff/orders/o1/send-approval", DESK),
     ("POST", "/api/staff/orders/o1/approve-in-store", DESK),
     ("POST", "/api/staff/orders/o1/lines/l1/start", WORKSHOP),
+    ("POST", "/api/staff/orders/o1/resend-link", DESK),
     ("GET", "/api/staff/orders/o1/print", ALL),
     ("GET", "/api/staff/workshop", ALL),
     ("GET", "/api/staff/technicians", ALL),

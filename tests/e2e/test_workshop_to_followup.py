@@ -135,6 +135,13 @@ def test_approved_order_to_delivery_then_survey_and_complaint(stack, tablet, pho
     shot(page, "order-delivered")
     delivered = RepairOrderItem.get(oid)
     assert delivered.status == "delivered" and delivered.delivery["on_time"] is True
+    # the customer's progress link goes to their phone again on request, never to the page
+    before = len(stack.sms())
+    page.click("#relink")
+    expect(page.locator("#banner")).to_contain_text("已发送到客户手机")
+    assert "/l/" not in page.content() and "order.html" not in page.content()
+    run_sweep()
+    assert [t for _, t in stack.sms()[before:] if "维修进度、报告与评价" in t]
 
     # three days later the survey SMS goes out
     with time_machine.travel(clock.now() + timedelta(days=3, minutes=5), tick=True):
