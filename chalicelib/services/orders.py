@@ -124,7 +124,6 @@ def check_in(body: Any, staff: Staff) -> dict[str, Any]:
     # the repair order, with the signed check-in sheet
     order_id = new_id("ro")
     signature_key = files.signature_key("checkin", order_id, now.date(), secrets.token_hex(4))
-    files.put_signature(signature_key, checkin.signature_png)
     codes = checkin.service_codes or (list(booking.service_codes) if booking else [])
     sheet = {**checkin.sheet, "signature_key": signature_key, "signed_at": now.isoformat(),
              "advisor": actor, "advisor_name": staff.name,
@@ -150,7 +149,8 @@ def check_in(body: Any, staff: Staff) -> dict[str, Any]:
                                        action="arrived", at=now,
                                        before=BookingDesk.audit_view(booking),
                                        after=BookingDesk.audit_view(arrived)))
-    records_db.save(changes)
+    with files.signature_kept(signature_key, checkin.signature_png):   # gone again if refused
+        records_db.save(changes)
     log_event("checked_in", order_id=order.id, booking_id=order.booking_id, advisor=actor,
               comeback_of=order.comeback_of)
     return order_view(order.id, staff, replace(order, version=records_db.saved_version(None)))
@@ -399,9 +399,10 @@ def approve_in_store(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
     decided = order.decide(request.id, _decisions(body), now=now, via=ro.VIA_IN_STORE,
                            signature_key=key)
     assert png is not None
-    files.put_signature(key, png)
-    saved = save_order(old, decided.order, actor=staff.username, action=f"decided_{request.kind}",
-                  extra=_decided_changes(decided, old, now))
+    with files.signature_kept(key, png):   # gone again if the order changed meanwhile
+        saved = save_order(old, decided.order, actor=staff.username,
+                           action=f"decided_{request.kind}",
+                           extra=_decided_changes(decided, old, now))
     return order_view(order_id, staff, saved)
 
 
