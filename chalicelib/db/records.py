@@ -21,7 +21,8 @@ from ..domain.errors import Conflict
 from ..domain.messages import OutboxMessage
 from ..domain.repair_order import IN_STORE, ApprovalRequest, Line, RepairOrder
 from ..domain.settlement import Delivery, Settlement
-from ..domain.vehicles import CustomerRecord, Recommendation, SearchTerm, VehicleRecord
+from ..domain.vehicles import (CustomerRecord, Recommendation, SearchTerm, VehicleRecord,
+                               unique_moves)
 from . import bind, get_item
 from .bookings import to_item as booking_item
 from .links import ShortLink
@@ -264,6 +265,7 @@ class Changes:
     orders: list[tuple[RepairOrder, bool]] = field(default_factory=list)
     bookings: list[Booking] = field(default_factory=list)
     uniques: list[tuple[str, str]] = field(default_factory=list)   # (kind#value, owner id)
+    released: list[tuple[str, str]] = field(default_factory=list)  # given up: (kind#value, owner id)
     audit: list[AuditEntry] = field(default_factory=list)
     messages: list[OutboxMessage] = field(default_factory=list)
     links: list[ShortLink] = field(default_factory=list)
@@ -272,6 +274,14 @@ class Changes:
     # a technician clocks one job at a time: (username, order id) markers taken and released
     clock_on: list[tuple[str, str]] = field(default_factory=list)
     clock_off: list[tuple[str, str]] = field(default_factory=list)
+
+    def markers(self, old: CustomerRecord | VehicleRecord | None,
+                new: CustomerRecord | VehicleRecord) -> None:
+        """Take the unique values (mobile; plate, VIN) ``new`` holds that ``old`` did not, and
+        release those it gave up, so an old value is free for another record."""
+        taken, released = unique_moves(old, new)
+        self.uniques += [(key, new.id) for key in taken]
+        self.released += [(key, new.id) for key in released]
 
 
 def saved_version(version: int | None) -> int:
@@ -295,6 +305,9 @@ def save(changes: Changes) -> None:
         for key, owner in changes.uniques:
             tx.save(f"unique:{key}", UniqueItem(key, owner_id=owner),
                     UniqueItem.key.does_not_exist() | (UniqueItem.owner_id == owner))
+        for key, owner in changes.released:
+            tx.delete(f"release:{key}", UniqueItem(key),
+                      UniqueItem.key.does_not_exist() | (UniqueItem.owner_id == owner))
         for entry in changes.audit:
             tx.save("audit", audit_item(entry))
         for message in changes.messages:

@@ -104,7 +104,6 @@ def check_in(body: Any, staff: Staff) -> dict[str, Any]:
                                 vin=data.vin, model=data.model, sale_date=data.sale_date,
                                 mileage_km=mileage, created_at=now, updated_at=now)
         changes.vehicles.append((vehicle, True))
-        changes.uniques.append((f"plate#{vehicle.plate}", vehicle.id))
         action, before = "created", None
     else:
         if old_vehicle.mileage_km is not None and mileage < old_vehicle.mileage_km:
@@ -116,8 +115,7 @@ def check_in(body: Any, staff: Staff) -> dict[str, Any]:
                           updated_at=now).with_mileage(mileage, now)
         changes.vehicles.append((vehicle, False))
         action, before = "checked_in", old_vehicle.audit_view()
-    if vehicle.vin and (old_vehicle is None or vehicle.vin != old_vehicle.vin):
-        changes.uniques.append((f"vin#{vehicle.vin}", vehicle.id))
+    changes.markers(old_vehicle, vehicle)      # its plate and VIN; a corrected VIN frees the old
     audit.append(audit_rules.entry(audit_rules.VEHICLE, vehicle.id, actor=actor, action=action,
                                    at=now, before=before, after=vehicle.audit_view()))
 

@@ -6,7 +6,7 @@ import boto3
 import pytest
 
 from chalicelib.config import get_config
-from chalicelib.db.models import RepairOrderItem, VehicleItem
+from chalicelib.db.models import AuditItem, CustomerItem, RepairOrderItem, UniqueItem, VehicleItem
 from chalicelib.domain.workshop import CHECKLISTS
 from tests.factories import SIGNATURE, checkin_body, store_time
 
@@ -30,6 +30,111 @@ def checked_in(advisor, **kwargs):
     answer = check_in(advisor, **kwargs)
     assert answer.status_code == 201, answer.json_body
     return answer.json_body
+
+
+def owner(kind, value):
+    return UniqueItem.get(f"{kind}#{value}").owner_id
+
+
+def marker_exists(kind, value):
+    return UniqueItem.count(f"{kind}#{value}") == 1
+
+
+# ---- 1. a corrected mobile or plate frees the old one ---------------------------------
+
+def test_a_corrected_mobile_frees_the_old_number_for_another_person(advisor):
+    first = checked_in(advisor)
+    wang = first["customer"]["id"]
+    version = advisor.get(f"/api/staff/customers/{wang}").json_body["version"]
+    fixed = advisor.put(f"/api/staff/customers/{wang}",
+                        {"name": "王先生", "phone": "13900139000", "version": version})
+    assert fixed.status_code == 200 and fixed.json_body["phone"] == "+8613900139000"
+    assert not marker_exists("phone", "+8613800138000") and owner("phone", "+8613900139000") == wang
+
+    # someone else now has the old number: a new customer, 王先生's file untouched
+    newcomer = checked_in(advisor, name="李女士", phone="13800138000", plate="粤B67890",
+                          vin="LFV2A21K8A3010001")
+    li = newcomer["customer"]["id"]
+    assert li != wang and newcomer["customer"]["name"] == "李女士"
+    assert newcomer["customer"]["phone"] == "+8613800138000"   # her SMS go to her own phone
+    assert owner("phone", "+8613800138000") == li
+    wang_file = advisor.get(f"/api/staff/customers/{wang}").json_body
+    assert wang_file["name"] == "王先生" and wang_file["phone"] == "+8613900139000"
+    assert [v["plate"] for v in wang_file["vehicles"]] == ["粤B12345"]
+    li_file = advisor.get(f"/api/staff/customers/{li}").json_body
+    assert [v["plate"] for v in li_file["vehicles"]] == ["粤B67890"]
+    assert len(list(CustomerItem.scan())) == 2
+
+    # a number that is someone else's is refused, and nothing changes
+    taken = advisor.put(f"/api/staff/customers/{wang}", {
+        "name": "王先生", "phone": "13800138000", "version": wang_file["version"]})
+    assert taken.status_code == 409 and taken.json_body["error"]["code"] == "phone_taken"
+    assert CustomerItem.get(wang).phone == "+8613900139000"
+    assert owner("phone", "+8613800138000") == li and owner("phone", "+8613900139000") == wang
+
+
+def test_a_corrected_plate_and_vin_free_the_old_ones_for_another_car(advisor):
+    first = checked_in(advisor)
+    car, wang = first["vehicle"]["id"], first["customer"]["id"]
+    version = advisor.get(f"/api/staff/vehicles/{car}").json_body["version"]
+    fixed = advisor.put(f"/api/staff/vehicles/{car}", {
+        "plate": "粤B12346", "vin": "LSVAU2180N2183295", "version": version})
+    assert fixed.status_code == 200 and fixed.json_body["plate"] == "粤B12346"
+    assert not marker_exists("plate", "粤B12345") and not marker_exists("vin", "LSVAU2180N2183294")
+    assert owner("plate", "粤B12346") == car and owner("vin", "LSVAU2180N2183295") == car
+
+    # another person's car with the old plate and VIN: a new vehicle, the first one untouched
+    other = checked_in(advisor, name="李女士", phone="13700137000", plate="粤B12345",
+                       vin="LSVAU2180N2183294")
+    assert other["vehicle"]["id"] != car and other["vehicle"]["plate"] == "粤B12345"
+    first_car = VehicleItem.get(car)
+    assert first_car.plate == "粤B12346" and first_car.customer_id == wang
+    assert first_car.vin == "LSVAU2180N2183295"
+    assert owner("plate", "粤B12345") == other["vehicle"]["id"]
+    wang_file = advisor.get(f"/api/staff/customers/{wang}").json_body
+    assert [v["plate"] for v in wang_file["vehicles"]] == ["粤B12346"]
+
+    # a plate that is another car's is refused, and nothing changes
+    taken = advisor.put(f"/api/staff/vehicles/{car}", {
+        "plate": "粤B12345", "version": first_car.version})
+    assert taken.status_code == 409 and taken.json_body["error"]["code"] == "plate_taken"
+    assert VehicleItem.get(car).plate == "粤B12346" and owner("plate", "粤B12346") == car
+
+
+# ---- 2. the odometer only goes back with the manager's reason --------------------------
+
+def test_only_the_manager_lowers_the_mileage_with_a_reason_kept_in_the_audit(advisor, staff):
+    car = checked_in(advisor)["vehicle"]["id"]
+    path = f"/api/staff/vehicles/{car}"
+    version = advisor.get(path).json_body["version"]
+    lowered = advisor.put(path, {"mileage_km": 10, "version": version})
+    assert lowered.status_code == 403 and "mileage_km" in lowered.json_body["error"]["fields"]
+    assert VehicleItem.get(car).mileage_km == 15302
+    # the advisor may still record a higher reading
+    higher = advisor.put(path, {"mileage_km": 15400, "version": version})
+    assert higher.status_code == 200 and higher.json_body["mileage_km"] == 15400
+
+    manager = staff.as_("manager")
+    version = higher.json_body["version"]
+    no_reason = manager.put(path, {"mileage_km": 10, "version": version})
+    assert no_reason.status_code == 422 and set(no_reason.json_body["error"]["fields"]) == {"reason"}
+    too_long = manager.put(path, {"mileage_km": 10, "version": version, "reason": "换" * 201})
+    assert too_long.status_code == 422 and set(too_long.json_body["error"]["fields"]) == {"reason"}
+    assert VehicleItem.get(car).mileage_km == 15400
+
+    fixed = manager.put(path, {"mileage_km": 10, "version": version, "reason": "更换仪表,按新表读数"})
+    assert fixed.status_code == 200 and fixed.json_body["mileage_km"] == 10
+    entry = next(e for e in AuditItem.query(f"vehicle#{car}", scan_index_forward=False))
+    assert entry.actor == "manager" and entry.action == "mileage_corrected"
+    assert entry.changes["mileage_km"] == {"before": 15400, "after": 10}
+    assert entry.changes["reason"]["after"] == "更换仪表,按新表读数"
+
+
+def test_check_in_refuses_a_mileage_below_the_recorded_one(advisor):
+    car = checked_in(advisor)["vehicle"]["id"]
+    lower = check_in(advisor, mileage_km=10)
+    assert lower.status_code == 422 and "mileage_km" in lower.json_body["error"]["fields"]
+    assert VehicleItem.get(car).mileage_km == 15302 and len(list(RepairOrderItem.scan())) == 1
 
 
 # ---- 3. a refused check-in writes nothing, not even its signature ------------------------
