@@ -7,7 +7,7 @@ version gets ``Conflict(<kind>_changed)`` and must reload.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 
@@ -18,6 +18,7 @@ from ..domain import workshop as ws
 from ..domain.audit import AuditEntry
 from ..domain.booking import Booking
 from ..domain.errors import Conflict
+from ..domain.history import Trail
 from ..domain.messages import OutboxMessage
 from ..domain.repair_order import IN_STORE, ApprovalRequest, Line, RepairOrder
 from ..domain.settlement import Delivery, Settlement
@@ -27,13 +28,14 @@ from . import bind, get_item
 from .bookings import to_item as booking_item
 from .links import ShortLink
 from .audit import to_item as audit_item
-from .models import (ComplaintItem, CustomerItem, FollowUpItem, LinkItem, RepairOrderItem,
-                     UniqueItem, VehicleItem)
+from .models import (ComplaintItem, CustomerItem, EventItem, FollowUpItem, LinkItem,
+                     RepairOrderItem, UniqueItem, VehicleItem)
 from .outbox import to_item as outbox_item
 from .timefmt import parse, utc_key
 from .tx import Cancelled, Tx, commit
 
 SEARCH_LIMIT = 20
+EVENTS_LIMIT = 500      # the newest events a view reads (one query page or two)
 
 
 # ---- converters ----------------------------------------------------------------
@@ -92,7 +94,7 @@ def _order_item(o: RepairOrder) -> RepairOrderItem:
         lines=[ln.to_dict() for ln in o.lines], approvals=[a.to_dict() for a in o.approvals],
         reception=dict(o.reception), locale=o.locale,
         in_store=get_config().store_id if o.status in IN_STORE else None,
-        job=o.job.to_dict(), quality=o.quality.to_dict(), wash_done_at=o.wash_done_at or None,
+        job=o.job.summary(), quality=o.quality.to_dict(), wash_done_at=o.wash_done_at or None,
         ready_at=o.ready_at or None,
         settlement=o.settlement.to_dict() if o.settlement else None,
         delivery=o.delivery.to_dict() if o.delivery else None,
@@ -151,10 +153,10 @@ _COMPLAINT_TIMES = ("opened_at", "reply_by", "escalate_at")
 
 
 def _complaint_item(c: cpl.Complaint) -> ComplaintItem:
-    data = {k: v for k, v in c.__dict__.items() if k not in ("id", "version", "events")
+    data = {k: v for k, v in c.__dict__.items() if k not in ("id", "version", "trail")
             and k not in _COMPLAINT_TIMES}
     data.update({k: getattr(c, k).isoformat() for k in _COMPLAINT_TIMES})
-    data["events"] = [e.to_dict() for e in c.events]
+    data["event_count"] = c.trail.count
     waiting = c.status == cpl.OPEN and not c.escalated_at
     item = ComplaintItem(c.id, store_id=get_config().store_id, opened_at=c.opened_at.isoformat(),
                          status=c.status, escalate_at=utc_key(c.escalate_at),
@@ -166,9 +168,53 @@ def _complaint_item(c: cpl.Complaint) -> ComplaintItem:
 
 def _complaint(item: ComplaintItem) -> cpl.Complaint:
     d = dict(item.data)
-    events = tuple(cpl.Event(**e) for e in d.pop("events", []))
+    if "event_count" in d:
+        trail = Trail.stored(int(d.pop("event_count")))
+    else:   # written when the complaint held its events: stored apart with its next change
+        trail = Trail.unstored(tuple(cpl.Event(**e) for e in d.pop("events", [])))
     times = {k: parse(d.pop(k)) for k in _COMPLAINT_TIMES}
-    return cpl.Complaint(id=item.complaint_id, events=events, version=item.version, **times, **d)
+    return cpl.Complaint(id=item.complaint_id, trail=trail, version=item.version, **times, **d)
+
+
+# ---- growing lists, stored apart (EventItem) -------------------------------------------
+
+def _job_subject(order_id: str) -> str:
+    return f"job#{order_id}"
+
+
+def _complaint_subject(complaint_id: str) -> str:
+    return f"complaint#{complaint_id}"
+
+
+def _read_trail(subject: str, trail: Trail, convert) -> Trail:
+    """The trail with its stored entries (the newest ``EVENTS_LIMIT``, one query, only those
+    the record counted when it was read), then the entries not stored yet."""
+    if trail.count == 0:
+        return trail
+    bind()
+    items = list(EventItem.query(subject, EventItem.seq < trail.count, consistent_read=True,
+                                 scan_index_forward=False, limit=EVENTS_LIMIT))
+    items.reverse()
+    upto = int(items[-1].seq) + 1 if items else trail.saved
+    first = trail.count - len(trail.known)          # the place of trail.known[0] in the list
+    rest = trail.known[max(0, upto - first):]
+    return Trail(known=tuple(convert(i.data) for i in items) + rest, count=trail.count,
+                 saved=max(trail.saved, upto))
+
+
+def with_events(record):
+    """A repair order (its job's clock events) or a complaint with its events read."""
+    if isinstance(record, RepairOrder):
+        trail = _read_trail(_job_subject(record.id), record.job.trail, ws.JobEvent.from_dict)
+        return replace(record, job=replace(record.job, trail=trail))
+    trail = _read_trail(_complaint_subject(record.id), record.trail, lambda d: cpl.Event(**d))
+    return replace(record, trail=trail)
+
+
+def _save_trail(tx: Tx, label: str, subject: str, trail: Trail) -> None:
+    for offset, entry in enumerate(trail.unsaved):
+        tx.save(label, EventItem(subject, trail.saved + offset, data=entry.to_dict()),
+                EventItem.seq.does_not_exist())
 
 
 # ---- reads ---------------------------------------------------------------------
@@ -300,6 +346,7 @@ def save(changes: Changes) -> None:
         for order, new in changes.orders:
             tx.save(f"order:{order.id}", _order_item(order),
                     RepairOrderItem.order_id.does_not_exist() if new else None)
+            _save_trail(tx, f"order:{order.id}", _job_subject(order.id), order.job.trail)
         for booking in changes.bookings:
             tx.save(f"booking:{booking.id}", booking_item(booking))  # version condition
         for key, owner in changes.uniques:
@@ -320,6 +367,8 @@ def save(changes: Changes) -> None:
         for complaint, new in changes.complaints:
             tx.save(f"complaint:{complaint.id}", _complaint_item(complaint),
                     ComplaintItem.complaint_id.does_not_exist() if new else None)
+            _save_trail(tx, f"complaint:{complaint.id}", _complaint_subject(complaint.id),
+                        complaint.trail)
         for username, order_id in changes.clock_on:
             tx.save(f"clock:{username}", UniqueItem(f"clock#{username}", owner_id=order_id),
                     UniqueItem.key.does_not_exist())

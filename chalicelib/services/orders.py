@@ -191,7 +191,7 @@ def _approval_view(a: ro.ApprovalRequest) -> dict[str, Any]:
 
 
 def order_view(order_id: str, staff: Staff, order: ro.RepairOrder | None = None) -> dict[str, Any]:
-    order = order or load_order(order_id)
+    order = records_db.with_events(order or load_order(order_id))
     settings = current_store().settings
     now = store_now()
     vehicle = records_db.get_vehicle(order.vehicle_id)

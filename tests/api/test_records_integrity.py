@@ -2,11 +2,15 @@
 behind; records that grow (complaint notes, a job's clock) keep within DynamoDB's item size."""
 from __future__ import annotations
 
+import json
+from datetime import timedelta
+
 import boto3
 import pytest
 
 from chalicelib.config import get_config
-from chalicelib.db.models import AuditItem, CustomerItem, RepairOrderItem, UniqueItem, VehicleItem
+from chalicelib.db.models import (AuditItem, ComplaintItem, CustomerItem, EventItem,
+                                  RepairOrderItem, UniqueItem, VehicleItem)
 from chalicelib.domain.workshop import CHECKLISTS
 from tests.factories import SIGNATURE, checkin_body, store_time
 
@@ -197,3 +201,101 @@ def test_a_signed_approval_or_check_refused_by_a_race_leaves_no_signature(
     assert check.status_code == 409 and check.json_body["error"]["code"] == "order_changed"
     assert _signatures() == stored + 1 and RepairOrderItem.get(order["id"]).quality == {
         "records": [], "rework_count": 0, "passed_at": ""}
+
+
+# ---- 4. growing lists live in their own items ----------------------------------------------
+
+LONG_NOTE = "已致电客户说明了进度" * 100          # 1,000 characters, the most a note may have
+
+
+def test_many_long_complaint_notes_then_resolving_all_succeed(staff):
+    clerk = staff.as_("followup")
+    opened = clerk.post("/api/staff/complaints", {"customer_name": "王先生", "plate": "粤B12345",
+                                                  "description": "交车晚了两个小时"})
+    assert opened.status_code == 201, opened.json_body
+    path, version = f"/api/staff/complaints/{opened.json_body['id']}", opened.json_body["version"]
+    for i in range(70):                   # 66 such notes used to fill the 400 KB item
+        answer = clerk.post(f"{path}/notes", {"version": version, "note": LONG_NOTE})
+        assert answer.status_code == 200, (i, answer.json_body)
+        version = answer.json_body["version"]
+    too_long = clerk.post(f"{path}/notes", {"version": version, "note": LONG_NOTE + "。"})
+    assert too_long.status_code == 422 and set(too_long.json_body["error"]["fields"]) == {"note"}
+    resolved = clerk.post(f"{path}/resolve", {"version": version, "resolution": LONG_NOTE,
+                                              "customer_accepted": True})
+    assert resolved.status_code == 200 and resolved.json_body["status"] == "resolved"
+
+    detail = clerk.get(path).json_body
+    assert [e["action"] for e in detail["events"]] == ["opened"] + ["note"] * 70 + ["resolved"]
+    assert detail["events"][1]["note"] == LONG_NOTE
+    item = ComplaintItem.get(opened.json_body["id"])
+    assert len(json.dumps(item.data)) < 20_000 and "events" not in item.data
+    assert EventItem.count(f"complaint#{item.complaint_id}") == 72
+
+
+def _dispatched(advisor, staff):
+    order = checked_in(advisor, services=["MAINT_10K"])
+    path = f"/api/staff/orders/{order['id']}"
+    order = advisor.post(f"{path}/approve-in-store", {
+        "version": order["version"], "promised_at": "2026-12-01T17:00:00+08:00",
+        "decisions": {ln["id"]: "approved" for ln in order["lines"]}, "signature": SIGNATURE})
+    assert order.status_code == 200, order.json_body
+    order = staff.as_("foreman").post(f"{path}/dispatch", {
+        "version": order.json_body["version"], "technician": "technician", "bay": "2"})
+    assert order.status_code == 200, order.json_body
+    return path, order.json_body
+
+
+def test_the_jobs_clock_events_do_not_grow_the_order(advisor, staff, clock):
+    path, order = _dispatched(advisor, staff)
+    tech = staff.as_("technician")
+    order = tech.post(f"{path}/clock", {"version": order["version"], "action": "start"}).json_body
+    sizes = []
+    for _ in range(12):
+        clock.shift(timedelta(minutes=10))
+        order = tech.post(f"{path}/clock", {"version": order["version"], "action": "pause",
+                                            "reason": "other", "note": "等" * 200}).json_body
+        clock.shift(timedelta(minutes=5))
+        order = tech.post(f"{path}/clock", {"version": order["version"], "action": "resume"}).json_body
+        sizes.append(len(json.dumps(RepairOrderItem.get(order["id"]).job)))
+    clock.shift(timedelta(minutes=10))
+    answer = tech.post(f"{path}/clock", {"version": order["version"], "action": "finish"})
+    assert answer.status_code == 200, answer.json_body
+    order = answer.json_body
+    # derived hours: 13 running spells of 10 minutes; the pauses do not count
+    assert order["status"] == "quality_check" and order["job"]["worked_minutes"] == {"technician": 130}
+    assert order["job"]["state"] == "finished"
+    kinds = [e["kind"] for e in order["job"]["events"]]
+    assert kinds == ["assigned", "started"] + ["paused", "resumed"] * 12 + ["finished"]
+    assert order["job"]["events"][2]["note"] == "等" * 200
+    # 24 events of 200 characters (1.2 KB each as stored) and the job stays the same size
+    assert max(sizes) - min(sizes) <= 3 and max(sizes) < 400
+    assert "events" not in RepairOrderItem.get(order["id"]).job
+    assert EventItem.count(f"job#{order['id']}") == len(kinds)
+    assert not list(UniqueItem.query("clock#technician"))
+    # reading it again gives the same history
+    again = advisor.get(path).json_body
+    assert again["job"]["events"] == order["job"]["events"]
+    assert again["job"]["worked_minutes"] == {"technician": 130}
+
+
+def test_an_order_stored_with_its_events_inside_is_read_and_moved_out_on_its_next_change(
+        advisor, staff, clock):
+    path, order = _dispatched(advisor, staff)
+    tech = staff.as_("technician")
+    order = tech.post(f"{path}/clock", {"version": order["version"], "action": "start"}).json_body
+    # as written before the events moved out: the job holds them
+    item = RepairOrderItem.get(order["id"])
+    for event in EventItem.query(f"job#{order['id']}"):
+        event.delete()
+    item.job = {"technician": "technician", "bay": "2", "events": order["job"]["events"]}
+    item.save()
+    read = advisor.get(path).json_body
+    assert read["job"]["events"] == order["job"]["events"] and read["job"]["state"] == "running"
+    clock.shift(timedelta(minutes=30))
+    paused = tech.post(f"{path}/clock", {"version": read["version"], "action": "pause",
+                                         "reason": "parts"}).json_body
+    assert [e["kind"] for e in paused["job"]["events"]] == ["assigned", "started", "paused"]
+    assert paused["job"]["worked_minutes"] == {"technician": 30}
+    assert [e.data["kind"] for e in EventItem.query(f"job#{order['id']}")] == [
+        "assigned", "started", "paused"]
+    assert RepairOrderItem.get(order["id"]).job["event_count"] == 3
