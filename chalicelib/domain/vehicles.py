@@ -17,6 +17,7 @@ from .money import yuan
 from .validation import PROVINCES, normalize_phone, normalize_plate
 
 REPAIR_WARRANTY = (3, 60_000)     # years, km
+MAX_RECOMMENDATIONS = 50          # declined work kept on a vehicle's file
 SANBAO_VALIDITY = (2, 50_000)
 
 
@@ -87,6 +88,12 @@ class VehicleRecord:
                 "next_service_date": (self.next_service_date.isoformat()
                                       if self.next_service_date else None),
                 "next_service_km": self.next_service_km}
+
+    def recommend(self, new: tuple[Recommendation, ...], now: datetime) -> "VehicleRecord":
+        """Declined work added to the file; the newest ``MAX_RECOMMENDATIONS`` are kept (the
+        vehicle is one item: the list is bounded; older ones stay on their orders)."""
+        kept = (self.recommendations + tuple(new))[-MAX_RECOMMENDATIONS:]
+        return replace(self, recommendations=kept, updated_at=now)
 
     def with_mileage(self, mileage_km: int | None, now: datetime) -> "VehicleRecord":
         if mileage_km is None or (self.mileage_km is not None and mileage_km <= self.mileage_km):

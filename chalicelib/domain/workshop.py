@@ -237,6 +237,7 @@ LEVEL_ROLES = {SELF: frozenset({TECHNICIAN}), TEAM_LEAD: frozenset({FOREMAN}),
                FINAL: frozenset({INSPECTOR})}
 PASS = "pass"
 FAIL = "fail"
+MAX_QC_RECORDS = 30      # checks kept in one order (ten rounds of three levels): bounded
 
 # (code, 中文, English): the store's standard checklist per level
 CHECKLISTS: dict[str, tuple[tuple[str, str, str], ...]] = {

@@ -373,11 +373,11 @@ def _decided_changes(decided: ro.Decided, old: ro.RepairOrder, now: datetime) ->
     if decided.declined:
         vehicle = records_db.get_vehicle(old.vehicle_id)
         if vehicle is not None:
-            recs = vehicle.recommendations + tuple(
+            recs = tuple(
                 Recommendation(description=ln.description, order_id=old.id,
                                order_reference=old.reference, declined_at=now.isoformat(),
                                amount_fen=ln.amount_fen) for ln in decided.declined)
-            changes.vehicles.append((replace(vehicle, recommendations=recs, updated_at=now), False))
+            changes.vehicles.append((vehicle.recommend(recs, now), False))
     return changes
 
 

@@ -2,18 +2,19 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
+from chalicelib.domain import followup as fu
 from chalicelib.domain import repair_order as ro
 from chalicelib.domain import workshop as ws
-from chalicelib.domain.errors import FieldErrors, Forbidden
+from chalicelib.domain.errors import FieldErrors, Forbidden, ValidationError
 from chalicelib.domain.history import Trail
-from chalicelib.domain.vehicles import (CustomerRecord, VehicleRecord, check_mileage_change,
-                                        unique_moves)
-from tests.unit.test_workshop_to_followup import (FOREMAN, INSPECTOR, T0, TECH, TECH2, clock,
-                                                  dispatched, finished, qc)
+from chalicelib.domain.vehicles import (MAX_RECOMMENDATIONS, CustomerRecord, Recommendation,
+                                        VehicleRecord, check_mileage_change, unique_moves)
+from tests.unit.test_workshop_to_followup import (FOREMAN, INSPECTOR, T0, TECH, TECH2,
+                                                  _followup, clock, dispatched, finished, qc)
 
 
 # ---- unique values ---------------------------------------------------------------------
@@ -95,3 +96,40 @@ def test_the_three_levels_still_pass_after_a_rework():
     assert order.status == ro.READY and [e.kind for e in order.job.events][-3:] == [
         ws.REWORK, ws.STARTED, ws.FINISHED]
     assert order.job.worked_minutes(T0 + timedelta(hours=6)) == {"technician": 120}
+
+
+# ---- lists that stay in their record are bounded ------------------------------------------
+
+def test_quality_checks_per_order_are_bounded():
+    order = finished()
+    records = tuple(ws.QcRecord(level=ws.SELF, round=i, at=T0.isoformat(), by="technician",
+                                by_name="王师傅", items={"work_done": ws.FAIL}, note="x")
+                    for i in range(ws.MAX_QC_RECORDS))
+    full = replace(order, quality=replace(order.quality, records=records,
+                                          rework_count=ws.MAX_QC_RECORDS))
+    with pytest.raises(ValidationError) as refused:
+        qc(full, ws.SELF, TECH)
+    assert set(refused.value.fields) == {"quality"}
+    assert qc(order, ws.SELF, TECH).quality.records    # below the bound: recorded
+
+
+def test_calls_per_follow_up_are_bounded():
+    today, now = date(2026, 12, 4), T0 + timedelta(days=3)
+    f = _followup()
+    retry = fu.parse_call({"outcome": "not_reached", "retry_on": "2026-12-05"}, today=today)
+    for _ in range(fu.MAX_CALLS):
+        f = f.record_call(retry, now=now, by="followup", today=today)
+    with pytest.raises(ValidationError) as refused:
+        f.record_call(retry, now=now, by="followup", today=today)
+    assert set(refused.value.fields) == {"calls"} and len(f.calls) == fu.MAX_CALLS
+
+
+def test_a_vehicle_keeps_the_newest_recommendations():
+    car = VehicleRecord(id="v1", plate="粤B12345", customer_id="c1")
+    for i in range(MAX_RECOMMENDATIONS + 10):
+        car = car.recommend((Recommendation(description=f"item {i}", order_id=f"ro{i}",
+                                            order_reference="R", declined_at="", amount_fen=1),),
+                            T0)
+    assert len(car.recommendations) == MAX_RECOMMENDATIONS
+    assert car.recommendations[-1].description == f"item {MAX_RECOMMENDATIONS + 9}"
+    assert car.recommendations[0].description == "item 10"
