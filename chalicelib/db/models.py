@@ -324,7 +324,7 @@ class RepairOrderItem(Model):
     reception = JSONAttribute(default=dict)
     locale = UnicodeAttribute(default="zh-CN")
     in_store = UnicodeAttribute(null=True)          # the store id until the car is handed back
-    job = JSONAttribute(default=dict)               # dispatch and clock events
+    job = JSONAttribute(default=dict)               # dispatch and clock (its events: EventItem)
     quality = JSONAttribute(default=dict)           # quality checks and reworks
     wash_done_at = UnicodeAttribute(null=True)
     ready_at = UnicodeAttribute(null=True)
@@ -422,7 +422,23 @@ class AuditItem(Model):
     changes = JSONAttribute(default=dict)
 
 
+class EventItem(Model):
+    """Lists that only grow, kept apart from their record so it stays small (DynamoDB's 400 KB):
+    a complaint's events, a job's clock events. One item per entry, keyed by the record and
+    the entry's position; one query reads them in order. Written in the transaction that
+    changes the record (which keeps the list's length)."""
+    class Meta:
+        base_name = "events"
+        table_name = ""  # set by db.bind()
+        region = "ap-east-1"
+        billing_mode = "PAY_PER_REQUEST"
+
+    subject = UnicodeAttribute(hash_key=True)       # "complaint#<id>", "job#<order id>"
+    seq = NumberAttribute(range_key=True)           # 0, 1, 2...: the entry's place in the list
+    data = JSONAttribute()
+
+
 MODELS: tuple[type[Model], ...] = (StoreItem, BookingItem, CapacityItem, OutboxItem,
                                    IdempotencyItem, LinkItem, CustomerItem, VehicleItem,
                                    UniqueItem, RepairOrderItem, AuditItem, FollowUpItem,
-                                   ComplaintItem)
+                                   ComplaintItem, EventItem)

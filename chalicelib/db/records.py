@@ -7,7 +7,7 @@ version gets ``Conflict(<kind>_changed)`` and must reload.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 
@@ -18,21 +18,24 @@ from ..domain import workshop as ws
 from ..domain.audit import AuditEntry
 from ..domain.booking import Booking
 from ..domain.errors import Conflict
+from ..domain.history import Trail
 from ..domain.messages import OutboxMessage
 from ..domain.repair_order import IN_STORE, ApprovalRequest, Line, RepairOrder
 from ..domain.settlement import Delivery, Settlement
-from ..domain.vehicles import CustomerRecord, Recommendation, SearchTerm, VehicleRecord
+from ..domain.vehicles import (CustomerRecord, Recommendation, SearchTerm, VehicleRecord,
+                               unique_moves)
 from . import bind, get_item
 from .bookings import to_item as booking_item
 from .links import ShortLink
 from .audit import to_item as audit_item
-from .models import (ComplaintItem, CustomerItem, FollowUpItem, LinkItem, RepairOrderItem,
-                     UniqueItem, VehicleItem)
+from .models import (ComplaintItem, CustomerItem, EventItem, FollowUpItem, LinkItem,
+                     RepairOrderItem, UniqueItem, VehicleItem)
 from .outbox import to_item as outbox_item
 from .timefmt import parse, utc_key
 from .tx import Cancelled, Tx, commit
 
 SEARCH_LIMIT = 20
+EVENTS_LIMIT = 500      # the newest events a view reads (one query page or two)
 
 
 # ---- converters ----------------------------------------------------------------
@@ -91,7 +94,7 @@ def _order_item(o: RepairOrder) -> RepairOrderItem:
         lines=[ln.to_dict() for ln in o.lines], approvals=[a.to_dict() for a in o.approvals],
         reception=dict(o.reception), locale=o.locale,
         in_store=get_config().store_id if o.status in IN_STORE else None,
-        job=o.job.to_dict(), quality=o.quality.to_dict(), wash_done_at=o.wash_done_at or None,
+        job=o.job.summary(), quality=o.quality.to_dict(), wash_done_at=o.wash_done_at or None,
         ready_at=o.ready_at or None,
         settlement=o.settlement.to_dict() if o.settlement else None,
         delivery=o.delivery.to_dict() if o.delivery else None,
@@ -150,10 +153,10 @@ _COMPLAINT_TIMES = ("opened_at", "reply_by", "escalate_at")
 
 
 def _complaint_item(c: cpl.Complaint) -> ComplaintItem:
-    data = {k: v for k, v in c.__dict__.items() if k not in ("id", "version", "events")
+    data = {k: v for k, v in c.__dict__.items() if k not in ("id", "version", "trail")
             and k not in _COMPLAINT_TIMES}
     data.update({k: getattr(c, k).isoformat() for k in _COMPLAINT_TIMES})
-    data["events"] = [e.to_dict() for e in c.events]
+    data["event_count"] = c.trail.count
     waiting = c.status == cpl.OPEN and not c.escalated_at
     item = ComplaintItem(c.id, store_id=get_config().store_id, opened_at=c.opened_at.isoformat(),
                          status=c.status, escalate_at=utc_key(c.escalate_at),
@@ -165,9 +168,53 @@ def _complaint_item(c: cpl.Complaint) -> ComplaintItem:
 
 def _complaint(item: ComplaintItem) -> cpl.Complaint:
     d = dict(item.data)
-    events = tuple(cpl.Event(**e) for e in d.pop("events", []))
+    if "event_count" in d:
+        trail = Trail.stored(int(d.pop("event_count")))
+    else:   # written when the complaint held its events: stored apart with its next change
+        trail = Trail.unstored(tuple(cpl.Event(**e) for e in d.pop("events", [])))
     times = {k: parse(d.pop(k)) for k in _COMPLAINT_TIMES}
-    return cpl.Complaint(id=item.complaint_id, events=events, version=item.version, **times, **d)
+    return cpl.Complaint(id=item.complaint_id, trail=trail, version=item.version, **times, **d)
+
+
+# ---- growing lists, stored apart (EventItem) -------------------------------------------
+
+def _job_subject(order_id: str) -> str:
+    return f"job#{order_id}"
+
+
+def _complaint_subject(complaint_id: str) -> str:
+    return f"complaint#{complaint_id}"
+
+
+def _read_trail(subject: str, trail: Trail, convert) -> Trail:
+    """The trail with its stored entries (the newest ``EVENTS_LIMIT``, one query, only those
+    the record counted when it was read), then the entries not stored yet."""
+    if trail.count == 0:
+        return trail
+    bind()
+    items = list(EventItem.query(subject, EventItem.seq < trail.count, consistent_read=True,
+                                 scan_index_forward=False, limit=EVENTS_LIMIT))
+    items.reverse()
+    upto = int(items[-1].seq) + 1 if items else trail.saved
+    first = trail.count - len(trail.known)          # the place of trail.known[0] in the list
+    rest = trail.known[max(0, upto - first):]
+    return Trail(known=tuple(convert(i.data) for i in items) + rest, count=trail.count,
+                 saved=max(trail.saved, upto))
+
+
+def with_events(record):
+    """A repair order (its job's clock events) or a complaint with its events read."""
+    if isinstance(record, RepairOrder):
+        trail = _read_trail(_job_subject(record.id), record.job.trail, ws.JobEvent.from_dict)
+        return replace(record, job=replace(record.job, trail=trail))
+    trail = _read_trail(_complaint_subject(record.id), record.trail, lambda d: cpl.Event(**d))
+    return replace(record, trail=trail)
+
+
+def _save_trail(tx: Tx, label: str, subject: str, trail: Trail) -> None:
+    for offset, entry in enumerate(trail.unsaved):
+        tx.save(label, EventItem(subject, trail.saved + offset, data=entry.to_dict()),
+                EventItem.seq.does_not_exist())
 
 
 # ---- reads ---------------------------------------------------------------------
@@ -264,6 +311,7 @@ class Changes:
     orders: list[tuple[RepairOrder, bool]] = field(default_factory=list)
     bookings: list[Booking] = field(default_factory=list)
     uniques: list[tuple[str, str]] = field(default_factory=list)   # (kind#value, owner id)
+    released: list[tuple[str, str]] = field(default_factory=list)  # given up: (kind#value, owner id)
     audit: list[AuditEntry] = field(default_factory=list)
     messages: list[OutboxMessage] = field(default_factory=list)
     links: list[ShortLink] = field(default_factory=list)
@@ -272,6 +320,14 @@ class Changes:
     # a technician clocks one job at a time: (username, order id) markers taken and released
     clock_on: list[tuple[str, str]] = field(default_factory=list)
     clock_off: list[tuple[str, str]] = field(default_factory=list)
+
+    def markers(self, old: CustomerRecord | VehicleRecord | None,
+                new: CustomerRecord | VehicleRecord) -> None:
+        """Take the unique values (mobile; plate, VIN) ``new`` holds that ``old`` did not, and
+        release those it gave up, so an old value is free for another record."""
+        taken, released = unique_moves(old, new)
+        self.uniques += [(key, new.id) for key in taken]
+        self.released += [(key, new.id) for key in released]
 
 
 def saved_version(version: int | None) -> int:
@@ -290,11 +346,15 @@ def save(changes: Changes) -> None:
         for order, new in changes.orders:
             tx.save(f"order:{order.id}", _order_item(order),
                     RepairOrderItem.order_id.does_not_exist() if new else None)
+            _save_trail(tx, f"order:{order.id}", _job_subject(order.id), order.job.trail)
         for booking in changes.bookings:
             tx.save(f"booking:{booking.id}", booking_item(booking))  # version condition
         for key, owner in changes.uniques:
             tx.save(f"unique:{key}", UniqueItem(key, owner_id=owner),
                     UniqueItem.key.does_not_exist() | (UniqueItem.owner_id == owner))
+        for key, owner in changes.released:
+            tx.delete(f"release:{key}", UniqueItem(key),
+                      UniqueItem.key.does_not_exist() | (UniqueItem.owner_id == owner))
         for entry in changes.audit:
             tx.save("audit", audit_item(entry))
         for message in changes.messages:
@@ -307,6 +367,8 @@ def save(changes: Changes) -> None:
         for complaint, new in changes.complaints:
             tx.save(f"complaint:{complaint.id}", _complaint_item(complaint),
                     ComplaintItem.complaint_id.does_not_exist() if new else None)
+            _save_trail(tx, f"complaint:{complaint.id}", _complaint_subject(complaint.id),
+                        complaint.trail)
         for username, order_id in changes.clock_on:
             tx.save(f"clock:{username}", UniqueItem(f"clock#{username}", owner_id=order_id),
                     UniqueItem.key.does_not_exist())

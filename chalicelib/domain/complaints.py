@@ -11,11 +11,12 @@ a resolution the customer does not accept leaves the complaint open.
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from .errors import Conflict, FieldErrors
+from .history import Trail
 from .validation import clean_choice, clean_text
 
 SOURCES = ("survey", "follow_up", "staff", "customer")
@@ -64,8 +65,13 @@ class Complaint:
     resolution: str = ""
     resolved_at: str = ""
     customer_accepted: bool | None = None
-    events: tuple[Event, ...] = ()
+    trail: Trail[Event] = field(default_factory=Trail)   # what happened: stored apart, it grows
     version: int | None = None
+
+    @property
+    def events(self) -> tuple[Event, ...]:
+        """The events known here: all of them once read with the complaint's events."""
+        return self.trail.known
 
     @property
     def escalated(self) -> bool:
@@ -77,8 +83,8 @@ class Complaint:
     def escalation_due(self, now: datetime) -> bool:
         return self.status == OPEN and not self.escalated_at and now >= self.escalate_at
 
-    def _event(self, now: datetime, by: str, action: str, note: str = "") -> tuple[Event, ...]:
-        return self.events + (Event(at=now.isoformat(), by=by, action=action, note=note),)
+    def _event(self, now: datetime, by: str, action: str, note: str = "") -> Trail[Event]:
+        return self.trail.add(Event(at=now.isoformat(), by=by, action=action, note=note))
 
     def _open_only(self) -> None:
         if self.status != OPEN:
@@ -88,27 +94,27 @@ class Complaint:
         """A contact with the customer or a step taken; the first one is the reply."""
         self._open_only()
         return replace(self, replied_at=self.replied_at or now.isoformat(),
-                       events=self._event(now, by, "note", note))
+                       trail=self._event(now, by, "note", note))
 
     def assign(self, owner: str, *, now: datetime, by: str) -> "Complaint":
         self._open_only()
-        return replace(self, owner=owner, events=self._event(now, by, "assigned", owner))
+        return replace(self, owner=owner, trail=self._event(now, by, "assigned", owner))
 
     def escalate(self, *, now: datetime, to: str) -> "Complaint":
         if not self.escalation_due(now):
             raise Conflict("Not due for escalation", code="not_due")
         return replace(self, escalated_at=now.isoformat(),
-                       events=self._event(now, "system", "escalated", to))
+                       trail=self._event(now, "system", "escalated", to))
 
     def resolve(self, resolution: str, accepted: bool, *, now: datetime, by: str) -> "Complaint":
         self._open_only()
         if not accepted:   # the customer is not satisfied: it stays open, the attempt is kept
             return replace(self, resolution=resolution, customer_accepted=False,
                            replied_at=self.replied_at or now.isoformat(),
-                           events=self._event(now, by, "resolution_refused", resolution))
+                           trail=self._event(now, by, "resolution_refused", resolution))
         return replace(self, status=RESOLVED, resolution=resolution, customer_accepted=True,
                        resolved_at=now.isoformat(), replied_at=self.replied_at or now.isoformat(),
-                       events=self._event(now, by, "resolved", resolution))
+                       trail=self._event(now, by, "resolved", resolution))
 
 
 @dataclass(frozen=True)
@@ -152,4 +158,4 @@ def open_complaint(data: ComplaintInput, *, source: str, reference: str, owner: 
         description=data.description, severity=data.severity, owner=owner, opened_at=now,
         opened_by=by, reply_by=now + timedelta(hours=reply_hours),
         escalate_at=now + timedelta(hours=escalate_hours), staff_involved=data.staff_involved,
-        events=(Event(at=now.isoformat(), by=by, action="opened", note=source),), **about)
+        trail=Trail().add(Event(at=now.isoformat(), by=by, action="opened", note=source)), **about)

@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from .complaints import SEVERITIES
-from .errors import Conflict, FieldErrors
+from .errors import Conflict, FieldErrors, ValidationError
 from .validation import clean_choice, clean_text, required_choice
 
 FIRST = "first"
@@ -30,6 +30,7 @@ NOT_REACHED = "not_reached"   # 未接通: try again
 ISSUE_RAISED = "issue_raised"  # 客户反映问题: a complaint
 OUTCOMES = (SATISFIED, REACHED, NOT_REACHED, ISSUE_RAISED)
 MAX_RETRY_DAYS = 14
+MAX_CALLS = 40               # calls kept in one follow-up file (it is one item: bounded)
 
 SCORES = ("attitude", "quality", "timeliness")   # 服务态度 / 维修质量 / 及时性
 LOW_SCORE = 3                                    # this or less opens a complaint
@@ -110,6 +111,9 @@ class FollowUp:
         task = self.current
         if task is None:
             raise Conflict("Every follow-up of this order is done", code="followup_done")
+        if len(self.calls) >= MAX_CALLS:
+            raise ValidationError("This follow-up has had too many calls",
+                                  fields={"calls": f"at most {MAX_CALLS} calls per follow-up"})
         if call_input.outcome == NOT_REACHED:
             new_task = replace(task, due_on=call_input.retry_on)
         else:

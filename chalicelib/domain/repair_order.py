@@ -605,6 +605,9 @@ class RepairOrder:
                   now: datetime) -> "RepairOrder":
         if self.status != QUALITY_CHECK or self.quality.passed_at:
             raise Conflict("The job is not waiting for a quality check", code="not_in_quality_check")
+        if len(self.quality.records) >= ws.MAX_QC_RECORDS:
+            raise ValidationError("This order has had too many quality checks", fields={
+                "quality": f"at most {ws.MAX_QC_RECORDS} checks per order"})
         expected = self.quality.next_level
         if data.level != expected:
             raise Conflict(f"The next check is {expected}", code="wrong_qc_level",

@@ -12,11 +12,12 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from .errors import ValidationError
+from .errors import FieldErrors, Forbidden, ValidationError
 from .money import yuan
 from .validation import PROVINCES, normalize_phone, normalize_plate
 
 REPAIR_WARRANTY = (3, 60_000)     # years, km
+MAX_RECOMMENDATIONS = 50          # declined work kept on a vehicle's file
 SANBAO_VALIDITY = (2, 50_000)
 
 
@@ -88,10 +89,54 @@ class VehicleRecord:
                                       if self.next_service_date else None),
                 "next_service_km": self.next_service_km}
 
+    def recommend(self, new: tuple[Recommendation, ...], now: datetime) -> "VehicleRecord":
+        """Declined work added to the file; the newest ``MAX_RECOMMENDATIONS`` are kept (the
+        vehicle is one item: the list is bounded; older ones stay on their orders)."""
+        kept = (self.recommendations + tuple(new))[-MAX_RECOMMENDATIONS:]
+        return replace(self, recommendations=kept, updated_at=now)
+
     def with_mileage(self, mileage_km: int | None, now: datetime) -> "VehicleRecord":
         if mileage_km is None or (self.mileage_km is not None and mileage_km <= self.mileage_km):
             return self
         return replace(self, mileage_km=mileage_km, updated_at=now)
+
+
+# ---- unique values (一车一档: one record per person, one per car) ---------------------
+
+def unique_values(record: CustomerRecord | VehicleRecord) -> set[str]:
+    """The values only this record may hold, as marker keys: a customer's mobile; a
+    vehicle's plate and VIN."""
+    if isinstance(record, CustomerRecord):
+        return {f"phone#{record.phone}"}
+    return {f"plate#{record.plate}"} | ({f"vin#{record.vin}"} if record.vin else set())
+
+
+def unique_moves(old: CustomerRecord | VehicleRecord | None,
+                 new: CustomerRecord | VehicleRecord) -> tuple[list[str], list[str]]:
+    """The unique values a change takes and those it gives up (a corrected mobile or plate
+    frees the old one for another person or car)."""
+    before = unique_values(old) if old is not None else set()
+    after = unique_values(new)
+    return sorted(after - before), sorted(before - after)
+
+
+# ---- mileage -------------------------------------------------------------------------
+
+MAX_REASON = 200
+
+
+def check_mileage_change(errors: FieldErrors, recorded: int | None, new: int | None, *,
+                         manager: bool, reason: str) -> None:
+    """The odometer only goes up. Lowering the recorded mileage is a correction (a replaced
+    instrument cluster, a typing slip) that only the manager makes, with a reason kept in
+    the audit trail; anyone else is refused."""
+    if new is None or recorded is None or new >= recorded:
+        return
+    if not manager:
+        raise Forbidden("Only the manager may lower the recorded mileage", code="manager_only",
+                        fields={"mileage_km": f"cannot be lower than the recorded {recorded} km"})
+    if not reason:
+        errors.add("reason", "required: why the mileage is lowered")
 
 
 # ---- warranty ----------------------------------------------------------------

@@ -16,11 +16,12 @@ checks start again from the self-check.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from .errors import Conflict, FieldErrors, Forbidden
+from .history import Trail
 from .staff import FOREMAN, INSPECTOR, MANAGER, TECHNICIAN, Staff
 from .validation import clean_text, required_choice
 
@@ -41,6 +42,7 @@ WAITING = "waiting"          # dispatched, not started (or sent back for rework)
 RUNNING = "running"
 ON_HOLD = "paused"
 DONE = "finished"
+STATE_KINDS = (STARTED, RESUMED, PAUSED, FINISHED, REWORK)   # the events that decide the state
 
 
 @dataclass(frozen=True)
@@ -65,61 +67,94 @@ class JobEvent:
 
 @dataclass(frozen=True)
 class Job:
+    """The job's dispatch and clock.
+
+    Its events only grow, so they are stored apart from the order (``history.Trail``);
+    the job keeps what its rules need, updated with each event: the last event that
+    decides the state, the reason of the last pause, the minutes of the closed spells per
+    technician and the running spell (``since``, ``running``: started when, by whom).
+    """
     technician: str = ""
     bay: str = ""
-    events: tuple[JobEvent, ...] = ()
+    trail: Trail[JobEvent] = field(default_factory=Trail)
+    last: str = ""
+    paused_for: str = ""
+    minutes: dict[str, float] = field(default_factory=dict)
+    since: str = ""
+    running: str = ""
+
+    @property
+    def events(self) -> tuple[JobEvent, ...]:
+        """The events known here: all of them once read with the order's events."""
+        return self.trail.known
 
     @property
     def state(self) -> str:
         if not self.technician:
             return UNASSIGNED
-        for event in reversed(self.events):
-            if event.kind in (STARTED, RESUMED):
-                return RUNNING
-            if event.kind == PAUSED:
-                return ON_HOLD
-            if event.kind == FINISHED:
-                return DONE
-            if event.kind == REWORK:
-                return WAITING
-        return WAITING
+        return {STARTED: RUNNING, RESUMED: RUNNING, PAUSED: ON_HOLD,
+                FINISHED: DONE}.get(self.last, WAITING)
 
     @property
     def pause_reason(self) -> str:
-        last = next((e for e in reversed(self.events) if e.kind in CLOCK_ACTIONS.values()), None)
-        return last.reason if last is not None and last.kind == PAUSED else ""
+        return self.paused_for
 
     def worked_minutes(self, now: datetime) -> dict[str, int]:
         """Clocked minutes per technician; a running clock counts up to ``now``."""
-        minutes: dict[str, float] = {}
-        since: datetime | None = None
-        who = ""
-        for event in self.events:
-            at = datetime.fromisoformat(event.at)
-            if event.kind in (STARTED, RESUMED):
-                since, who = at, event.technician or self.technician
-            elif event.kind in (PAUSED, FINISHED) and since is not None:
-                minutes[who] = minutes.get(who, 0) + (at - since).total_seconds() / 60
-                since = None
-        if since is not None:
-            minutes[who] = minutes.get(who, 0) + max(0.0, (now - since).total_seconds() / 60)
+        minutes = dict(self.minutes)
+        if self.since:
+            spell = (now - datetime.fromisoformat(self.since)).total_seconds() / 60
+            minutes[self.running] = minutes.get(self.running, 0) + max(0.0, spell)
         return {k: int(round(v)) for k, v in minutes.items()}
 
     def total_minutes(self, now: datetime) -> int:
         return sum(self.worked_minutes(now).values())
 
     def with_event(self, event: JobEvent, **changes: Any) -> "Job":
-        return replace(self, events=self.events + (event,), **changes)
+        return replace(self, **changes)._folded(event)
+
+    def _folded(self, event: JobEvent) -> "Job":
+        """The job after ``event``: the event added to the trail, the clock brought up to date."""
+        last, paused_for, minutes = self.last, self.paused_for, self.minutes
+        since, running = self.since, self.running
+        if event.kind in STATE_KINDS:
+            last = event.kind
+        if event.kind in CLOCK_ACTIONS.values():
+            paused_for = event.reason if event.kind == PAUSED else ""
+        if event.kind in (STARTED, RESUMED):
+            since, running = event.at, event.technician or self.technician
+        elif event.kind in (PAUSED, FINISHED) and since:
+            spell = (datetime.fromisoformat(event.at) - datetime.fromisoformat(since)).total_seconds() / 60
+            minutes = {**minutes, running: minutes.get(running, 0) + spell}
+            since, running = "", ""
+        return replace(self, trail=self.trail.add(event), last=last, paused_for=paused_for,
+                       minutes=minutes, since=since, running=running)
 
     def to_dict(self) -> dict[str, Any]:
+        """As shown: technician, bay and the events known here."""
         return {"technician": self.technician, "bay": self.bay,
                 "events": [e.to_dict() for e in self.events]}
 
+    def summary(self) -> dict[str, Any]:
+        """As stored in the order: bounded (one entry per technician at most), no events."""
+        return {"technician": self.technician, "bay": self.bay, "last": self.last,
+                "paused_for": self.paused_for, "minutes": dict(self.minutes),
+                "since": self.since, "running": self.running, "event_count": self.trail.count}
+
     @classmethod
     def from_dict(cls, d: dict[str, Any] | None) -> "Job":
+        """From ``summary()``; or from an order written when the job held its events, which
+        are replayed (and stored apart with the order's next change)."""
         d = d or {}
-        return cls(technician=d.get("technician", ""), bay=d.get("bay", ""),
-                   events=tuple(JobEvent.from_dict(e) for e in d.get("events", [])))
+        if "event_count" in d:
+            return cls(technician=d.get("technician", ""), bay=d.get("bay", ""),
+                       trail=Trail.stored(int(d["event_count"])), last=d.get("last", ""),
+                       paused_for=d.get("paused_for", ""), minutes=dict(d.get("minutes") or {}),
+                       since=d.get("since", ""), running=d.get("running", ""))
+        job = cls(technician=d.get("technician", ""), bay=d.get("bay", ""))
+        for raw in d.get("events", []):
+            job = job._folded(JobEvent.from_dict(raw))
+        return replace(job, trail=Trail.unstored(job.events))
 
 
 @dataclass(frozen=True)
@@ -208,6 +243,7 @@ LEVEL_ROLES = {SELF: frozenset({TECHNICIAN}), TEAM_LEAD: frozenset({FOREMAN}),
                FINAL: frozenset({INSPECTOR})}
 PASS = "pass"
 FAIL = "fail"
+MAX_QC_RECORDS = 30      # checks kept in one order (ten rounds of three levels): bounded
 
 # (code, 中文, English): the store's standard checklist per level
 CHECKLISTS: dict[str, tuple[tuple[str, str, str], ...]] = {

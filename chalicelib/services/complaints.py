@@ -82,9 +82,10 @@ def open_for_order(order: ro.RepairOrder, *, description: str, source: str, seve
 
 # ---- staff ----------------------------------------------------------------------------
 
-def view(c: cpl.Complaint, now: datetime | None = None) -> dict[str, Any]:
+def view(c: cpl.Complaint, now: datetime | None = None, *, events: bool = True) -> dict[str, Any]:
+    """The complaint; with its ``events`` when it was read with them (a list row is not)."""
     now = now or store_now()
-    return {"id": c.id, "reference": c.reference, "source": c.source, "status": c.status,
+    row = {"id": c.id, "reference": c.reference, "source": c.source, "status": c.status,
             "description": c.description, "severity": c.severity, "owner": c.owner,
             "opened_at": c.opened_at.isoformat(), "opened_by": c.opened_by,
             "reply_by": c.reply_by.isoformat(), "escalate_at": c.escalate_at.isoformat(),
@@ -95,7 +96,10 @@ def view(c: cpl.Complaint, now: datetime | None = None) -> dict[str, Any]:
             "phone_masked": mask_phone(c.phone) if c.phone else "", "phone": c.phone,
             "staff_involved": c.staff_involved, "resolution": c.resolution or None,
             "resolved_at": c.resolved_at or None, "customer_accepted": c.customer_accepted,
-            "events": [e.to_dict() for e in c.events], "version": c.version}
+            "version": c.version}
+    if events:
+        row["events"] = [e.to_dict() for e in c.events]
+    return row
 
 
 def complaint_list() -> dict[str, Any]:
@@ -108,7 +112,7 @@ def complaint_list() -> dict[str, Any]:
     resolved_hours = [(datetime.fromisoformat(c.resolved_at) - c.opened_at).total_seconds() / 3600
                       for c in done if c.resolved_at]
     return {"generated_at": now.isoformat(),
-            "complaints": [view(c, now) for c in open_ + done],
+            "complaints": [view(c, now, events=False) for c in open_ + done],
             "counts": {"open": len(open_), "escalated": sum(1 for c in open_ if c.escalated),
                        "overdue_reply": sum(1 for c in open_ if c.overdue_reply(now)),
                        "resolved": len(done)},
@@ -124,7 +128,8 @@ def _load(complaint_id: str) -> cpl.Complaint:
 
 
 def complaint_detail(complaint_id: str) -> dict[str, Any]:
-    return view(_load(complaint_id))
+    """One GetItem and one query (its events)."""
+    return view(records_db.with_events(_load(complaint_id)))
 
 
 def create(body: Any, staff: Staff) -> dict[str, Any]:
@@ -162,7 +167,8 @@ def _change(complaint_id: str, body: Any, staff: Staff, action: str, change) -> 
     records_db.save(records_db.Changes(complaints=[(new, False)],
                                        audit=[_audit(new, old, actor=staff.username,
                                                      action=action, now=now)]))
-    return view(replace(new, version=records_db.saved_version(old.version)), now)
+    saved = replace(new, version=records_db.saved_version(old.version))
+    return view(records_db.with_events(saved), now)
 
 
 def _may_handle(staff: Staff, complaint: cpl.Complaint) -> None:

@@ -6,15 +6,17 @@ content type and size it checked, and keeps only the object key. Signatures
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import date
 from functools import lru_cache
-from typing import Any
+from typing import Any, Iterator
 
 import boto3
 from botocore.config import Config as BotoConfig
 
 from ..config import get_config
 from ..domain.files import UploadRequest
+from ..logs import log_event
 
 UPLOAD_SECONDS = 15 * 60
 VIEW_SECONDS = 60 * 60
@@ -56,6 +58,22 @@ def view_url(key: str) -> str:
 def put_signature(key: str, png: bytes) -> None:
     s3().put_object(Bucket=get_config().files_bucket, Key=key, Body=png,
                     ContentType="image/png")
+
+
+@contextmanager
+def signature_kept(key: str, png: bytes) -> Iterator[None]:
+    """Store a signature for the records written in the block, and delete it again if they
+    are refused (a conflict, an error): a refused request leaves no file behind, and a
+    record never names a signature that was not stored."""
+    put_signature(key, png)
+    try:
+        yield
+    except BaseException:
+        try:
+            s3().delete_object(Bucket=get_config().files_bucket, Key=key)
+        except Exception:   # the refusal matters more; an orphan file is only storage
+            log_event("signature_not_removed", key=key)
+        raise
 
 
 def signature_key(kind: str, record_id: str, day: date, suffix: str) -> str:

@@ -104,7 +104,6 @@ def check_in(body: Any, staff: Staff) -> dict[str, Any]:
                                 vin=data.vin, model=data.model, sale_date=data.sale_date,
                                 mileage_km=mileage, created_at=now, updated_at=now)
         changes.vehicles.append((vehicle, True))
-        changes.uniques.append((f"plate#{vehicle.plate}", vehicle.id))
         action, before = "created", None
     else:
         if old_vehicle.mileage_km is not None and mileage < old_vehicle.mileage_km:
@@ -116,15 +115,13 @@ def check_in(body: Any, staff: Staff) -> dict[str, Any]:
                           updated_at=now).with_mileage(mileage, now)
         changes.vehicles.append((vehicle, False))
         action, before = "checked_in", old_vehicle.audit_view()
-    if vehicle.vin and (old_vehicle is None or vehicle.vin != old_vehicle.vin):
-        changes.uniques.append((f"vin#{vehicle.vin}", vehicle.id))
+    changes.markers(old_vehicle, vehicle)      # its plate and VIN; a corrected VIN frees the old
     audit.append(audit_rules.entry(audit_rules.VEHICLE, vehicle.id, actor=actor, action=action,
                                    at=now, before=before, after=vehicle.audit_view()))
 
     # the repair order, with the signed check-in sheet
     order_id = new_id("ro")
     signature_key = files.signature_key("checkin", order_id, now.date(), secrets.token_hex(4))
-    files.put_signature(signature_key, checkin.signature_png)
     codes = checkin.service_codes or (list(booking.service_codes) if booking else [])
     sheet = {**checkin.sheet, "signature_key": signature_key, "signed_at": now.isoformat(),
              "advisor": actor, "advisor_name": staff.name,
@@ -150,7 +147,8 @@ def check_in(body: Any, staff: Staff) -> dict[str, Any]:
                                        action="arrived", at=now,
                                        before=BookingDesk.audit_view(booking),
                                        after=BookingDesk.audit_view(arrived)))
-    records_db.save(changes)
+    with files.signature_kept(signature_key, checkin.signature_png):   # gone again if refused
+        records_db.save(changes)
     log_event("checked_in", order_id=order.id, booking_id=order.booking_id, advisor=actor,
               comeback_of=order.comeback_of)
     return order_view(order.id, staff, replace(order, version=records_db.saved_version(None)))
@@ -194,7 +192,7 @@ def _approval_view(a: ro.ApprovalRequest) -> dict[str, Any]:
 
 
 def order_view(order_id: str, staff: Staff, order: ro.RepairOrder | None = None) -> dict[str, Any]:
-    order = order or load_order(order_id)
+    order = records_db.with_events(order or load_order(order_id))
     settings = current_store().settings
     now = store_now()
     vehicle = records_db.get_vehicle(order.vehicle_id)
@@ -407,11 +405,11 @@ def _decided_changes(decided: ro.Decided, old: ro.RepairOrder, now: datetime) ->
     if decided.declined:
         vehicle = records_db.get_vehicle(old.vehicle_id)
         if vehicle is not None:
-            recs = vehicle.recommendations + tuple(
+            recs = tuple(
                 Recommendation(description=ln.description, order_id=old.id,
                                order_reference=old.reference, declined_at=now.isoformat(),
                                amount_fen=ln.amount_fen) for ln in decided.declined)
-            changes.vehicles.append((replace(vehicle, recommendations=recs, updated_at=now), False))
+            changes.vehicles.append((vehicle.recommend(recs, now), False))
     return changes
 
 
@@ -431,9 +429,10 @@ def approve_in_store(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
     decided = order.decide(request.id, _decisions(body), now=now, via=ro.VIA_IN_STORE,
                            signature_key=key)
     assert png is not None
-    files.put_signature(key, png)
-    saved = save_order(old, decided.order, actor=staff.username, action=f"decided_{request.kind}",
-                  extra=_decided_changes(decided, old, now))
+    with files.signature_kept(key, png):   # gone again if the order changed meanwhile
+        saved = save_order(old, decided.order, actor=staff.username,
+                           action=f"decided_{request.kind}",
+                           extra=_decided_changes(decided, old, now))
     return order_view(order_id, staff, saved)
 
 

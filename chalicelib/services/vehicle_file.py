@@ -12,10 +12,11 @@ from ..domain import audit as audit_rules
 from ..domain.booking import require_object
 from ..domain.errors import FieldErrors, NotFound
 from ..domain.repair_order import RepairOrder
-from ..domain.staff import AUDIT_READERS, Staff
-from ..domain.validation import expect_version, mask_phone
+from ..domain.staff import AUDIT_READERS, MANAGER, Staff
+from ..domain.validation import clean_text, expect_version, mask_phone
 from ..domain.booking import parse_customer, parse_vehicle
-from ..domain.vehicles import CustomerRecord, VehicleRecord, parse_search, warranty_status
+from ..domain.vehicles import (MAX_REASON, CustomerRecord, VehicleRecord, check_mileage_change,
+                               parse_search, warranty_status)
 from . import files
 from .store import current_store, store_now
 
@@ -145,31 +146,38 @@ def vehicle_view(vehicle_id: str, staff: Staff) -> dict[str, Any]:
 
 
 def update_vehicle(vehicle_id: str, body: Any, staff: Staff) -> dict[str, Any]:
-    """Correct the vehicle's details (VIN, model, sale date, mileage) with the version read."""
+    """Correct the vehicle's details (plate, VIN, model, sale date, mileage) with the version
+    read. A corrected plate or VIN frees the old one; only the manager lowers the mileage,
+    with a ``reason``."""
     require_object(body)
     old = _vehicle(vehicle_id)
     errors = FieldErrors()
     data = parse_vehicle(errors, {"plate": old.plate, **body}, prefix="vehicle",
                          sale_date_until=_today())
+    reason = clean_text(errors, "reason", body.get("reason"), max_len=MAX_REASON)
+    check_mileage_change(errors, old.mileage_km, data.mileage_km, manager=MANAGER in staff.roles,
+                         reason=reason)
     expect_version(errors, body, old.version, kind="vehicle")
     now = clock.now()
     new = replace(old, plate=data.plate, vin=data.vin or old.vin, model=data.model or old.model,
                   sale_date=data.sale_date or old.sale_date,
                   mileage_km=data.mileage_km if data.mileage_km is not None else old.mileage_km,
                   updated_at=now)
+    lowered = (new.mileage_km is not None and old.mileage_km is not None
+               and new.mileage_km < old.mileage_km)
+    after = {**new.audit_view(), **({"reason": reason} if reason else {})}
     changes = records_db.Changes(vehicles=[(new, False)], audit=[audit_rules.entry(
-        audit_rules.VEHICLE, old.id, actor=staff.username, action="edited", at=now,
-        before=old.audit_view(), after=new.audit_view())])
-    if new.plate != old.plate:
-        changes.uniques.append((f"plate#{new.plate}", new.id))
-    if new.vin and new.vin != old.vin:
-        changes.uniques.append((f"vin#{new.vin}", new.id))
+        audit_rules.VEHICLE, old.id, actor=staff.username,
+        action="mileage_corrected" if lowered else "edited", at=now,
+        before=old.audit_view(), after=after)])
+    changes.markers(old, new)
     records_db.save(changes)
     return vehicle_view(vehicle_id, staff)
 
 
 def update_customer(customer_id: str, body: Any, staff: Staff) -> dict[str, Any]:
-    """Verify contact details at reception (核实联系方式): name and mobile."""
+    """Verify contact details at reception (核实联系方式): name and mobile. A corrected mobile
+    frees the old number for whoever has it now."""
     require_object(body)
     old = _customer(customer_id)
     errors = FieldErrors()
@@ -180,7 +188,6 @@ def update_customer(customer_id: str, body: Any, staff: Staff) -> dict[str, Any]
     changes = records_db.Changes(customers=[(new, False)], audit=[audit_rules.entry(
         audit_rules.CUSTOMER, old.id, actor=staff.username, action="edited", at=now,
         before=old.audit_view(), after=new.audit_view())])
-    if new.phone != old.phone:
-        changes.uniques.append((f"phone#{new.phone}", new.id))
+    changes.markers(old, new)
     records_db.save(changes)
     return customer_view(customer_id, staff)

@@ -135,11 +135,11 @@ def quality_check(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
     key = files.signature_key(f"qc-{data.level}", old.id, now.date(), secrets.token_hex(4))
     order = old.record_qc(data, staff=staff, signature_key=key, now=now)
     assert png is not None
-    files.put_signature(key, png)
     record = order.quality.records[-1]
     action = f"qc_{data.level}_{'passed' if record.passed else 'failed'}"
     extra = ready_changes(order, now)
-    saved = save_order(old, order, actor=staff.username, action=action, extra=extra)
+    with files.signature_kept(key, png):   # gone again if the order changed meanwhile
+        saved = save_order(old, order, actor=staff.username, action=action, extra=extra)
     log_event("quality_check", order_id=order.id, qc_level=data.level, passed=record.passed,
               rework_count=order.quality.rework_count)
     return order_view(order_id, staff, saved)

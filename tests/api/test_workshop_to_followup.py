@@ -8,8 +8,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from chalicelib.config import get_config
-from chalicelib.db.models import (ComplaintItem, FollowUpItem, OutboxItem, RepairOrderItem,
-                                  UniqueItem, VehicleItem)
+from chalicelib.db.models import (ComplaintItem, EventItem, FollowUpItem, OutboxItem,
+                                  RepairOrderItem, UniqueItem, VehicleItem)
 from chalicelib.domain.tokens import sign_order
 from chalicelib.domain.workshop import CHECKLISTS
 from chalicelib.notify.sweep import run_sweep
@@ -272,7 +272,10 @@ def test_a_failed_check_is_rework_counted_and_the_board_flags_promises_at_risk(
     assert order["status"] == "in_work" and order["quality"]["rework_count"] == 1
     assert order["job"]["state"] == "waiting"
     item = RepairOrderItem.get(order["id"])
-    assert item.quality["rework_count"] == 1 and item.job["events"][-1]["kind"] == "rework"
+    assert item.quality["rework_count"] == 1 and item.job["last"] == "rework"
+    # the job's events are items of their own (EventItem), not a list inside the order
+    [last] = EventItem.query(f"job#{order['id']}", scan_index_forward=False, limit=1)
+    assert last.data["kind"] == "rework" and order["job"]["events"][-1]["kind"] == "rework"
     early = staff.as_("cashier").post(f"{path}/settle", {"version": order["version"],
                                                          "payment_method": "cash"})
     assert early.status_code == 409 and early.json_body["error"]["code"] == "invalid_transition"
