@@ -103,6 +103,9 @@ class StoreConfig:
     bays: int
     api_requests_per_5min: int
     bookings_per_5min: int
+    verify_phone: bool = True
+    online_max_labor_minutes: int = 360
+    max_active_bookings_per_phone: int = 2
 
     @property
     def names(self) -> Names:
@@ -125,7 +128,9 @@ class StoreConfig:
             walkin_reserve_percent=self.walkin_reserve_percent,
             min_notice_minutes=self.min_notice_minutes, horizon_days=self.horizon_days,
             sms_signature=self.sms_signature,
-            bays=tuple(str(n) for n in range(1, self.bays + 1)))
+            bays=tuple(str(n) for n in range(1, self.bays + 1)),
+            verify_phone=self.verify_phone, online_max_labor_minutes=self.online_max_labor_minutes,
+            max_active_bookings_per_phone=self.max_active_bookings_per_phone)
 
 
 class _Reader:
@@ -150,6 +155,8 @@ class _Reader:
             raise StoreConfigError(self.path, field, "must be text in quotes")
         if kind is list and not isinstance(value, list):
             raise StoreConfigError(self.path, field, "must be a list")
+        if kind is bool and not isinstance(value, bool):
+            raise StoreConfigError(self.path, field, "must be true or false")
         return value
 
     def number(self, section: str, key: str, low: int, high: int, default: int | None = None) -> int:
@@ -229,6 +236,9 @@ def load_store(path: Path | str) -> StoreConfig:
         bays=r.number("capacity", "bays", 1, 60),
         api_requests_per_5min=r.number("limits", "api_requests_per_5min", 100, 100000, 1000),
         bookings_per_5min=r.number("limits", "bookings_per_5min", 10, 1000, 20),
+        verify_phone=r.get("online", "verify_phone", bool, True),
+        online_max_labor_minutes=r.number("online", "max_labor_minutes", 15, 1440, 360),
+        max_active_bookings_per_phone=r.number("online", "max_active_bookings_per_phone", 1, 20, 2),
     )
 
 

@@ -10,6 +10,7 @@ customer_api = Blueprint(__name__)
 bookings = LazyModule("chalicelib.services.bookings")
 orders = LazyModule("chalicelib.services.orders")
 customer_orders = LazyModule("chalicelib.services.customer_orders")
+verification = LazyModule("chalicelib.services.verification")
 
 
 @customer_api.route("/api/store", methods=["GET"])
@@ -29,6 +30,13 @@ def get_services():
 def get_slots():
     request = customer_api.current_request
     return bookings.slots_for(query_param(request, "date"), query_param(request, "services"))
+
+
+@customer_api.route("/api/verifications", methods=["POST"], content_types=JSON_TYPES)
+@api
+def request_verification():
+    request = customer_api.current_request
+    return json_response(verification.request_code(json_body(request)), status=202)
 
 
 @customer_api.route("/api/bookings", methods=["POST"], content_types=JSON_TYPES)

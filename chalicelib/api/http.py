@@ -29,7 +29,7 @@ def error_response(error: DomainError) -> Response:
     body.update(error.extra)
     # extras (e.g. slot_full's alternatives) also stand beside "error", as API.md shows them
     answer: dict[str, Any] = {"error": body, **error.extra}
-    return json_response(answer, status=error.status)
+    return json_response(answer, status=error.status, headers=error.headers)
 
 
 def api(fn: Callable[..., Any]) -> Callable[..., Response]:

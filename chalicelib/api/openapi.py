@@ -25,7 +25,16 @@ SCHEMAS: dict[str, Any] = {
         "error": {"type": "object", "required": ["code", "message"], "properties": {
             "code": {"type": "string"}, "message": {"type": "string"},
             "fields": {"type": "object", "additionalProperties": {"type": "string"}}}},
-        "alternatives": {"type": "array", "items": {"type": "string", "format": "date-time"}}}},
+        "alternatives": {"type": "array", "items": {"type": "string", "format": "date-time"}},
+        "retry_after": {"type": "integer", "description": "429: seconds to wait (also Retry-After)"}}},
+    "VerificationRequest": {"type": "object", "required": ["phone"], "properties": {
+        "phone": {"type": "string", "example": "13800138000"},
+        "locale": {"type": "string", "enum": ["zh-CN", "en"], "description": "SMS language"}}},
+    "VerificationSent": {"type": "object", "properties": {
+        "verification_id": {"type": "string"},
+        "expires_at": {"type": "string", "format": "date-time",
+                       "description": "the code is valid until then (10 minutes, 5 attempts)"},
+        "resend_after": {"type": "integer", "description": "seconds before another code may go"}}},
     "Service": {"type": "object", "properties": {
         "code": {"type": "string"}, "name": {"type": "string"}, "name_en": {"type": "string"},
         "category": {"type": "string"}, "duration_min": {"type": "integer"},
@@ -54,7 +63,12 @@ SCHEMAS: dict[str, Any] = {
         "concern": {"type": "object", "properties": {k: {"type": "string", "maxLength": 200}
                                                      for k in ("what", "where", "noise", "frequency", "when")}},
         "transport": {"type": "string", "enum": ["wait", "drop_off", "loaner", "pickup"]},
-        "locale": {"type": "string", "enum": ["zh-CN", "en"], "description": "SMS language"}}},
+        "locale": {"type": "string", "enum": ["zh-CN", "en"], "description": "SMS language"},
+        "verification": {"type": "object", "required": ["id", "code"],
+                         "description": "the SMS code of the customer's phone (store setting "
+                                        "verify_phone; ignored when it is off)",
+                         "properties": {"id": {"type": "string"},
+                                        "code": {"type": "string", "pattern": "^[0-9]{6}$"}}}}},
     "BookingCreated": {"type": "object", "properties": {
         "id": {"type": "string"}, "reference": {"type": "string"},
         "status": {"type": "string", "enum": ["booked"]},
@@ -165,6 +179,15 @@ def document() -> dict[str, Any]:
                 {"name": "services", "in": "query", "required": False, "schema": {"type": "string"},
                  "description": "comma-separated service codes"}],
                 "responses": {"200": _json({"$ref": "#/components/schemas/Slots"}), **_errors(422)}}},
+            "/api/verifications": {"post": {
+                "summary": "Send a one-time code (短信验证码) to a mobile before an online booking",
+                "description": "One SMS per number per 60 s, at most 5 per number per day: "
+                               "429 too_many_requests with retry_after and Retry-After.",
+                "requestBody": {"required": True, "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/VerificationRequest"}}}},
+                "responses": {"202": _json({"$ref": "#/components/schemas/VerificationSent"},
+                                           "Code sent"),
+                              **_errors(400, 422, 429)}}},
             "/api/bookings": {"post": {
                 "summary": "Book a visit", "parameters": [
                     {"name": "Idempotency-Key", "in": "header", "required": False, "schema": {"type": "string"}}],

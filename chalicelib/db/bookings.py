@@ -10,13 +10,16 @@ from ..domain.audit import AuditEntry
 from ..domain.errors import Conflict
 from ..domain.messages import OutboxMessage
 from ..domain.slots import DAY_KEY, DayUsage
+from ..domain.verification import Proof
 from . import bind, get_item
+from . import verifications as verifications_db
 from .audit import to_item as audit_item
 from .links import ShortLink
 from .models import BookingItem, CapacityItem, IdempotencyItem, LinkItem
 from .outbox import to_item as outbox_item
 from .timefmt import parse
 from .tx import Cancelled, Tx, commit
+from .verifications import VerificationRejected
 
 PLATES_PREFIX = "plates#"  # capacity partition holding one marker per car booked that day
 
@@ -91,6 +94,15 @@ def bookings_of_phone(phone: str, limit: int = 50) -> list[Booking]:
         phone, scan_index_forward=False, limit=limit)]
 
 
+def upcoming_bookings_of_phone(phone: str, *, after: datetime) -> int:
+    """How many still-active bookings of ``phone`` begin after ``after``: one query on
+    ``by_phone`` (the status is filtered by DynamoDB, the time here)."""
+    bind()
+    return sum(1 for item in BookingItem.by_phone.query(
+        phone, filter_condition=BookingItem.status.is_in(*ACTIVE))
+        if parse(item.slot_start) > after)
+
+
 def get_booking(booking_id: str) -> Booking | None:
     return get_item(BookingItem, booking_id, to_booking)
 
@@ -104,8 +116,10 @@ def find_idempotent(key: str) -> tuple[str, str] | None:
 
 def create_booking(booking: Booking, *, take: SlotTake, limits: Limits,
                    messages: list[OutboxMessage], link: ShortLink,
-                   idempotency: Idempotency | None, audit: list[AuditEntry] = ()) -> None:
-    """Write the booking, its messages and link, and take its capacity: all or nothing."""
+                   idempotency: Idempotency | None, audit: list[AuditEntry] = (),
+                   verification: Proof | None = None) -> None:
+    """Write the booking, its messages and link, and take its capacity: all or nothing.
+    With ``verification``, the phone's code is consumed in the same transaction."""
     item = to_item(booking)
     item.message_ids = [m.message_id for m in messages]
     item.link_code = link.code
@@ -123,6 +137,9 @@ def create_booking(booking: Booking, *, take: SlotTake, limits: Limits,
                 booking_id=booking.id, expires=idempotency.expires),
                 IdempotencyItem.key.does_not_exist())
         _take(tx, take, limits)
+        if verification is not None:
+            verifications_db.consume(tx, verification, booking_id=booking.id,
+                                     now=booking.created_at)
 
     try:
         commit(build)
@@ -131,6 +148,8 @@ def create_booking(booking: Booking, *, take: SlotTake, limits: Limits,
             found = find_idempotent(idempotency.key)
             if found:
                 raise IdempotencyReplay(*found) from None
+        if "verification" in exc.failed:
+            raise VerificationRejected() from None
         _raise_capacity(exc)
         raise Conflict("The booking could not be saved, please try again",
                        code="write_conflict") from None

@@ -438,7 +438,30 @@ class EventItem(Model):
     data = JSONAttribute()
 
 
+class VerificationItem(Model):
+    """Phone verification (短信验证码), three kinds of item, all expiring by TTL:
+    ``code#<id>`` a code sent (only its HMAC), its attempts and the booking it served;
+    ``resend#<phone>`` when the next code may go to that number;
+    ``day#<phone>#<date>`` how many codes went to it that day (store time)."""
+    class Meta:
+        base_name = "verifications"
+        table_name = ""  # set by db.bind()
+        region = "ap-east-1"
+        billing_mode = "PAY_PER_REQUEST"
+
+    key = UnicodeAttribute(hash_key=True)
+    phone = UnicodeAttribute(null=True)
+    code_hash = UnicodeAttribute(null=True)
+    created_at = UnicodeAttribute(null=True)
+    valid_until = UnicodeAttribute(null=True)      # UTC key (db.timefmt), compared in conditions
+    attempts = NumberAttribute(null=True)          # wrong codes tried
+    used_by = UnicodeAttribute(null=True)          # the booking it served
+    next_send_at = UnicodeAttribute(null=True)     # UTC key
+    sends = NumberAttribute(null=True)
+    expires = TTLAttribute()
+
+
 MODELS: tuple[type[Model], ...] = (StoreItem, BookingItem, CapacityItem, OutboxItem,
                                    IdempotencyItem, LinkItem, CustomerItem, VehicleItem,
                                    UniqueItem, RepairOrderItem, AuditItem, FollowUpItem,
-                                   ComplaintItem, EventItem)
+                                   ComplaintItem, EventItem, VerificationItem)

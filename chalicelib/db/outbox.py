@@ -144,3 +144,14 @@ def _finish(message: OutboxMessage, status: str, now: datetime, *, extra: list) 
 
 def _condition_failed(exc: UpdateError) -> bool:
     return exc.cause_response_code == "ConditionalCheckFailedException"
+
+
+def record(message: OutboxMessage) -> None:
+    """Keep a message that was published (or failed) outside the sweep, e.g. a verification
+    code: written final, never queued, so no sweep sends it."""
+    bind()
+    item = to_item(message)
+    item.sns_message_id = message.sns_message_id
+    item.note = message.note
+    item.finished_at = message.finished_at.isoformat() if message.finished_at else None
+    item.save(OutboxItem.message_id.does_not_exist())

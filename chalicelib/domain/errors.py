@@ -17,6 +17,11 @@ class DomainError(Exception):
             self.code = code
         self.extra = extra or {}
 
+    @property
+    def headers(self) -> dict[str, str]:
+        """HTTP headers the answer carries (e.g. Retry-After)."""
+        return {}
+
 
 class MalformedRequest(DomainError):
     """The request cannot be read at all (not JSON, not an object)."""
@@ -52,6 +57,20 @@ class SlotFull(Conflict):
         super().__init__(message, fields={"slot_start": "no room left in this slot"},
                          extra={"alternatives": alternatives})
         self.alternatives = alternatives
+
+
+class TooManyRequests(DomainError):
+    """A limit per mobile number or per record was reached: try again in ``retry_after`` s."""
+    status = 429
+    code = "too_many_requests"
+
+    def __init__(self, message: str, *, retry_after: int, fields: dict[str, str] | None = None):
+        super().__init__(message, fields=fields, extra={"retry_after": retry_after})
+        self.retry_after = retry_after
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)}
 
 
 class FieldErrors:

@@ -49,6 +49,10 @@ class StoreSettings:
     followup_days: tuple[int, int] = (3, 7)   # survey SMS and calls after delivery (回访)
     complaint_reply_hours: int = 24     # we answer a complaint within (回复时限)
     complaint_escalate_hours: int = 48  # unresolved after this goes to the manager (升级)
+    # online bookings (no login): what one anonymous request may take
+    verify_phone: bool = True           # a one-time SMS code (短信验证码) before an online booking
+    online_max_labor_minutes: int = 360  # labour one online booking may hold; more: call the store
+    max_active_bookings_per_phone: int = 2   # upcoming online bookings one mobile may hold
 
     @property
     def tz(self) -> ZoneInfo:
@@ -98,9 +102,12 @@ class StoreSettings:
                      "walkin_reserve_percent", "min_notice_minutes", "horizon_days",
                      "labor_rate_fen", "qc_minutes", "service_interval_km",
                      "service_interval_months", "complaint_reply_hours",
-                     "complaint_escalate_hours"):
+                     "complaint_escalate_hours", "online_max_labor_minutes",
+                     "max_active_bookings_per_phone"):
             if name in values:
                 values[name] = int(values[name])
+        if "verify_phone" in values:
+            values["verify_phone"] = bool(values["verify_phone"])
         return cls(**values)
 
     def with_changes(self, **changes: Any) -> "StoreSettings":

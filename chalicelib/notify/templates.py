@@ -1,6 +1,7 @@
 """SMS text from Jinja2 templates, one per message kind and language."""
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -9,6 +10,12 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "sms"
 WEEKDAYS_ZH = "一二三四五六日"
+# A name as people write theirs: up to 6 Chinese characters (with · between the parts of a
+# minority name), or up to 4 words of Latin letters. Nothing else a customer typed reaches an
+# SMS: no digits, dots, slashes, so no link, domain or phone number goes out store-signed.
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff"
+_HAN_NAME = re.compile(rf"^[{_HAN}]+(?:·[{_HAN}]+){{0,2}}$")
+_LATIN_NAME = re.compile(r"^[A-Za-z][A-Za-z'-]*(?: [A-Za-z][A-Za-z'-]*){0,3}$")
 
 
 @lru_cache(maxsize=1)
@@ -24,7 +31,20 @@ def format_when(moment: datetime, locale: str) -> str:
     return f"{moment.month}月{moment.day}日(周{WEEKDAYS_ZH[moment.weekday()]}){moment:%H:%M}"
 
 
+def sms_name(typed: str) -> str:
+    """The customer's name as an SMS may carry it, or "" (the text then greets without it)."""
+    name = " ".join(str(typed or "").split())
+    if _HAN_NAME.match(name) and len(name.replace("·", "")) <= 6:
+        return name
+    if _LATIN_NAME.match(name) and len(name) <= 24:
+        return name
+    return ""
+
+
 def render(kind: str, locale: str, **context: object) -> str:
+    """The text of one SMS; a ``name`` (typed by the customer) goes through ``sms_name``."""
+    if "name" in context:
+        context["name"] = sms_name(str(context["name"] or ""))
     template = _env().get_template(f"{locale}/{kind}.txt")
     return " ".join(template.render(**context).split())
 

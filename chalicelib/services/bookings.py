@@ -12,12 +12,15 @@ from ..config import get_config
 from ..db import bookings as bookings_db
 from ..db import links as links_db
 from ..db import outbox as outbox_db
+from ..db import verifications as verifications_db
 from ..db.bookings import (AlreadyBooked, CapacityExhausted, Idempotency, IdempotencyReplay,
                            Limits, SlotTake)
 from ..db.links import ShortLink
+from ..db.verifications import VerificationRejected
 from ..domain import messages as msg
 from ..domain import slots as slots_rules
 from ..domain import audit as audit_rules
+from ..domain import verification as verification_rules
 from ..domain.booking import (ACTIVE, Booking, BookingDesk, parse_booking_request,
                               parse_instant, parse_reason, parse_service_codes, require_object)
 from ..domain.staff import ADVISOR, Staff
@@ -30,6 +33,7 @@ from ..logs import log_event
 from .store import StoreContext, current_store
 
 WALK_IN = "walk_in"
+ONLINE = "online"     # booked by the customer on the site: phone verified, limits per request
 CUSTOMER_ACTOR = "customer"   # changes made by the customer through their own link
 ALTERNATIVE_DAYS = 2  # look this many days either side of the wished one for free slots
 
@@ -43,6 +47,8 @@ def store_profile() -> dict[str, Any]:
             "timezone": s.timezone, "opening_hours": s.opening_hours,
             "closed_dates": list(s.closed_dates), "slot_minutes": s.slot_minutes,
             "min_notice_minutes": s.min_notice_minutes, "horizon_days": s.horizon_days,
+            "verify_phone": s.verify_phone, "online_max_labor_minutes": s.online_max_labor_minutes,
+            "max_active_bookings_per_phone": s.max_active_bookings_per_phone,
             "today": clock.now().astimezone(s.tz).date().isoformat()}
 
 
@@ -148,10 +154,22 @@ def create_booking(body: Any, *, idempotency_key: str | None = None,
     settings = ctx.settings
     now = clock.now()
     request = parse_booking_request(body, ctx.catalogue, channel=channel)
+    online = channel == ONLINE
+    proof = None
+    if online and settings.verify_phone:
+        proof = verification_rules.parse_proof(body.get("verification"),
+                                               secret=get_config().secret_key,
+                                               phone=request.customer.phone)
     idempotency = _idempotency(idempotency_key, body, now)
     desk = staff is not None
     slot = _bookable_slot(settings, request.slot_start, now, desk=desk)
     limits = _limits(settings, channel)
+    if online and request.labor_minutes > settings.online_max_labor_minutes:
+        hours = f"{settings.online_max_labor_minutes / 60:g}"
+        raise ValidationError("Too much work for one online booking: please call the store",
+                              code="online_labor_limit",
+                              fields={"services": f"more than {hours} labour hours: "
+                                                  "please call the store to book this visit"})
     if request.labor_minutes > limits.labor_minutes_per_day:
         raise ValidationError("Too much work for one online booking",
                               fields={"services": "more labour than a day can take: please call the store"})
@@ -168,11 +186,17 @@ def create_booking(body: Any, *, idempotency_key: str | None = None,
     link = ShortLink.new(manage_url, expires=slot.end + timedelta(seconds=TOKEN_MAX_AGE))
     messages = _outbox(booking, msg.plan_new_booking(settings, slot.start, now), now)
     try:
+        if online:
+            _within_phone_limit(settings, booking.customer.phone, now, proof, idempotency)
         bookings_db.create_booking(booking, take=_take(settings, slot, booking),
                                    limits=limits, messages=messages, link=link,
-                                   idempotency=idempotency, audit=audit)
+                                   idempotency=idempotency, audit=audit, verification=proof)
     except IdempotencyReplay as replay:
         return _replay(replay, idempotency)
+    except VerificationRejected:
+        assert proof is not None
+        verifications_db.count_wrong_code(proof, now=now)
+        raise verification_rules.verification_failed() from None
     except AlreadyBooked:
         raise _already_booked() from None
     except CapacityExhausted as full:
@@ -184,6 +208,30 @@ def create_booking(body: Any, *, idempotency_key: str | None = None,
               slot_start=booking.slot_start.isoformat(), channel=channel,
               messages=[m.kind for m in messages])
     return _created(booking, manage_url)
+
+
+def _within_phone_limit(settings: StoreSettings, phone: str, now: datetime,
+                        proof: verification_rules.Proof | None,
+                        idempotency: Idempotency | None) -> None:
+    """A mobile holds at most ``max_active_bookings_per_phone`` upcoming bookings (one query).
+
+    Over it, a replayed request still gets its first answer, and only someone who shows the
+    number's code learns how many bookings it holds.
+    """
+    held = bookings_db.upcoming_bookings_of_phone(phone, after=now)
+    if held < settings.max_active_bookings_per_phone:
+        return
+    found = bookings_db.find_idempotent(idempotency.key) if idempotency else None
+    if found:
+        raise IdempotencyReplay(*found)
+    if proof is not None:
+        verification = verifications_db.get(proof.verification_id)
+        if verification is None or not verification.accepts(proof, now):
+            verifications_db.count_wrong_code(proof, now=now)
+            raise verification_rules.verification_failed()
+    raise Conflict(f"This mobile number already has {held} upcoming bookings. To change one, "
+                   "use the link in your SMS or call the store.", code="too_many_bookings",
+                   fields={"customer.phone": f"already has {held} upcoming bookings"})
 
 
 def _actor(staff: Staff | None) -> str:

@@ -3,6 +3,7 @@
   "use strict";
   var t = App.t, api = App.api;
   var state = { step: 1, store: null, services: [], chosen: [], slot: null, idemKey: null, busy: false };
+  var code = { id: null, phone: null, timer: null };  // the SMS code (短信验证码) of the phone
   var $ = function (id) { return document.getElementById(id); };
   var banner = $("banner");
   var picker = null;
@@ -41,6 +42,13 @@
     $("total").textContent = text;
   }
 
+  function overLabourLimit() {
+    var max = state.store && state.store.online_max_labor_minutes, minutes = 0;
+    state.services.forEach(function (s) { if (state.chosen.indexOf(s.code) >= 0) minutes += Math.round(s.labor_hours * 60); });
+    return Boolean(max) && minutes > max;
+  }
+  function labourWarning() { showBanner(t("labor_limit", { phone: state.store.phone }), "warn"); }
+
   function renderServices() {
     var box = $("services");
     box.innerHTML = "";
@@ -59,7 +67,7 @@
       box1.addEventListener("change", function () {
         state.chosen = Array.prototype.map.call(box.querySelectorAll("input:checked"), function (i) { return i.value; });
         state.slot = null;
-        if (state.chosen.length) showBanner("");
+        if (overLabourLimit()) labourWarning(); else if (state.chosen.length) showBanner("");
         updateTotal();
       });
       box.appendChild(row);
@@ -102,6 +110,49 @@
     return message;
   }
   function val(id) { return $(id).value.trim(); }
+  function phoneValue() { return val("f-phone").replace(/[\s-]/g, ""); }
+  function masked(phone) { return phone.replace(/^(\+?86)?(\d{3})\d{4}(\d{4})$/, "$2****$3"); }
+
+  /* ---- SMS code: "获取验证码", then a countdown before another may be asked ---- */
+  function verifying() { return Boolean(state.store && state.store.verify_phone); }
+  function showCodeStep() { $("get-code").hidden = $("code-field").hidden = !verifying(); }
+  function codeButton(waitSeconds) {
+    var btn = $("get-code"), left = waitSeconds;
+    clearInterval(code.timer); code.timer = null;
+    var tick = function () {
+      if (left <= 0) { clearInterval(code.timer); code.timer = null; btn.disabled = false; btn.textContent = t(code.id ? "resend_code" : "get_code"); return; }
+      btn.disabled = true; btn.textContent = t("resend_in", { n: left }); left -= 1;
+    };
+    tick();
+    if (waitSeconds > 0) code.timer = setInterval(tick, 1000);
+  }
+  function getCode() {
+    var phone = phoneValue(), btn = $("get-code");
+    setError("customer.phone", ""); setError("verification.code", "");
+    if (!PHONE.test(phone)) { setError("customer.phone", t(phone ? "bad_phone" : "req")); $("f-phone").focus(); return; }
+    btn.disabled = true;
+    api("POST", "/api/verifications", { phone: phone, locale: App.lang() === "en" ? "en" : "zh-CN" }).then(function (r) {
+      var err = (r.body && r.body.error) || {};
+      if (r.status === 202) {
+        code.id = r.body.verification_id; code.phone = phone;
+        $("code-hint").textContent = t("code_sent", { phone: masked(phone) });
+        codeButton(r.body.resend_after || 60); $("f-code").focus(); return;
+      }
+      if (r.status === 429) {
+        var wait = err.retry_after || 60;
+        if (wait > 120) { setError("verification.code", t("code_limit_day")); codeButton(0); btn.disabled = true; return; }
+        setError("verification.code", t("code_wait", { n: wait })); codeButton(wait); return;
+      }
+      btn.disabled = false;
+      if (r.status === 422 && err.fields && err.fields.phone) { setError("customer.phone", t("bad_phone")); return; }
+      showBanner(err.message || t("server"));
+    }, function () { btn.disabled = false; showBanner(t("network")); });
+  }
+  function phoneChanged() {
+    if (code.phone && phoneValue() !== code.phone) {  // a code verifies only the number it went to
+      code.id = code.phone = null; $("code-hint").textContent = ""; $("f-code").value = ""; codeButton(0);
+    }
+  }
 
   function collect() {
     var body = {
@@ -117,6 +168,7 @@
     var concern = {};
     ["what", "where", "noise", "frequency", "when"].forEach(function (k) { var v = val("c-" + k); if (v) concern[k] = v; });
     if (Object.keys(concern).length) body.concern = concern;
+    if (verifying() && code.id) body.verification = { id: code.id, code: val("f-code").replace(/\s/g, "") };
     return body;
   }
 
@@ -130,6 +182,10 @@
     if (body.vehicle.vin && !VIN.test(body.vehicle.vin)) errors["vehicle.vin"] = t("bad_vin");
     var m = body.vehicle.mileage_km;
     if (m !== undefined && (!Number.isInteger(m) || m < 0 || m > 2000000)) errors["vehicle.mileage_km"] = t("bad_mileage");
+    if (verifying() && !errors["customer.phone"]) {
+      if (!body.verification) errors["verification.code"] = t("code_first");
+      else if (!/^\d{6}$/.test(body.verification.code)) errors["verification.code"] = t("bad_code");
+    }
     return errors;
   }
 
@@ -159,6 +215,13 @@
       state.idemKey = null;  // the request was answered: a corrected one is a new request
       var err = (r.body && r.body.error) || {};
       if (r.status === 409 && err.code === "slot_full") { slotFull(r.body.alternatives || []); return; }
+      if (r.status === 422 && (err.code === "verification_required" || err.code === "verification_failed")) {
+        showFieldErrors({ "verification.code": t(err.code === "verification_failed" ? "code_wrong" : "code_first") }); return;
+      }
+      if (r.status === 422 && err.code === "online_labor_limit") { goTo(1); labourWarning(); return; }
+      if (r.status === 409 && err.code === "too_many_bookings") {
+        showFieldErrors({ "customer.phone": t("too_many_bookings_field") }); showBanner(t("too_many_bookings")); return;
+      }
       if (r.status === 409 && err.code === "already_booked") {
         showFieldErrors({ "vehicle.plate": t("already_booked_field") }); showBanner(t("already_booked")); return;
       }
@@ -206,7 +269,7 @@
       .map(function (s) { return en ? s.name_en : s.name; }).join(en ? ", " : "、");
     $("d-address").textContent = (en && state.store.address_en) || state.store.address;
     $("d-phone").textContent = state.store.phone;
-    $("d-sms").textContent = t("done_sms", { phone: body.customer.phone.replace(/^(\+?86)?(\d{3})\d{4}(\d{4})$/, "$2****$3") });
+    $("d-sms").textContent = t("done_sms", { phone: masked(body.customer.phone) });
     $("manage").href = created.manage_url;
     $("ics").onclick = function () { downloadIcs(created); };
     goTo(4);
@@ -229,20 +292,27 @@
   }
 
   $("next").addEventListener("click", function () {
-    if (state.step === 1) { if (!state.chosen.length) { showBanner(t("choose_service")); return; } goTo(2); }
+    if (state.step === 1) {
+      if (!state.chosen.length) { showBanner(t("choose_service")); return; }
+      if (overLabourLimit()) { labourWarning(); return; }
+      goTo(2);
+    }
     else if (state.step === 2) { if (!state.slot) { showBanner(t("choose_slot")); return; } goTo(3); }
     else if (state.step === 3) submit();
   });
   $("back").addEventListener("click", function () { goTo(state.step - 1); });
   $("step3").addEventListener("submit", function (e) { e.preventDefault(); submit(); });
-  ["f-name", "f-phone", "f-plate", "f-vin", "f-mileage"].forEach(function (id) {
+  ["f-name", "f-phone", "f-plate", "f-vin", "f-mileage", "f-code"].forEach(function (id) {
     $(id).addEventListener("input", function () { setError($(id).dataset.field, ""); });
   });
+  $("f-phone").addEventListener("input", phoneChanged);
+  $("get-code").addEventListener("click", getCode);
 
   App.applyI18n();
   App.setupLangButton(function () {
     renderServices(); if (state.step === 2) openPicker();
     $("next").textContent = t(state.step === 3 ? "submit" : "next"); updateTotal();
+    if (!code.timer && !$("get-code").disabled) codeButton(0);
     if (state.store) $("store-name").textContent = App.lang() === "en" ? state.store.name_en : state.store.name;
   });
   Promise.all([api("GET", "/api/store"), api("GET", "/api/services")]).then(function (res) {
@@ -251,6 +321,7 @@
     App.setTimeZone(state.store.timezone);
     $("store-name").textContent = App.lang() === "en" ? state.store.name_en : state.store.name;
     document.title = t("booking_title") + " · " + state.store.name;
+    showCodeStep();
     renderServices();
   }, function () { showBanner(t("network")); });
 })();

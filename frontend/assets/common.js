@@ -34,7 +34,14 @@
       new_time: "选择新的时间", save_new_time: "确认改约", invalid_link: "链接无效或已过期,请使用短信中的链接,或致电门店。",
       cannot_change: "该预约已不能在线修改,如需帮助请致电门店。", reason: "原因", loading: "正在加载…",
       concern: "故障描述", transport_short: "到店方式",
-      already_booked: "该车辆当天已有预约。如需修改,请使用短信中的链接或致电门店。", already_booked_field: "该车辆当天已有预约"
+      already_booked: "该车辆当天已有预约。如需修改,请使用短信中的链接或致电门店。", already_booked_field: "该车辆当天已有预约",
+      get_code: "获取验证码", resend_code: "重新获取", resend_in: "{n}秒后重新获取", code: "短信验证码", code_ph: "6位数字",
+      code_sent: "验证码已发送至 {phone},10分钟内有效。", code_first: "请先获取并填写短信验证码",
+      bad_code: "请输入短信中的6位验证码", code_wrong: "验证码错误或已失效,请核对短信或重新获取",
+      code_wait: "获取太频繁,请{n}秒后再试", code_limit_day: "该号码今天获取验证码的次数已用完,请明天再试或致电门店",
+      labor_limit: "所选项目工时较多,无法在线预约,请致电门店 {phone} 预约。",
+      too_many_bookings: "该手机号已有未到店的预约。如需修改,请使用短信中的链接或致电门店。",
+      too_many_bookings_field: "该手机号已有未到店的预约"
     },
     en: {
       lang_switch: "中文", booking_title: "Book a service", manage_title: "My booking",
@@ -69,7 +76,14 @@
       cannot_change: "This booking can no longer be changed online. Please call the store.", reason: "Reason", loading: "Loading…",
       concern: "Problem", transport_short: "Getting here",
       already_booked: "This car already has a booking that day. To change it, use the link in your SMS or call the store.",
-      already_booked_field: "Already booked that day"
+      already_booked_field: "Already booked that day",
+      get_code: "Get code", resend_code: "Send again", resend_in: "Again in {n}s", code: "SMS code", code_ph: "6 digits",
+      code_sent: "Code sent to {phone}, valid for 10 minutes.", code_first: "Get the SMS code and enter it",
+      bad_code: "Enter the 6-digit code from the SMS", code_wrong: "Wrong or expired code: check the SMS or get a new one",
+      code_wait: "Too many requests: try again in {n} s", code_limit_day: "No more codes for this number today: try tomorrow or call the store",
+      labor_limit: "These services take too long to book online: please call the store at {phone}.",
+      too_many_bookings: "This mobile number already has upcoming bookings. To change one, use the link in your SMS or call the store.",
+      too_many_bookings_field: "Already has upcoming bookings"
     }
   };
   var stored = null;

@@ -15,8 +15,8 @@ from infra.local.gateway import error_body
 from infra.store_config import StoreConfig
 
 EDGE_REGION = "us-east-1"
-# sign-in and booking: what a script would hammer
-SENSITIVE = (("POST", "/api/bookings"), ("POST", "/api/auth/login"))
+# sign-in, booking and SMS codes: what a script would hammer
+SENSITIVE = (("POST", "/api/bookings"), ("POST", "/api/verifications"), ("POST", "/api/auth/login"))
 
 
 def web_acl_parameter(store: StoreConfig) -> str:

@@ -70,9 +70,15 @@ class Stack:
         from infra.local.stack import bootstrap
         urllib.request.urlopen(urllib.request.Request(self.aws.url + "/moto-api/reset", method="POST"))
         bootstrap(demo=True)
-        # no quiet hours here: these tests run on the real clock, at any hour
-        settings = current_store().settings.with_changes(quiet_start="00:00", quiet_end="00:00")
+        # no quiet hours here: these tests run on the real clock, at any hour; bookings made
+        # through the API need no SMS code (the booking site's test turns verification on)
+        settings = current_store().settings.with_changes(quiet_start="00:00", quiet_end="00:00",
+                                                         verify_phone=False)
         save_store(settings, demo_services())
+
+    def verify_phones(self, on: bool = True):
+        """The store's ``verify_phone`` setting, as `make run` has it (on)."""
+        save_store(current_store().settings.with_changes(verify_phone=on), demo_services())
 
     def sms(self):
         return list(sns_backends[DEFAULT_ACCOUNT_ID]["ap-east-1"].sms_messages.values())

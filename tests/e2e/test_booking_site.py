@@ -41,6 +41,7 @@ def wait_for_sms(stack, count, timeout=20.0):
 
 
 def test_book_on_a_phone_get_the_sms_and_cancel_from_it(stack, phone):
+    stack.verify_phones()          # as `make run` has it: the mobile is verified by an SMS code
     page = phone
     page.goto(stack.url + "/")
     expect(page.locator("#store-name")).to_have_text("骏达大众4S店")
@@ -78,6 +79,27 @@ def test_book_on_a_phone_get_the_sms_and_cancel_from_it(stack, phone):
     page.fill("#c-what", "刹车时有异响")
     page.check("input[value=drop_off]")
     page.click("#next")
+    expect(page.locator("#e-verification\\.code")).to_have_text("请先获取并填写短信验证码")
+    assert list(BookingItem.scan()) == []         # nothing booked without the code
+
+    # the SMS code (短信验证码): 获取验证码, a 60-second countdown, the code read from the SMS
+    code_input = page.locator("#f-code")
+    assert (code_input.get_attribute("inputmode"), code_input.get_attribute("autocomplete"),
+            code_input.get_attribute("maxlength")) == ("numeric", "one-time-code", "6")
+    page.click("#get-code")
+    expect(page.locator("#code-hint")).to_have_text("验证码已发送至 138****8000,10分钟内有效。")
+    expect(page.locator("#get-code")).to_be_disabled()
+    expect(page.locator("#get-code")).to_have_text(re.compile(r"^(60|59|58|57)秒后重新获取$"))
+    code_to, code_sms = wait_for_sms(stack, 1)[0]
+    assert code_to == "+8613800138000"
+    code = re.search(r"验证码为(\d{6}),", code_sms).group(1)
+    page.fill("#f-code", "000000" if code != "000000" else "111111")
+    page.click("#next")
+    expect(page.locator("#e-verification\\.code")).to_have_text("验证码错误或已失效,请核对短信或重新获取")
+    expect(page.locator("#f-code")).to_have_attribute("aria-invalid", "true")
+    shot(page, "booking-3-code")
+    page.fill("#f-code", code)
+    page.click("#next")
 
     # step 4: confirmation with the reference
     expect(page.locator("#step4")).to_be_visible()
@@ -102,7 +124,7 @@ def test_book_on_a_phone_get_the_sms_and_cancel_from_it(stack, phone):
     # the scheduled sweep publishes the confirmation by itself
     scheduler = Scheduler(interval=0.5).start()
     try:
-        phone_number, text = wait_for_sms(stack, 1)[0]
+        phone_number, text = wait_for_sms(stack, 2)[1]
     finally:
         scheduler.stop()
     assert phone_number == "+8613800138000"
@@ -194,3 +216,30 @@ def test_the_same_car_twice_on_one_day_is_explained(stack, phone):
     expect(page.locator("#e-vehicle\\.plate")).to_have_text("该车辆当天已有预约")
     expect(page.locator("#banner")).to_contain_text("如需修改,请使用短信中的链接或致电门店")
     expect(page.locator("#step3")).to_be_visible()
+
+
+def test_a_second_code_within_the_minute_shows_the_wait_at_the_field(stack, phone):
+    stack.verify_phones()
+    status, _ = stack.request("POST", "/api/verifications", {"phone": "13900139000"})
+    assert status == 202
+    day = stack.next_open_day()
+    page = phone
+    fill_booking(page, stack, service="MAINT_BASIC", slot_start=stack.slot(day, 10),
+                 name="李女士", mobile="13900139000", plate="京A12345")
+    page.click("#get-code")
+    expect(page.locator("#e-verification\\.code")).to_have_text(re.compile(r"^获取太频繁,请\d{1,2}秒后再试$"))
+    expect(page.locator("#get-code")).to_be_disabled()
+    assert len(stack.sms()) == 1
+
+
+def test_too_much_work_for_one_online_booking_says_to_call_the_store(stack, phone):
+    page = phone
+    page.goto(stack.url + "/")
+    for code in ("BODY_PAINT", "MAINT_30K"):       # 420 labour minutes, 360 bookable online
+        page.check(f"#svc-{code}")
+    expect(page.locator("#banner")).to_have_text("所选项目工时较多,无法在线预约,请致电门店 020-88886666 预约。")
+    page.click("#next")
+    expect(page.locator("#step1")).to_be_visible()
+    page.uncheck("#svc-MAINT_30K")
+    page.click("#next")
+    expect(page.locator("#step2")).to_be_visible()

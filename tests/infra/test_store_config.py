@@ -38,6 +38,19 @@ def test_the_two_example_stores_load_with_their_own_settings():
     assert gz.settings().bays == tuple(str(n) for n in range(1, 9))
 
 
+def test_online_booking_limits_come_from_the_store_file_with_safe_defaults(tmp_path):
+    settings = {s.store_id: s.settings() for s in all_stores()}
+    gz = settings["gz-tianhe"]
+    assert (gz.verify_phone, gz.online_max_labor_minutes, gz.max_active_bookings_per_phone) == (
+        True, 360, 2)
+    start, end = EXAMPLE.index("[online]"), EXAMPLE.index("[limits]")
+    without = load_store(write_store(tmp_path, EXAMPLE[:start] + EXAMPLE[end:])).settings()
+    assert without.verify_phone is True                  # on unless a store turns it off
+    assert without.online_max_labor_minutes == 360 and without.max_active_bookings_per_phone == 2
+    off = EXAMPLE.replace("verify_phone = true", "verify_phone = false")
+    assert load_store(write_store(tmp_path, off)).settings().verify_phone is False
+
+
 def test_names_carry_the_store_and_never_meet_between_stores():
     a, b = Names("gz-tianhe"), Names("gz-tianhe-2")
     names_a = [a.stack, a.edge_stack, *a.tables().values(), a.bucket("files", "1", "ap-east-1"),
@@ -66,6 +79,10 @@ def test_names_carry_the_store_and_never_meet_between_stores():
     (('signature = "骏达大众"', 'signature = "骏"'), "sms.signature"),
     (('alarm_email = "it-ops@junda-vw.example.com"', 'alarm_email = "it-ops"'), "deploy.alarm_email"),
     (('domain = "service.junda-vw.example.com"\n', ''), "deploy.domain"),
+    (('verify_phone = true', 'verify_phone = "yes"'), "online.verify_phone"),
+    (('max_labor_minutes = 360', 'max_labor_minutes = 0'), "online.max_labor_minutes"),
+    (('max_active_bookings_per_phone = 2', 'max_active_bookings_per_phone = 0'),
+     "online.max_active_bookings_per_phone"),
 ])
 def test_a_wrong_store_file_is_refused_naming_the_field(tmp_path, change, field):
     old, new = change
@@ -96,6 +113,7 @@ def test_the_table_definitions_are_read_off_the_models():
     assert definitions["links"].ttl_attribute == "expires"
     assert definitions["idempotency"].ttl_attribute == "expires"
     assert definitions["bookings"].ttl_attribute is None
+    assert definitions["verifications"].ttl_attribute == "expires"
 
 
 def test_code_local_stack_and_deployment_share_one_schema_function():

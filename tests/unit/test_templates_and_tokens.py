@@ -31,3 +31,14 @@ def test_token_is_bound_to_its_booking():
                                       ("b1", "s3cret", token + "x"), ("b1", "s3cret", None)):
         with pytest.raises(Forbidden):
             check_booking_token(secret, booking_id, value)
+
+
+@pytest.mark.parametrize("typed, greeted", [
+    ("王先生", "王先生"), ("欧阳娜娜", "欧阳娜娜"), ("阿卜杜·热合曼", "阿卜杜·热合曼"),
+    ("Mr Wang", "Mr Wang"), ("Anne-Marie O'Neil", "Anne-Marie O'Neil"),
+    ("您的订单退款请点 evil.cn/r?k=9", ""), ("evil.cn", ""), ("www.evil.cn", ""),
+    ("王先生13800138000", ""), ("退款请点击链接领取", ""), ("http://x", ""), ("", ""),
+])
+def test_only_a_plain_name_reaches_an_sms(typed, greeted):
+    from chalicelib.notify.templates import sms_name
+    assert sms_name(typed) == greeted
