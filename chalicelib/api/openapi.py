@@ -67,7 +67,9 @@ SCHEMAS: dict[str, Any] = {
         "slot_start": {"type": "string", "format": "date-time"},
         "slot_end": {"type": "string", "format": "date-time"},
         "services": {"type": "array", "items": {"$ref": "#/components/schemas/Service"}},
-        "can_change": {"type": "boolean"}, "cancel_reason": {"type": "string", "nullable": True}}},
+        "can_change": {"type": "boolean"}, "cancel_reason": {"type": "string", "nullable": True},
+        "reschedules_left": {"type": "integer", "description": "moves left through the link; "
+                             "then 409 too_many_changes (call the store)"}}},
 }
 
 

@@ -34,7 +34,8 @@
       new_time: "选择新的时间", save_new_time: "确认改约", invalid_link: "链接无效或已过期,请使用短信中的链接,或致电门店。",
       cannot_change: "该预约已不能在线修改,如需帮助请致电门店。", reason: "原因", loading: "正在加载…",
       concern: "故障描述", transport_short: "到店方式",
-      already_booked: "该车辆当天已有预约。如需修改,请使用短信中的链接或致电门店。", already_booked_field: "该车辆当天已有预约"
+      already_booked: "该车辆当天已有预约。如需修改,请使用短信中的链接或致电门店。", already_booked_field: "该车辆当天已有预约",
+      too_many_changes: "该预约的在线改约次数已用完,如需再次改约请致电门店;仍可在线取消。"
     },
     en: {
       lang_switch: "中文", booking_title: "Book a service", manage_title: "My booking",
@@ -69,7 +70,8 @@
       cannot_change: "This booking can no longer be changed online. Please call the store.", reason: "Reason", loading: "Loading…",
       concern: "Problem", transport_short: "Getting here",
       already_booked: "This car already has a booking that day. To change it, use the link in your SMS or call the store.",
-      already_booked_field: "Already booked that day"
+      already_booked_field: "Already booked that day",
+      too_many_changes: "This booking cannot be moved online any more. To move it again, please call the store; you can still cancel it here."
     }
   };
   var stored = null;
