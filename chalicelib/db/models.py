@@ -258,7 +258,8 @@ class VehicleItem(Model):
 
 class UniqueItem(Model):
     """One owner per unique value ("plate#粤B12345" -> vehicle, "phone#+86..." -> customer),
-    taken in the same transaction as the record, so two desks cannot create the same car twice."""
+    taken in the same transaction as the record, so two desks cannot create the same car twice.
+    "complaint#<order id>" -> the order's latest complaint (one open at a time)."""
     class Meta:
         base_name = "uniques"
         table_name = ""  # set by db.bind()

@@ -66,3 +66,107 @@ def test_the_limit_is_told_before_the_slot_is_checked(api):
     # a time that could not be booked anyway: the customer learns to call the store
     refused = api.post(path, {"slot_start": "2026-12-01T14:30:00+08:00"})
     assert refused.status_code == 409 and refused.json_body["error"]["code"] == "too_many_changes"
+
+
+# ---- one open complaint per order ----------------------------------------------------
+
+def _order_token(order):
+    return parse_qs(urlsplit(order["customer_link"]).query)["t"][0]
+
+
+def _acks():
+    return [m for m in OutboxItem.scan() if m.kind == "complaint_ack"]
+
+
+def test_five_complaints_from_one_order_link_open_one_complaint(api, advisor, clock, sms):
+    order = approved_order(api, advisor, clock)
+    path = f"/api/orders/{order['id']}/complaint?token={_order_token(order)}"
+    answers = []
+    for n in range(5):
+        clock.shift(timedelta(seconds=15))
+        answers.append(api.post(path, {"description": f"接待时等了很久 {n}"}))
+    assert [a.status_code for a in answers] == [201] * 5
+    assert [a.json_body["opened"] for a in answers] == [True, False, False, False, False]
+    assert len({a.json_body["reference"] for a in answers}) == 1
+
+    [complaint] = ComplaintItem.scan()
+    assert complaint.data["description"] == "接待时等了很久 0"
+    notes = [e for e in complaint.data["events"] if e["action"] == "note"]
+    assert [(e["by"], e["note"]) for e in notes] == [
+        ("customer", f"接待时等了很久 {n}") for n in range(1, 5)]
+    assert complaint.data["replied_at"] == ""   # the customer writing again is not our reply
+    assert len(_acks()) == 1
+    run_sweep()
+    assert len([t for _, t in sms() if complaint.data["reference"] in t]) == 1
+
+
+def test_two_complaints_posted_at_once_give_one_complaint(api, advisor, clock, monkeypatch):
+    """The second request reads "no open complaint" before the first one is written."""
+    order = approved_order(api, advisor, clock)
+    token = _order_token(order)
+    real = records_db.latest_complaint_of
+    raced = []
+
+    def read_then_lose_the_race(order_id):
+        seen = real(order_id)
+        if not raced:
+            raced.append(True)
+            customer_orders.customer_complaint(order["id"], token, {"description": "第一条"})
+        return seen
+
+    monkeypatch.setattr(records_db, "latest_complaint_of", read_then_lose_the_race)
+    second = customer_orders.customer_complaint(order["id"], token, {"description": "第二条"})
+    assert second["opened"] is False
+    [complaint] = ComplaintItem.scan()
+    assert complaint.data["description"] == "第一条"
+    assert [e["note"] for e in complaint.data["events"] if e["action"] == "note"] == ["第二条"]
+    assert len(_acks()) == 1
+
+
+def test_a_resolved_complaint_lets_the_next_one_open(api, advisor, staff, clock):
+    order = approved_order(api, advisor, clock)
+    path = f"/api/orders/{order['id']}/complaint?token={_order_token(order)}"
+    first = api.post(path, {"description": "洗车没洗干净"}).json_body
+    [item] = ComplaintItem.scan()
+    owner = staff.as_(item.data["owner"])
+    view = owner.get(f"/api/staff/complaints/{item.complaint_id}").json_body
+    done = owner.post(f"/api/staff/complaints/{item.complaint_id}/resolve", {
+        "version": view["version"], "resolution": "重新洗车", "customer_accepted": True})
+    assert done.status_code == 200, done.json_body
+    second = api.post(path, {"description": "车里有烟味"}).json_body
+    assert second["opened"] is True and second["reference"] != first["reference"]
+    assert sorted(c.data["status"] for c in ComplaintItem.scan()) == ["open", "resolved"]
+    assert len(_acks()) == 2
+
+
+def test_a_low_survey_after_a_complaint_becomes_its_note(api, advisor, staff, clock):
+    order = worked_and_checked(staff, approved_order(api, advisor, clock, wash=False), clock)
+    order = staff.as_("cashier").post(f"/api/staff/orders/{order['id']}/settle", {
+        "version": order["version"], "payment_method": "cash"}).json_body
+    advisor.post(f"/api/staff/orders/{order['id']}/deliver", {
+        "version": order["version"],
+        "checklist": {k: True for k in ("clean", "old_parts", "keys", "documents", "explained")}})
+    token = _order_token(order)
+    told = api.post(f"/api/orders/{order['id']}/complaint?token={token}", {"description": "刹车还响"})
+    assert told.status_code == 201
+    rated = api.post(f"/api/orders/{order['id']}/survey?token={token}",
+                     {"attitude": 4, "quality": 2, "timeliness": 4, "comment": "还是响"})
+    assert rated.status_code == 200, rated.json_body
+    [complaint] = ComplaintItem.scan()
+    [note] = [e for e in complaint.data["events"] if e["action"] == "note"]
+    assert note["by"] == "customer" and "质量2" in note["note"] and "还是响" in note["note"]
+    assert len(_acks()) == 1
+    followup = records_db.get_followup(order["id"])
+    assert followup.complaint_ids == (complaint.complaint_id,)
+
+
+def test_staff_cannot_open_a_second_complaint_on_the_same_order(api, advisor, staff, clock):
+    order = approved_order(api, advisor, clock)
+    api.post(f"/api/orders/{order['id']}/complaint?token={_order_token(order)}",
+             {"description": "等太久"})
+    again = staff.as_("manager").post("/api/staff/complaints", {
+        "order_id": order["id"], "description": "客户来电投诉等太久"})
+    assert again.status_code == 409
+    assert again.json_body["error"]["code"] == "complaint_already_open"
+    assert "order_id" in again.json_body["error"]["fields"]
+    assert len(list(ComplaintItem.scan())) == 1 and len(_acks()) == 1

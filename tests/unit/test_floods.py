@@ -38,3 +38,30 @@ def test_a_booking_moves_three_times_then_the_store_is_called():
     assert refused.value.code == "too_many_changes"
     assert "call the store" in refused.value.fields["slot_start"]
     assert booking.cancelled(reason="改天", now=NOW).status == "cancelled"   # still possible
+
+
+def test_the_customer_writing_again_is_not_our_reply():
+    complaint = cpl.open_complaint(
+        cpl.ComplaintInput(description="等太久", severity="medium", staff_involved="",
+                           order_id="o1"),
+        source="customer", reference="C1", owner="followup", now=NOW, by="customer",
+        reply_hours=24, escalate_hours=48)
+    noted = complaint.add_note("还是没人联系我", now=NOW, by="customer", reply=False)
+    assert noted.replied_at == "" and noted.overdue_reply(NOW + timedelta(hours=25))
+    assert (noted.events[-1].action, noted.events[-1].by) == ("note", "customer")
+    answered = noted.add_note("已致电道歉", now=NOW + timedelta(hours=1), by="followup")
+    assert answered.replied_at == (NOW + timedelta(hours=1)).isoformat()
+
+
+def test_a_follow_up_lists_each_complaint_once():
+    followup = FollowUp(order_id="o1", order_reference="R", vehicle_id="v", plate="粤B12345",
+                        customer_id="c", customer_name="王先生", phone="+8613800138000",
+                        advisor="advisor", delivered_at=NOW.isoformat(), tasks=(),
+                        complaint_ids=("cpl1",))
+    assert followup.answer_survey(_survey(), "cpl1").complaint_ids == ("cpl1",)
+    assert followup.answer_survey(_survey(), "cpl2").complaint_ids == ("cpl1", "cpl2")
+
+
+def _survey():
+    from chalicelib.domain.followup import parse_survey
+    return parse_survey({"attitude": 2, "quality": 5, "timeliness": 5}, now=NOW)
