@@ -407,6 +407,21 @@ class ComplaintItem(Model):
     escalation = ComplaintsToEscalate()
 
 
+class SmsRateItem(Model):
+    """The SMS sent to one number in the last hour ("<UTC key> <message id>" each), to cap
+    them; written conditionally on its version, gone by TTL an hour after the last one."""
+    class Meta:
+        base_name = "sms_rate"
+        table_name = ""  # set by db.bind()
+        region = "ap-east-1"
+        billing_mode = "PAY_PER_REQUEST"
+
+    phone = UnicodeAttribute(hash_key=True)
+    sent = ListAttribute(of=UnicodeAttribute, default=list)
+    expires = TTLAttribute()
+    version = VersionAttribute()
+
+
 class AuditItem(Model):
     """Audit trail (操作记录): one item per change, keyed by the record it changed."""
     class Meta:
@@ -426,4 +441,4 @@ class AuditItem(Model):
 MODELS: tuple[type[Model], ...] = (StoreItem, BookingItem, CapacityItem, OutboxItem,
                                    IdempotencyItem, LinkItem, CustomerItem, VehicleItem,
                                    UniqueItem, RepairOrderItem, AuditItem, FollowUpItem,
-                                   ComplaintItem)
+                                   ComplaintItem, SmsRateItem)

@@ -49,6 +49,7 @@ class StoreSettings:
     followup_days: tuple[int, int] = (3, 7)   # survey SMS and calls after delivery (回访)
     complaint_reply_hours: int = 24     # we answer a complaint within (回复时限)
     complaint_escalate_hours: int = 48  # unresolved after this goes to the manager (升级)
+    sms_per_phone_per_hour: int = 5     # more to one number within an hour are skipped
 
     @property
     def tz(self) -> ZoneInfo:
@@ -98,7 +99,7 @@ class StoreSettings:
                      "walkin_reserve_percent", "min_notice_minutes", "horizon_days",
                      "labor_rate_fen", "qc_minutes", "service_interval_km",
                      "service_interval_months", "complaint_reply_hours",
-                     "complaint_escalate_hours"):
+                     "complaint_escalate_hours", "sms_per_phone_per_hour"):
             if name in values:
                 values[name] = int(values[name])
         return cls(**values)

@@ -170,3 +170,86 @@ def test_staff_cannot_open_a_second_complaint_on_the_same_order(api, advisor, st
     assert again.json_body["error"]["code"] == "complaint_already_open"
     assert "order_id" in again.json_body["error"]["fields"]
     assert len(list(ComplaintItem.scan())) == 1 and len(_acks()) == 1
+
+
+# ---- SMS per number per hour ------------------------------------------------------------
+
+def _queue(n, phone, first=0, at=None):
+    """``n`` prepared messages due now for ``phone``."""
+    settings = StoreSettings(store_id="demo")
+    now = at or store_time(2026, 11, 30, 10, 0)
+    for i in range(first, first + n):
+        message = msg.prepared_message(
+            message_id=f"o{i}.{msg.COMPLAINT_ACK}", kind=msg.COMPLAINT_ACK, phone=phone,
+            locale="zh-CN", text=f"【骏达大众】消息{i}", due=now, settings=settings, now=now,
+            order_id=f"o{i}")
+        outbox_db.to_item(message).save()
+
+
+def test_six_sms_for_one_number_within_an_hour_send_five(aws, sms, caplog):
+    _queue(6, "+8613800138000")
+    _queue(1, "+8613900139000", first=100)
+    assert run_sweep().counts == {"sent": 6, "skipped": 1}
+    to_first = [t for phone, t in sms() if phone == "+8613800138000"]
+    assert len(to_first) == 5
+    assert [t for phone, t in sms() if phone == "+8613900139000"] == ["【骏达大众】消息100"]
+    [skipped] = [m for m in OutboxItem.scan() if m.status == "skipped"]
+    assert skipped.phone == "+8613800138000" and skipped.queue is None
+    assert skipped.note == ("rate_limited: at most 5 SMS per number per hour "
+                            "(sms_per_phone_per_hour)")
+    assert skipped.text not in to_first
+    logged = [r.getMessage() for r in caplog.records
+              if "sms_skipped_rate_limited" in r.getMessage()]
+    assert len(logged) == 1 and "138****8000" in logged[0] and "+8613800138000" not in logged[0]
+
+
+def test_the_hour_is_a_rolling_one(aws, sms, clock, store):
+    store(sms_per_phone_per_hour=2)
+    _queue(2, "+8613800138000")
+    assert run_sweep().counts == {"sent": 2}
+    clock.shift(timedelta(minutes=59))
+    _queue(1, "+8613800138000", first=2, at=store_time(2026, 11, 30, 10, 59))
+    assert run_sweep().counts == {"skipped": 1}
+    clock.shift(timedelta(minutes=1, seconds=1))   # the first two left the hour
+    _queue(1, "+8613800138000", first=3,
+           at=store_time(2026, 11, 30, 11, 0) + timedelta(seconds=1))
+    assert run_sweep().counts == {"sent": 1}
+    assert len(sms()) == 3
+
+
+def test_a_failed_publish_does_not_use_up_the_hour(aws, sms, store, monkeypatch):
+    from chalicelib.notify.sms import SmsError, SnsSmsSender
+    store(sms_per_phone_per_hour=1)
+    _queue(1, "+8613800138000")
+    real = SnsSmsSender.publish
+
+    def fail_once(self, phone, text):
+        monkeypatch.setattr(SnsSmsSender, "publish", real)
+        raise SmsError("throttled")
+
+    monkeypatch.setattr(SnsSmsSender, "publish", fail_once)
+    assert run_sweep().counts == {"retry": 1}    # message 0 waits a minute
+    _queue(1, "+8613800138000", first=1)
+    assert run_sweep().counts == {"sent": 1}     # the failed one did not take the hour's one
+    assert sms() == [("+8613800138000", "【骏达大众】消息1")]
+
+
+def test_two_sweeps_at_once_cannot_both_pass_the_cap(aws, store, monkeypatch):
+    """The second sweep read the number's hour before the first one wrote it."""
+    store(sms_per_phone_per_hour=1)
+    now = store_time(2026, 11, 30, 10, 0)
+    real = outbox_db.sms_sent_recently
+    raced = []
+
+    def stale_read(phone):
+        seen = real(phone)
+        if not raced:
+            raced.append(True)
+            assert outbox_db.take_sms_allowance(phone, message_id="a", now=now, limit=1)
+        return seen
+
+    monkeypatch.setattr(outbox_db, "sms_sent_recently", stale_read)
+    assert outbox_db.take_sms_allowance("+8613800138000", message_id="b", now=now,
+                                        limit=1) is False
+    # a message sent again after its lease ran out is counted once
+    assert outbox_db.take_sms_allowance("+8613800138000", message_id="a", now=now, limit=1)

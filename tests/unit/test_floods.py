@@ -65,3 +65,30 @@ def test_a_follow_up_lists_each_complaint_once():
 def _survey():
     from chalicelib.domain.followup import parse_survey
     return parse_survey({"attitude": 2, "quality": 5, "timeliness": 5}, now=NOW)
+
+
+def _sent(*minutes_ago):
+    return tuple(msg.SentSms(at=NOW - timedelta(minutes=m), message_id=f"m{m}")
+                 for m in minutes_ago)
+
+
+def test_sms_allowance_counts_the_rolling_hour():
+    full = _sent(1, 10, 20, 30, 59)
+    assert msg.sms_allowance(full, message_id="new", now=NOW, limit=5) is None
+    # one of them left the hour: room for one more, and the old one is forgotten
+    counted = msg.sms_allowance(_sent(1, 10, 20, 30, 60), message_id="new", now=NOW, limit=5)
+    assert [s.message_id for s in counted] == ["m1", "m10", "m20", "m30", "new"]
+    assert counted[-1].at == NOW
+
+
+def test_a_message_sent_again_is_counted_once():
+    full = _sent(1, 2, 3, 4, 5)
+    assert msg.sms_allowance(full, message_id="m3", now=NOW, limit=5) == full
+
+
+def test_the_setting_reads_from_the_store_profile():
+    from chalicelib.domain.store import StoreSettings
+    settings = StoreSettings.from_dict({"store_id": "s", "sms_per_phone_per_hour": "8"})
+    assert settings.sms_per_phone_per_hour == 8
+    assert StoreSettings(store_id="s").sms_per_phone_per_hour == 5
+    assert replace(settings, sms_per_phone_per_hour=3).to_dict()["sms_per_phone_per_hour"] == 3
