@@ -1,4 +1,6 @@
 """The Chalice app: registers the blueprints and the scheduled functions."""
+import logging
+
 from chalice import Chalice, Rate
 
 from chalicelib.api.customer import customer_api
@@ -7,6 +9,7 @@ from chalicelib.api.meta import meta_api
 from chalicelib.api.staff import staff_api
 
 app = Chalice(app_name="aftersales")
+app.log.setLevel(logging.INFO)   # Chalice sets ERROR without debug; log_event lines are INFO
 app.register_middleware(api_error_shape, "http")
 app.register_blueprint(customer_api)
 app.register_blueprint(meta_api)

@@ -81,7 +81,9 @@ SCHEMAS: dict[str, Any] = {
         "slot_start": {"type": "string", "format": "date-time"},
         "slot_end": {"type": "string", "format": "date-time"},
         "services": {"type": "array", "items": {"$ref": "#/components/schemas/Service"}},
-        "can_change": {"type": "boolean"}, "cancel_reason": {"type": "string", "nullable": True}}},
+        "can_change": {"type": "boolean"}, "cancel_reason": {"type": "string", "nullable": True},
+        "reschedules_left": {"type": "integer", "description": "moves left through the link; "
+                             "then 409 too_many_changes (call the store)"}}},
 }
 
 
@@ -136,7 +138,9 @@ def _staff_paths() -> dict[str, Any]:
             "requestBody": {"required": True, "content": {"application/json": {"schema": {
                 "type": "object", "required": ["description"],
                 "properties": {"description": {"type": "string", "maxLength": 1000}}}}}},
-            "responses": {"201": _json({"type": "object"}), **_errors(400, 403, 404, 422)}}},
+            "description": "While the order has an open complaint, the text becomes its note "
+                           "(opened: false): no second complaint, no second SMS",
+            "responses": {"201": _json({"type": "object"}), **_errors(400, 403, 404, 409, 422)}}},
     }
     for route in STAFF_ROUTES:
         params = [{"name": name, "in": "path", "required": True, "schema": {"type": "string"}}

@@ -258,7 +258,8 @@ class VehicleItem(Model):
 
 class UniqueItem(Model):
     """One owner per unique value ("plate#粤B12345" -> vehicle, "phone#+86..." -> customer),
-    taken in the same transaction as the record, so two desks cannot create the same car twice."""
+    taken in the same transaction as the record, so two desks cannot create the same car twice.
+    "complaint#<order id>" -> the order's latest complaint (one open at a time)."""
     class Meta:
         base_name = "uniques"
         table_name = ""  # set by db.bind()
@@ -406,6 +407,21 @@ class ComplaintItem(Model):
     escalation = ComplaintsToEscalate()
 
 
+class SmsRateItem(Model):
+    """The SMS sent to one number in the last hour ("<UTC key> <message id>" each), to cap
+    them; written conditionally on its version, gone by TTL an hour after the last one."""
+    class Meta:
+        base_name = "sms_rate"
+        table_name = ""  # set by db.bind()
+        region = "ap-east-1"
+        billing_mode = "PAY_PER_REQUEST"
+
+    phone = UnicodeAttribute(hash_key=True)
+    sent = ListAttribute(of=UnicodeAttribute, default=list)
+    expires = TTLAttribute()
+    version = VersionAttribute()
+
+
 class AuditItem(Model):
     """Audit trail (操作记录): one item per change, keyed by the record it changed."""
     class Meta:
@@ -464,4 +480,4 @@ class VerificationItem(Model):
 MODELS: tuple[type[Model], ...] = (StoreItem, BookingItem, CapacityItem, OutboxItem,
                                    IdempotencyItem, LinkItem, CustomerItem, VehicleItem,
                                    UniqueItem, RepairOrderItem, AuditItem, FollowUpItem,
-                                   ComplaintItem, EventItem, VerificationItem)
+                                   ComplaintItem, EventItem, VerificationItem, SmsRateItem)

@@ -10,14 +10,17 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from pynamodb.exceptions import UpdateError
+from pynamodb.exceptions import PutError, UpdateError
 
-from ..domain.messages import PENDING, SUPERSEDED, OutboxMessage
+from ..domain.errors import Conflict
+from ..domain.messages import (PENDING, SMS_RATE_WINDOW, SUPERSEDED, OutboxMessage, SentSms,
+                               sms_allowance)
 from . import bind, get_item
-from .models import OutboxItem
+from .models import OutboxItem, SmsRateItem
 from .timefmt import from_utc_key, parse, utc_key
 
 QUEUE = "pending"
+RATE_RETRIES = 5
 
 
 def to_item(message: OutboxMessage) -> OutboxItem:
@@ -155,3 +158,54 @@ def record(message: OutboxMessage) -> None:
     item.note = message.note
     item.finished_at = message.finished_at.isoformat() if message.finished_at else None
     item.save(OutboxItem.message_id.does_not_exist())
+
+
+# ---- SMS per number per hour -------------------------------------------------------
+
+def sms_sent_recently(phone: str) -> tuple[tuple[SentSms, ...], int | None]:
+    """The SMS counted against ``phone`` (maybe older than an hour) and the version read."""
+    found = get_item(SmsRateItem, phone, lambda item: item)
+    if found is None:
+        return (), None
+    sent = tuple(SentSms(at=from_utc_key(at), message_id=message_id)
+                 for at, _, message_id in (entry.partition(" ") for entry in found.sent))
+    return sent, found.version
+
+
+def take_sms_allowance(phone: str, *, message_id: str, now: datetime, limit: int) -> bool:
+    """Count one SMS to ``phone`` in its rolling hour; False when ``limit`` are already in it.
+    The write is conditional on the version read: of two sweeps at once, the later one reads
+    again, so they cannot both pass the limit."""
+    for _ in range(RATE_RETRIES):
+        sent, version = sms_sent_recently(phone)
+        counted = sms_allowance(sent, message_id=message_id, now=now, limit=limit)
+        if counted is None:
+            return False
+        if _write_sent(phone, counted, version, now):
+            return True
+    raise Conflict("Too many changes at once right now, please try again", code="busy")
+
+
+def release_sms_allowance(phone: str, *, message_id: str, now: datetime) -> None:
+    """Uncount a message that could not be published (it is tried again later)."""
+    for _ in range(RATE_RETRIES):
+        sent, version = sms_sent_recently(phone)
+        kept = tuple(s for s in sent if s.message_id != message_id)
+        if len(kept) == len(sent) or _write_sent(phone, kept, version, now):
+            return
+
+
+def _write_sent(phone: str, sent: tuple[SentSms, ...], version: int | None,
+                now: datetime) -> bool:
+    bind()
+    item = SmsRateItem(phone, sent=[f"{utc_key(s.at)} {s.message_id}" for s in sent],
+                       expires=now + SMS_RATE_WINDOW)
+    if version is not None:
+        item.version = version
+    try:
+        item.save()   # VersionAttribute: only if nobody wrote it since it was read
+    except PutError as exc:
+        if exc.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True

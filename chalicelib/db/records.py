@@ -287,6 +287,12 @@ def get_complaint(complaint_id: str) -> cpl.Complaint | None:
     return get_item(ComplaintItem, complaint_id, _complaint)
 
 
+def latest_complaint_of(order_id: str) -> cpl.Complaint | None:
+    """The order's latest complaint, open or resolved, by its marker ``complaint#<order id>``."""
+    complaint_id = owner_of("complaint", order_id)
+    return get_complaint(complaint_id) if complaint_id else None
+
+
 def recent_complaints(limit: int = 100) -> list[cpl.Complaint]:
     bind()
     return [_complaint(i) for i in ComplaintItem.by_opened.query(
@@ -320,6 +326,9 @@ class Changes:
     # a technician clocks one job at a time: (username, order id) markers taken and released
     clock_on: list[tuple[str, str]] = field(default_factory=list)
     clock_off: list[tuple[str, str]] = field(default_factory=list)
+    # an order has one open complaint: (order id, new complaint id, the resolved one it
+    # replaces as the order's latest, or ""), so two at once cannot both open one
+    order_complaints: list[tuple[str, str, str]] = field(default_factory=list)
 
     def markers(self, old: CustomerRecord | VehicleRecord | None,
                 new: CustomerRecord | VehicleRecord) -> None:
@@ -374,6 +383,11 @@ def save(changes: Changes) -> None:
                     UniqueItem.key.does_not_exist())
         for username, _order_id in changes.clock_off:
             tx.delete(f"clock:{username}", UniqueItem(f"clock#{username}"))
+        for order_id, complaint_id, replaces in changes.order_complaints:
+            tx.save(f"order_complaint:{order_id}",
+                    UniqueItem(f"complaint#{order_id}", owner_id=complaint_id),
+                    (UniqueItem.owner_id == replaces) if replaces
+                    else UniqueItem.key.does_not_exist())
 
     try:
         commit(build)
@@ -390,6 +404,10 @@ def _conflict(failed: set[str]) -> Conflict:
                           "vin": "vehicle.vin"}.get(what, what)
             return Conflict(f"This {what} already belongs to another record",
                             code=f"{what}_taken", fields={field_name: "already on file"})
+        if kind == "order_complaint":
+            return Conflict("This order already has an open complaint",
+                            code="complaint_already_open",
+                            fields={"order_id": "already has an open complaint"})
         if kind == "clock":
             return Conflict(f"{rest} is clocked on another job: pause or finish it first",
                             code="technician_busy", fields={"technician": "clocked on another job"})

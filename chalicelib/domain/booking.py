@@ -16,6 +16,9 @@ CHANNELS = ("online", "phone", "walk_in", "proactive")
 CONCERN_FIELDS = ("what", "where", "noise", "frequency", "when")  # 问题 位置 噪音 频率 情景
 LOCALES = ("zh-CN", "en")
 MAX_SERVICES = 8
+# A customer may move a booking this many times through the link; after that the store
+# handles it on the phone (each move sends an SMS and moves capacity).
+MAX_RESCHEDULES = 3
 
 BOOKED = "booked"          # 已预约
 CONFIRMED = "confirmed"    # the customer confirmed (reminder call) 已确认
@@ -256,8 +259,21 @@ class Booking:
         if now >= self.slot_start:
             raise Conflict("The appointment time has passed", code="booking_past")
 
-    def rescheduled(self, *, slot_start: datetime, slot_end: datetime, now: datetime) -> "Booking":
+    @property
+    def reschedules_left(self) -> int:
+        return max(0, MAX_RESCHEDULES - self.revision)
+
+    def ensure_reschedulable(self, now: datetime) -> None:
+        """Changeable, and not yet moved MAX_RESCHEDULES times (``revision`` counts the moves)."""
         self.ensure_changeable(now)
+        if not self.reschedules_left:
+            raise Conflict(f"This booking has been moved {MAX_RESCHEDULES} times online; to "
+                           "change it again, please call the store", code="too_many_changes",
+                           fields={"slot_start": f"moved {MAX_RESCHEDULES} times already: "
+                                                 "please call the store"})
+
+    def rescheduled(self, *, slot_start: datetime, slot_end: datetime, now: datetime) -> "Booking":
+        self.ensure_reschedulable(now)
         if slot_start == self.slot_start:
             raise ValidationError("That is the current time of the booking",
                                   fields={"slot_start": "same as the current slot"})

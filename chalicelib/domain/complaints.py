@@ -20,6 +20,7 @@ from .history import Trail
 from .validation import clean_choice, clean_text
 
 SOURCES = ("survey", "follow_up", "staff", "customer")
+FROM_CUSTOMER = ("survey", "customer")   # sent by the customer: a note from them is no reply
 SEVERITIES = ("low", "medium", "high")
 OPEN = "open"
 RESOLVED = "resolved"
@@ -90,11 +91,12 @@ class Complaint:
         if self.status != OPEN:
             raise Conflict("This complaint is resolved", code="complaint_closed")
 
-    def add_note(self, note: str, *, now: datetime, by: str) -> "Complaint":
-        """A contact with the customer or a step taken; the first one is the reply."""
+    def add_note(self, note: str, *, now: datetime, by: str, reply: bool = True) -> "Complaint":
+        """A contact with the customer or a step taken; the first one is the reply.
+        ``reply=False``: the customer wrote again (not our reply)."""
         self._open_only()
-        return replace(self, replied_at=self.replied_at or now.isoformat(),
-                       trail=self._event(now, by, "note", note))
+        replied_at = self.replied_at or (now.isoformat() if reply else "")
+        return replace(self, replied_at=replied_at, trail=self._event(now, by, "note", note))
 
     def assign(self, owner: str, *, now: datetime, by: str) -> "Complaint":
         self._open_only()

@@ -122,14 +122,19 @@ class FollowUp:
                     note=call_input.note, retry_on=call_input.retry_on, complaint_id=complaint_id)
         return replace(self, tasks=tuple(new_task if t.kind == task.kind else t for t in self.tasks),
                        calls=self.calls + (call,),
-                       complaint_ids=self.complaint_ids + ((complaint_id,) if complaint_id else ()))
+                       complaint_ids=self._with_complaint(complaint_id))
+
+    def _with_complaint(self, complaint_id: str) -> tuple[str, ...]:
+        """The order's complaints, once each (a later issue may add to the open one)."""
+        if not complaint_id or complaint_id in self.complaint_ids:
+            return self.complaint_ids
+        return self.complaint_ids + (complaint_id,)
 
     def answer_survey(self, survey: Survey, complaint_id: str = "") -> "FollowUp":
         if self.survey is not None:
             raise Conflict("Thank you: this survey has already been answered",
                            code="survey_closed")
-        return replace(self, survey=survey,
-                       complaint_ids=self.complaint_ids + ((complaint_id,) if complaint_id else ()))
+        return replace(self, survey=survey, complaint_ids=self._with_complaint(complaint_id))
 
 
 def plan(*, order_id: str, order_reference: str, vehicle_id: str, plate: str, customer_id: str,

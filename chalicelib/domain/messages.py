@@ -128,6 +128,34 @@ def retry_delay(attempts: int) -> timedelta:
 
 
 MAX_ATTEMPTS = 8
+
+# No number gets more than the store's ``sms_per_phone_per_hour`` SMS in any hour, whatever
+# the kind: it caps what any loop or link (reschedules, complaints...) can send to one phone.
+SMS_RATE_WINDOW = timedelta(hours=1)
+RATE_LIMITED = "rate_limited"
+
+
+@dataclass(frozen=True)
+class SentSms:
+    """One SMS counted against its number's hour."""
+    at: datetime
+    message_id: str
+
+
+def sms_allowance(sent: tuple[SentSms, ...], *, message_id: str, now: datetime,
+                  limit: int) -> tuple[SentSms, ...] | None:
+    """The number's SMS of the last hour with this one counted, or None when ``limit`` are
+    already there. A message sent again (its claim's lease ran out) is counted once."""
+    kept = tuple(s for s in sent if s.at > now - SMS_RATE_WINDOW)
+    if any(s.message_id == message_id for s in kept):
+        return kept
+    if len(kept) >= limit:
+        return None
+    return kept + (SentSms(at=now, message_id=message_id),)
+
+
+def rate_limited_note(limit: int) -> str:
+    return f"{RATE_LIMITED}: at most {limit} SMS per number per hour (sms_per_phone_per_hour)"
 # A claimed message whose sender died is taken again after this lease.
 CLAIM_LEASE = timedelta(minutes=5)
 

@@ -53,6 +53,7 @@ class StoreSettings:
     verify_phone: bool = True           # a one-time SMS code (短信验证码) before an online booking
     online_max_labor_minutes: int = 360  # labour one online booking may hold; more: call the store
     max_active_bookings_per_phone: int = 2   # upcoming online bookings one mobile may hold
+    sms_per_phone_per_hour: int = 5     # more to one number within an hour are skipped
 
     @property
     def tz(self) -> ZoneInfo:
@@ -103,7 +104,7 @@ class StoreSettings:
                      "labor_rate_fen", "qc_minutes", "service_interval_km",
                      "service_interval_months", "complaint_reply_hours",
                      "complaint_escalate_hours", "online_max_labor_minutes",
-                     "max_active_bookings_per_phone"):
+                     "max_active_bookings_per_phone", "sms_per_phone_per_hour"):
             if name in values:
                 values[name] = int(values[name])
         if "verify_phone" in values:

@@ -3,7 +3,9 @@
 Per due message: claim it (conditional write; a concurrent sweep that loses
 the claim leaves it alone), re-read the booking, decide (send, wait for the
 end of quiet hours, drop, or supersede if the booking changed), check the
-SNS opt-out list, publish, record.
+SNS opt-out list and the number's SMS of the last hour (store setting
+``sms_per_phone_per_hour``: above it the message is skipped, noted
+``rate_limited``), publish, record.
 
 If the process dies between publishing and recording, the claim's lease
 (5 minutes) runs out and a later sweep publishes the message again: we chose
@@ -145,6 +147,7 @@ def _handle(message: msg.OutboxMessage, now: datetime, sender: SnsSmsSender) -> 
         outbox_db.mark_retry(claimed, at=decision.at, note=decision.reason)
         return "deferred"
     claimed.attempts += 1
+    limit = ctx.settings.sms_per_phone_per_hour
     try:
         if sender.is_opted_out(claimed.phone):
             outbox_db.mark_final(claimed, status=msg.SKIPPED, note="number opted out of SMS",
@@ -152,7 +155,18 @@ def _handle(message: msg.OutboxMessage, now: datetime, sender: SnsSmsSender) -> 
             log_event("sms_skipped_opt_out", message_id=claimed.message_id,
                       phone=mask_phone(claimed.phone))
             return "skipped"
-        sns_id = sender.publish(claimed.phone, text)
+        if not outbox_db.take_sms_allowance(claimed.phone, message_id=claimed.message_id,
+                                            now=now, limit=limit):
+            outbox_db.mark_final(claimed, status=msg.SKIPPED, note=msg.rate_limited_note(limit),
+                                 now=now, text=text)
+            log_event("sms_skipped_rate_limited", logging.WARNING, message_id=claimed.message_id,
+                      kind=claimed.kind, phone=mask_phone(claimed.phone), limit=limit)
+            return "skipped"
+        try:
+            sns_id = sender.publish(claimed.phone, text)
+        except SmsError:
+            outbox_db.release_sms_allowance(claimed.phone, message_id=claimed.message_id, now=now)
+            raise
     except SmsError as exc:
         if claimed.attempts >= msg.MAX_ATTEMPTS:
             outbox_db.mark_final(claimed, status=msg.FAILED, note=f"gave up: {exc}"[:500], now=now)

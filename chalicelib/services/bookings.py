@@ -308,7 +308,7 @@ def reschedule_booking(booking_id: str, token: str | None, body: Any) -> dict[st
     start = parse_instant(errors, "slot_start", require_object(body).get("slot_start"))
     errors.raise_if_any()
     assert start is not None
-    old.ensure_changeable(now)
+    old.ensure_reschedulable(now)
     slot = _bookable_slot(settings, start, now)
     new = old.rescheduled(slot_start=slot.start, slot_end=slot.end, now=now)
     messages = _outbox(new, msg.plan_reschedule(settings, slot.start, now), now)
@@ -369,6 +369,7 @@ def customer_view(booking: Booking, ctx: StoreContext) -> dict[str, Any]:
         "concern": booking.concern, "transport": booking.transport, "locale": booking.locale,
         "cancel_reason": booking.cancel_reason or None,
         "can_change": booking.status in ACTIVE and now < booking.slot_start,
+        "reschedules_left": booking.reschedules_left,
         "created_at": booking.created_at.isoformat(),
         "history": booking.history,
         "store": {"name": settings.name, "name_en": settings.name_en,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 from ..db import records as records_db
 from ..domain import audit as audit_rules
@@ -19,6 +19,10 @@ from ..logs import log_event
 from ..notify.templates import format_when, render
 from . import auth
 from .store import current_store, store_now
+
+T = TypeVar("T")
+RACE_RETRIES = 3
+RACES = ("complaint_already_open", "complaint_changed")
 
 
 def default_owner() -> str:
@@ -43,14 +47,18 @@ def _audit(complaint: cpl.Complaint, before: cpl.Complaint | None, *, actor: str
 
 
 def _open(data: cpl.ComplaintInput, *, source: str, owner: str, by: str, now: datetime,
-          changes: records_db.Changes, locale: str = "zh-CN", **about: str) -> cpl.Complaint:
-    """Open the complaint, with the SMS that tells the customer when we will reply."""
+          changes: records_db.Changes, locale: str = "zh-CN", replaces: str = "",
+          **about: str) -> cpl.Complaint:
+    """Open the complaint, with the SMS that tells the customer when we will reply. About an
+    order, it becomes the order's latest complaint in place of ``replaces`` (resolved)."""
     settings = current_store().settings
     complaint = cpl.open_complaint(data, source=source, reference=new_reference(), owner=owner,
                                    now=now, by=by, reply_hours=settings.complaint_reply_hours,
                                    escalate_hours=settings.complaint_escalate_hours, **about)
     changes.complaints.append((complaint, True))
     changes.audit.append(_audit(complaint, None, actor=by, action="opened", now=now))
+    if complaint.order_id:
+        changes.order_complaints.append((complaint.order_id, complaint.id, replaces))
     if complaint.phone:
         text = render(msg.COMPLAINT_ACK, locale, sig=settings.sms_signature,
                       name=complaint.customer_name, reference=complaint.reference,
@@ -71,13 +79,37 @@ def _about(order: ro.RepairOrder) -> dict[str, str]:
             "customer_name": order.customer_name, "phone": order.phone}
 
 
-def open_for_order(order: ro.RepairOrder, *, description: str, source: str, severity: str,
-                   by: str, now: datetime, changes: records_db.Changes,
-                   staff_involved: str = "") -> cpl.Complaint:
+def complaint_for_order(order: ro.RepairOrder, *, description: str, source: str,
+                        severity: str, by: str, now: datetime, changes: records_db.Changes,
+                        staff_involved: str = "") -> tuple[cpl.Complaint, bool]:
+    """(complaint, opened): an order has one open complaint at a time. While it is open, what
+    the customer (survey, link) or a call tells us later becomes its note: no second complaint,
+    no second SMS. Two at once: the marker written with ``changes`` lets only one open it
+    (the other gets ``complaint_already_open`` and tries again)."""
+    latest = records_db.latest_complaint_of(order.id)
+    if latest is not None and latest.status == cpl.OPEN:
+        noted = latest.add_note(description, now=now, by=by,
+                                reply=source not in cpl.FROM_CUSTOMER)
+        changes.complaints.append((noted, False))
+        changes.audit.append(_audit(noted, latest, actor=by, action="note", now=now))
+        log_event("complaint_noted", complaint_id=latest.id, source=source, order_id=order.id)
+        return noted, False
     data = cpl.ComplaintInput(description=description, severity=severity,
                               staff_involved=staff_involved or order.advisor, order_id=order.id)
     return _open(data, source=source, owner=default_owner(), by=by, now=now, changes=changes,
-                 locale=order.locale, **_about(order))
+                 locale=order.locale, replaces=latest.id if latest else "", **_about(order)), True
+
+
+def retry_if_opened_meanwhile(action: Callable[[], T]) -> T:
+    """Run ``action`` again if another request opened the order's complaint, or wrote to it,
+    meanwhile: the next run reads it again and adds to it."""
+    for _ in range(RACE_RETRIES - 1):
+        try:
+            return action()
+        except Conflict as exc:
+            if exc.code not in RACES:
+                raise
+    return action()
 
 
 # ---- staff ----------------------------------------------------------------------------
@@ -139,11 +171,18 @@ def create(body: Any, staff: Staff) -> dict[str, Any]:
     now = store_now()
     about: dict[str, str] = {}
     locale = "zh-CN"
+    latest = None
     if data.order_id:
         order = records_db.get_order(data.order_id)
         if order is None:
             raise ValidationError("No such repair order", fields={"order_id": "not found"})
         about, locale = _about(order), order.locale
+        latest = records_db.latest_complaint_of(order.id)
+        if latest is not None and latest.status == cpl.OPEN:
+            raise Conflict("This order already has an open complaint: add a note to it",
+                           code="complaint_already_open",
+                           fields={"order_id": f"already has open complaint {latest.reference}"},
+                           extra={"complaint_id": latest.id})
     else:
         errors = FieldErrors()
         about["customer_name"] = clean_text(errors, "customer_name", body.get("customer_name"),
@@ -153,7 +192,8 @@ def create(body: Any, staff: Staff) -> dict[str, Any]:
     owner = staff.username if staff.roles & COMPLAINT_DESK else default_owner()
     changes = records_db.Changes()
     complaint = _open(data, source="staff", owner=owner, by=staff.username, now=now,
-                      changes=changes, locale=locale, **about)
+                      changes=changes, locale=locale, replaces=latest.id if latest else "",
+                      **about)
     records_db.save(changes)
     return view(replace(complaint, version=1), now)
 

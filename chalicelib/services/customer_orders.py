@@ -135,10 +135,15 @@ def customer_status(order_id: str, token: str | None) -> dict[str, Any]:
 
 
 def customer_survey(order_id: str, token: str | None, body: Any) -> dict[str, Any]:
-    """The customer's stars; 3 or less on any question opens a complaint."""
+    """The customer's stars; 3 or less on any question opens a complaint (or adds to the
+    order's open one)."""
     order = _authorised(order_id, token)
     require_object(body)
-    followup = records_db.get_followup(order_id)
+    return complaints.retry_if_opened_meanwhile(lambda: _answer_survey(order, body))
+
+
+def _answer_survey(order: ro.RepairOrder, body: dict[str, Any]) -> dict[str, Any]:
+    followup = records_db.get_followup(order.id)
     if followup is None:
         raise Conflict("The survey opens once the car has been handed back", code="survey_not_open")
     now = store_now()
@@ -150,7 +155,7 @@ def customer_survey(order_id: str, token: str | None, body: Any) -> dict[str, An
     if survey.low:
         text = (f"回访评分 态度{survey.attitude} 质量{survey.quality} 及时{survey.timeliness}"
                 + (f":{survey.comment}" if survey.comment else ""))
-        complaint = complaints.open_for_order(
+        complaint, _ = complaints.complaint_for_order(
             order, description=text, source="survey", severity="medium", by=CUSTOMER_ACTOR,
             now=now, changes=changes)
         complaint_id = complaint.id
@@ -165,18 +170,22 @@ def customer_survey(order_id: str, token: str | None, body: Any) -> dict[str, An
 
 
 def customer_complaint(order_id: str, token: str | None, body: Any) -> dict[str, Any]:
-    """The customer tells us something went wrong, from their order link."""
+    """The customer tells us something went wrong, from their order link. While the order's
+    complaint is open, what they write again becomes its note (``opened`` false): no second
+    complaint, no second SMS."""
     order = _authorised(order_id, token)
     require_object(body)
     data = parse_complaint(body, customer=True)
-    now = store_now()
-    changes = records_db.Changes()
-    complaint = complaints.open_for_order(order, description=data.description, source="customer",
-                                          severity=data.severity, by=CUSTOMER_ACTOR, now=now,
-                                          changes=changes)
-    records_db.save(changes)
-    return {"reference": complaint.reference,
-            "reply_by": complaint.reply_by.isoformat(),
-            "reply_by_text": format_when(complaint.reply_by, order.locale)}
+
+    def tell() -> dict[str, Any]:
+        changes = records_db.Changes()
+        complaint, opened = complaints.complaint_for_order(
+            order, description=data.description, source="customer", severity=data.severity,
+            by=CUSTOMER_ACTOR, now=store_now(), changes=changes)
+        records_db.save(changes)
+        return {"reference": complaint.reference, "opened": opened,
+                "reply_by": complaint.reply_by.isoformat(),
+                "reply_by_text": format_when(complaint.reply_by, order.locale)}
+    return complaints.retry_if_opened_meanwhile(tell)
 
 

@@ -59,9 +59,9 @@ def record_call(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
         order = records_db.get_order(order_id)
         if order is None:
             raise NotFound("Repair order not found", code="order_not_found")
-        complaint = complaints.open_for_order(order, description=data.issue, source="follow_up",
-                                              severity=data.severity, by=staff.username,
-                                              now=now, changes=changes)
+        complaint, _ = complaints.complaint_for_order(
+            order, description=data.issue, source="follow_up", severity=data.severity,
+            by=staff.username, now=now, changes=changes)
         complaint_id = complaint.id
     new = old.record_call(data, now=now, by=staff.username, today=now.date(),
                           complaint_id=complaint_id)

@@ -41,7 +41,8 @@
       code_wait: "获取太频繁,请{n}秒后再试", code_limit_day: "该号码今天获取验证码的次数已用完,请明天再试或致电门店",
       labor_limit: "所选项目工时较多,无法在线预约,请致电门店 {phone} 预约。",
       too_many_bookings: "该手机号已有未到店的预约。如需修改,请使用短信中的链接或致电门店。",
-      too_many_bookings_field: "该手机号已有未到店的预约"
+      too_many_bookings_field: "该手机号已有未到店的预约",
+      too_many_changes: "该预约的在线改约次数已用完,如需再次改约请致电门店;仍可在线取消。"
     },
     en: {
       lang_switch: "中文", booking_title: "Book a service", manage_title: "My booking",
@@ -83,7 +84,8 @@
       code_wait: "Too many requests: try again in {n} s", code_limit_day: "No more codes for this number today: try tomorrow or call the store",
       labor_limit: "These services take too long to book online: please call the store at {phone}.",
       too_many_bookings: "This mobile number already has upcoming bookings. To change one, use the link in your SMS or call the store.",
-      too_many_bookings_field: "Already has upcoming bookings"
+      too_many_bookings_field: "Already has upcoming bookings",
+      too_many_changes: "This booking cannot be moved online any more. To move it again, please call the store; you can still cancel it here."
     }
   };
   var stored = null;

@@ -29,6 +29,8 @@
     $("v-reason").textContent = b.cancel_reason || "";
     $("v-reason").hidden = $("v-reason-label").hidden = !b.cancel_reason;
     $("v-actions").hidden = !b.can_change;
+    $("do-reschedule").hidden = b.reschedules_left === 0;
+    $("v-no-moves").hidden = !b.can_change || b.reschedules_left !== 0;
     $("v-locked").hidden = b.can_change || b.status === "cancelled";
   }
 
@@ -49,6 +51,7 @@
     }
     if (r.status === 403) { target.textContent = t("invalid_link"); return; }
     if (r.status === 409 && err.code === "already_booked") { target.textContent = t("already_booked"); return; }
+    if (r.status === 409 && err.code === "too_many_changes") { target.textContent = t("too_many_changes"); return; }
     if (r.status === 409) { target.textContent = t("cannot_change"); return; }
     target.textContent = err.fields ? Object.keys(err.fields).map(function (k) { return err.fields[k]; }).join("; ") : (err.message || t("server"));
   }
