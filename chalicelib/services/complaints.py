@@ -82,7 +82,7 @@ def open_for_order(order: ro.RepairOrder, *, description: str, source: str, seve
 
 # ---- staff ----------------------------------------------------------------------------
 
-def view(c: cpl.Complaint, now: datetime | None = None) -> dict[str, Any]:
+def view(c: cpl.Complaint, staff: Staff, now: datetime | None = None) -> dict[str, Any]:
     now = now or store_now()
     return {"id": c.id, "reference": c.reference, "source": c.source, "status": c.status,
             "description": c.description, "severity": c.severity, "owner": c.owner,
@@ -92,13 +92,14 @@ def view(c: cpl.Complaint, now: datetime | None = None) -> dict[str, Any]:
             "escalated": c.escalated, "overdue_reply": c.overdue_reply(now),
             "order_id": c.order_id or None, "order_reference": c.order_reference or None,
             "vehicle_id": c.vehicle_id or None, "plate": c.plate, "customer_name": c.customer_name,
-            "phone_masked": mask_phone(c.phone) if c.phone else "", "phone": c.phone,
+            "phone_masked": mask_phone(c.phone) if c.phone else "",
+            "phone": staff.phone_view(c.phone),
             "staff_involved": c.staff_involved, "resolution": c.resolution or None,
             "resolved_at": c.resolved_at or None, "customer_accepted": c.customer_accepted,
             "events": [e.to_dict() for e in c.events], "version": c.version}
 
 
-def complaint_list() -> dict[str, Any]:
+def complaint_list(staff: Staff) -> dict[str, Any]:
     """The manager's list: open ones first (escalated, then by reply deadline), then resolved."""
     now = store_now()
     items = records_db.recent_complaints()
@@ -108,7 +109,7 @@ def complaint_list() -> dict[str, Any]:
     resolved_hours = [(datetime.fromisoformat(c.resolved_at) - c.opened_at).total_seconds() / 3600
                       for c in done if c.resolved_at]
     return {"generated_at": now.isoformat(),
-            "complaints": [view(c, now) for c in open_ + done],
+            "complaints": [view(c, staff, now) for c in open_ + done],
             "counts": {"open": len(open_), "escalated": sum(1 for c in open_ if c.escalated),
                        "overdue_reply": sum(1 for c in open_ if c.overdue_reply(now)),
                        "resolved": len(done)},
@@ -123,8 +124,8 @@ def _load(complaint_id: str) -> cpl.Complaint:
     return complaint
 
 
-def complaint_detail(complaint_id: str) -> dict[str, Any]:
-    return view(_load(complaint_id))
+def complaint_detail(complaint_id: str, staff: Staff) -> dict[str, Any]:
+    return view(_load(complaint_id), staff)
 
 
 def create(body: Any, staff: Staff) -> dict[str, Any]:
@@ -150,7 +151,7 @@ def create(body: Any, staff: Staff) -> dict[str, Any]:
     complaint = _open(data, source="staff", owner=owner, by=staff.username, now=now,
                       changes=changes, locale=locale, **about)
     records_db.save(changes)
-    return view(replace(complaint, version=1), now)
+    return view(replace(complaint, version=1), staff, now)
 
 
 def _change(complaint_id: str, body: Any, staff: Staff, action: str, change) -> dict[str, Any]:
@@ -162,7 +163,7 @@ def _change(complaint_id: str, body: Any, staff: Staff, action: str, change) -> 
     records_db.save(records_db.Changes(complaints=[(new, False)],
                                        audit=[_audit(new, old, actor=staff.username,
                                                      action=action, now=now)]))
-    return view(replace(new, version=records_db.saved_version(old.version)), now)
+    return view(replace(new, version=records_db.saved_version(old.version)), staff, now)
 
 
 def _may_handle(staff: Staff, complaint: cpl.Complaint) -> None:

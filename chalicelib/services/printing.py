@@ -9,6 +9,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from ..domain.errors import ValidationError
 from ..domain.reception import ZONES
+from ..domain.staff import Staff
 from . import orders
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "print"
@@ -87,7 +88,7 @@ def _env() -> Environment:
                        autoescape=select_autoescape(["html"]), undefined=StrictUndefined)
 
 
-def render_order(order_id: str, doc: str, lang: str) -> str:
+def render_order(order_id: str, doc: str, lang: str, staff: Staff) -> str:
     if doc not in DOCUMENTS:
         raise ValidationError("Unknown document", fields={"doc": "order, checkin, invoice or report"})
     if lang not in LABELS:
@@ -96,6 +97,7 @@ def render_order(order_id: str, doc: str, lang: str) -> str:
     zone = (lambda z: ZONE_NAMES_ZH.get(z, z)) if lang == "zh-CN" else (lambda z: z.replace("_", " "))
     return _env().get_template(f"{doc}.html").render(
         **context, t=LABELS[lang], lang=lang, zone=zone,
+        phone=staff.phone_view(context["order"].phone),   # as the staff answers show it
         local=lambda iso: iso and _local(iso, context["tz"]))
 
 
