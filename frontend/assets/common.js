@@ -34,6 +34,8 @@
       new_time: "选择新的时间", save_new_time: "确认改约", invalid_link: "链接无效或已过期,请使用短信中的链接,或致电门店。",
       cannot_change: "该预约已不能在线修改,如需帮助请致电门店。", reason: "原因", loading: "正在加载…",
       concern: "故障描述", transport_short: "到店方式",
+      history: "记录", ev_booked: "预约", ev_rescheduled: "改约", ev_cancelled: "取消", ev_confirmed: "确认预约",
+      ev_prepared: "到店准备", ev_no_show: "未到店", ev_arrived: "到店接车", by_customer: "您", by_advisor: "服务顾问",
       already_booked: "该车辆当天已有预约。如需修改,请使用短信中的链接或致电门店。", already_booked_field: "该车辆当天已有预约"
     },
     en: {
@@ -68,6 +70,8 @@
       new_time: "Choose a new time", save_new_time: "Move my booking", invalid_link: "This link is not valid or has expired. Please use the link in your SMS or call the store.",
       cannot_change: "This booking can no longer be changed online. Please call the store.", reason: "Reason", loading: "Loading…",
       concern: "Problem", transport_short: "Getting here",
+      history: "History", ev_booked: "Booked", ev_rescheduled: "Time changed", ev_cancelled: "Cancelled", ev_confirmed: "Confirmed",
+      ev_prepared: "Visit prepared", ev_no_show: "Not arrived", ev_arrived: "Car received", by_customer: "you", by_advisor: "service advisor",
       already_booked: "This car already has a booking that day. To change it, use the link in your SMS or call the store.",
       already_booked_field: "Already booked that day"
     }
