@@ -2,11 +2,12 @@
 from chalice import Chalice, Rate
 
 from chalicelib.api.customer import customer_api
-from chalicelib.api.http import api_error_shape
+from chalicelib.api.http import api_error_shape, security_headers
 from chalicelib.api.meta import meta_api
 from chalicelib.api.staff import staff_api
 
 app = Chalice(app_name="aftersales")
+app.register_middleware(security_headers, "http")   # the outer one: sees every final answer
 app.register_middleware(api_error_shape, "http")
 app.register_blueprint(customer_api)
 app.register_blueprint(meta_api)

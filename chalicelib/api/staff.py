@@ -344,6 +344,5 @@ def resolve_complaint(staff, complaint_id):
              "Printable order, check-in sheet, invoice or report (?doc=order|checkin|invoice|report)")
 def print_order(staff, order_id):
     html = printing.render_order(order_id, _q("doc") or "order", _q("lang") or "zh-CN", staff)
-    return Response(body=html, status_code=200,
-                    headers={"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"})
+    return Response(body=html, status_code=200, headers=printing.document_headers())
 

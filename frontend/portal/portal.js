@@ -645,7 +645,12 @@
   function printDoc(id, doc) {
     var w = window.open("", "_blank");
     fetch("/api/staff/orders/" + id + "/print?doc=" + doc + "&lang=" + lang, { headers: { Authorization: "Bearer " + session.id_token } })
-      .then(function (resp) { return resp.text(); }).then(function (html) { w.document.open(); w.document.write(html); w.document.close(); });
+      .then(function (resp) { return resp.text(); }).then(function (html) {
+        w.document.open(); w.document.write(html); w.document.close();
+        // the document has no script of its own (CSP): its print button is wired from here
+        var button = w.document.getElementById("print-now");
+        if (button) button.addEventListener("click", function () { w.print(); });
+      });
   }
 
   var Portal = window.Portal = window.Portal || {};

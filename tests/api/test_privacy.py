@@ -225,3 +225,61 @@ def test_an_sns_error_is_logged_by_its_code_without_the_number(advisor, logs):
                  if r.name == "aftersales" and "sms_retry" in r.getMessage())
     assert retry["error"] == "InvalidParameter"
     assert FULL[3:] not in logs.text
+
+
+# ---- item 19: security headers on every answer of the app ----------------------------------
+
+def security_headers(answer) -> dict[str, str]:
+    return {k.lower(): v for k, v in answer.headers.items()
+            if k.lower() in ("content-security-policy", "x-content-type-options",
+                             "x-frame-options", "referrer-policy")}
+
+
+def assert_api_headers(answer) -> None:
+    headers = security_headers(answer)
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["x-frame-options"] == "DENY"
+    assert headers["referrer-policy"] == "no-referrer"      # customer links carry tokens
+    policy = headers["content-security-policy"]
+    assert "default-src 'none'" in policy and "frame-ancestors 'none'" in policy
+    assert "script-src" not in policy                         # no script at all
+
+
+def test_every_api_answer_carries_the_security_headers(api, advisor, client):
+    created = desk_booking(advisor)
+    token = created["manage_url"].split("token=")[1]
+    answers = [
+        api.get("/api/store"),                                             # 200
+        api.get(f"/api/bookings/{created['id']}?token={token}"),           # a customer's page
+        api.get(f"/api/bookings/{created['id']}?token=forged"),            # 403
+        api.post("/api/bookings", {"customer": {}}),                       # 422
+        client.http.post("/api/bookings", body="<x/>",                     # chalice's own 415
+                         headers={"Content-Type": "application/xml"}),
+        advisor.get("/api/staff/me"),                                      # staff
+    ]
+    assert [a.status_code for a in answers] == [200, 200, 403, 422, 415, 200]
+    for answer in answers:
+        assert_api_headers(answer)
+
+
+def test_a_short_link_redirect_carries_them_too(api, client):
+    created = api.book(booking_body()).json_body
+    from chalicelib.db.models import LinkItem
+    code = next(iter(LinkItem.scan())).code
+    answer = client.http.get(f"/l/{code}")
+    assert answer.status_code == 302 and created["id"] in answer.headers["Location"]
+    assert_api_headers(answer)
+
+
+def test_a_print_document_has_no_script_and_a_policy_that_forbids_any(advisor, clock):
+    _, order = checked_in(advisor, clock)
+    printed = advisor.get(f"/api/staff/orders/{order['id']}/print?doc=checkin")
+    assert printed.status_code == 200
+    html = printed.body.decode()
+    assert "<script" not in html and "onclick" not in html and "javascript:" not in html
+    headers = security_headers(printed)
+    policy = headers["content-security-policy"]
+    assert "default-src 'none'" in policy and "script-src" not in policy
+    assert "style-src 'unsafe-inline'" in policy            # the document's own stylesheet
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["referrer-policy"] == "no-referrer"
