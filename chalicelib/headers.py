@@ -17,9 +17,10 @@ add HSTS too; browsers ignore HSTS over the local stack's plain HTTP).
 from __future__ import annotations
 
 REFERRER_POLICY = "no-referrer"
-HSTS = "max-age=63072000; includeSubDomains"     # two years; deployment (HTTPS) only
+FRAME_OPTIONS = "DENY"
+HSTS_MAX_AGE = 2 * 365 * 24 * 3600     # Strict-Transport-Security, with subdomains: deployment only
 
-COMMON = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY",
+COMMON = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": FRAME_OPTIONS,
           "Referrer-Policy": REFERRER_POLICY}
 
 # JSON answers load nothing; a redirect (/l/...) neither.
