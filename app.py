@@ -4,12 +4,13 @@ import logging
 from chalice import Chalice, Rate
 
 from chalicelib.api.customer import customer_api
-from chalicelib.api.http import api_error_shape
+from chalicelib.api.http import api_error_shape, security_headers
 from chalicelib.api.meta import meta_api
 from chalicelib.api.staff import staff_api
 
 app = Chalice(app_name="aftersales")
 app.log.setLevel(logging.INFO)   # Chalice sets ERROR without debug; log_event lines are INFO
+app.register_middleware(security_headers, "http")   # the outer one: sees every final answer
 app.register_middleware(api_error_shape, "http")
 app.register_blueprint(customer_api)
 app.register_blueprint(meta_api)

@@ -1,4 +1,9 @@
-"""Structured logs: one JSON object a line; phone numbers are masked by the callers."""
+"""Structured logs: one JSON object a line.
+
+Fields are codes, ids, counts and masked values (``mask_phone``) only: never what a person
+typed (a reason, a note, a username as typed: it may be a password), a token, or a whole
+phone number. Callers choose the fields; tests/api/test_privacy.py reads the logs.
+"""
 from __future__ import annotations
 
 import json

@@ -11,6 +11,7 @@ from typing import Any, Callable
 from chalice import Response
 
 from ..domain.errors import DomainError, MalformedRequest
+from ..headers import api_headers
 from ..logs import log_event
 
 JSON_TYPES = ["application/json", "text/plain"]   # content types a JSON body may be sent as
@@ -57,6 +58,16 @@ def api_error_shape(event: Any, get_response: Callable[[Any], Response]) -> Resp
         code = re.sub(r"(?<!^)(?=[A-Z])", "_", str(body["Code"])).lower().removesuffix("_error")
         return json_response({"error": {"code": code, "message": str(body["Message"])}},
                              status=response.status_code)
+    return response
+
+
+def security_headers(event: Any, get_response: Callable[[Any], Response]) -> Response:
+    """HTTP middleware: every answer of the app carries the security headers (headers.py);
+    an answer that sets its own policy (a print document) keeps it."""
+    response = get_response(event)
+    for name, value in api_headers().items():
+        if not any(k.lower() == name.lower() for k in response.headers):
+            response.headers[name] = value
     return response
 
 

@@ -127,7 +127,7 @@ def desk_booking(staff):
 
 @staff_route("/api/staff/bookings/{booking_id}", "GET", EVERYONE, "One booking, in full")
 def booking_detail(staff, booking_id):
-    return desk.booking_detail(booking_id)
+    return desk.booking_detail(booking_id, staff)
 
 
 @staff_route("/api/staff/bookings/{booking_id}/prepare", "POST", FRONT_DESK,
@@ -303,7 +303,7 @@ def deliver_order(staff, order_id):
 @staff_route("/api/staff/followups", "GET", FOLLOW_UP_DESK,
              "Follow-up calls due (?date=, overdue included), with survey answers")
 def list_followups(staff):
-    return followups.due_list(_q("date"))
+    return followups.due_list(_q("date"), staff)
 
 
 @staff_route("/api/staff/followups/{order_id}/calls", "POST", FOLLOW_UP_DESK,
@@ -315,7 +315,7 @@ def record_call(staff, order_id):
 @staff_route("/api/staff/complaints", "GET", COMPLAINT_DESK,
              "Complaints: open ones first (escalated, by reply deadline), then resolved")
 def list_complaints(staff):
-    return complaints.complaint_list()
+    return complaints.complaint_list(staff)
 
 
 @staff_route("/api/staff/complaints", "POST", EVERYONE, "Take down a complaint")
@@ -325,7 +325,7 @@ def create_complaint(staff):
 
 @staff_route("/api/staff/complaints/{complaint_id}", "GET", COMPLAINT_DESK, "One complaint")
 def get_complaint(staff, complaint_id):
-    return complaints.complaint_detail(complaint_id)
+    return complaints.complaint_detail(complaint_id, staff)
 
 
 @staff_route("/api/staff/complaints/{complaint_id}/notes", "POST", COMPLAINT_DESK,
@@ -349,7 +349,6 @@ def resolve_complaint(staff, complaint_id):
 @staff_route("/api/staff/orders/{order_id}/print", "GET", EVERYONE,
              "Printable order, check-in sheet, invoice or report (?doc=order|checkin|invoice|report)")
 def print_order(staff, order_id):
-    html = printing.render_order(order_id, _q("doc") or "order", _q("lang") or "zh-CN")
-    return Response(body=html, status_code=200,
-                    headers={"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"})
+    html = printing.render_order(order_id, _q("doc") or "order", _q("lang") or "zh-CN", staff)
+    return Response(body=html, status_code=200, headers=printing.document_headers())
 

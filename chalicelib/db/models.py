@@ -172,12 +172,23 @@ class LinkItem(Model):
 
 
 class CustomersByPhone(GlobalSecondaryIndex):
-    """Exact and prefix search by mobile number (one store per deployment: one partition)."""
+    """Search by the whole mobile number (one store per deployment: one partition)."""
     class Meta:
         index_name = "by_phone"
         projection = AllProjection()
 
     store_id = UnicodeAttribute(hash_key=True)
+    phone = UnicodeAttribute(range_key=True)
+
+
+class CustomersByPhoneLast4(GlobalSecondaryIndex):
+    """Search by the last 4 digits of the mobile (手机尾号): an equality, not a prefix, so it
+    has its own attribute and index (a prefix index cannot match the end of a number)."""
+    class Meta:
+        index_name = "by_phone_last4"
+        projection = AllProjection()
+
+    phone_last4 = UnicodeAttribute(hash_key=True)
     phone = UnicodeAttribute(range_key=True)
 
 
@@ -193,11 +204,13 @@ class CustomerItem(Model):
     store_id = UnicodeAttribute()
     name = UnicodeAttribute()
     phone = UnicodeAttribute()
+    phone_last4 = UnicodeAttribute(null=True)    # written with the phone (records.py)
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
     version = VersionAttribute()
 
     by_phone = CustomersByPhone()
+    by_phone_last4 = CustomersByPhoneLast4()
 
 
 class VehiclesByPlate(GlobalSecondaryIndex):

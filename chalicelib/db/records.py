@@ -42,6 +42,7 @@ EVENTS_LIMIT = 500      # the newest events a view reads (one query page or two)
 
 def _customer_item(c: CustomerRecord) -> CustomerItem:
     item = CustomerItem(c.id, store_id=get_config().store_id, name=c.name, phone=c.phone,
+                        phone_last4=c.phone[-4:],
                         created_at=c.created_at.isoformat(), updated_at=c.updated_at.isoformat())
     if c.version is not None:
         item.version = c.version
@@ -237,7 +238,8 @@ def owner_of(kind: str, value: str) -> str | None:
 
 
 def search(term: SearchTerm) -> tuple[list[VehicleRecord], list[CustomerRecord]]:
-    """Vehicles (by plate or VIN) or customers (by phone): one query on an index."""
+    """Vehicles (by plate or VIN) or customers (by phone or its last 4 digits): one query on
+    an index."""
     bind()
     store = get_config().store_id
     if term.kind == "plate":
@@ -246,8 +248,11 @@ def search(term: SearchTerm) -> tuple[list[VehicleRecord], list[CustomerRecord]]
     if term.kind == "vin":
         cond = (VehicleItem.vin == term.value) if term.exact else VehicleItem.vin.startswith(term.value)
         return [_vehicle(i) for i in VehicleItem.by_vin.query(store, cond, limit=SEARCH_LIMIT)], []
-    cond = (CustomerItem.phone == term.value) if term.exact else CustomerItem.phone.startswith(term.value)
-    return [], [_customer(i) for i in CustomerItem.by_phone.query(store, cond, limit=SEARCH_LIMIT)]
+    if term.kind == "phone_last4":
+        return [], [_customer(i) for i in CustomerItem.by_phone_last4.query(
+            term.value, limit=SEARCH_LIMIT)]
+    return [], [_customer(i) for i in CustomerItem.by_phone.query(
+        store, CustomerItem.phone == term.value, limit=SEARCH_LIMIT)]
 
 
 def vehicles_of(customer_id: str) -> list[VehicleRecord]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import Forbidden
+from .validation import mask_phone
 
 ADVISOR = "advisor"          # 服务顾问
 TECHNICIAN = "technician"    # 技师
@@ -32,6 +33,9 @@ FOLLOW_UP_DESK = frozenset({FOLLOW_UP, MANAGER})    # follow-up calls
 COMPLAINT_DESK = frozenset({FOLLOW_UP, ADVISOR, MANAGER})   # handle complaints
 MANAGERS = frozenset({MANAGER})
 AUDIT_READERS = frozenset({ADVISOR, MANAGER})       # the change history of a record
+# Who phones customers, and so reads their whole mobile number; the workshop, quality
+# check and cashier see it masked (138****8000), as every list shows it.
+CALLS_CUSTOMERS = frozenset({ADVISOR, FOLLOW_UP, MANAGER})
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,17 @@ class Staff:
     def view(self) -> dict[str, Any]:
         return {"username": self.username, "name": self.name, "roles": sorted(self.roles),
                 "store_id": self.store_id}
+
+    def full_phone(self, e164: str) -> str | None:
+        """A customer's whole mobile number, or None for a role that does not phone customers."""
+        return e164 if self.roles & CALLS_CUSTOMERS else None
+
+    def phone_view(self, e164: str) -> str:
+        """A customer's mobile as this member of staff sees it, in every staff answer and print:
+        whole for the roles that phone customers, masked for the others."""
+        if not e164:
+            return ""
+        return self.full_phone(e164) or mask_phone(e164)
 
     def require(self, allowed: frozenset[str]) -> None:
         if not self.roles & allowed:

@@ -49,6 +49,14 @@ def mask_phone(e164: str) -> str:
     return f"{national[:3]}****{national[-4:]}"
 
 
+def mask_vin(vin: str) -> str:
+    """LSVAU2180N2183294 -> LSV**********3294 (the maker and the last digits: enough to
+    recognise one's car on a page whose link may be forwarded)."""
+    if len(vin) <= 7:
+        return "*" * len(vin)
+    return f"{vin[:3]}{'*' * (len(vin) - 7)}{vin[-4:]}"
+
+
 def normalize_plate(raw: Any) -> str | None:
     if not isinstance(raw, str):
         return None

@@ -171,9 +171,12 @@ def warranty_status(sale_date: date | None, mileage_km: int | None, today: date)
 
 @dataclass(frozen=True)
 class SearchTerm:
-    kind: str      # plate, phone or vin
+    kind: str      # plate, vin (exact or prefix), phone (whole) or phone_last4 (尾号)
     value: str     # normalised prefix or whole value
     exact: bool
+
+
+PHONE_HINT = "a whole mobile number (11 digits) or its last 4 digits"
 
 
 _PLATE_PREFIX = re.compile(rf"^[{PROVINCES}][A-HJ-NP-Z0-9]{{0,7}}$")
@@ -181,7 +184,8 @@ _VIN_PREFIX = re.compile(r"^[A-HJ-NPR-Z0-9]{3,17}$")
 
 
 def parse_search(raw: Any) -> SearchTerm:
-    """What the advisor typed: a plate (粤B12...), a mobile (138...) or a VIN (LSV...), exact or prefix."""
+    """What the advisor typed: a plate (粤B12...) or a VIN (LSV...), exact or prefix; a mobile
+    (13800138000), whole, or its last 4 digits (8000)."""
     if not isinstance(raw, str) or not raw.strip():
         raise ValidationError("Type a plate, mobile number or VIN", fields={"q": "required"})
     text = re.sub(r"[\s·.\-]", "", raw).upper()
@@ -193,15 +197,20 @@ def parse_search(raw: Any) -> SearchTerm:
             return SearchTerm("plate", plate, True)
         if _PLATE_PREFIX.match(text):
             return SearchTerm("plate", text, False)
+    # A mobile is found by all its digits, or by exactly its last 4 (尾号), never by a prefix:
+    # "138" would list every customer of that operator, masked or not.
     digits = text.removeprefix("+86")
     if digits.isdigit():
+        if len(digits) == 4:
+            return SearchTerm("phone_last4", digits, True)
         if len(digits) == 11:
             phone = normalize_phone(digits)
             if phone:
                 return SearchTerm("phone", phone, True)
-        if 3 <= len(digits) < 11 and digits.startswith("1"):
-            return SearchTerm("phone", "+86" + digits, False)
+        if digits.startswith("1") and len(digits) <= 11:
+            raise ValidationError("Type the whole mobile number or its last 4 digits",
+                                  fields={"q": PHONE_HINT})
     if _VIN_PREFIX.match(text):
         return SearchTerm("vin", text, len(text) == 17)
     raise ValidationError("Not a plate, mobile number or VIN",
-                          fields={"q": "type at least the first 3 characters of a plate, mobile or VIN"})
+                          fields={"q": "the first 3 characters of a plate or VIN, or " + PHONE_HINT})

@@ -7,7 +7,19 @@ from ..config import get_config
 
 
 class SmsError(Exception):
-    """SNS refused or failed; the message stays in the outbox for a later try."""
+    """SNS refused or failed; the message stays in the outbox for a later try.
+
+    ``code`` is what the logs keep (SNS's error code, or the exception's class): SNS's
+    messages may quote the phone number."""
+
+    def __init__(self, message: str, code: str = "sns_error"):
+        super().__init__(message)
+        self.code = code
+
+
+def _error(exc: Exception) -> SmsError:
+    response = getattr(exc, "response", None) or {}
+    return SmsError(str(exc), code=response.get("Error", {}).get("Code") or exc.__class__.__name__)
 
 
 class SnsSmsSender:
@@ -24,7 +36,7 @@ class SnsSmsSender:
         try:
             answer = self.client.check_if_phone_number_is_opted_out(phoneNumber=phone)
         except Exception as exc:  # botocore ClientError, throttling, network
-            raise SmsError(str(exc)) from exc
+            raise _error(exc) from exc
         return bool(answer.get("isOptedOut"))
 
     def publish(self, phone: str, text: str) -> str:
@@ -36,5 +48,5 @@ class SnsSmsSender:
             answer = self.client.publish(PhoneNumber=phone, Message=text,
                                          MessageAttributes=attributes)
         except Exception as exc:
-            raise SmsError(str(exc)) from exc
+            raise _error(exc) from exc
         return answer["MessageId"]

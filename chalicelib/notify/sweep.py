@@ -176,7 +176,7 @@ def _handle(message: msg.OutboxMessage, now: datetime, sender: SnsSmsSender) -> 
         outbox_db.mark_retry(claimed, at=now + msg.retry_delay(claimed.attempts),
                              note=f"SNS error: {exc}"[:500])
         log_event("sms_retry", logging.WARNING, message_id=claimed.message_id,
-                  attempts=claimed.attempts, error=str(exc)[:200])
+                  attempts=claimed.attempts, error=exc.code)
         return "retry"
     if not outbox_db.mark_sent(claimed, sns_message_id=sns_id, text=text, now=now):
         # Our lease ran out and another sweep took the message: it may go twice.

@@ -142,7 +142,8 @@ def login(body: Any) -> dict[str, Any]:
         code = exc.response.get("Error", {}).get("Code", "")
         if code in ("NotAuthorizedException", "UserNotFoundException",
                     "PasswordResetRequiredException", "UserNotConfirmedException"):
-            log_event("staff_login_refused", username=username, reason=code)
+            # not the username as typed: people type their password into that box too
+            log_event("staff_login_refused", reason=code)
             raise Unauthenticated("Wrong username or password", code="invalid_credentials",
                                   fields={"password": "wrong username or password"}) from None
         raise

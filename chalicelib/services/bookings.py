@@ -27,7 +27,7 @@ from ..domain.staff import ADVISOR, Staff
 from ..domain.errors import Conflict, FieldErrors, NotFound, SlotFull, ValidationError
 from ..domain.money import yuan
 from ..domain.store import Service, StoreSettings
-from ..domain.validation import mask_phone
+from ..domain.validation import mask_phone, mask_vin
 from ..domain.tokens import TOKEN_MAX_AGE, check_booking_token, sign_booking
 from ..logs import log_event
 from .store import StoreContext, current_store
@@ -339,7 +339,7 @@ def cancel_booking(booking_id: str, token: str | None, body: Any) -> dict[str, A
     bookings_db.cancel_booking(old, new, release=_take(ctx.settings, old_slot, old),
                                messages=messages, audit=[_booking_audit(old, new, "cancelled", now)])
     outbox_db.supersede(list(old.message_ids), now=now)
-    log_event("booking_cancelled", booking_id=old.id, reason=reason)
+    log_event("booking_cancelled", booking_id=old.id)   # the reason is free text: not logged
     return customer_view(new, ctx)
 
 
@@ -350,8 +350,25 @@ def _booking_audit(old: Booking, new: Booking, action: str, now: datetime,
                              after=BookingDesk.audit_view(new))
 
 
+HISTORY_FIELDS = ("at", "event", "slot_start", "from", "reason")
+
+
+def customer_history(booking: Booking) -> list[dict[str, str]]:
+    """The booking's events as the customer may read them: who acted is a role, ``customer``
+    (their own link or online booking) or ``advisor`` (服务顾问: the service desk, whoever
+    of the front desk it was), never a staff login."""
+    rows = []
+    for event in booking.history:
+        own = (booking.channel == "online" if event.get("event") == "booked"
+               else "by" not in event)
+        rows.append({**{k: event[k] for k in HISTORY_FIELDS if k in event},
+                     "by": CUSTOMER_ACTOR if own else ADVISOR})
+    return rows
+
+
 def customer_view(booking: Booking, ctx: StoreContext) -> dict[str, Any]:
-    """The booking as its customer may see it (phone masked: links get forwarded)."""
+    """The booking as its customer may see it: phone and VIN masked (links get forwarded),
+    roles instead of staff logins."""
     catalogue = ctx.catalogue
     services = [catalogue[c] for c in booking.service_codes if c in catalogue]
     settings = ctx.settings
@@ -364,14 +381,14 @@ def customer_view(booking: Booking, ctx: StoreContext) -> dict[str, Any]:
                      "price": yuan(sum(s.price_estimate_fen for s in services)),
                      "currency": "CNY"},
         "customer": {"name": booking.customer.name, "phone": mask_phone(booking.customer.phone)},
-        "vehicle": {"plate": booking.vehicle.plate, "vin": booking.vehicle.vin,
+        "vehicle": {"plate": booking.vehicle.plate, "vin": mask_vin(booking.vehicle.vin),
                     "model": booking.vehicle.model, "mileage_km": booking.vehicle.mileage_km},
         "concern": booking.concern, "transport": booking.transport, "locale": booking.locale,
         "cancel_reason": booking.cancel_reason or None,
         "can_change": booking.status in ACTIVE and now < booking.slot_start,
         "reschedules_left": booking.reschedules_left,
         "created_at": booking.created_at.isoformat(),
-        "history": booking.history,
+        "history": customer_history(booking),
         "store": {"name": settings.name, "name_en": settings.name_en,
                   "address": settings.address, "address_en": settings.address_en,
                   "phone": settings.phone, "timezone": settings.timezone},

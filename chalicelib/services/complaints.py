@@ -114,7 +114,8 @@ def retry_if_opened_meanwhile(action: Callable[[], T]) -> T:
 
 # ---- staff ----------------------------------------------------------------------------
 
-def view(c: cpl.Complaint, now: datetime | None = None, *, events: bool = True) -> dict[str, Any]:
+def view(c: cpl.Complaint, staff: Staff, now: datetime | None = None, *,
+         events: bool = True) -> dict[str, Any]:
     """The complaint; with its ``events`` when it was read with them (a list row is not)."""
     now = now or store_now()
     row = {"id": c.id, "reference": c.reference, "source": c.source, "status": c.status,
@@ -125,7 +126,8 @@ def view(c: cpl.Complaint, now: datetime | None = None, *, events: bool = True) 
             "escalated": c.escalated, "overdue_reply": c.overdue_reply(now),
             "order_id": c.order_id or None, "order_reference": c.order_reference or None,
             "vehicle_id": c.vehicle_id or None, "plate": c.plate, "customer_name": c.customer_name,
-            "phone_masked": mask_phone(c.phone) if c.phone else "", "phone": c.phone,
+            "phone_masked": mask_phone(c.phone) if c.phone else "",
+            "phone": staff.phone_view(c.phone),
             "staff_involved": c.staff_involved, "resolution": c.resolution or None,
             "resolved_at": c.resolved_at or None, "customer_accepted": c.customer_accepted,
             "version": c.version}
@@ -134,7 +136,7 @@ def view(c: cpl.Complaint, now: datetime | None = None, *, events: bool = True) 
     return row
 
 
-def complaint_list() -> dict[str, Any]:
+def complaint_list(staff: Staff) -> dict[str, Any]:
     """The manager's list: open ones first (escalated, then by reply deadline), then resolved."""
     now = store_now()
     items = records_db.recent_complaints()
@@ -144,7 +146,7 @@ def complaint_list() -> dict[str, Any]:
     resolved_hours = [(datetime.fromisoformat(c.resolved_at) - c.opened_at).total_seconds() / 3600
                       for c in done if c.resolved_at]
     return {"generated_at": now.isoformat(),
-            "complaints": [view(c, now, events=False) for c in open_ + done],
+            "complaints": [view(c, staff, now, events=False) for c in open_ + done],
             "counts": {"open": len(open_), "escalated": sum(1 for c in open_ if c.escalated),
                        "overdue_reply": sum(1 for c in open_ if c.overdue_reply(now)),
                        "resolved": len(done)},
@@ -159,9 +161,9 @@ def _load(complaint_id: str) -> cpl.Complaint:
     return complaint
 
 
-def complaint_detail(complaint_id: str) -> dict[str, Any]:
+def complaint_detail(complaint_id: str, staff: Staff) -> dict[str, Any]:
     """One GetItem and one query (its events)."""
-    return view(records_db.with_events(_load(complaint_id)))
+    return view(records_db.with_events(_load(complaint_id)), staff)
 
 
 def create(body: Any, staff: Staff) -> dict[str, Any]:
@@ -195,7 +197,7 @@ def create(body: Any, staff: Staff) -> dict[str, Any]:
                       changes=changes, locale=locale, replaces=latest.id if latest else "",
                       **about)
     records_db.save(changes)
-    return view(replace(complaint, version=1), now)
+    return view(replace(complaint, version=1), staff, now)
 
 
 def _change(complaint_id: str, body: Any, staff: Staff, action: str, change) -> dict[str, Any]:
@@ -208,7 +210,7 @@ def _change(complaint_id: str, body: Any, staff: Staff, action: str, change) -> 
                                        audit=[_audit(new, old, actor=staff.username,
                                                      action=action, now=now)]))
     saved = replace(new, version=records_db.saved_version(old.version))
-    return view(records_db.with_events(saved), now)
+    return view(records_db.with_events(saved), staff, now)
 
 
 def _may_handle(staff: Staff, complaint: cpl.Complaint) -> None:

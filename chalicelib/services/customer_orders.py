@@ -95,7 +95,9 @@ def report(order: ro.RepairOrder) -> dict[str, Any]:
                           "mileage_km": order.delivery.next_service_km}
                          if order.delivery else None),
         "totals": order.agreed(settings.tax_rate).view(),
-        "settlement": order.settlement.view() if order.settlement else None,
+        # the amounts, not who took the money: no staff login or name on the customer's page
+        "settlement": ({k: v for k, v in order.settlement.view().items()
+                        if k not in ("cashier", "cashier_name")} if order.settlement else None),
         "quality_passed_at": order.quality.passed_at or None,
     }
 

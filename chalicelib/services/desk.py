@@ -136,10 +136,10 @@ def desk_booking(body: Any, staff: Staff, idempotency_key: str | None) -> dict[s
     return {**answer, "booking": board_row(_load(created["id"]))}
 
 
-def booking_detail(booking_id: str) -> dict[str, Any]:
+def booking_detail(booking_id: str, staff: Staff) -> dict[str, Any]:
     booking = _load(booking_id)
     row = board_row(booking)
-    row["customer"]["phone_full"] = booking.customer.phone
+    row["customer"]["phone_full"] = staff.full_phone(booking.customer.phone)
     row["vehicle"].update({"vin": booking.vehicle.vin, "mileage_km": booking.vehicle.mileage_km})
     row["history"] = booking.history
     return row

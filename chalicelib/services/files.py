@@ -14,6 +14,7 @@ from typing import Any, Iterator
 import boto3
 from botocore.config import Config as BotoConfig
 
+from .. import headers
 from ..config import get_config
 from ..domain.files import UploadRequest
 from ..logs import log_event
@@ -47,6 +48,11 @@ def upload_url(request: UploadRequest) -> dict[str, Any]:
     return {"key": request.key, "url": url, "method": "PUT",
             "headers": {"Content-Type": request.content_type},
             "expires_in": UPLOAD_SECONDS}
+
+
+def files_url() -> str:
+    """The address every presigned URL of the files bucket starts with (for the pages' CSP)."""
+    return headers.files_url(s3().meta.endpoint_url, get_config().files_bucket)
 
 
 def view_url(key: str) -> str:

@@ -18,11 +18,11 @@ from . import complaints
 from .store import store_now
 
 
-def view(f: fu.FollowUp, today: date) -> dict[str, Any]:
+def view(f: fu.FollowUp, today: date, staff: Staff) -> dict[str, Any]:
     task = f.current
     return {"order_id": f.order_id, "order_reference": f.order_reference,
             "vehicle_id": f.vehicle_id, "plate": f.plate, "customer_name": f.customer_name,
-            "phone": f.phone, "phone_masked": mask_phone(f.phone), "advisor": f.advisor,
+            "phone": staff.phone_view(f.phone), "phone_masked": mask_phone(f.phone), "advisor": f.advisor,
             "delivered_at": f.delivered_at, "version": f.version,
             "task": task.to_dict() if task else None,
             "overdue": bool(task and task.due_on < today.isoformat()),
@@ -32,7 +32,7 @@ def view(f: fu.FollowUp, today: date) -> dict[str, Any]:
             "complaint_ids": list(f.complaint_ids)}
 
 
-def due_list(date_text: str | None) -> dict[str, Any]:
+def due_list(date_text: str | None, staff: Staff) -> dict[str, Any]:
     """Calls due today (or the day asked), overdue ones included: one query."""
     today = store_now().date()
     day = today
@@ -42,7 +42,7 @@ def due_list(date_text: str | None) -> dict[str, Any]:
         except ValueError:
             raise ValidationError("Not a date", fields={"date": "expected YYYY-MM-DD"}) from None
     items = sorted(records_db.followups_due(day), key=lambda f: (f.next_due or "", f.plate))
-    return {"date": day.isoformat(), "followups": [view(f, day) for f in items]}
+    return {"date": day.isoformat(), "followups": [view(f, day, staff) for f in items]}
 
 
 def record_call(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
@@ -74,4 +74,4 @@ def record_call(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
     records_db.save(changes)
     log_event("followup_call", order_id=order_id, outcome=data.outcome, complaint_id=complaint_id)
     saved = replace(new, version=records_db.saved_version(old.version))
-    return view(saved, now.date())
+    return view(saved, now.date(), staff)

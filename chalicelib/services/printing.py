@@ -8,8 +8,10 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from ..domain.errors import ValidationError
+from ..headers import print_csp
 from ..domain.reception import ZONES
-from . import orders
+from ..domain.staff import Staff
+from . import files, orders
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "print"
 DOCUMENTS = ("order", "checkin", "invoice", "report")
@@ -87,7 +89,7 @@ def _env() -> Environment:
                        autoescape=select_autoescape(["html"]), undefined=StrictUndefined)
 
 
-def render_order(order_id: str, doc: str, lang: str) -> str:
+def render_order(order_id: str, doc: str, lang: str, staff: Staff) -> str:
     if doc not in DOCUMENTS:
         raise ValidationError("Unknown document", fields={"doc": "order, checkin, invoice or report"})
     if lang not in LABELS:
@@ -96,7 +98,14 @@ def render_order(order_id: str, doc: str, lang: str) -> str:
     zone = (lambda z: ZONE_NAMES_ZH.get(z, z)) if lang == "zh-CN" else (lambda z: z.replace("_", " "))
     return _env().get_template(f"{doc}.html").render(
         **context, t=LABELS[lang], lang=lang, zone=zone,
+        phone=staff.phone_view(context["order"].phone),   # as the staff answers show it
         local=lambda iso: iso and _local(iso, context["tz"]))
+
+
+def document_headers() -> dict[str, str]:
+    """A print document's answer: HTML, not cached, its own policy (no script at all)."""
+    return {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store",
+            "Content-Security-Policy": print_csp(files.files_url())}
 
 
 def _local(iso: str, tz) -> str:

@@ -35,10 +35,11 @@ def vehicle_row(v: VehicleRecord, customer: CustomerRecord | None) -> dict[str, 
 
 
 def search(q: str | None) -> dict[str, Any]:
-    """Plate, mobile or VIN, exact or prefix: one index query plus the owners' records."""
+    """Plate or VIN (exact or prefix), whole mobile or its last 4 digits: one index query plus
+    the owners' records. Phones are masked here, for every role."""
     term = parse_search(q)
     vehicles, customers = records_db.search(term)
-    if term.kind == "phone":
+    if customers:
         rows = []
         for c in customers:
             cars = records_db.vehicles_of(c.id)
@@ -73,7 +74,8 @@ def _history(kind: str, record_id: str, staff: Staff) -> list[dict[str, Any]] | 
 
 def customer_view(customer_id: str, staff: Staff) -> dict[str, Any]:
     c = _customer(customer_id)
-    return {"id": c.id, "name": c.name, "phone": c.phone, "phone_masked": mask_phone(c.phone),
+    return {"id": c.id, "name": c.name, "phone": staff.phone_view(c.phone),
+            "phone_masked": mask_phone(c.phone),
             "created_at": c.created_at.isoformat(), "version": c.version,
             "vehicles": [vehicle_row(v, c) for v in records_db.vehicles_of(c.id)],
             "audit": _history(audit_rules.CUSTOMER, c.id, staff)}
@@ -132,7 +134,7 @@ def vehicle_view(vehicle_id: str, staff: Staff) -> dict[str, Any]:
         **vehicle_row(v, owner),
         "sale_date": v.sale_date.isoformat() if v.sale_date else None,
         "version": v.version,
-        "customer": ({"id": owner.id, "name": owner.name, "phone": owner.phone,
+        "customer": ({"id": owner.id, "name": owner.name, "phone": staff.phone_view(owner.phone),
                       "phone_masked": mask_phone(owner.phone)} if owner else None),
         "warranty": warranty_status(v.sale_date, v.mileage_km, _today()),
         "recommendations": [r.view() for r in v.recommendations],

@@ -22,7 +22,14 @@
     $("v-when").textContent = App.longWhen(b.slot_start);
     $("v-services").textContent = b.services.map(function (s) { return en ? s.name_en : s.name; }).join(en ? ", " : "、");
     $("v-estimate").textContent = App.money(b.estimate.price) + " · " + t("minutes", { n: b.estimate.duration_min });
-    $("v-vehicle").textContent = [b.vehicle.plate, b.vehicle.model].filter(Boolean).join(" · ");
+    $("v-vehicle").textContent = [b.vehicle.plate, b.vehicle.model, b.vehicle.vin].filter(Boolean).join(" · ");
+    // who acted is a role (you / the service advisor), never a staff login; the VIN comes masked
+    $("v-history").textContent = "";
+    b.history.forEach(function (h) {
+      var li = document.createElement("li");
+      li.textContent = App.longWhen(h.at) + " · " + t("ev_" + h.event) + " · " + t("by_" + h.by);
+      $("v-history").appendChild(li);
+    });
     $("v-transport").textContent = t("t_" + b.transport);
     $("v-address").textContent = (en && b.store.address_en) || b.store.address;
     $("v-phone").textContent = b.store.phone; $("v-phone").href = "tel:" + b.store.phone.replace(/[^\d+]/g, "");

@@ -14,7 +14,7 @@
       ch_walk_in: "散客", name: "姓名", phone: "手机号", plate: "车牌号", book: "预约", time: "时间",
       s_booked: "已预约", s_confirmed: "已确认", s_arrived: "已到店", s_no_show: "未到店", s_cancelled: "已取消",
       t_wait: "店内等候", t_drop_off: "送修", t_loaner: "代步车", t_pickup: "取送车",
-      search_h: "查找客户 / 车辆", search_ph: "车牌、手机号或车架号(可输入前几位)", search: "查找",
+      search_h: "查找客户 / 车辆", search_ph: "车牌或车架号(可输入前几位)、完整手机号或手机尾号后4位", search: "查找",
       no_results: "没有找到。", vin: "车架号", model: "车型", sale_date: "购车日期", mileage: "里程(公里)",
       warranty: "质保", rw: "整车保修(3年/6万公里)", sanbao: "三包有效期(2年/5万公里)", active: "有效至 {d}",
       ended: "已过期", unknown: "未知(缺购车日期)", recommendations: "建议维修(客户曾拒绝)", orders: "施工单",
@@ -59,7 +59,7 @@
       ch_phone: "Phone", ch_walk_in: "Walk-in", name: "Name", phone: "Mobile", plate: "Plate", book: "Book",
       time: "Time", s_booked: "Booked", s_confirmed: "Confirmed", s_arrived: "Arrived", s_no_show: "No-show",
       s_cancelled: "Cancelled", t_wait: "Waits", t_drop_off: "Drop-off", t_loaner: "Loaner", t_pickup: "Pick-up",
-      search_h: "Find a customer or vehicle", search_ph: "Plate, mobile or VIN (first characters are enough)",
+      search_h: "Find a customer or vehicle", search_ph: "Plate or VIN (first characters are enough), whole mobile or its last 4 digits",
       search: "Search", no_results: "Nothing found.", vin: "VIN", model: "Model", sale_date: "Sale date",
       mileage: "Mileage (km)", warranty: "Warranty", rw: "Repair warranty (3 y / 60,000 km)",
       sanbao: "三包 validity (2 y / 50,000 km)", active: "valid until {d}", ended: "ended",
@@ -661,7 +661,12 @@
   function printDoc(id, doc) {
     var w = window.open("", "_blank");
     fetch("/api/staff/orders/" + id + "/print?doc=" + doc + "&lang=" + lang, { headers: { Authorization: "Bearer " + session.id_token } })
-      .then(function (resp) { return resp.text(); }).then(function (html) { w.document.open(); w.document.write(html); w.document.close(); });
+      .then(function (resp) { return resp.text(); }).then(function (html) {
+        w.document.open(); w.document.write(html); w.document.close();
+        // the document has no script of its own (CSP): its print button is wired from here
+        var button = w.document.getElementById("print-now");
+        if (button) button.addEventListener("click", function () { w.print(); });
+      });
   }
 
   var Portal = window.Portal = window.Portal || {};

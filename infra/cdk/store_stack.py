@@ -27,11 +27,13 @@ from aws_cdk import aws_s3_deployment as s3deploy
 from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
+from aws_cdk import aws_wafv2 as waf
 from aws_cdk import custom_resources as cr
 from chalice.cdk import Chalice
 from constructs import Construct
 
 from chalicelib.db.schema import table_definitions
+from chalicelib.headers import API_CSP, HSTS_MAX_AGE, files_url, page_csp
 from infra import staff_pool
 from infra.local.gateway import GATEWAY_RESPONSES, error_body
 from infra.store_config import StoreConfig
@@ -56,6 +58,10 @@ GATEWAY_RESPONSE_TYPES = {
     "BAD_REQUEST_BODY": "bad_request", "BAD_REQUEST_PARAMETERS": "bad_request",
     "DEFAULT_4XX": "bad_request", "DEFAULT_5XX": "unavailable",
 }
+# CloudFront adds this header, with a generated secret, to every request it sends to API
+# Gateway; the API stage's web ACL lets nothing else in (lower case: WAF matches it so).
+# Renaming it re-reads the secret in both places at the next deploy (infra/README.md).
+ORIGIN_HEADER = "x-origin-verify"
 # CloudFront viewer-request function: /portal/ -> /portal/index.html (S3 has no directory index)
 INDEX_FUNCTION = """function handler(event) {
   var request = event.request;
@@ -102,6 +108,7 @@ class StoreStack(Stack):
         self.roles = self._roles()
         self.app = self._chalice_app()
         self._async_failures()
+        self.origin_secret = self._origin_lock()
         self.distribution = self._distribution(self._web_acl_arn())
         self._publish_site()
         self._sms_settings()
@@ -307,6 +314,70 @@ class StoreStack(Stack):
                                                      f"{Aws.ACCOUNT_ID}:rule/{self.names.stack}-*"}}))
 
     # -- edge -------------------------------------------------------------------------------
+    def _origin_lock(self) -> secretsmanager.Secret:
+        """API Gateway's own address answers only what came through CloudFront (and so through
+        its web firewall and rate rules): a regional web ACL on the stage blocks every request
+        without the secret header CloudFront adds (403, API.md error shape)."""
+        secret = secretsmanager.Secret(
+            self, "OriginVerify", secret_name=self.names.resource("origin-verify"),
+            description="CloudFront -> API Gateway: the header value that proves a request "
+                        "came through CloudFront (and its web ACL)",
+            generate_secret_string=secretsmanager.SecretStringGenerator(
+                password_length=48, exclude_punctuation=True),
+            removal_policy=RemovalPolicy.DESTROY)
+        names = self.names
+
+        def visibility(name: str) -> waf.CfnWebACL.VisibilityConfigProperty:
+            return waf.CfnWebACL.VisibilityConfigProperty(
+                cloud_watch_metrics_enabled=True, sampled_requests_enabled=True,
+                metric_name=f"{names.prefix}-{name}")
+
+        acl = waf.CfnWebACL(
+            self, "ApiOriginLock", name=names.resource("api-origin"), scope="REGIONAL",
+            default_action=waf.CfnWebACL.DefaultActionProperty(block=waf.CfnWebACL.BlockActionProperty(
+                custom_response=waf.CfnWebACL.CustomResponseProperty(
+                    response_code=GATEWAY_RESPONSES["forbidden"][0],
+                    custom_response_body_key="forbidden"))),
+            visibility_config=visibility("api-origin"),
+            custom_response_bodies={"forbidden": waf.CfnWebACL.CustomResponseBodyProperty(
+                content_type="APPLICATION_JSON", content=error_body("forbidden"))},
+            rules=[waf.CfnWebACL.RuleProperty(
+                name="through-cloudfront", priority=0, visibility_config=visibility("through-cloudfront"),
+                action=waf.CfnWebACL.RuleActionProperty(allow={}),
+                statement=waf.CfnWebACL.StatementProperty(
+                    byte_match_statement=waf.CfnWebACL.ByteMatchStatementProperty(
+                        field_to_match=waf.CfnWebACL.FieldToMatchProperty(
+                            single_header={"Name": ORIGIN_HEADER}),
+                        positional_constraint="EXACTLY",
+                        search_string=secret.secret_value.unsafe_unwrap(),
+                        text_transformations=[waf.CfnWebACL.TextTransformationProperty(
+                            priority=0, type="NONE")])))])
+        # "RestAPI.Stage": the stage SAM makes for Chalice's API (a reference, so the association
+        # waits for it)
+        stage_arn = Fn.join("", [
+            "arn:", Aws.PARTITION, ":apigateway:", Aws.REGION, "::/restapis/",
+            Fn.ref("RestAPI"), "/stages/", Fn.ref("RestAPI.Stage")])
+        waf.CfnWebACLAssociation(self, "ApiOriginLockAssociation", resource_arn=stage_arn,
+                                 web_acl_arn=acl.attr_arn)
+        return secret
+
+    def _headers_policy(self, id_: str, purpose: str, csp: str, *, override_csp: bool,
+                        comment: str) -> cloudfront.ResponseHeadersPolicy:
+        """The security headers of chalicelib/headers.py, and HSTS (HTTPS: here only)."""
+        return cloudfront.ResponseHeadersPolicy(
+            self, id_, response_headers_policy_name=self.names.resource(purpose), comment=comment,
+            security_headers_behavior=cloudfront.ResponseSecurityHeadersBehavior(
+                content_security_policy=cloudfront.ResponseHeadersContentSecurityPolicy(
+                    content_security_policy=csp, override=override_csp),
+                content_type_options=cloudfront.ResponseHeadersContentTypeOptions(override=True),
+                frame_options=cloudfront.ResponseHeadersFrameOptions(
+                    frame_option=cloudfront.HeadersFrameOption.DENY, override=True),
+                referrer_policy=cloudfront.ResponseHeadersReferrerPolicy(
+                    referrer_policy=cloudfront.HeadersReferrerPolicy.NO_REFERRER, override=True),
+                strict_transport_security=cloudfront.ResponseHeadersStrictTransportSecurity(
+                    access_control_max_age=Duration.seconds(HSTS_MAX_AGE),
+                    include_subdomains=True, preload=False, override=True)))
+
     def _web_acl_arn(self) -> str:
         """The edge stack's web ACL (us-east-1), read from its SSM parameter at deploy time."""
         from .edge_stack import EDGE_REGION, web_acl_parameter
@@ -326,10 +397,21 @@ class StoreStack(Stack):
         """One origin for the browser: the sites from S3, /api/* and /l/* from API Gateway."""
         api_domain = Fn.join("", [self.app.get_resource("RestAPI").ref,
                                   ".execute-api.", Aws.REGION, ".", Aws.URL_SUFFIX])
-        api_origin = origins.HttpOrigin(api_domain, origin_path=f"/{API_STAGE}",
-                                        protocol_policy=cloudfront.OriginProtocolPolicy.HTTPS_ONLY)
+        api_origin = origins.HttpOrigin(
+            api_domain, origin_path=f"/{API_STAGE}",
+            protocol_policy=cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+            # CloudFront replaces a header of that name a viewer would send
+            custom_headers={ORIGIN_HEADER: self.origin_secret.secret_value.unsafe_unwrap()})
+        # presigned photo and signature URLs: path-style, the files bucket (services/files.py)
+        files = files_url(f"https://s3.{Aws.REGION}.{Aws.URL_SUFFIX}", self.files_bucket.bucket_name)
+        page_headers = self._headers_policy(
+            "PageHeaders", "page-headers", page_csp(files), override_csp=True,
+            comment="Booking site, customer pages, portal: no inline script, no framing")
+        api_headers = self._headers_policy(
+            "ApiHeaders", "api-headers", API_CSP, override_csp=False,
+            comment="API and short links: the app sets these too; API Gateway's own answers get them here")
         api = cloudfront.BehaviorOptions(
-            origin=api_origin,
+            origin=api_origin, response_headers_policy=api_headers,
             viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
             allowed_methods=cloudfront.AllowedMethods.ALLOW_ALL,
             cache_policy=cloudfront.CachePolicy.CACHING_DISABLED,
@@ -353,7 +435,7 @@ class StoreStack(Stack):
                 origin=origins.S3BucketOrigin.with_origin_access_control(self.site_bucket),
                 viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
                 cache_policy=cloudfront.CachePolicy.CACHING_OPTIMIZED,
-                response_headers_policy=cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
+                response_headers_policy=page_headers,
                 function_associations=[cloudfront.FunctionAssociation(
                     function=index, event_type=cloudfront.FunctionEventType.VIEWER_REQUEST)]),
             additional_behaviors={"/api/*": api, "/l/*": api})

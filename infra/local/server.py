@@ -1,5 +1,6 @@
 """One origin for everything, as CloudFront serves it in AWS:
 static booking site at /, advisor portal at /portal/, the Chalice app at /api/ and /l/.
+Every answer carries the security headers of chalicelib/headers.py, as CloudFront adds them.
 
 Run with ``make run`` (``python -m infra.local.server``).
 """
@@ -14,6 +15,8 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import unquote, urlsplit
 
+from chalicelib.headers import api_headers
+
 from .gateway import make_gateway
 from .stack import ROOT, STATE_DIR, bootstrap, configure, restore, snapshot
 
@@ -26,6 +29,7 @@ class Handler(BaseHTTPRequestHandler):
     server_version = "aftersales-local"
     protocol_version = "HTTP/1.1"
     gateway = None  # set by serve()
+    page_headers: dict = {}   # set by serve(): the pages' policy names the files bucket
     # Chalice keeps the request on the app object (Lambda runs one request per
     # container), so the app handles one request at a time here too.
     app_lock = threading.Lock()
@@ -59,7 +63,7 @@ class Handler(BaseHTTPRequestHandler):
         elif self.command in ("GET", "HEAD"):
             self._static(path)
         else:
-            self._send(405, {"Content-Type": "application/json"},
+            self._send(405, {**api_headers(), "Content-Type": "application/json"},
                        b'{"error": {"code": "method_not_allowed", "message": "Method not allowed"}}')
 
     def _app(self):
@@ -71,7 +75,7 @@ class Handler(BaseHTTPRequestHandler):
             with self.app_lock:
                 response = self.gateway.handle_request(self.command, self.path, headers, body)
         except LocalGatewayException as exc:  # the gateway's own answers (404, 401, 403)
-            self._send(exc.CODE, dict(exc.headers or {}), exc.body or b"")
+            self._send(exc.CODE, {**api_headers(), **dict(exc.headers or {})}, exc.body or b"")
             return
         out_headers = dict(response.get("headers") or {})
         for name, values in (response.get("multiValueHeaders") or {}).items():
@@ -79,7 +83,7 @@ class Handler(BaseHTTPRequestHandler):
         raw = response.get("body") or b""
         if isinstance(raw, str):
             raw = raw.encode("utf-8")
-        self._send(response["statusCode"], out_headers, raw)
+        self._send(response["statusCode"], {**api_headers(), **out_headers}, raw)
 
     def _static(self, path: str):
         rel = unquote(path).lstrip("/")
@@ -88,14 +92,16 @@ class Handler(BaseHTTPRequestHandler):
         target = (FRONTEND / rel).resolve()
         if FRONTEND.resolve() not in target.parents or not target.is_file():
             if (FRONTEND / rel / "index.html").is_file():
-                self._send(301, {"Location": path.rstrip("/") + "/"}, b"")
+                self._send(301, {**self.page_headers, "Location": path.rstrip("/") + "/"}, b"")
                 return
-            self._send(404, {"Content-Type": "text/plain; charset=utf-8"}, "未找到 Not found".encode())
+            self._send(404, {**self.page_headers, "Content-Type": "text/plain; charset=utf-8"},
+                       "未找到 Not found".encode())
             return
         ctype = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         if ctype.startswith("text/") or ctype in ("application/javascript", "application/json"):
             ctype += "; charset=utf-8"
-        self._send(200, {"Content-Type": ctype, "Cache-Control": "no-cache"}, target.read_bytes())
+        self._send(200, {**self.page_headers, "Content-Type": ctype, "Cache-Control": "no-cache"},
+                   target.read_bytes())
 
     def _send(self, status: int, headers: dict, body: bytes):
         self.send_response(status)
@@ -109,7 +115,10 @@ class Handler(BaseHTTPRequestHandler):
 
 
 def serve(host: str = "127.0.0.1", port: int = 8000) -> ThreadingHTTPServer:
+    from chalicelib.headers import page_headers
+    from chalicelib.services.files import files_url
     Handler.gateway = make_gateway()
+    Handler.page_headers = page_headers(files_url())
     server = ThreadingHTTPServer((host, port), Handler)
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True, name="http").start()

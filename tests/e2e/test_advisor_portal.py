@@ -122,3 +122,17 @@ def test_advisor_checks_in_builds_the_order_and_the_customer_decides_by_sms_link
     assert sorted(line["status"] for line in item.lines) == ["approved", "declined"]
     assert item.reception["damage"][0] == {"zone": "left_front_door", "kind": "scratch",
                                            "note": "约10厘米", "photo_keys": []}
+
+    # the printed check-in sheet opens in its own window, under the portal's policy: its
+    # stylesheet applies, the signature loads from S3, its print button needs no inline script
+    with page.expect_popup() as opened:
+        page.click("#pr2")
+    sheet = opened.value
+    expect(sheet.locator("h1")).to_contain_text("接车检查单")
+    expect(sheet.locator(".signs img").first).to_be_visible()
+    sheet.wait_for_function("() => document.querySelector('.signs img').naturalWidth > 0")
+    assert sheet.evaluate("() => getComputedStyle(document.querySelector('header')).display") == "flex"
+    sheet.evaluate("() => { window.print = () => { document.body.dataset.printed = 'yes'; }; }")
+    sheet.click("#print-now")
+    expect(sheet.locator("body")).to_have_attribute("data-printed", "yes")
+    shot(sheet, "portal-print-checkin")

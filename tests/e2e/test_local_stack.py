@@ -22,3 +22,42 @@ def test_data_survives_a_restart(stack, tmp_path):
     assert int(CapacityItem.get(day.isoformat(), "09:00").booked) == 1
     token = created["manage_url"].split("token=")[1]
     assert bookings.customer_booking(created["id"], token)["status"] == "booked"
+
+
+def test_every_page_and_api_answer_of_the_local_server_carries_the_security_headers(stack):
+    import urllib.error
+    import urllib.request
+
+    from chalicelib.config import get_config
+
+    def get(path):
+        try:
+            with urllib.request.urlopen(stack.url + path, timeout=30) as resp:
+                return resp.status, resp.headers
+        except urllib.error.HTTPError as err:
+            return err.code, err.headers
+
+    files = f"{get_config().endpoint_url}/{get_config().files_bucket}/"
+    pages = ["/", "/manage.html?id=x&token=y", "/portal/", "/assets/book.js", "/nope.html"]
+    api = ["/api/store", "/api/bookings/x?token=y", "/api/staff/me", "/api/nope", "/l/nope"]
+    statuses = {}
+    for path in pages + api:
+        status, headers = get(path)
+        statuses[path] = status
+        assert headers["X-Content-Type-Options"] == "nosniff", path
+        assert headers["X-Frame-Options"] == "DENY", path
+        assert headers["Referrer-Policy"] == "no-referrer", path
+        policy = headers["Content-Security-Policy"]
+        assert "frame-ancestors 'none'" in policy, path
+        assert "unsafe-eval" not in policy, path
+        if path in pages:
+            assert "script-src 'self';" in policy, path              # no inline script
+            assert f"img-src 'self' data: blob: {files}" in policy    # photos, signatures
+            assert f"connect-src 'self' {files}" in policy            # uploads to S3
+        else:
+            assert "default-src 'none'" in policy, path
+        assert "Strict-Transport-Security" not in headers, path      # HTTPS only: deployment
+    assert statuses == {"/": 200, "/manage.html?id=x&token=y": 200, "/portal/": 200,
+                        "/assets/book.js": 200, "/nope.html": 404, "/api/store": 200,
+                        "/api/bookings/x?token=y": 403, "/api/staff/me": 401,
+                        "/api/nope": 404, "/l/nope": 404}

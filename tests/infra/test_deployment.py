@@ -245,6 +245,81 @@ def test_cloudfront_serves_the_sites_and_routes_the_api_on_one_origin(synthesize
     assert tpl["Resources"][reader]["Type"] == "Custom::AWS"
 
 
+def _policies_of_every_behaviour(tpl: dict) -> dict[str, dict]:
+    """Path pattern ("*" for the sites) -> the security headers its response policy sends."""
+    config = next(iter(resources(tpl, "AWS::CloudFront::Distribution").values()))[
+        "Properties"]["DistributionConfig"]
+    policies = resources(tpl, "AWS::CloudFront::ResponseHeadersPolicy")
+    found = {}
+    for behavior in [{**config["DefaultCacheBehavior"], "PathPattern": "*"},
+                     *config["CacheBehaviors"]]:
+        policy = policies[behavior["ResponseHeadersPolicyId"]["Ref"]]["Properties"]
+        found[behavior["PathPattern"]] = policy["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"]
+    return found
+
+
+def test_every_behaviour_sends_the_security_headers_and_hsts(synthesized):
+    from chalicelib.headers import API_CSP, HSTS_MAX_AGE
+    tpl = template(synthesized, "gz-tianhe")
+    found = _policies_of_every_behaviour(tpl)
+    assert set(found) == {"*", "/api/*", "/l/*"}
+    for pattern, headers in found.items():
+        assert headers["StrictTransportSecurity"] == {
+            "AccessControlMaxAgeSec": HSTS_MAX_AGE, "IncludeSubdomains": True, "Override": True,
+            "Preload": False}, pattern
+        assert headers["ContentTypeOptions"] == {"Override": True}, pattern
+        assert headers["FrameOptions"] == {"FrameOption": "DENY", "Override": True}, pattern
+        assert headers["ReferrerPolicy"] == {"ReferrerPolicy": "no-referrer", "Override": True}
+    site = found["*"]["ContentSecurityPolicy"]
+    assert site["Override"] is True
+    text = json.dumps(site["ContentSecurityPolicy"])
+    assert "script-src 'self';" in text and "unsafe-eval" not in text
+    assert "frame-ancestors 'none'" in text
+    # photos and signatures: the files bucket's own address, not all of S3
+    files_bucket = next(k for k, v in resources(tpl, "AWS::S3::Bucket").items()
+                        if "-files-" in json.dumps(v["Properties"]["BucketName"]))
+    assert f'{{"Ref": "{files_bucket}"}}' in text and "https://s3." in text
+    for pattern in ("/api/*", "/l/*"):
+        # the app's own policy wins (a print document's); API Gateway's refusals get this one
+        assert found[pattern]["ContentSecurityPolicy"] == {
+            "ContentSecurityPolicy": API_CSP, "Override": False}
+
+
+def test_the_api_answers_only_requests_that_came_through_cloudfront(synthesized):
+    from infra.cdk.store_stack import ORIGIN_HEADER
+    for store_id in STORES:
+        tpl = template(synthesized, store_id)
+        [secret] = [k for k, v in resources(tpl, "AWS::SecretsManager::Secret").items()
+                    if v["Properties"]["Name"].endswith("-origin-verify")]
+        value = {"Fn::Join": ["", ["{{resolve:secretsmanager:", {"Ref": secret},
+                                   ":SecretString:::}}"]]}
+        # CloudFront adds the header to every request it sends to API Gateway...
+        config = next(iter(resources(tpl, "AWS::CloudFront::Distribution").values()))[
+            "Properties"]["DistributionConfig"]
+        api_origins = [o for o in config["Origins"] if "execute-api" in json.dumps(o["DomainName"])]
+        assert api_origins
+        for origin in api_origins:
+            assert origin["OriginCustomHeaders"] == [{"HeaderName": ORIGIN_HEADER,
+                                                      "HeaderValue": value}]
+        # ...and the API's stage answers nothing else: a regional web ACL blocks by default
+        [acl_id] = [k for k, v in resources(tpl, "AWS::WAFv2::WebACL").items()
+                    if v["Properties"]["Scope"] == "REGIONAL"]
+        acl = tpl["Resources"][acl_id]["Properties"]
+        assert acl["DefaultAction"]["Block"]["CustomResponse"] == {
+            "ResponseCode": 403, "CustomResponseBodyKey": "forbidden"}
+        body = json.loads(acl["CustomResponseBodies"]["forbidden"]["Content"])
+        assert body["error"]["code"] == "forbidden"
+        [rule] = acl["Rules"]
+        assert rule["Action"] == {"Allow": {}}
+        match = rule["Statement"]["ByteMatchStatement"]
+        assert match["FieldToMatch"] == {"SingleHeader": {"Name": ORIGIN_HEADER}}
+        assert match["PositionalConstraint"] == "EXACTLY" and match["SearchString"] == value
+        [association] = resources(tpl, "AWS::WAFv2::WebACLAssociation").values()
+        assert association["Properties"]["WebACLArn"] == {"Fn::GetAtt": [acl_id, "Arn"]}
+        arn = json.dumps(association["Properties"]["ResourceArn"])
+        assert '{"Ref": "RestAPI"}' in arn and '{"Ref": "RestAPI.Stage"}' in arn
+
+
 def test_the_web_acl_limits_each_ip_and_answers_429_in_the_error_shape(synthesized):
     edge = template(synthesized, "sz-nanshan", edge=True)
     acl = next(iter(resources(edge, "AWS::WAFv2::WebACL").values()))["Properties"]
@@ -320,6 +395,11 @@ def test_the_sam_transform_cloudformation_runs_succeeds_offline(synthesized, mon
         stage = next(v["Properties"] for v in expanded.values() if v["Type"] == "AWS::ApiGateway::Stage")
         assert stage["StageName"] == "api" and stage["TracingEnabled"] is True
         assert "$context.requestId" in stage["AccessLogSetting"]["Format"]
+        # the origin lock is on the stage SAM makes: "RestAPI.Stage" became that stage
+        stage_id = next(k for k, v in expanded.items() if v["Type"] == "AWS::ApiGateway::Stage")
+        [association] = [v for v in expanded.values()
+                         if v["Type"] == "AWS::WAFv2::WebACLAssociation"]
+        assert {"Ref": stage_id} in association["Properties"]["ResourceArn"]["Fn::Join"][1]
         functions = [v for v in expanded.values() if v["Type"] == "AWS::Lambda::Function"
                      and v["Properties"].get("Runtime") == "python3.11"]
         assert len(functions) == 4
