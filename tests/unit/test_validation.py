@@ -175,3 +175,21 @@ def test_photo_keys_are_exactly_what_an_upload_hands_out():
     for bad in (key + "\n", key.replace("2026", "２０２６"), key.replace("2026", "٢٠٢٦"),
                 key + "/../x", key.upper(), "x" + key, key.replace(".jpg", ".gif"), None, [key]):
         assert not photo_key_ok(bad), repr(bad)
+
+
+def test_test_drive_distance_is_a_plain_number_from_0_to_200_km():
+    from chalicelib.domain.errors import ValidationError
+    from chalicelib.domain.workshop import CHECKLISTS, parse_qc
+    items = {code: "pass" for code, _, _ in CHECKLISTS["final"]}
+    for raw, kept in (("6", "6"), (5.5, "5.5"), ("1e1", "10"), (" 12.50 ", "12.5")):
+        qc = parse_qc({"level": "final", "items": items,
+                       "test_drive": {"distance_km": raw, "findings": "ok"}}, test_drive_required=True)
+        assert qc.test_drive.distance_km == kept
+    for raw in ("nan", "inf", "1e400", "0", "201", "５", "1_0", None, [5]):
+        try:
+            parse_qc({"level": "final", "items": items,
+                      "test_drive": {"distance_km": raw, "findings": "ok"}}, test_drive_required=True)
+        except ValidationError as exc:
+            assert set(exc.fields) == {"test_drive.distance_km"}, raw
+        else:
+            raise AssertionError(f"accepted {raw!r}")
