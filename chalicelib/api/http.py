@@ -81,15 +81,73 @@ class LazyModule:
         return getattr(importlib.import_module(self._name), attr)
 
 
+MAX_BODY_BYTES = 1024 * 1024   # the largest form (a check-in with its signature) is far smaller
+MAX_DEPTH = 32                 # no form nests deeper (nor may a DynamoDB item)
+
+
 def json_body(request: Any) -> Any:
+    """The request's JSON body: 400 ``malformed_request`` if it is missing, too large, not
+    JSON, nested too deeply or holds text that is not valid Unicode."""
     raw = request.raw_body
     if not raw:
         raise MalformedRequest("The request needs a JSON body", fields={"body": "missing"})
+    if len(raw) > MAX_BODY_BYTES:
+        raise MalformedRequest("The body is too large",
+                               fields={"body": f"at most {MAX_BODY_BYTES // (1024 * 1024)} MB"})
     try:
-        return json.loads(raw.decode("utf-8") if isinstance(raw, bytes) else raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        body = json.loads(raw.decode("utf-8") if isinstance(raw, bytes) else raw)
+    except RecursionError:
+        raise _too_deep() from None
+    except (UnicodeDecodeError, ValueError) as exc:   # ValueError: also a 5,000-digit number
         raise MalformedRequest("The body is not valid JSON",
                                fields={"body": f"not valid JSON ({exc.__class__.__name__})"}) from None
+    _check_tree(body)
+    return body
+
+
+def _too_deep() -> MalformedRequest:
+    return MalformedRequest("The body is nested too deeply",
+                            fields={"body": f"nested more than {MAX_DEPTH} levels deep"})
+
+
+def _text_ok(text: str) -> bool:
+    """False for a lone surrogate ("\\ud800" is valid JSON, but no text): it cannot be stored."""
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _lone_surrogate(path: str, what: str = "not valid text (a lone surrogate)") -> MalformedRequest:
+    return MalformedRequest("The body holds text that is not valid Unicode",
+                            fields={path or "body": what})
+
+
+def _check_tree(body: Any) -> None:
+    """Walk the parsed body without recursion: depth and text."""
+    stack: list[tuple[Any, str, int]] = [(body, "", 1)]
+    while stack:
+        value, path, depth = stack.pop()
+        if isinstance(value, str):
+            if not _text_ok(value):
+                raise _lone_surrogate(path)
+            continue
+        if isinstance(value, dict):
+            items = value.items()
+        elif isinstance(value, list):
+            items = enumerate(value)
+        else:
+            continue
+        if depth > MAX_DEPTH:
+            raise _too_deep()
+        for key, item in items:
+            if isinstance(key, str) and not _text_ok(key):
+                raise _lone_surrogate(path, "a key is not valid text (a lone surrogate)")
+            if isinstance(item, (str, dict, list)):
+                stack.append((item, f"{path}.{key}" if path else str(key), depth + 1))
 
 
 def query_param(request: Any, name: str) -> str | None:

@@ -46,8 +46,14 @@ def connection() -> Connection:
     return _connection
 
 
+MAX_KEY_BYTES = 2048   # DynamoDB refuses (ValidationException) a longer partition key
+
+
 def get_item(model, key: str, convert):
-    """One item by its key, read strongly consistent and converted; None when there is none."""
+    """One item by its key, read strongly consistent and converted; None when there is none
+    (also for a key no item can have: empty or too long, e.g. an id typed into a URL)."""
+    if not key or len(key.encode("utf-8", "surrogatepass")) > MAX_KEY_BYTES:
+        return None
     bind()
     try:
         item = model.get(key, consistent_read=True)

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from .errors import Conflict, FieldErrors, MalformedRequest, ValidationError
 from .store import Service
 from .validation import (clean_choice, clean_int, clean_text, normalize_phone,
-                         normalize_plate, normalize_vin)
+                         normalize_plate, normalize_vin, parse_date, parse_instant)
 
 TRANSPORTS = ("wait", "drop_off", "loaner", "pickup")        # 等待 / 送修 / 代步车 / 上门取送车
 CHANNELS = ("online", "phone", "walk_in", "proactive")
@@ -46,22 +46,6 @@ def require_object(body: Any) -> dict[str, Any]:
     return body
 
 
-def parse_instant(errors: FieldErrors, field_name: str, raw: Any) -> datetime | None:
-    """An ISO 8601 time that carries its offset."""
-    if not isinstance(raw, str) or not raw:
-        errors.add(field_name, "required: an ISO 8601 time with offset, e.g. 2026-12-01T09:00:00+08:00")
-        return None
-    try:
-        value = datetime.fromisoformat(raw)
-    except ValueError:
-        errors.add(field_name, "not an ISO 8601 time, e.g. 2026-12-01T09:00:00+08:00")
-        return None
-    if value.tzinfo is None:
-        errors.add(field_name, "must carry a UTC offset, e.g. +08:00")
-        return None
-    return value
-
-
 def parse_service_codes(errors: FieldErrors, raw: Any, catalogue: dict[str, Service],
                         field_name: str = "services") -> list[Service]:
     if isinstance(raw, str):
@@ -72,9 +56,12 @@ def parse_service_codes(errors: FieldErrors, raw: Any, catalogue: dict[str, Serv
     if len(raw) > MAX_SERVICES:
         errors.add(field_name, f"at most {MAX_SERVICES} services")
         return []
-    unknown = [str(code) for code in raw if code not in catalogue]
+    if not all(isinstance(code, str) for code in raw):
+        errors.add(field_name, "a list of service codes")
+        return []
+    unknown = [code for code in raw if code not in catalogue]
     if unknown:
-        errors.add(field_name, "unknown service: " + ", ".join(unknown[:5]))
+        errors.add(field_name, ("unknown service: " + ", ".join(unknown[:5]))[:200])
         return []
     seen: dict[str, Service] = {}
     for code in raw:
@@ -98,6 +85,7 @@ class Vehicle:
 
 
 MAX_MILEAGE = 2_000_000
+MAX_CAR_AGE = timedelta(days=60 * 365)   # a sale date further back is a typing mistake
 
 
 def parse_customer(errors: FieldErrors, raw: Any, prefix: str = "customer") -> Customer:
@@ -139,14 +127,10 @@ def parse_vehicle(errors: FieldErrors, raw: Any, prefix: str = "vehicle", *,
     mileage = clean_int(errors, f"{prefix}.mileage_km", raw.get("mileage_km"),
                         low=0, high=MAX_MILEAGE)
     sale_date = None
-    if sale_date_until is not None and raw.get("sale_date") not in (None, ""):
-        try:
-            sale_date = date.fromisoformat(str(raw.get("sale_date")))
-        except ValueError:
-            errors.add(f"{prefix}.sale_date", "not a date, expected YYYY-MM-DD")
-        else:
-            if sale_date > sale_date_until:
-                errors.add(f"{prefix}.sale_date", "is in the future")
+    if sale_date_until is not None:
+        sale_date = parse_date(errors, f"{prefix}.sale_date", raw.get("sale_date"),
+                               today=sale_date_until, back=MAX_CAR_AGE, ahead=timedelta(0),
+                               required=False)
     return Vehicle(plate=plate or "", vin=vin, model=model, mileage_km=mileage,
                    sale_date=sale_date)
 
@@ -185,7 +169,7 @@ class BookingRequest:
         return sum(s.labor_minutes for s in self.services)
 
 
-def parse_booking_request(body: Any, catalogue: dict[str, Service], *,
+def parse_booking_request(body: Any, catalogue: dict[str, Service], *, now: datetime,
                           channel: str = "online") -> BookingRequest:
     """Validate a booking body (API.md shape); raises ValidationError naming every bad field."""
     errors = FieldErrors()
@@ -194,7 +178,7 @@ def parse_booking_request(body: Any, catalogue: dict[str, Service], *,
     vehicle = parse_vehicle(errors, body.get("vehicle"))
 
     services = parse_service_codes(errors, body.get("services"), catalogue)
-    slot_start = parse_instant(errors, "slot_start", body.get("slot_start"))
+    slot_start = parse_instant(errors, "slot_start", body.get("slot_start"), now=now)
 
     concern = parse_concern(errors, body.get("concern"))
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import date
@@ -15,6 +16,13 @@ MAX_PHOTO_BYTES = 8 * 1024 * 1024        # a phone photo, resized by the portal 
 MAX_SIGNATURE_BYTES = 300 * 1024
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 DATA_URL_PREFIX = "data:image/png;base64,"
+# exactly what plan_upload makes: ASCII digits, no trailing newline, nothing after
+UPLOAD_KEY = re.compile(r"uploads/[0-9]{4}-[0-9]{2}-[0-9]{2}/[0-9a-f]{32}\.(?:jpg|png|webp)")
+
+
+def photo_key_ok(key: Any) -> bool:
+    """A key of an uploaded photo, as handed out by ``plan_upload``."""
+    return isinstance(key, str) and UPLOAD_KEY.fullmatch(key) is not None
 
 
 @dataclass(frozen=True)
@@ -30,7 +38,7 @@ def plan_upload(body: Any, today: date) -> UploadRequest:
     if not isinstance(body, dict):
         raise ValidationError("Say what you upload", fields={"content_type": "required"})
     content_type = body.get("content_type")
-    if content_type not in PHOTO_TYPES:
+    if not isinstance(content_type, str) or content_type not in PHOTO_TYPES:
         errors.add("content_type", "photos only: " + ", ".join(PHOTO_TYPES))
     size = body.get("size")
     if isinstance(size, bool) or not isinstance(size, int) or size <= 0:

@@ -16,7 +16,7 @@ from typing import Any
 
 from .complaints import SEVERITIES
 from .errors import Conflict, FieldErrors, ValidationError
-from .validation import clean_choice, clean_text, required_choice
+from .validation import clean_choice, clean_text, parse_date, required_choice
 
 FIRST = "first"
 SECOND = "second"
@@ -164,15 +164,11 @@ def parse_call(body: dict[str, Any], *, today: date) -> CallInput:
     note = clean_text(errors, "note", body.get("note"), max_len=500)
     retry_on = ""
     if outcome == NOT_REACHED:
-        raw = body.get("retry_on")
-        try:
-            retry = date.fromisoformat(str(raw))
-        except ValueError:
-            errors.add("retry_on", "required: the day to call again (YYYY-MM-DD)")
-        else:
-            if not today < retry <= today + timedelta(days=MAX_RETRY_DAYS):
-                errors.add("retry_on", f"a day from tomorrow to {MAX_RETRY_DAYS} days ahead")
-            retry_on = retry.isoformat()
+        retry = parse_date(errors, "retry_on", body.get("retry_on"), today=today,
+                           back=timedelta(0), ahead=timedelta(days=MAX_RETRY_DAYS))
+        if retry is not None and retry <= today:
+            errors.add("retry_on", f"a day from tomorrow to {MAX_RETRY_DAYS} days ahead")
+        retry_on = retry.isoformat() if retry else ""
     issue, severity = "", ""
     if outcome == ISSUE_RAISED:
         issue = clean_text(errors, "issue", body.get("issue"), max_len=1000, required=True)

@@ -1,28 +1,35 @@
 """Exact money and quantities: integer fen and Decimal, never float."""
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+import re
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from .errors import FieldErrors
 
 MAX_FEN = 100_000_000  # 1,000,000.00 yuan: more is a typing mistake
+MAX_YUAN = Decimal(MAX_FEN) / 100
+FEN = Decimal("0.01")
+# a plain number in ASCII: no "Infinity", "NaN", "1_000" or other scripts' digits
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,4})?")
 
 
 def to_decimal(raw: Any) -> Decimal | None:
+    """The exact value of a number sent as a JSON number or as text; None if it is not one.
+    Check its range before doing arithmetic with it: "1e26" is a number."""
     if isinstance(raw, bool) or raw is None:
         return None
-    if isinstance(raw, (int, str)):
-        text = str(raw).strip()
-    elif isinstance(raw, float):
+    if isinstance(raw, int):
+        return Decimal(raw)
+    if isinstance(raw, float):
         text = repr(raw)  # the shortest text of the number the client meant
+    elif isinstance(raw, str):
+        text = raw.strip()
     else:
         return None
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
+    if len(text) > 40 or not _NUMBER.fullmatch(text):
         return None
-    return value if value.is_finite() else None
+    return Decimal(text)
 
 
 def parse_money(errors: FieldErrors, field: str, raw: Any, *, required: bool = True) -> int | None:
@@ -38,14 +45,13 @@ def parse_money(errors: FieldErrors, field: str, raw: Any, *, required: bool = T
     if value < 0:
         errors.add(field, "must not be negative")
         return None
-    if value != value.quantize(Decimal("0.01")):
-        errors.add(field, "at most 2 decimals (fen)")
-        return None
-    fen = int(value * 100)
-    if fen > MAX_FEN:
+    if value > MAX_YUAN:
         errors.add(field, "too large")
         return None
-    return fen
+    if value != value.quantize(FEN):
+        errors.add(field, "at most 2 decimals (fen)")
+        return None
+    return int(value * 100)
 
 
 def parse_quantity(errors: FieldErrors, field: str, raw: Any, *, high: int = 999) -> Decimal | None:
@@ -60,7 +66,7 @@ def parse_quantity(errors: FieldErrors, field: str, raw: Any, *, high: int = 999
     if value <= 0 or value > high:
         errors.add(field, f"must be more than 0 and at most {high}")
         return None
-    if value != value.quantize(Decimal("0.01")):
+    if value != value.quantize(FEN):
         errors.add(field, "at most 2 decimals")
         return None
     return value.normalize()
@@ -75,6 +81,12 @@ def included_tax(gross_fen: int, rate_percent: Decimal) -> int:
     """VAT contained in a tax-inclusive amount (价税合计): gross x r / (1 + r)."""
     rate = rate_percent / 100
     return int((Decimal(gross_fen) * rate / (1 + rate)).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+
+
+def decimal_text(value: Decimal) -> str:
+    """A quantity or hours as people write it: 10 (never 1E+1), 1.5, 0.25."""
+    text = format(value.normalize(), "f")
+    return "0" if text in ("-0", "0") else text
 
 
 def yuan(fen: int) -> str:

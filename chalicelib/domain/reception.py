@@ -5,16 +5,15 @@ advisor's findings. Damage is marked on zones of a car diagram.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from .booking import (MAX_MILEAGE, Customer, Vehicle, parse_concern, parse_customer,
-                      parse_instant, parse_vehicle, require_object)
+                      parse_vehicle, require_object)
 from .errors import FieldErrors
-from .files import decode_signature
-from .validation import clean_choice, clean_int, clean_text, required_choice
+from .files import decode_signature, photo_key_ok
+from .validation import clean_choice, clean_int, clean_text, parse_instant, required_choice
 
 FUEL_LEVELS = ("empty", "quarter", "half", "three_quarters", "full")
 DAMAGE_KINDS = ("scratch", "dent", "crack", "other")          # 划痕 凹陷 裂纹 其他
@@ -27,11 +26,14 @@ OLD_PARTS = ("take_home", "dispose")                          # 带走 / 店内�
 CONTACT_PREFERENCES = ("phone", "sms", "wechat")
 MAX_DAMAGE_MARKS = 30
 MAX_PHOTOS = 20
-UPLOAD_KEY = re.compile(r"^uploads/\d{4}-\d{2}-\d{2}/[0-9a-f]{32}\.(jpg|png|webp)$")
+MAX_PROMISE_AHEAD = timedelta(days=365)   # a car promised further ahead is a typing mistake
 
 
-def photo_key_ok(key: Any) -> bool:
-    return isinstance(key, str) and bool(UPLOAD_KEY.match(key))
+def parse_promise(errors: FieldErrors, raw: Any, *, now: datetime,
+                  required: bool = True) -> datetime | None:
+    """When the car will be ready (预计交车): later than now, and within a year."""
+    return parse_instant(errors, "promised_at", raw, now=now, back=timedelta(0),
+                         ahead=MAX_PROMISE_AHEAD, required=required)
 
 
 @dataclass(frozen=True)
@@ -85,10 +87,12 @@ def parse_damage(errors: FieldErrors, raw: Any) -> list[dict[str, Any]]:
     return marks
 
 
-def parse_checkin(body: Any, *, catalogue: dict[str, Any], today: date) -> CheckIn:
-    """The walk-around form, signed by the customer on the tablet."""
+def parse_checkin(body: Any, *, catalogue: dict[str, Any], now: datetime) -> CheckIn:
+    """The walk-around form, signed by the customer on the tablet (``now`` in the store's
+    time zone)."""
     require_object(body)
     errors = FieldErrors()
+    today = now.date()
     booking_id = clean_text(errors, "booking_id", body.get("booking_id"), max_len=64)
     customer = parse_customer(errors, body.get("customer"))
     vehicle = parse_vehicle(errors, body.get("vehicle"), sale_date_until=today)
@@ -115,9 +119,7 @@ def parse_checkin(body: Any, *, catalogue: dict[str, Any], today: date) -> Check
     for code in codes:
         if code not in catalogue:
             errors.add("services", f"unknown service: {code}"[:80])
-    promised_at = None
-    if body.get("promised_at") not in (None, ""):
-        promised_at = parse_instant(errors, "promised_at", body.get("promised_at"))
+    promised_at = parse_promise(errors, body.get("promised_at"), now=now, required=False)
     png = decode_signature(errors, "signature", body.get("signature"))
     errors.raise_if_any()
     assert mileage is not None
@@ -129,3 +131,12 @@ def parse_checkin(body: Any, *, catalogue: dict[str, Any], today: date) -> Check
     return CheckIn(booking_id=booking_id, customer=customer, vehicle=vehicle,
                    service_codes=list(dict.fromkeys(codes)), sheet=sheet, signature_png=png or b"",
                    promised_at=promised_at)
+
+
+def photo_fields(sheet: dict[str, Any]) -> dict[str, str]:
+    """Each photo of a check-in sheet, by the field that carried it."""
+    fields = {f"photo_keys.{i}": key for i, key in enumerate(sheet.get("photo_keys", []))}
+    for i, mark in enumerate(sheet.get("damage", [])):
+        fields.update({f"damage.{i}.photo_keys.{j}": key
+                       for j, key in enumerate(mark.get("photo_keys", []))})
+    return fields

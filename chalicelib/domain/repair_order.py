@@ -22,7 +22,7 @@ from typing import Any, Mapping
 
 from . import workshop as ws
 from .errors import Conflict, FieldErrors, NotFound, ValidationError
-from .money import included_tax, parse_money, parse_quantity, times, yuan
+from .money import decimal_text, included_tax, parse_money, parse_quantity, times, yuan
 from .settlement import Delivery, Settlement, require_authority
 from .staff import Staff
 from .store import Service, StoreSettings
@@ -125,7 +125,7 @@ class Line:
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "kind": self.kind, "code": self.code,
-                "description": self.description, "quantity": str(self.quantity),
+                "description": self.description, "quantity": decimal_text(self.quantity),
                 "unit_price_fen": self.unit_price_fen, "pay_type": self.pay_type,
                 "status": self.status, "additional": self.additional,
                 "photo_keys": list(self.photo_keys), "added_at": self.added_at,
@@ -366,8 +366,8 @@ class RepairOrder:
     def audit_view(self) -> dict[str, Any]:
         view = {"status": self.status,
                 "promised_at": self.promised_at.isoformat() if self.promised_at else None,
-                "lines": {ln.id: f"{ln.description} {ln.quantity} x {yuan(ln.unit_price_fen)} "
-                                 f"[{ln.pay_type}] {ln.status}"
+                "lines": {ln.id: f"{ln.description} {decimal_text(ln.quantity)} x "
+                                 f"{yuan(ln.unit_price_fen)} [{ln.pay_type}] {ln.status}"
                                  + (f" ({ln.reason})" if ln.reason else "") for ln in self.lines},
                 "technician": self.job.technician or None, "bay": self.job.bay or None,
                 "job": self.job.state, "rework_count": self.quality.rework_count}

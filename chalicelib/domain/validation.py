@@ -1,8 +1,14 @@
-"""Field checks shared by every form: phone, licence plate (车牌号), VIN (车架号), text."""
+"""Field checks shared by every form: phone, licence plate (车牌号), VIN (车架号), text,
+whole numbers, dates and times.
+
+Every number, date and time a request carries is read here (amounts in ``money``), each
+within its field's sane range, so no value that reaches the rules can overflow them.
+"""
 from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import phonenumbers
@@ -72,9 +78,23 @@ def normalize_vin(raw: Any) -> str | None:
     return text if VIN_PATTERN.match(text) else None
 
 
+# Characters that show nothing: format characters (category Cf: zero-width space and
+# joiners, BOM, word joiner, soft hyphen, direction marks) and the blank "filler" letters.
+INVISIBLE_FILLERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def visible(text: str) -> str:
+    """``text`` without the characters that show nothing."""
+    if text.isascii():
+        return text
+    return "".join(ch for ch in text if ch not in INVISIBLE_FILLERS
+                   and unicodedata.category(ch) != "Cf")
+
+
 def clean_text(errors: FieldErrors, field: str, raw: Any, *, max_len: int,
                required: bool = False) -> str:
-    """Trimmed text of at most ``max_len`` characters; records a problem otherwise."""
+    """Trimmed text of at most ``max_len`` characters; records a problem otherwise.
+    Invisible characters are dropped: text made only of them is missing."""
     if raw is None or raw == "":
         if required:
             errors.add(field, "required")
@@ -82,32 +102,111 @@ def clean_text(errors: FieldErrors, field: str, raw: Any, *, max_len: int,
     if not isinstance(raw, str):
         errors.add(field, "must be text")
         return ""
-    text = " ".join(raw.split())
+    if len(raw) > 4 * max_len + 100:   # far too long, however much of it is blank
+        errors.add(field, f"at most {max_len} characters")
+        return ""
+    text = " ".join(visible(raw).split())
     if required and not text:
         errors.add(field, "required")
     elif len(text) > max_len:
         errors.add(field, f"at most {max_len} characters")
-    elif any(unicodedata.category(ch) == "Cc" for ch in text):
+    elif any(unicodedata.category(ch) in ("Cc", "Cs") for ch in text):
         errors.add(field, "contains control characters")
     return text
 
 
+_WHOLE_NUMBER = re.compile(r"[0-9]{1,18}")   # ASCII digits only: not "²", "١٢" or "１２"
+
+
 def clean_int(errors: FieldErrors, field: str, raw: Any, *, low: int, high: int,
               required: bool = False) -> int | None:
+    """A whole number from ``low`` to ``high``, sent as a number or as digits."""
     if raw is None or raw == "":
         if required:
             errors.add(field, "required")
         return None
+    if isinstance(raw, str) and _WHOLE_NUMBER.fullmatch(raw.strip()):
+        raw = int(raw.strip())
     if isinstance(raw, bool) or not isinstance(raw, int):
-        if isinstance(raw, str) and raw.strip().isdigit():
-            raw = int(raw.strip())
-        else:
-            errors.add(field, "must be a whole number")
-            return None
+        errors.add(field, "must be a whole number")
+        return None
     if not low <= raw <= high:
         errors.add(field, f"must be between {low} and {high}")
         return None
     return raw
+
+
+# ---- dates and times ------------------------------------------------------------------
+# No form asks about a day or time further from now than this, unless its field says so.
+TIME_WINDOW = timedelta(days=5 * 365)
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+INSTANT_EXAMPLE = "2026-12-01T09:00:00+08:00"
+
+
+def _window_problem(value: Any, low: Any, high: Any, back: timedelta, ahead: timedelta,
+                    *, past: str, future: str) -> str | None:
+    if value < low:
+        return past if not back else f"at most {back.days} days ago"
+    if value > high:
+        return future if not ahead else f"at most {ahead.days} days ahead"
+    return None
+
+
+def parse_date(errors: FieldErrors, field: str, raw: Any, *, today: date,
+               back: timedelta = TIME_WINDOW, ahead: timedelta = TIME_WINDOW,
+               required: bool = True) -> date | None:
+    """A day written YYYY-MM-DD, from ``today - back`` to ``today + ahead``."""
+    if raw is None or raw == "":
+        if required:
+            errors.add(field, "required, as YYYY-MM-DD")
+        return None
+    try:
+        if not isinstance(raw, str) or not _DATE.fullmatch(raw):
+            raise ValueError(raw)
+        value = date.fromisoformat(raw)
+    except ValueError:
+        errors.add(field, "not a date, expected YYYY-MM-DD")
+        return None
+    problem = _window_problem(value, today - back, today + ahead, back, ahead,
+                              past="is in the past", future="is in the future")
+    if problem:
+        errors.add(field, problem)
+        return None
+    return value
+
+
+def day_asked(raw: Any, *, today: date, field: str = "date") -> date:
+    """The day a list is asked for (``?date=YYYY-MM-DD``): today when none is given."""
+    errors = FieldErrors()
+    day = parse_date(errors, field, raw, today=today, required=False)
+    errors.raise_if_any("Not a date")
+    return day or today
+
+
+def parse_instant(errors: FieldErrors, field: str, raw: Any, *, now: datetime,
+                  back: timedelta = TIME_WINDOW, ahead: timedelta = TIME_WINDOW,
+                  required: bool = True) -> datetime | None:
+    """An ISO 8601 time that carries its offset, from ``now - back`` to ``now + ahead``."""
+    if raw is None or raw == "":
+        if required:
+            errors.add(field, f"required: an ISO 8601 time with offset, e.g. {INSTANT_EXAMPLE}")
+        return None
+    try:
+        if not isinstance(raw, str) or not raw.isascii() or len(raw) > 40:
+            raise ValueError(raw)
+        value = datetime.fromisoformat(raw)
+    except ValueError:
+        errors.add(field, f"not an ISO 8601 time, e.g. {INSTANT_EXAMPLE}")
+        return None
+    if value.tzinfo is None:
+        errors.add(field, "must carry a UTC offset, e.g. +08:00")
+        return None
+    problem = _window_problem(value, now - back, now + ahead, back, ahead,
+                              past="must be later than now", future="must not be in the future")
+    if problem:
+        errors.add(field, problem)
+        return None
+    return value
 
 
 def clean_choice(errors: FieldErrors, field: str, raw: Any, choices: tuple[str, ...],

@@ -22,6 +22,7 @@ from typing import Any
 
 from .errors import Conflict, FieldErrors, Forbidden
 from .history import Trail
+from .money import decimal_text, to_decimal
 from .staff import FOREMAN, INSPECTOR, MANAGER, TECHNICIAN, Staff
 from .validation import clean_text, required_choice
 
@@ -366,18 +367,14 @@ def parse_qc(body: dict[str, Any], *, test_drive_required: bool,
     raw = body.get("test_drive")
     if level == FINAL and (test_drive_required or raw):
         raw = raw if isinstance(raw, dict) else {}
-        distance = raw.get("distance_km")
-        try:
-            km = float(str(distance))
-            if not 0 < km <= 200:
-                raise ValueError
-        except (TypeError, ValueError):
+        km = to_decimal(raw.get("distance_km"))
+        if km is None or not 0 < km <= 200:
             errors.add("test_drive.distance_km", "required for this job: the test drive's km (0-200)")
-            km = 0
+            km = None
         findings = clean_text(errors, "test_drive.findings", raw.get("findings"), max_len=300,
                               required=True)
-        if km and findings:
-            drive = TestDrive(distance_km=str(distance).strip(), findings=findings)
+        if km is not None and findings:
+            drive = TestDrive(distance_km=decimal_text(km), findings=findings)
     errors.raise_if_any("Complete the checklist")
     return QcInput(level=level, items=items, note=note, test_drive=drive)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from .. import clock
@@ -22,12 +22,12 @@ from ..domain import slots as slots_rules
 from ..domain import audit as audit_rules
 from ..domain import verification as verification_rules
 from ..domain.booking import (ACTIVE, Booking, BookingDesk, parse_booking_request,
-                              parse_instant, parse_reason, parse_service_codes, require_object)
+                              parse_reason, parse_service_codes, require_object)
 from ..domain.staff import ADVISOR, Staff
 from ..domain.errors import Conflict, FieldErrors, NotFound, SlotFull, ValidationError
 from ..domain.money import yuan
 from ..domain.store import Service, StoreSettings
-from ..domain.validation import mask_phone, mask_vin
+from ..domain.validation import mask_phone, mask_vin, parse_date, parse_instant
 from ..domain.tokens import TOKEN_MAX_AGE, check_booking_token, sign_booking
 from ..logs import log_event
 from .store import StoreContext, current_store
@@ -67,14 +67,14 @@ def service_catalogue() -> list[dict[str, Any]]:
 
 def slots_for(date_text: str | None, services_text: str | None) -> dict[str, Any]:
     ctx = current_store()
+    now = clock.now()
     errors = FieldErrors()
-    day = _parse_date(errors, date_text)
+    day = parse_date(errors, "date", date_text, today=now.astimezone(ctx.settings.tz).date())
     services: list[Service] = []
     if services_text:
         services = parse_service_codes(errors, services_text, ctx.catalogue)
     errors.raise_if_any()
     assert day is not None
-    now = clock.now()
     labor = sum(s.labor_minutes for s in services)
     reason = slots_rules.day_closed_reason(ctx.settings, day, now)
     answer: dict[str, Any] = {"date": day.isoformat(), "slots": []}
@@ -86,17 +86,6 @@ def slots_for(date_text: str | None, services_text: str | None) -> dict[str, Any
                         "available": left}
                        for slot, left in slots_rules.availability(ctx.settings, day, usage, labor, now)]
     return answer
-
-
-def _parse_date(errors: FieldErrors, text: str | None) -> date | None:
-    if not text:
-        errors.add("date", "required, as YYYY-MM-DD")
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        errors.add("date", "not a date, expected YYYY-MM-DD")
-        return None
 
 
 def _alternatives(settings: StoreSettings, wanted: datetime, labor: int, now: datetime) -> list[str]:
@@ -153,7 +142,7 @@ def create_booking(body: Any, *, idempotency_key: str | None = None,
     ctx = current_store()
     settings = ctx.settings
     now = clock.now()
-    request = parse_booking_request(body, ctx.catalogue, channel=channel)
+    request = parse_booking_request(body, ctx.catalogue, now=now, channel=channel)
     online = channel == ONLINE
     proof = None
     if online and settings.verify_phone:
@@ -305,7 +294,7 @@ def reschedule_booking(booking_id: str, token: str | None, body: Any) -> dict[st
     settings = ctx.settings
     now = clock.now()
     errors = FieldErrors()
-    start = parse_instant(errors, "slot_start", require_object(body).get("slot_start"))
+    start = parse_instant(errors, "slot_start", require_object(body).get("slot_start"), now=now)
     errors.raise_if_any()
     assert start is not None
     old.ensure_reschedulable(now)

@@ -18,7 +18,7 @@ from ..domain import repair_order as ro
 from ..domain.booking import require_object
 from ..domain.complaints import parse_complaint
 from ..domain.errors import Conflict, NotFound
-from ..domain.money import yuan
+from ..domain.money import decimal_text, yuan
 from ..domain.tokens import ORDER_MAX_AGE, check_order_token, sign_order
 from ..logs import log_event
 from ..notify.templates import format_when, render
@@ -82,11 +82,11 @@ def report(order: ro.RepairOrder) -> dict[str, Any]:
         "model": vehicle.model if vehicle else "",
         "mileage_km": order.reception.get("mileage_km"),
         "opened_at": order.opened_at.isoformat(),
-        "work_done": [{"description": ln.description, "hours": str(ln.quantity),
+        "work_done": [{"description": ln.description, "hours": decimal_text(ln.quantity),
                        "pay_type": ln.pay_type, "additional": ln.additional}
                       for ln in done if ln.kind == ro.LABOR],
         "parts_replaced": [{"description": ln.description, "part_number": ln.code,
-                            "quantity": str(ln.quantity), "pay_type": ln.pay_type}
+                            "quantity": decimal_text(ln.quantity), "pay_type": ln.pay_type}
                            for ln in done if ln.kind == ro.PART],
         "findings": [f for f in findings if f],
         "recommendations": [{"description": ln.description, "amount": yuan(ln.amount_fen)}

@@ -13,7 +13,7 @@ from ..domain.booking import Booking, BookingDesk, parse_reason, require_object
 from ..domain.errors import FieldErrors, NotFound, ValidationError
 from ..domain.money import yuan
 from ..domain.staff import Staff
-from ..domain.validation import clean_text, expect_version, mask_phone
+from ..domain.validation import clean_text, day_asked, expect_version, mask_phone
 from . import bookings as booking_service
 from .store import current_store, store_now
 
@@ -21,12 +21,7 @@ DESK_CHANNELS = ("phone", "walk_in", "proactive")
 
 
 def _day(text: str | None) -> date:
-    if not text:
-        return store_now().date()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValidationError("Not a date", fields={"date": "expected YYYY-MM-DD"}) from None
+    return day_asked(text, today=store_now().date())
 
 
 def board_row(booking: Booking) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from typing import Any, Iterator
 
 import boto3
 from botocore.config import Config as BotoConfig
+from botocore.exceptions import ClientError
 
 from .. import headers
 from ..config import get_config
@@ -40,19 +41,37 @@ def forget_client() -> None:
 
 
 def upload_url(request: UploadRequest) -> dict[str, Any]:
+    """A presigned PUT that can only create the object: it signs ``If-None-Match: *``, so S3
+    refuses (412) to replace a photo already uploaded, however often the URL is used."""
     cfg = get_config()
     url = s3().generate_presigned_url(
         "put_object", ExpiresIn=UPLOAD_SECONDS, HttpMethod="PUT",
         Params={"Bucket": cfg.files_bucket, "Key": request.key,
-                "ContentType": request.content_type, "ContentLength": request.size})
+                "ContentType": request.content_type, "ContentLength": request.size,
+                "IfNoneMatch": "*"})
     return {"key": request.key, "url": url, "method": "PUT",
-            "headers": {"Content-Type": request.content_type},
+            "headers": {"Content-Type": request.content_type, "If-None-Match": "*"},
             "expires_in": UPLOAD_SECONDS}
 
 
 def files_url() -> str:
     """The address every presigned URL of the files bucket starts with (for the pages' CSP)."""
     return headers.files_url(s3().meta.endpoint_url, get_config().files_bucket)
+
+
+def missing_uploads(keys: dict[str, str]) -> list[str]:
+    """The fields (of ``{field: key}``) whose photo has not been uploaded."""
+    bucket = get_config().files_bucket
+    missing = []
+    for field, key in keys.items():
+        try:
+            s3().head_object(Bucket=bucket, Key=key)
+        except ClientError as exc:
+            # without s3:ListBucket, S3 answers 403 for a key that does not exist
+            if exc.response.get("Error", {}).get("Code") not in ("404", "403", "NoSuchKey"):
+                raise
+            missing.append(field)
+    return missing
 
 
 def view_url(key: str) -> str:

@@ -10,9 +10,9 @@ from ..db import records as records_db
 from ..domain import audit as audit_rules
 from ..domain import followup as fu
 from ..domain.booking import require_object
-from ..domain.errors import FieldErrors, NotFound, ValidationError
+from ..domain.errors import FieldErrors, NotFound
 from ..domain.staff import Staff
-from ..domain.validation import expect_version, mask_phone
+from ..domain.validation import day_asked, expect_version, mask_phone
 from ..logs import log_event
 from . import complaints
 from .store import store_now
@@ -34,13 +34,7 @@ def view(f: fu.FollowUp, today: date, staff: Staff) -> dict[str, Any]:
 
 def due_list(date_text: str | None, staff: Staff) -> dict[str, Any]:
     """Calls due today (or the day asked), overdue ones included: one query."""
-    today = store_now().date()
-    day = today
-    if date_text:
-        try:
-            day = date.fromisoformat(date_text)
-        except ValueError:
-            raise ValidationError("Not a date", fields={"date": "expected YYYY-MM-DD"}) from None
+    day = day_asked(date_text, today=store_now().date())
     items = sorted(records_db.followups_due(day), key=lambda f: (f.next_due or "", f.plate))
     return {"date": day.isoformat(), "followups": [view(f, day, staff) for f in items]}
 

@@ -17,14 +17,14 @@ from ..domain import audit as audit_rules
 from ..domain import messages as msg
 from ..domain import repair_order as ro
 from ..domain import workshop as ws
-from ..domain.booking import ACTIVE, BookingDesk, new_reference, parse_instant, require_object
+from ..domain.booking import ACTIVE, BookingDesk, new_reference, require_object
 from ..domain.errors import Conflict, FieldErrors, NotFound, ValidationError
-from ..domain.files import decode_signature, plan_upload
-from ..domain.money import yuan
-from ..domain.reception import parse_checkin, photo_key_ok
+from ..domain.files import decode_signature, photo_key_ok, plan_upload
+from ..domain.money import decimal_text, yuan
+from ..domain.reception import parse_checkin, parse_promise, photo_fields
 from ..domain.staff import AUDIT_READERS, Staff
 from ..domain.tokens import APPROVAL_MAX_AGE, check_approval_token, sign_approval
-from ..domain.validation import expect_version, mask_phone
+from ..domain.validation import day_asked, expect_version, mask_phone
 from ..domain.vehicles import CustomerRecord, Recommendation, VehicleRecord, new_id
 from ..logs import log_event
 from . import files
@@ -39,6 +39,14 @@ CUSTOMER_ACTOR = "customer"
 
 def presign_upload(body: Any) -> dict[str, Any]:
     return files.upload_url(plan_upload(body, store_now().date()))
+
+
+def require_uploaded(photos: dict[str, str]) -> None:
+    """Only a photo already uploaded may be attached (its upload URL cannot replace it)."""
+    missing = files.missing_uploads(photos)
+    if missing:
+        raise ValidationError("Upload the photos first", fields={
+            field: "not uploaded yet: upload the photo first" for field in missing})
 
 
 # ---- reception (接车) ---------------------------------------------------------------
@@ -57,10 +65,11 @@ def check_in(body: Any, staff: Staff) -> dict[str, Any]:
     """The walk-around is done and signed: file the customer and car, open the repair order."""
     now = store_now()
     ctx = current_store()
-    checkin = parse_checkin(body, catalogue=ctx.catalogue, today=now.date())
+    checkin = parse_checkin(body, catalogue=ctx.catalogue, now=now)
     if checkin.promised_at is not None and checkin.promised_at <= now:
         raise ValidationError("The promised time is in the past",
                               fields={"promised_at": "must be later than now"})
+    require_uploaded(photo_fields(checkin.sheet))
     booking = None
     if checkin.booking_id:
         booking = bookings_db.get_booking(checkin.booking_id)
@@ -165,7 +174,7 @@ def load_order(order_id: str) -> ro.RepairOrder:
 
 def _line_view(line: ro.Line) -> dict[str, Any]:
     return {"id": line.id, "kind": line.kind, "code": line.code,
-            "description": line.description, "quantity": str(line.quantity),
+            "description": line.description, "quantity": decimal_text(line.quantity),
             "unit_price": yuan(line.unit_price_fen), "amount": yuan(line.amount_fen),
             "pay_type": line.pay_type, "status": line.status, "additional": line.additional,
             "photos": [files.view_url(k) for k in line.photo_keys],
@@ -255,12 +264,7 @@ def orders_of_day(date_text: str | None, scope: str | None = None) -> dict[str, 
                 "orders": [order_row(o) for o in records_db.orders_in_store()]}
     if scope not in (None, ""):
         raise ValidationError("Unknown scope", fields={"scope": "in_store, or a date"})
-    day = store_now().date()
-    if date_text:
-        try:
-            day = datetime.fromisoformat(date_text).date()
-        except ValueError:
-            raise ValidationError("Not a date", fields={"date": "expected YYYY-MM-DD"}) from None
+    day = day_asked(date_text, today=store_now().date())
     return {"date": day.isoformat(),
             "orders": [order_row(o) for o in records_db.orders_opened_on(day)]}
 
@@ -293,10 +297,12 @@ def _change(order_id: str, body: Any, staff: Staff, action: str, change) -> dict
 
 
 def _line_input(body: Any, staff: Staff) -> ro.LineInput:
-    """The line as this person may write it: a discount within their role's limit."""
+    """The line as this person may write it: a discount within their role's limit, and
+    photos that were uploaded."""
     ctx = current_store()
     data = ro.parse_line(body, default_rate_fen=ctx.settings.labor_rate_fen,
                          photo_key_ok=photo_key_ok)
+    require_uploaded({f"photo_keys.{i}": key for i, key in enumerate(data.photo_keys)})
     return ro.authorise_line(data, staff=staff, settings=ctx.settings, catalogue=ctx.catalogue)
 
 
@@ -320,7 +326,7 @@ def remove_line(order_id: str, line_id: str, body: Any, staff: Staff) -> dict[st
 def set_promise(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
     require_object(body)
     errors = FieldErrors()
-    promised = parse_instant(errors, "promised_at", body.get("promised_at"))
+    promised = parse_promise(errors, body.get("promised_at"), now=store_now())
     errors.raise_if_any()
     assert promised is not None
     return _change(order_id, body, staff, "promise_set",
@@ -328,10 +334,8 @@ def set_promise(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
 
 
 def _promise(body: dict[str, Any]) -> datetime | None:
-    if body.get("promised_at") in (None, ""):
-        return None
     errors = FieldErrors()
-    value = parse_instant(errors, "promised_at", body.get("promised_at"))
+    value = parse_promise(errors, body.get("promised_at"), now=store_now(), required=False)
     errors.raise_if_any()
     return value
 
@@ -460,7 +464,7 @@ def customer_approval_view(order: ro.RepairOrder, request: ro.ApprovalRequest) -
         "request": {"id": request.id, "kind": request.kind, "status": request.status,
                     "promised_at": request.promised_at, "decided_at": request.decided_at or None},
         "lines": [{"id": ln.id, "kind": ln.kind, "description": ln.description,
-                   "quantity": str(ln.quantity), "unit_price": yuan(ln.unit_price_fen),
+                   "quantity": decimal_text(ln.quantity), "unit_price": yuan(ln.unit_price_fen),
                    "amount": yuan(ln.amount_fen), "pay_type": ln.pay_type,
                    "customer_amount": yuan(ln.amount_fen if ln.pay_type == "customer" else 0),
                    "status": ln.status, "photos": [files.view_url(k) for k in ln.photo_keys]}

@@ -110,4 +110,9 @@ def document_headers() -> dict[str, str]:
 
 def _local(iso: str, tz) -> str:
     from datetime import datetime
-    return datetime.fromisoformat(iso).astimezone(tz).strftime("%Y-%m-%d %H:%M")
+    moment = datetime.fromisoformat(iso)
+    try:
+        moment = moment.astimezone(tz)
+    except OverflowError:   # e.g. a promise saved before times were range-checked: as written
+        pass
+    return moment.strftime("%Y-%m-%d %H:%M")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from ..db import records as records_db
@@ -10,7 +11,7 @@ from ..domain import repair_order as ro
 from ..domain import workshop as ws
 from ..domain.errors import FieldErrors
 from ..domain.files import decode_signature
-from ..domain.money import yuan
+from ..domain.money import FEN, decimal_text, yuan
 from ..domain.staff import TECHNICIAN, Staff
 from ..logs import log_event
 from . import auth, files
@@ -33,7 +34,7 @@ def job_card(order: ro.RepairOrder, now: datetime) -> dict[str, Any]:
         "version": order.version, "plate": order.plate, "advisor": order.advisor,
         "technician": order.job.technician or None, "bay": order.job.bay or None,
         "job": order.job.state, "pause_reason": order.job.pause_reason or None,
-        "sold_hours": str((order.sold_minutes / 60)), "sold_minutes": order.sold_minutes,
+        "sold_hours": decimal_text((Decimal(order.sold_minutes) / 60).quantize(FEN)), "sold_minutes": order.sold_minutes,
         "worked_minutes": worked,
         "promised_at": order.promised_at.isoformat() if order.promised_at else None,
         "at_risk": order.status in ON_FLOOR and ws.at_risk(
@@ -44,7 +45,7 @@ def job_card(order: ro.RepairOrder, now: datetime) -> dict[str, Any]:
         "qc_passed": bool(order.quality.passed_at), "rework_count": order.quality.rework_count,
         "wash_wanted": order.wash_wanted, "wash_done": bool(order.wash_done_at),
         "comeback_of": order.comeback_of or None,
-        "lines": [{"description": ln.description, "kind": ln.kind, "quantity": str(ln.quantity),
+        "lines": [{"description": ln.description, "kind": ln.kind, "quantity": decimal_text(ln.quantity),
                    "status": ln.status, "additional": ln.additional}
                   for ln in order.lines if ln.status in ro.AGREED],
         "concern": order.reception.get("concern") or {},

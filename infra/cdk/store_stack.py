@@ -163,7 +163,8 @@ class StoreStack(Stack):
             # the browser PUTs photos straight to S3 with presigned URLs
             cors=[s3.CorsRule(allowed_methods=[s3.HttpMethods.PUT, s3.HttpMethods.GET],
                               allowed_origins=[self.store.public_base_url],
-                              allowed_headers=["content-type", "content-length"],
+                              # if-none-match: the presigned PUT may only create (never replace)
+                              allowed_headers=["content-type", "content-length", "if-none-match"],
                               max_age=3600)],
             lifecycle_rules=[s3.LifecycleRule(
                 id="old-versions", abort_incomplete_multipart_upload_after=Duration.days(7),

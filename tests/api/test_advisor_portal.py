@@ -5,6 +5,7 @@ from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import requests
 
 from chalicelib.config import get_config
 from chalicelib.db.models import AuditItem, RepairOrderItem, VehicleItem
@@ -308,7 +309,8 @@ def test_additional_work_moves_the_promise_only_when_the_customer_accepts(api, a
     assert order["status"] == "approved" and order["approvals"][0]["channel"] == "in_store"
     assert order["approvals"][0]["signature_url"]
     # the technician finds worn brake pads: 增项 with a photo of the worn part
-    photo = advisor.post("/api/staff/uploads", {"content_type": "image/jpeg", "size": 1000}).json_body
+    photo = advisor.post("/api/staff/uploads", {"content_type": "image/jpeg", "size": 4}).json_body
+    assert requests.put(photo["url"], data=b"\xff\xd8\xff\xe0", headers=photo["headers"]).ok
     order = advisor.post(f"/api/staff/orders/{order['id']}/lines", {
         **part_line(photo_keys=[photo["key"]]), "version": order["version"]}).json_body
     assert order["lines"][1]["additional"] is True and order["lines"][1]["photos"]
