@@ -264,16 +264,16 @@ class Booking:
         return replace(
             self, slot_start=slot_start, slot_end=slot_end, revision=self.revision + 1,
             updated_at=now,
-            history=self.history + [{"at": now.isoformat(), "event": "rescheduled",
-                                     "from": self.slot_start.isoformat(),
-                                     "slot_start": slot_start.isoformat()}])
+            history=_logged(self.history, {"at": now.isoformat(), "event": "rescheduled",
+                                                         "from": self.slot_start.isoformat(),
+                                                         "slot_start": slot_start.isoformat()}))
 
     def cancelled(self, *, reason: str, now: datetime) -> "Booking":
         self.ensure_changeable(now)
         return replace(
             self, status=CANCELLED, cancel_reason=reason, updated_at=now,
-            history=self.history + [{"at": now.isoformat(), "event": "cancelled",
-                                     "reason": reason}])
+            history=_logged(self.history, {"at": now.isoformat(), "event": "cancelled",
+                                                         "reason": reason}))
 
 
 def parse_reason(body: Any) -> str:
@@ -282,6 +282,15 @@ def parse_reason(body: Any) -> str:
     reason = clean_text(errors, "reason", body.get("reason"), max_len=200, required=True)
     errors.raise_if_any()
     return reason
+
+
+HISTORY_LIMIT = 40   # the newest entries the booking keeps (the audit trail keeps every change)
+
+
+def _logged(history: list[dict[str, str]], entry: dict[str, str]) -> list[dict[str, str]]:
+    """``history`` with ``entry`` added, bounded: a booking prepared again and again by the
+    desk must not grow without end (DynamoDB's 400 KB per item)."""
+    return (history + [entry])[-HISTORY_LIMIT:]
 
 
 def _event(now: datetime, event: str, by: str, **extra: str) -> dict[str, str]:
@@ -300,7 +309,7 @@ class BookingDesk:
     def confirm(cls, booking: Booking, *, now: datetime, by: str) -> Booking:
         cls._active(booking)
         return replace(booking, status=CONFIRMED, updated_at=now,
-                       history=booking.history + [_event(now, "confirmed", by)])
+                       history=_logged(booking.history, _event(now, "confirmed", by)))
 
     @classmethod
     def prepare(cls, booking: Booking, *, advisor: str | None, technician: str | None,
@@ -313,7 +322,7 @@ class BookingDesk:
         if changed == booking:
             return booking
         return replace(changed, updated_at=now,
-                       history=booking.history + [_event(now, "prepared", by)])
+                       history=_logged(booking.history, _event(now, "prepared", by)))
 
     @classmethod
     def no_show(cls, booking: Booking, *, reason: str, now: datetime, by: str) -> Booking:
@@ -322,13 +331,15 @@ class BookingDesk:
             raise Conflict("The appointment has not begun yet", code="booking_not_due",
                            fields={"reason": "record a no-show after the booked time"})
         return replace(booking, status=NO_SHOW, cancel_reason=reason, updated_at=now,
-                       history=booking.history + [_event(now, "no_show", by, reason=reason)])
+                       history=_logged(booking.history,
+                                       _event(now, "no_show", by, reason=reason)))
 
     @classmethod
     def arrive(cls, booking: Booking, *, order_id: str, now: datetime, by: str) -> Booking:
         cls._active(booking)
         return replace(booking, status=ARRIVED, order_id=order_id, updated_at=now,
-                       history=booking.history + [_event(now, "arrived", by, order_id=order_id)])
+                       history=_logged(booking.history,
+                                       _event(now, "arrived", by, order_id=order_id)))
 
     @staticmethod
     def audit_view(booking: Booking) -> dict[str, Any]:

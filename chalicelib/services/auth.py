@@ -18,7 +18,7 @@ from botocore.exceptions import ClientError
 
 from ..config import get_config
 from ..domain.booking import require_object
-from ..domain.errors import DomainError, FieldErrors, Forbidden
+from ..domain.errors import DomainError, FieldErrors, Forbidden, TooManyRequests
 from ..domain.staff import Staff
 from ..domain.validation import clean_text
 from ..logs import log_event
@@ -95,6 +95,15 @@ def verify_token(token: str | None) -> Staff:
     return Staff.from_claims(claims)
 
 
+# Cognito's answers to a sign-in that mean "not these credentials" (a username it cannot hold,
+# e.g. with spaces, is InvalidParameterException) and "not now"
+REFUSED_SIGN_IN = ("NotAuthorizedException", "UserNotFoundException", "InvalidParameterException",
+                   "PasswordResetRequiredException", "UserNotConfirmedException")
+THROTTLED_SIGN_IN = ("TooManyFailedAttemptsException", "TooManyRequestsException",
+                     "LimitExceededException")
+SIGN_IN_RETRY_SECONDS = 60
+
+
 def _credentials(body: Any) -> tuple[str, str]:
     errors = FieldErrors()
     require_object(body)
@@ -140,12 +149,15 @@ def login(body: Any) -> dict[str, Any]:
             AuthParameters={"USERNAME": username, "PASSWORD": password})
     except ClientError as exc:
         code = exc.response.get("Error", {}).get("Code", "")
-        if code in ("NotAuthorizedException", "UserNotFoundException",
-                    "PasswordResetRequiredException", "UserNotConfirmedException"):
+        if code in REFUSED_SIGN_IN:
             # not the username as typed: people type their password into that box too
             log_event("staff_login_refused", reason=code)
             raise Unauthenticated("Wrong username or password", code="invalid_credentials",
                                   fields={"password": "wrong username or password"}) from None
+        if code in THROTTLED_SIGN_IN:
+            log_event("staff_login_refused", reason=code)
+            raise TooManyRequests("Too many sign-in attempts: wait a minute and try again",
+                                  retry_after=SIGN_IN_RETRY_SECONDS) from None
         raise
     if "AuthenticationResult" not in answer:
         # e.g. NEW_PASSWORD_REQUIRED: the manager must finish setting up this account

@@ -145,3 +145,26 @@ def test_login_refuses_wrong_password_missing_fields_and_other_stores(staff):
     assert set(empty.json_body["error"]["fields"]) == {"username", "password"}
     other = staff.login("other-store")
     assert other.status_code == 403 and other.json_body["error"]["code"] == "forbidden"
+
+
+@pytest.mark.parametrize("cognito_code, status, code", [
+    # Cognito refuses a username it cannot hold (spaces, ...) before looking it up; moto does not
+    ("InvalidParameterException", 401, "invalid_credentials"),
+    ("TooManyFailedAttemptsException", 429, "too_many_requests"),
+    ("TooManyRequestsException", 429, "too_many_requests"),
+])
+def test_cognitos_other_refusals_are_answers_not_500s(staff, monkeypatch, cognito_code, status, code):
+    from botocore.exceptions import ClientError
+    from chalicelib.services import auth
+
+    class Refusing:
+        def initiate_auth(self, **_):
+            raise ClientError({"Error": {"Code": cognito_code, "Message": "refused"}},
+                              "InitiateAuth")
+
+    monkeypatch.setattr(auth, "_cognito", lambda: Refusing())
+    answer = staff.login("a name with spaces", "whatever1")
+    assert answer.status_code == status, answer.json_body
+    assert answer.json_body["error"]["code"] == code
+    if status == 429:
+        assert answer.json_body["error"]["retry_after"] > 0

@@ -92,3 +92,15 @@ def test_the_setting_reads_from_the_store_profile():
     assert settings.sms_per_phone_per_hour == 8
     assert StoreSettings(store_id="s").sms_per_phone_per_hour == 5
     assert replace(settings, sms_per_phone_per_hour=3).to_dict()["sms_per_phone_per_hour"] == 3
+
+
+def test_a_booking_prepared_again_and_again_keeps_a_bounded_history():
+    from chalicelib.domain.booking import HISTORY_LIMIT, BookingDesk
+    booking = _booking()
+    now = store_time(2026, 11, 30, 10, 0)
+    for n in range(HISTORY_LIMIT + 25):
+        booking = BookingDesk.prepare(booking, advisor=None, technician=f"tech{n % 2}",
+                                      parts_ready=None, now=now + timedelta(minutes=n), by="advisor")
+    assert len(booking.history) == HISTORY_LIMIT
+    # the newest entries are the ones kept
+    assert booking.history[-1]["at"] == (now + timedelta(minutes=HISTORY_LIMIT + 24)).isoformat()
