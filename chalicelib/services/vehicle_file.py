@@ -191,5 +191,10 @@ def update_customer(customer_id: str, body: Any, staff: Staff) -> dict[str, Any]
         audit_rules.CUSTOMER, old.id, actor=staff.username, action="edited", at=now,
         before=old.audit_view(), after=new.audit_view())])
     changes.markers(old, new)
+    if (new.name, new.phone) != (old.name, old.phone):
+        # the visit under way texts the customer (approval, ready): it takes the correction too
+        changes.orders += [(replace(o, customer_name=new.name, phone=new.phone, updated_at=now),
+                            False)
+                           for o in records_db.orders_in_store() if o.customer_id == old.id]
     records_db.save(changes)
     return customer_view(customer_id, staff)

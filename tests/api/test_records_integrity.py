@@ -299,3 +299,18 @@ def test_an_order_stored_with_its_events_inside_is_read_and_moved_out_on_its_nex
     assert [e.data["kind"] for e in EventItem.query(f"job#{order['id']}")] == [
         "assigned", "started", "paused"]
     assert RepairOrderItem.get(order["id"]).job["event_count"] == 3
+
+
+def test_a_corrected_mobile_reaches_the_customers_car_in_the_store(advisor):
+    """The advisor corrects the number while the car is in the workshop: the approval SMS of
+    that visit go to the corrected number, not the wrong one typed at check-in."""
+    visit = checked_in(advisor)
+    wang = visit["customer"]["id"]
+    version = advisor.get(f"/api/staff/customers/{wang}").json_body["version"]
+    fixed = advisor.put(f"/api/staff/customers/{wang}",
+                        {"name": "王建国", "phone": "13900139000", "version": version})
+    assert fixed.status_code == 200, fixed.json_body
+    order = RepairOrderItem.get(visit["id"])
+    assert order.phone == "+8613900139000" and order.customer_name == "王建国"
+    shown = advisor.get(f"/api/staff/orders/{visit['id']}").json_body
+    assert shown["version"] == order.version     # the order moved on: a stale page reloads
