@@ -13,6 +13,8 @@ from chalicelib.db.models import RepairOrderItem, VehicleItem
 from chalicelib.domain.tokens import sign_approval
 from chalicelib.services import files
 from tests.api.conftest import all_bookings
+from tests.api.test_advisor_portal import _book
+from tests.api.test_advisor_portal import _checked_in as booked_and_checked_in
 from tests.factories import SIGNATURE, booking_body, checkin_body, labour_line, part_line, store_time
 
 
@@ -35,18 +37,9 @@ def _error(answer, status, code=None):
     return error
 
 
-def _book(api, **overrides):
-    answer = api.book(booking_body(**overrides))
-    assert answer.status_code == 201, answer.json_body
-    return answer.json_body
-
-
 def _checked_in(api, advisor, clock, **overrides):
-    booking = _book(api)
-    clock.move_to(store_time(2026, 12, 1, 8, 50))
-    answer = advisor.post("/api/staff/checkins", checkin_body(booking_id=booking["id"], **overrides))
-    assert answer.status_code == 201, answer.json_body
-    return answer.json_body
+    _booking, order = booked_and_checked_in(api, advisor, clock, **overrides)
+    return order
 
 
 def _orders():
