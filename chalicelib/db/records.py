@@ -311,6 +311,20 @@ def complaints_to_escalate(now, limit: int = 100) -> list[cpl.Complaint]:
         get_config().store_id, ComplaintItem.escalate_at <= utc_key(now), limit=limit)]
 
 
+# ---- migrations (deploy and local start only: they scan, never on a request path) ----------
+
+def backfill_phone_last4() -> int:
+    """Give customers filed before the ``by_phone_last4`` index their last 4 digits; returns
+    how many were updated (0 the second time)."""
+    bind()
+    updated = 0
+    for item in CustomerItem.scan(CustomerItem.phone_last4.does_not_exist()):
+        item.update(actions=[CustomerItem.phone_last4.set(item.phone[-4:])],
+                    condition=CustomerItem.phone == item.phone)
+        updated += 1
+    return updated
+
+
 # ---- writes --------------------------------------------------------------------
 
 @dataclass

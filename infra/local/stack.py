@@ -66,6 +66,8 @@ def bootstrap(*, demo: bool = True) -> list[str]:
     created = db.create_tables()
     files.create_bucket()
     if demo:
+        from chalicelib.db import records as records_db
+        records_db.backfill_phone_last4()     # customers restored from before that index
         settings, _ = store_db.load_store(get_config().store_id)
         if settings is None:
             save_store(demo_settings(get_config().store_id), demo_services())

@@ -283,3 +283,18 @@ def test_a_print_document_has_no_script_and_a_policy_that_forbids_any(advisor, c
     assert "style-src 'unsafe-inline'" in policy            # the document's own stylesheet
     assert headers["x-content-type-options"] == "nosniff"
     assert headers["referrer-policy"] == "no-referrer"
+
+
+def test_customers_filed_before_the_last_4_index_are_found_after_the_backfill(advisor):
+    """A store's customers written before ``phone_last4`` existed: the deploy (seed) and the
+    local stack's start fill it in once; a second run has nothing to do."""
+    from chalicelib.db.models import CustomerItem
+    _customer("+8613800138000", "王先生")
+    old = CustomerItem.get(next(iter(CustomerItem.scan())).customer_id)
+    old.phone_last4 = None
+    old.save()
+    assert advisor.get("/api/staff/search?q=8000").json_body["results"] == []
+    assert records_db.backfill_phone_last4() == 1
+    assert [r["customer"]["name"] for r in
+            advisor.get("/api/staff/search?q=8000").json_body["results"]] == ["王先生"]
+    assert records_db.backfill_phone_last4() == 0
