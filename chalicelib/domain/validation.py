@@ -68,14 +68,14 @@ def normalize_plate(raw: Any) -> str | None:
         return None
     text = unicodedata.normalize("NFKC", raw).upper()
     text = re.sub(r"[\s·.\-]", "", text)
-    return text if any(p.match(text) for p in PLATE_PATTERNS) else None
+    return text if any(p.fullmatch(text) for p in PLATE_PATTERNS) else None
 
 
 def normalize_vin(raw: Any) -> str | None:
     if not isinstance(raw, str):
         return None
     text = raw.strip().upper()
-    return text if VIN_PATTERN.match(text) else None
+    return text if VIN_PATTERN.fullmatch(text) else None
 
 
 # Characters that show nothing: format characters (category Cf: zero-width space and

@@ -210,7 +210,7 @@ def parse_search(raw: Any) -> SearchTerm:
         if digits.startswith("1") and len(digits) <= 11:
             raise ValidationError("Type the whole mobile number or its last 4 digits",
                                   fields={"q": PHONE_HINT})
-    if _VIN_PREFIX.match(text):
+    if _VIN_PREFIX.fullmatch(text):
         return SearchTerm("vin", text, len(text) == 17)
     raise ValidationError("Not a plate, mobile number or VIN",
                           fields={"q": "the first 3 characters of a plate or VIN, or " + PHONE_HINT})

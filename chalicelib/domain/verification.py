@@ -114,8 +114,8 @@ def parse_proof(raw: Any, *, secret: str, phone: str) -> Proof:
                               fields={"verification": "required: ask for a code "
                                                       "(POST /api/verifications), send its id and code"})
     verification_id, code = raw.get("id"), raw.get("code")
-    if not (isinstance(verification_id, str) and _ID.match(verification_id)
-            and isinstance(code, str) and _CODE.match(code)):
+    if not (isinstance(verification_id, str) and _ID.fullmatch(verification_id)
+            and isinstance(code, str) and _CODE.fullmatch(code)):
         raise verification_failed()
     return Proof(verification_id=verification_id,
                  code_hash=code_hash(secret, verification_id, code), phone=phone)

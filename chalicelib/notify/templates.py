@@ -34,9 +34,9 @@ def format_when(moment: datetime, locale: str) -> str:
 def sms_name(typed: str) -> str:
     """The customer's name as an SMS may carry it, or "" (the text then greets without it)."""
     name = " ".join(str(typed or "").split())
-    if _HAN_NAME.match(name) and len(name.replace("·", "")) <= 6:
+    if _HAN_NAME.fullmatch(name) and len(name.replace("·", "")) <= 6:
         return name
-    if _LATIN_NAME.match(name) and len(name) <= 24:
+    if _LATIN_NAME.fullmatch(name) and len(name) <= 24:
         return name
     return ""
 

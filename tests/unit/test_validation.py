@@ -1,6 +1,8 @@
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
+import pytest
+
 from chalicelib.domain.errors import FieldErrors
 from chalicelib.domain.files import photo_key_ok
 from chalicelib.domain.money import decimal_text, parse_money, parse_quantity
@@ -193,3 +195,17 @@ def test_test_drive_distance_is_a_plain_number_from_0_to_200_km():
             assert set(exc.fields) == {"test_drive.distance_km"}, raw
         else:
             raise AssertionError(f"accepted {raw!r}")
+
+
+@pytest.mark.parametrize("raw", [
+    {"id": "0123456789abcdef0123456789abcdef\n", "code": "123456"},
+    {"id": "0123456789abcdef0123456789abcdef", "code": "123456\n"},
+    {"id": "0123456789abcdef0123456789abcdef", "code": "１２３４５６"},
+])
+def test_a_verification_is_read_exactly_or_fails(raw):
+    """Like photo keys: no trailing newline, no full-width digits slip through."""
+    from chalicelib.domain.errors import ValidationError
+    from chalicelib.domain.verification import parse_proof
+    with pytest.raises(ValidationError) as refused:
+        parse_proof(raw, secret="s", phone="+8613800138000")
+    assert refused.value.code == "verification_failed"
