@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import gzip
+import logging
 import os
 import re
 import statistics
@@ -101,7 +102,8 @@ def dynamodb_requests() -> list[tuple[str, str, str]]:
     swept, calls = measure(lambda: run_sweep())
     handled = sum(swept.counts.values())
     rows.append((f"sweep handling {handled} due messages", _fmt(calls),
-                 "1 Query + per message 1 GetItem, 2 UpdateItem"))
+                 "1 Query + per message 1 GetItem, 2 UpdateItem, "
+                 "+ the number's hour count (1 GetItem, 1 PutItem)"))
     rows += _staff_requests(measure, day, slot)
     aws.stop()
     return rows
@@ -280,6 +282,7 @@ def deployment() -> list[str]:
 
 def main() -> int:
     os.environ.setdefault("APP_SECRET_KEY", "bench")
+    logging.disable(logging.INFO)    # the app's event lines (INFO) would drown the figures
     print("DynamoDB requests (counted at the embedded endpoint, store profile cached):")
     for name, calls, goal in dynamodb_requests():
         print(f"  {name:42s} {calls:45s} goal: {goal}")
