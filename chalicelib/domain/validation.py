@@ -179,7 +179,7 @@ def day_asked(raw: Any, *, today: date, field: str = "date") -> date:
     """The day a list is asked for (``?date=YYYY-MM-DD``): today when none is given."""
     errors = FieldErrors()
     day = parse_date(errors, field, raw, today=today, required=False)
-    errors.raise_if_any("Not a date")
+    errors.raise_if_any("That day cannot be shown")
     return day or today
 
 

@@ -346,12 +346,15 @@ def customer_history(booking: Booking) -> list[dict[str, str]]:
     """The booking's events as the customer may read them: who acted is a role, ``customer``
     (their own link or online booking) or ``advisor`` (服务顾问: the service desk, whoever
     of the front desk it was), never a staff login."""
+    tz = current_store().settings.tz
     rows = []
     for event in booking.history:
         own = (booking.channel == "online" if event.get("event") == "booked"
                else "by" not in event)
-        rows.append({**{k: event[k] for k in HISTORY_FIELDS if k in event},
-                     "by": CUSTOMER_ACTOR if own else ADVISOR})
+        row = {k: event[k] for k in HISTORY_FIELDS if k in event}
+        if "at" in row:   # written in UTC: shown in the store's time zone
+            row["at"] = datetime.fromisoformat(row["at"]).astimezone(tz).isoformat()
+        rows.append({**row, "by": CUSTOMER_ACTOR if own else ADVISOR})
     return rows
 
 
@@ -376,7 +379,7 @@ def customer_view(booking: Booking, ctx: StoreContext) -> dict[str, Any]:
         "cancel_reason": booking.cancel_reason or None,
         "can_change": booking.status in ACTIVE and now < booking.slot_start,
         "reschedules_left": booking.reschedules_left,
-        "created_at": booking.created_at.isoformat(),
+        "created_at": booking.created_at.astimezone(settings.tz).isoformat(),
         "history": customer_history(booking),
         "store": {"name": settings.name, "name_en": settings.name_en,
                   "address": settings.address, "address_en": settings.address_en,

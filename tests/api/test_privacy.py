@@ -158,6 +158,9 @@ def test_an_online_booking_and_its_changes_are_the_customers_own(api, clock):
     assert moved.status_code == 200, moved.json_body
     assert [(h["event"], h["by"]) for h in moved.json_body["history"]] == [
         ("booked", "customer"), ("rescheduled", "customer")]
+    # times in the store's time zone, as every time of the API (API.md, Conventions)
+    assert moved.json_body["created_at"].endswith("+08:00")
+    assert all(h["at"].endswith("+08:00") for h in moved.json_body["history"])
 
 
 def test_the_customers_order_and_approval_pages_name_no_login_and_no_vin(
