@@ -135,6 +135,8 @@
       var err = (r.body && r.body.error) || {};
       if (r.status === 202) {
         code.id = r.body.verification_id; code.phone = phone;
+        keepCode({ id: code.id, phone: phone, expires: Date.parse(r.body.expires_at),
+                   resend: Date.now() + (r.body.resend_after || 60) * 1000 });
         $("code-hint").textContent = t("code_sent", { phone: masked(phone) });
         codeButton(r.body.resend_after || 60); $("f-code").focus(); return;
       }
@@ -151,7 +153,24 @@
   function phoneChanged() {
     if (code.phone && phoneValue() !== code.phone) {  // a code verifies only the number it went to
       code.id = code.phone = null; $("code-hint").textContent = ""; $("f-code").value = ""; codeButton(0);
+      keepCode(null);
     }
+  }
+  /* a code asked for survives a reload of the page (the SMS is already on its way) */
+  var CODE_KEY = "booking-code";
+  function keepCode(kept) {
+    try { if (kept) sessionStorage.setItem(CODE_KEY, JSON.stringify(kept)); else sessionStorage.removeItem(CODE_KEY); }
+    catch (e) { /* private mode: nothing kept */ }
+  }
+  function restoreCode() {
+    var kept = null;
+    try { kept = JSON.parse(sessionStorage.getItem(CODE_KEY) || "null"); } catch (e) { kept = null; }
+    if (!kept || !kept.id || !(kept.expires > Date.now())) { keepCode(null); return; }
+    if (!phoneValue()) $("f-phone").value = kept.phone;
+    if (phoneValue() !== kept.phone) { keepCode(null); return; }
+    code.id = kept.id; code.phone = kept.phone;
+    $("code-hint").textContent = t("code_sent", { phone: masked(kept.phone) });
+    codeButton(Math.max(0, Math.ceil((kept.resend - Date.now()) / 1000)));
   }
 
   function collect() {
@@ -211,7 +230,7 @@
     $("next").disabled = true; $("next").textContent = t("submitting");
     state.idemKey = state.idemKey || (window.crypto && crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random());
     api("POST", "/api/bookings", body, { "Idempotency-Key": state.idemKey }).then(function (r) {
-      if (r.status === 201) { state.idemKey = null; done(r.body, body); return; }
+      if (r.status === 201) { state.idemKey = null; keepCode(null); done(r.body, body); return; }
       state.idemKey = null;  // the request was answered: a corrected one is a new request
       var err = (r.body && r.body.error) || {};
       if (r.status === 409 && err.code === "slot_full") { slotFull(r.body.alternatives || []); return; }
@@ -322,6 +341,7 @@
     $("store-name").textContent = App.lang() === "en" ? state.store.name_en : state.store.name;
     document.title = t("booking_title") + " · " + state.store.name;
     showCodeStep();
+    if (verifying()) restoreCode();
     renderServices();
   }, function () { showBanner(t("network")); });
 })();

@@ -243,3 +243,27 @@ def test_too_much_work_for_one_online_booking_says_to_call_the_store(stack, phon
     page.uncheck("#svc-MAINT_30K")
     page.click("#next")
     expect(page.locator("#step2")).to_be_visible()
+
+
+def test_a_code_asked_for_survives_a_reload_of_the_page(stack, phone):
+    """The SMS is on its way when the customer reloads: the page keeps the code's number and
+    countdown, and the code from the SMS books (no second code, which the minute refuses)."""
+    stack.verify_phones()
+    day = stack.next_open_day()
+    page = phone
+    details = dict(service="MAINT_BASIC", slot_start=stack.slot(day, 10), name="李女士",
+                   mobile="13900139000", plate="京A12345")
+    fill_booking(page, stack, **details)
+    page.click("#get-code")
+    expect(page.locator("#code-hint")).to_have_text("验证码已发送至 139****9000,10分钟内有效。")
+    code = re.search(r"验证码为(\d{6}),", wait_for_sms(stack, 1)[0][1]).group(1)
+
+    fill_booking(page, stack, **details)          # the page is loaded again
+    expect(page.locator("#code-hint")).to_have_text("验证码已发送至 139****9000,10分钟内有效。")
+    expect(page.locator("#get-code")).to_be_disabled()       # the minute is still running
+    page.fill("#f-code", code)
+    page.click("#next")
+    expect(page.locator("#h4")).to_have_text("预约成功")
+    [booking] = BookingItem.scan()
+    assert booking.phone == "+8613900139000"
+    assert len(stack.sms()) == 1                  # one code SMS; the confirmation is the sweep's
