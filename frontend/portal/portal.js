@@ -38,7 +38,7 @@
       estimate: "估价(未拒绝项目)", agreed: "客户已确认", send_sms: "发送短信请客户确认",
       sign_here: "客户现场签字确认", approve: "同意", decline: "不做", approvals_h: "客户确认",
       link_sent: "确认短信已发送到客户手机。", resend_sms: "重新发送确认短信", sms_resent: "已重新发送确认短信({n})",
-      reason: "原因(优惠或非客户付费必填)", reason_by: "原因:{r}(经办 {by})", print_order: "打印施工单", print_checkin: "打印接车单",
+      reason: "原因(优惠或非客户付费必填)", reason_by: "原因:{r}(经办 {by})", reason_only: "原因:{r}", print_order: "打印施工单", print_checkin: "打印接车单",
       o_open: "开单", o_awaiting_approval: "待客户确认", o_approved: "已确认", o_in_work: "施工中",
       o_quality_check: "质检", o_ready: "待交车", o_settled: "已结算", o_delivered: "已交车",
       changed: "该记录已被他人修改,已为您重新加载,请再操作一次。", fix: "请修改标红的内容。",
@@ -88,7 +88,7 @@
       send_sms: "Send to customer by SMS", sign_here: "Customer approves here and signs",
       approve: "Approve", decline: "Decline", approvals_h: "Customer approval",
       link_sent: "The SMS went to the customer's phone.", resend_sms: "Send the SMS again", sms_resent: "SMS sent again ({n})",
-      reason: "Reason (required for a discount or a non-customer pay type)", reason_by: "Reason: {r} (by {by})", print_order: "Print order", print_checkin: "Print check-in sheet",
+      reason: "Reason (required for a discount or a non-customer pay type)", reason_by: "Reason: {r} (by {by})", reason_only: "Reason: {r}", print_order: "Print order", print_checkin: "Print check-in sheet",
       o_open: "open", o_awaiting_approval: "awaiting approval", o_approved: "approved", o_in_work: "in work",
       o_quality_check: "quality check", o_ready: "ready", o_settled: "settled", o_delivered: "delivered",
       changed: "Someone else changed this record: it was reloaded, please do it again.",
@@ -567,7 +567,8 @@
       '<section class="card"><h3>' + T("lines") + '</h3><table class="list" id="lines"><thead><tr><th>' + [T("kind"), T("description"), T("quantity") + "/" + T("hours"), T("unit_price"), T("amount"), T("pay_type"), T("status"), ""].join("</th><th>") + '</th></tr></thead><tbody>' +
       o.lines.map(function (l) {
         return '<tr data-line="' + l.id + '"><td>' + T("k_" + l.kind) + (l.additional ? ' <span class="pill pending">' + T("additional") + '</span>' : "") + '</td><td>' + esc(l.description) + ' <span class="muted">' + esc(l.code) + '</span>' +
-          (l.reason ? '<div class="muted small">' + T("reason_by", { r: esc(l.reason), by: esc(l.discount_by || "") }) + '</div>' : "") +
+          (l.reason ? '<div class="muted small">' + (l.discount_by ? T("reason_by", { r: esc(l.reason), by: esc(l.discount_by) })
+                                                               : T("reason_only", { r: esc(l.reason) })) + '</div>' : "") +
           (l.photos.length ? '<div class="photos">' + l.photos.map(function (u) { return '<img src="' + esc(u) + '" alt="">'; }).join("") + '</div>' : "") + '</td><td class="num">' + l.quantity + '</td><td class="num">' + l.unit_price +
           '</td><td class="num">' + l.amount + '</td><td>' + T("p_" + l.pay_type) + '</td><td><span class="pill ' + l.status + '">' + T("l_" + l.status) + '</span></td><td>' +
           (l.status === "draft" ? '<button type="button" class="small" data-rm="' + l.id + '">' + T("remove") + '</button>' : "") + '</td></tr>';

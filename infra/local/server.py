@@ -7,11 +7,13 @@ Run with ``make run`` (``python -m infra.local.server``).
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import mimetypes
 import signal
 import sys
 import threading
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import unquote, urlsplit
 
@@ -53,8 +55,21 @@ class Handler(BaseHTTPRequestHandler):
         self._dispatch()
 
     def log_message(self, fmt, *args):  # quiet: one line per API call only
-        if self.path.startswith(APP_PREFIXES):
-            log.info("%s %s", self.command, self.path.split("?")[0])
+        path = getattr(self, "path", "")      # unset when the request line could not be read
+        if path.startswith(APP_PREFIXES):
+            log.info("%s %s", self.command, path.split("?")[0])
+
+    def send_error(self, code, message=None, explain=None):
+        """The HTTP server's own refusals (414 URI too long, 400 bad request line...) in the
+        API.md error shape with the security headers, as every other answer."""
+        reason = HTTPStatus(code).phrase        # 414: "URI Too Long" -> uri_too_long
+        body = json.dumps({"error": {"code": "_".join(reason.lower().split()).replace("-", "_"),
+                                     "message": reason}}).encode()
+        self.close_connection = True
+        if not getattr(self, "command", None):
+            self.command = "GET"    # so that _send writes the body
+        self._send(code, {**api_headers(), "Content-Type": "application/json",
+                          "Connection": "close"}, body)
 
     def _dispatch(self):
         path = urlsplit(self.path).path

@@ -61,3 +61,18 @@ def test_every_page_and_api_answer_of_the_local_server_carries_the_security_head
                         "/assets/book.js": 200, "/nope.html": 404, "/api/store": 200,
                         "/api/bookings/x?token=y": 403, "/api/staff/me": 401,
                         "/api/nope": 404, "/l/nope": 404}
+
+
+def test_a_request_the_server_cannot_read_is_answered_in_the_error_shape(stack):
+    """A URL over the HTTP server's 64 KB line (a tampered link, a fuzzer) is 414 in the API.md
+    error shape with the security headers, not a dropped connection."""
+    import json
+    import urllib.error
+    import urllib.request
+    try:
+        urllib.request.urlopen(stack.url + "/api/store?q=" + "x" * 70_000, timeout=30)
+        raise AssertionError("a 70 KB URL was answered as if fine")
+    except urllib.error.HTTPError as err:
+        assert err.code == 414
+        assert json.loads(err.read())["error"]["code"] == "uri_too_long"
+        assert err.headers["X-Content-Type-Options"] == "nosniff"
