@@ -62,7 +62,7 @@ class Handler(BaseHTTPRequestHandler):
     def send_error(self, code, message=None, explain=None):
         """The HTTP server's own refusals (414 URI too long, 400 bad request line...) in the
         API.md error shape with the security headers, as every other answer."""
-        reason = HTTPStatus(code).phrase        # 414: "URI Too Long" -> uri_too_long
+        reason = HTTPStatus(code).phrase        # 414: "Request-URI Too Long" -> request_uri_too_long
         body = json.dumps({"error": {"code": "_".join(reason.lower().split()).replace("-", "_"),
                                      "message": reason}}).encode()
         self.close_connection = True

@@ -74,5 +74,5 @@ def test_a_request_the_server_cannot_read_is_answered_in_the_error_shape(stack):
         raise AssertionError("a 70 KB URL was answered as if fine")
     except urllib.error.HTTPError as err:
         assert err.code == 414
-        assert json.loads(err.read())["error"]["code"] == "uri_too_long"
+        assert json.loads(err.read())["error"]["code"] == "request_uri_too_long"
         assert err.headers["X-Content-Type-Options"] == "nosniff"
