@@ -267,3 +267,18 @@ def test_a_code_asked_for_survives_a_reload_of_the_page(stack, phone):
     [booking] = BookingItem.scan()
     assert booking.phone == "+8613900139000"
     assert len(stack.sms()) == 1                  # one code SMS; the confirmation is the sweep's
+
+
+def test_the_manage_page_names_every_status_the_desk_sets(stack, phone):
+    """Confirmed at the reminder call, then the car arrives: the customer reads 已确认 and
+    已到店, not status keys."""
+    from chalicelib.services import bookings, desk
+    from chalicelib.domain.staff import Staff
+    from tests.factories import booking_body
+    day = stack.next_open_day()
+    created = bookings.create_booking(booking_body(slot_start=stack.slot(day, 9)))
+    desk.confirm(created["id"], {}, Staff("advisor", "张顾问", frozenset({"advisor"}), "demo"))
+    page = phone
+    page.goto(created["manage_url"].replace("http://127.0.0.1:8000", stack.url))
+    expect(page.locator("#status")).to_have_text("已确认")
+    expect(page.locator("#do-reschedule")).to_be_visible()     # still the customer's to change
