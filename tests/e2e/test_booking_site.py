@@ -263,7 +263,8 @@ def test_a_code_asked_for_survives_a_reload_of_the_page(stack, phone):
     expect(page.locator("#get-code")).to_be_disabled()       # the minute is still running
     page.fill("#f-code", code)
     page.click("#next")
-    expect(page.locator("#h4")).to_have_text("预约成功")
+    expect(page.locator("#step4")).to_be_visible()
+    expect(page.locator("#d-ref")).to_have_text(re.compile(r"^[2-9A-HJ-NP-Z]{8}$"))
     [booking] = BookingItem.scan()
     assert booking.phone == "+8613900139000"
     assert len(stack.sms()) == 1                  # one code SMS; the confirmation is the sweep's
