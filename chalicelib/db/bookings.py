@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 
 from ..domain.booking import ACTIVE, Booking, Customer, Vehicle
@@ -94,12 +94,14 @@ def bookings_of_phone(phone: str, limit: int = 50) -> list[Booking]:
         phone, scan_index_forward=False, limit=limit)]
 
 
-def upcoming_bookings_of_phone(phone: str, *, after: datetime) -> int:
+def upcoming_bookings_of_phone(phone: str, *, after: datetime, created_since: datetime) -> int:
     """How many still-active bookings of ``phone`` begin after ``after``: one query on
-    ``by_phone`` (the status is filtered by DynamoDB, the time here)."""
+    ``by_phone``, over the bookings made since ``created_since`` only (older ones cannot be
+    active any more), the status filtered by DynamoDB, the time here."""
     bind()
     return sum(1 for item in BookingItem.by_phone.query(
-        phone, filter_condition=BookingItem.status.is_in(*ACTIVE))
+        phone, BookingItem.created_at >= created_since.astimezone(timezone.utc).isoformat(),
+        filter_condition=BookingItem.status.is_in(*ACTIVE))
         if parse(item.slot_start) > after)
 
 

@@ -276,6 +276,13 @@ class Booking:
                                                          "reason": reason}))
 
 
+def oldest_active_created(now: datetime, horizon_days: int) -> datetime:
+    """No booking made before this can still be active: each is booked, and may be moved at
+    most ``MAX_RESCHEDULES`` times, at most ``horizon_days`` ahead of the moment it is made
+    or moved (a day more for the store's time zone)."""
+    return now - timedelta(days=(MAX_RESCHEDULES + 1) * horizon_days + 1)
+
+
 def parse_reason(body: Any) -> str:
     errors = FieldErrors()
     require_object(body)

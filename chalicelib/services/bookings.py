@@ -21,7 +21,8 @@ from ..domain import messages as msg
 from ..domain import slots as slots_rules
 from ..domain import audit as audit_rules
 from ..domain import verification as verification_rules
-from ..domain.booking import (ACTIVE, Booking, BookingDesk, parse_booking_request,
+from ..domain.booking import (ACTIVE, Booking, BookingDesk, oldest_active_created,
+                              parse_booking_request,
                               parse_reason, parse_service_codes, require_object)
 from ..domain.staff import ADVISOR, Staff
 from ..domain.errors import Conflict, FieldErrors, NotFound, SlotFull, ValidationError
@@ -207,7 +208,8 @@ def _within_phone_limit(settings: StoreSettings, phone: str, now: datetime,
     Over it, a replayed request still gets its first answer, and only someone who shows the
     number's code learns how many bookings it holds.
     """
-    held = bookings_db.upcoming_bookings_of_phone(phone, after=now)
+    held = bookings_db.upcoming_bookings_of_phone(
+        phone, after=now, created_since=oldest_active_created(now, settings.horizon_days))
     if held < settings.max_active_bookings_per_phone:
         return
     found = bookings_db.find_idempotent(idempotency.key) if idempotency else None

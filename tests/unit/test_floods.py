@@ -104,3 +104,11 @@ def test_a_booking_prepared_again_and_again_keeps_a_bounded_history():
     assert len(booking.history) == HISTORY_LIMIT
     # the newest entries are the ones kept
     assert booking.history[-1]["at"] == (now + timedelta(minutes=HISTORY_LIMIT + 24)).isoformat()
+
+
+def test_only_bookings_made_within_four_horizons_can_still_be_active():
+    """The per-mobile cap reads a phone's bookings made since then, not its whole history:
+    made at most 30 days ahead and moved at most 3 times, each time at most 30 days ahead."""
+    from chalicelib.domain.booking import oldest_active_created
+    now = store_time(2026, 11, 30, 10, 0)
+    assert oldest_active_created(now, 30) == now - timedelta(days=(MAX_RESCHEDULES + 1) * 30 + 1)
