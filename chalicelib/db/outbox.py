@@ -136,7 +136,8 @@ def _finish(message: OutboxMessage, status: str, now: datetime, *, extra: list) 
         OutboxItem(message.message_id).update(
             actions=[OutboxItem.status.set(status), OutboxItem.queue.remove(),
                      OutboxItem.next_attempt_at.remove(), OutboxItem.claim_token.remove(),
-                     OutboxItem.finished_at.set(now.isoformat()), *extra],
+                     OutboxItem.finished_at.set(now.isoformat()),
+                     OutboxItem.phone.set(message.phone), *extra],   # where it went
             condition=(OutboxItem.claim_token == message.claim_token) & (OutboxItem.queue == QUEUE))
     except UpdateError as exc:
         if _condition_failed(exc):

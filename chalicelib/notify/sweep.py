@@ -119,6 +119,7 @@ def _text_for(claimed: msg.OutboxMessage, ctx: StoreContext, now: datetime) -> t
         if text is None:
             outbox_db.mark_final(claimed, status=msg.SUPERSEDED, note="request answered", now=now)
             return None, "superseded"
+        claimed.phone = order.phone   # a mobile corrected since it was queued is the one
         return text, ""
     booking = bookings_db.get_booking(claimed.booking_id)
     if booking is None:

@@ -314,3 +314,25 @@ def test_a_corrected_mobile_reaches_the_customers_car_in_the_store(advisor):
     assert order.phone == "+8613900139000" and order.customer_name == "王建国"
     shown = advisor.get(f"/api/staff/orders/{visit['id']}").json_body
     assert shown["version"] == order.version     # the order moved on: a stale page reloads
+
+
+def test_an_approval_sms_still_queued_goes_to_the_corrected_mobile(advisor, sms):
+    """The approval request waits in the outbox (the sweep, quiet hours) while the advisor
+    corrects the number: it goes to the corrected number, and its row says so."""
+    from chalicelib.db.models import OutboxItem
+    from chalicelib.notify.sweep import run_sweep
+    from tests.factories import part_line
+    visit = checked_in(advisor)
+    order = advisor.post(f"/api/staff/orders/{visit['id']}/lines",
+                         {**part_line(), "version": visit["version"]}).json_body
+    sent = advisor.post(f"/api/staff/orders/{order['id']}/send-approval", {
+        "version": order["version"], "promised_at": "2026-12-01T16:00:00+08:00"})
+    assert sent.status_code == 200, sent.json_body
+    wang = visit["customer"]["id"]
+    version = advisor.get(f"/api/staff/customers/{wang}").json_body["version"]
+    assert advisor.put(f"/api/staff/customers/{wang}", {
+        "name": "王先生", "phone": "13900139000", "version": version}).status_code == 200
+    run_sweep()
+    assert [phone for phone, text in sms() if "逐项确认" in text] == ["+8613900139000"]
+    [row] = [m for m in OutboxItem.scan() if m.kind == "approval_request"]
+    assert row.status == "sent" and row.phone == "+8613900139000"
