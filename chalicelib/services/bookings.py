@@ -351,7 +351,7 @@ def customer_history(booking: Booking) -> list[dict[str, str]]:
     tz = current_store().settings.tz
     rows = []
     for event in booking.history:
-        own = (booking.channel == "online" if event.get("event") == "booked"
+        own = (booking.channel == ONLINE if event.get("event") == "booked"
                else "by" not in event)
         row = {k: event[k] for k in HISTORY_FIELDS if k in event}
         if "at" in row:   # written in UTC: shown in the store's time zone
