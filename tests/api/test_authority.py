@@ -16,7 +16,8 @@ from chalicelib.db.models import AuditItem, OutboxItem, RepairOrderItem, UniqueI
 from chalicelib.notify.sweep import run_sweep
 from infra.local.identity import DEMO_PASSWORD
 from tests.api.conftest import StaffApi
-from tests.api.test_workshop_to_followup import approved_order, book, items, qc
+from tests.api.test_workshop_to_followup import (approved_order, book, dispatched_and_worked,
+                                                 items, qc)
 from tests.factories import SIGNATURE, booking_body, checkin_body, labour_line, part_line, store_time
 
 
@@ -140,12 +141,7 @@ def test_a_line_starts_only_on_the_job_dispatched_to_whoever_starts_it(api, advi
 
 def test_one_manager_cannot_sign_two_levels_of_a_round(api, advisor, staff, clock):
     order = approved_order(api, advisor, clock, wash=False)
-    path = f"/api/staff/orders/{order['id']}"
-    order = staff.as_("foreman").post(f"{path}/dispatch", {"version": order["version"],
-                                                           "technician": "technician"}).json_body
-    for action in ("start", "finish"):
-        order = staff.as_("technician").post(f"{path}/clock", {"version": order["version"],
-                                                               "action": action}).json_body
+    order = dispatched_and_worked(staff, order)
     order = qc(staff, "manager", order, "self").json_body
     again = qc(staff, "manager", order, "team_lead")
     assert again.status_code == 403 and again.json_body["error"]["code"] == "same_signer"

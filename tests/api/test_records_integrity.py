@@ -12,6 +12,7 @@ from chalicelib.config import get_config
 from chalicelib.db.models import (AuditItem, ComplaintItem, CustomerItem, EventItem,
                                   RepairOrderItem, UniqueItem, VehicleItem)
 from chalicelib.domain.workshop import CHECKLISTS
+from tests.api.test_workshop_to_followup import dispatched_and_worked
 from tests.factories import SIGNATURE, checkin_body, store_time
 
 
@@ -189,11 +190,7 @@ def test_a_signed_approval_or_check_refused_by_a_race_leaves_no_signature(
     version = advisor.get(path).json_body["version"]
     order = advisor.post(f"{path}/approve-in-store", {**approval, "version": version}).json_body
     assert _signatures() == stored + 1
-    order = staff.as_("foreman").post(f"{path}/dispatch", {"version": order["version"],
-                                                           "technician": "technician"}).json_body
-    for action in ("start", "finish"):
-        order = staff.as_("technician").post(f"{path}/clock", {"version": order["version"],
-                                                               "action": action}).json_body
+    order = dispatched_and_worked(staff, order)
     someone_writes_first(order["id"])
     check = staff.as_("technician").post(f"{path}/quality-check", {
         "version": order["version"], "level": "self", "signature": SIGNATURE,

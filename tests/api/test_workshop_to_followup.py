@@ -61,6 +61,17 @@ def qc(staff, who, order, level, **extra):
         **extra})
 
 
+def dispatched_and_worked(staff, order):
+    """The foreman dispatches the job to the technician, who starts and finishes it."""
+    path = f"/api/staff/orders/{order['id']}"
+    order = staff.as_("foreman").post(f"{path}/dispatch", {"version": order["version"],
+                                                           "technician": "technician"}).json_body
+    for action in ("start", "finish"):
+        order = staff.as_("technician").post(f"{path}/clock", {"version": order["version"],
+                                                               "action": action}).json_body
+    return order
+
+
 def worked_and_checked(staff, order, clock):
     """Dispatch, clock 70 minutes, pass the three checks."""
     path = f"/api/staff/orders/{order['id']}"
@@ -295,12 +306,7 @@ def test_test_drive_jobs_need_the_drive_record(api, advisor, staff, clock):
         "version": order["version"], "promised_at": "2026-12-01T15:00:00+08:00",
         "decisions": {order["lines"][0]["id"]: "approved"}, "signature": SIGNATURE}).json_body
     assert order["test_drive_required"] is True
-    path = f"/api/staff/orders/{order['id']}"
-    order = staff.as_("foreman").post(f"{path}/dispatch", {"version": order["version"],
-                                                           "technician": "technician"}).json_body
-    for action in ("start", "finish"):
-        order = staff.as_("technician").post(f"{path}/clock", {"version": order["version"],
-                                                               "action": action}).json_body
+    order = dispatched_and_worked(staff, order)
     order = qc(staff, "technician", order, "self").json_body
     order = qc(staff, "foreman", order, "team_lead").json_body
     no_drive = qc(staff, "inspector", order, "final")
