@@ -530,14 +530,12 @@ class RepairOrder:
         if line.status != LINE_APPROVED:
             raise Conflict("The customer has not approved this line", code="line_not_approved",
                            fields={"line_id": f"is {line.status}, not approved"})
-        if self.status not in (APPROVED, IN_WORK):
-            raise Conflict(f"A {self.status} order cannot be worked on", code="invalid_transition")
+        order = self._into_work()
         job = self.job
         action = ws.clock_on_action(job)
         if action:
             ws.next_clock_state(job, action)
         ws.may_clock(staff, job)
-        order = self if self.status == IN_WORK else self._move(IN_WORK)
         if action:
             job = job.with_event(ws.JobEvent(at=now.isoformat(), by=staff.username,
                                              kind=ws.CLOCK_ACTIONS[action],
@@ -567,6 +565,12 @@ class RepairOrder:
         job = job.with_event(event, technician=data.technician, bay=data.bay)
         return replace(self, job=job, updated_at=now), stopped
 
+    def _into_work(self) -> "RepairOrder":
+        """The order as work (re)starts on it: approved or already in work, now in work."""
+        if self.status not in (APPROVED, IN_WORK):
+            raise Conflict(f"A {self.status} order cannot be worked on", code="invalid_transition")
+        return self if self.status == IN_WORK else self._move(IN_WORK)
+
     def clock(self, data: ws.ClockInput, *, staff: Staff, now: datetime
               ) -> tuple["RepairOrder", str, str]:
         """A clock action on the job. Returns the order, the technician clocked on ("" if
@@ -578,13 +582,10 @@ class RepairOrder:
         was_running = self.job.state == ws.RUNNING
         order = self
         if data.action in ("start", "resume"):
-            if self.status not in (APPROVED, IN_WORK):
-                raise Conflict(f"A {self.status} order cannot be worked on",
-                               code="invalid_transition")
-            order = self if self.status == IN_WORK else self._move(IN_WORK)
-            order = replace(order, lines=tuple(replace(ln, status=LINE_IN_WORK)
-                                               if ln.status == LINE_APPROVED else ln
-                                               for ln in order.lines))
+            order = replace(self._into_work(),
+                            lines=tuple(replace(ln, status=LINE_IN_WORK)
+                                        if ln.status == LINE_APPROVED else ln
+                                        for ln in self.lines))
         if data.action == "finish":
             if self.pending_approval is not None:
                 raise Conflict("The customer has not answered the additional work yet",
