@@ -126,17 +126,18 @@ MAX_REASON = 200
 
 
 def check_mileage_change(errors: FieldErrors, recorded: int | None, new: int | None, *,
-                         manager: bool, reason: str) -> None:
+                         manager: bool, reason: str) -> bool:
     """The odometer only goes up. Lowering the recorded mileage is a correction (a replaced
     instrument cluster, a typing slip) that only the manager makes, with a reason kept in
-    the audit trail; anyone else is refused."""
+    the audit trail; anyone else is refused. True when this change lowers it."""
     if new is None or recorded is None or new >= recorded:
-        return
+        return False
     if not manager:
         raise Forbidden("Only the manager may lower the recorded mileage", code="manager_only",
                         fields={"mileage_km": f"cannot be lower than the recorded {recorded} km"})
     if not reason:
         errors.add("reason", "required: why the mileage is lowered")
+    return True
 
 
 # ---- warranty ----------------------------------------------------------------

@@ -157,16 +157,14 @@ def update_vehicle(vehicle_id: str, body: Any, staff: Staff) -> dict[str, Any]:
     data = parse_vehicle(errors, {"plate": old.plate, **body}, prefix="vehicle",
                          sale_date_until=_today())
     reason = clean_text(errors, "reason", body.get("reason"), max_len=MAX_REASON)
-    check_mileage_change(errors, old.mileage_km, data.mileage_km, manager=MANAGER in staff.roles,
-                         reason=reason)
+    lowered = check_mileage_change(errors, old.mileage_km, data.mileage_km,
+                                   manager=MANAGER in staff.roles, reason=reason)
     expect_version(errors, body, old.version, kind="vehicle")
     now = clock.now()
     new = replace(old, plate=data.plate, vin=data.vin or old.vin, model=data.model or old.model,
                   sale_date=data.sale_date or old.sale_date,
                   mileage_km=data.mileage_km if data.mileage_km is not None else old.mileage_km,
                   updated_at=now)
-    lowered = (new.mileage_km is not None and old.mileage_km is not None
-               and new.mileage_km < old.mileage_km)
     after = {**new.audit_view(), **({"reason": reason} if reason else {})}
     changes = records_db.Changes(vehicles=[(new, False)], audit=[audit_rules.entry(
         audit_rules.VEHICLE, old.id, actor=staff.username,

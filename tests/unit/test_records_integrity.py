@@ -32,13 +32,13 @@ def test_a_corrected_value_is_taken_and_the_old_one_released():
 
 def test_only_the_manager_lowers_the_mileage_and_says_why():
     errors = FieldErrors()
-    check_mileage_change(errors, 50_000, 60_000, manager=False, reason="")   # up: anyone
-    check_mileage_change(errors, None, 10, manager=False, reason="")         # first reading
+    assert check_mileage_change(errors, 50_000, 60_000, manager=False, reason="") is False  # up
+    assert check_mileage_change(errors, None, 10, manager=False, reason="") is False  # first
     assert errors.fields == {}
     with pytest.raises(Forbidden) as refused:
         check_mileage_change(errors, 50_000, 10, manager=False, reason="换表")
     assert set(refused.value.fields) == {"mileage_km"}
-    check_mileage_change(errors, 50_000, 10, manager=True, reason="")
+    assert check_mileage_change(errors, 50_000, 10, manager=True, reason="") is True
     assert set(errors.fields) == {"reason"}
 
 
