@@ -6,6 +6,7 @@ import json
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from .. import clock
 from ..config import get_config
@@ -344,11 +345,10 @@ def _booking_audit(old: Booking, new: Booking, action: str, now: datetime,
 HISTORY_FIELDS = ("at", "event", "slot_start", "from", "reason")
 
 
-def customer_history(booking: Booking) -> list[dict[str, str]]:
+def customer_history(booking: Booking, tz: ZoneInfo) -> list[dict[str, str]]:
     """The booking's events as the customer may read them: who acted is a role, ``customer``
     (their own link or online booking) or ``advisor`` (服务顾问: the service desk, whoever
     of the front desk it was), never a staff login."""
-    tz = current_store().settings.tz
     rows = []
     for event in booking.history:
         own = (booking.channel == ONLINE if event.get("event") == "booked"
@@ -382,7 +382,7 @@ def customer_view(booking: Booking, ctx: StoreContext) -> dict[str, Any]:
         "can_change": booking.status in ACTIVE and now < booking.slot_start,
         "reschedules_left": booking.reschedules_left,
         "created_at": booking.created_at.astimezone(settings.tz).isoformat(),
-        "history": customer_history(booking),
+        "history": customer_history(booking, settings.tz),
         "store": {"name": settings.name, "name_en": settings.name_en,
                   "address": settings.address, "address_en": settings.address_en,
                   "phone": settings.phone, "timezone": settings.timezone},
