@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Collection
 
 from .booking import (MAX_MILEAGE, Customer, Vehicle, parse_concern, parse_customer,
                       parse_vehicle, require_object)
@@ -45,6 +45,7 @@ class CheckIn:
     sheet: dict[str, Any]                 # what the walk-around recorded
     signature_png: bytes
     promised_at: datetime | None
+    technician: str | None = None         # None: the booking's pre-assigned technician (预派工)
 
 
 def _photos(errors: FieldErrors, field: str, raw: Any, limit: int) -> list[str]:
@@ -87,9 +88,11 @@ def parse_damage(errors: FieldErrors, raw: Any) -> list[dict[str, Any]]:
     return marks
 
 
-def parse_checkin(body: Any, *, catalogue: dict[str, Any], now: datetime) -> CheckIn:
+def parse_checkin(body: Any, *, catalogue: dict[str, Any], now: datetime,
+                  technicians: Collection[str] = ()) -> CheckIn:
     """The walk-around form, signed by the customer on the tablet (``now`` in the store's
-    time zone)."""
+    time zone). ``technician``, when given, is who gets the job (one of ``technicians``, or ""
+    for nobody yet); without it the booking's pre-assigned technician does."""
     require_object(body)
     errors = FieldErrors()
     today = now.date()
@@ -121,6 +124,11 @@ def parse_checkin(body: Any, *, catalogue: dict[str, Any], now: datetime) -> Che
             errors.add("services", f"unknown service: {code}"[:80])
     promised_at = parse_promise(errors, body.get("promised_at"), now=now, required=False)
     png = decode_signature(errors, "signature", body.get("signature"))
+    technician = None
+    if "technician" in body:
+        technician = clean_text(errors, "technician", body.get("technician"), max_len=64)
+        if technician and technician not in technicians:
+            errors.add("technician", "not a technician of this store")
     errors.raise_if_any()
     assert mileage is not None
     sheet = {"mileage_km": mileage, "fuel_level": fuel, "covers_fitted": covers,
@@ -130,7 +138,7 @@ def parse_checkin(body: Any, *, catalogue: dict[str, Any], now: datetime) -> Che
              "damage": damage, "photo_keys": photos}
     return CheckIn(booking_id=booking_id, customer=customer, vehicle=vehicle,
                    service_codes=list(dict.fromkeys(codes)), sheet=sheet, signature_png=png or b"",
-                   promised_at=promised_at)
+                   promised_at=promised_at, technician=technician)
 
 
 def photo_fields(sheet: dict[str, Any]) -> dict[str, str]:

@@ -22,12 +22,12 @@ from ..domain.errors import Conflict, FieldErrors, NotFound, ValidationError
 from ..domain.files import decode_signature, photo_key_ok, plan_upload
 from ..domain.money import decimal_text, yuan
 from ..domain.reception import parse_checkin, parse_promise, photo_fields
-from ..domain.staff import AUDIT_READERS, Staff
+from ..domain.staff import AUDIT_READERS, TECHNICIAN, Staff
 from ..domain.tokens import APPROVAL_MAX_AGE, check_approval_token, sign_approval
 from ..domain.validation import day_asked, expect_version, mask_phone
 from ..domain.vehicles import CustomerRecord, Recommendation, VehicleRecord, new_id
 from ..logs import log_event
-from . import files
+from . import auth, files
 from .customer_orders import order_message
 from .customer_orders import report as customer_report
 from .store import current_store, store_now
@@ -61,11 +61,17 @@ def _labour_lines(codes: list[str], now: datetime, by: str) -> tuple[ro.Line, ..
         for service in (ctx.catalogue[code] for code in codes))
 
 
+def _technicians() -> set[str]:
+    return {p["username"] for p in auth.staff_in_role(TECHNICIAN)}
+
+
 def check_in(body: Any, staff: Staff) -> dict[str, Any]:
     """The walk-around is done and signed: file the customer and car, open the repair order."""
     now = store_now()
     ctx = current_store()
-    checkin = parse_checkin(body, catalogue=ctx.catalogue, now=now)   # promised_at: later than now
+    named = isinstance(body, dict) and bool(body.get("technician"))
+    checkin = parse_checkin(body, catalogue=ctx.catalogue, now=now,   # promised_at: later than now
+                            technicians=_technicians() if named else ())
     require_uploaded(photo_fields(checkin.sheet))
     booking = None
     if checkin.booking_id:
@@ -141,6 +147,8 @@ def check_in(body: Any, staff: Staff) -> dict[str, Any]:
         phone=customer.phone, advisor=actor, opened_at=now, updated_at=now,
         booking_id=booking.id if booking else "", promised_at=checkin.promised_at,
         lines=_labour_lines(codes, now, actor), reception=sheet,
+        job=ws.pre_assigned(checkin.technician if checkin.technician is not None
+                            else (booking.technician if booking else ""), at=now, by=actor),
         locale=booking.locale if booking else "zh-CN",
         comeback_of=came_back.reference if came_back else "")
     changes.orders.append((order, True))
