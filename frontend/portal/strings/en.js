@@ -54,6 +54,14 @@ export default {
   d_other: "other", no_damage: "No damage marked", add_photos: "Take / upload photos", old_parts: "Old parts",
   wash: "Free wash wanted", contact: "Contact during repair", cp_phone: "phone", cp_sms: "SMS", cp_wechat: "WeChat",
   submit_checkin: "Finish check-in, open the order", required_sig: "The customer must sign",
+  // reception walk-around, issue 12 (pages/reception.js, kit/cardiagram.js)
+  reception_technician: "Technician (pre-assigned)", reception_no_technician: "Not yet (the foreman dispatches)",
+  reception_damage_kind: "Damage type", reception_damage_note: "Damage note",
+  car_diagram: "Car diagram: click or press Enter to mark or unmark a panel", car_front: "Front", car_rear: "Rear",
+  zs_front_bumper: "Front bumper", zs_hood: "Hood", zs_windshield: "Windshield", zs_roof: "Roof", zs_rear_window: "Rear window",
+  zs_trunk: "Trunk", zs_rear_bumper: "Rear bumper", zs_left_front_fender: "LF fender", zs_left_front_door: "LF door",
+  zs_left_rear_door: "LR door", zs_left_rear_fender: "LR fender", zs_right_front_fender: "RF fender", zs_right_front_door: "RF door",
+  zs_right_rear_door: "RR door", zs_right_rear_fender: "RR fender", zs_left_mirror: "L", zs_right_mirror: "R", zs_wheels: "Wheels",
   // cars in the store (pages/orders.js)
   in_store: "Cars in the store", order_no: "Order",
   // repair order (pages/order.js)

@@ -40,6 +40,13 @@ export default {
   d_scratch: "划痕", d_dent: "凹陷", d_crack: "裂纹", d_other: "其他", no_damage: "未标记损伤", add_photos: "拍照 / 上传照片",
   old_parts: "旧件", wash: "需要免费洗车", contact: "维修中联系方式", cp_phone: "电话", cp_sms: "短信", cp_wechat: "微信",
   submit_checkin: "完成接车并开单", required_sig: "请客户签字",
+  // reception walk-around, issue 12 (pages/reception.js, kit/cardiagram.js)
+  reception_technician: "技师(预派工)", reception_no_technician: "暂不指定(由车间主管派工)", reception_damage_kind: "损伤类型",
+  reception_damage_note: "损伤说明", car_diagram: "车身外观图:点击或按回车键标记/取消部位", car_front: "车头", car_rear: "车尾",
+  zs_front_bumper: "前保险杠", zs_hood: "引擎盖", zs_windshield: "前挡风玻璃", zs_roof: "车顶", zs_rear_window: "后挡玻璃",
+  zs_trunk: "后备箱", zs_rear_bumper: "后保险杠", zs_left_front_fender: "左前翼", zs_left_front_door: "左前门",
+  zs_left_rear_door: "左后门", zs_left_rear_fender: "左后翼", zs_right_front_fender: "右前翼", zs_right_front_door: "右前门",
+  zs_right_rear_door: "右后门", zs_right_rear_fender: "右后翼", zs_left_mirror: "左镜", zs_right_mirror: "右镜", zs_wheels: "轮毂",
   // cars in the store (pages/orders.js)
   in_store: "在店车辆", order_no: "单号",
   // repair order (pages/order.js)
