@@ -64,9 +64,9 @@ function approvalsSection(o, drafts) {
 
 export function renderOrder(view, o) {
   const drafts = o.lines.filter((l) => l.status === "draft");
-  view.innerHTML = '<section class="card"><h2>' + T("order_h", { ref: esc(o.reference) }) + ' <span class="pill ' + o.status + '">' + T("o_" + o.status) + "</span></h2>" +
+  view.innerHTML = '<section class="card"><h2>' + T("order_h", { ref: esc(o.reference) }) + ' <span class="pill ' + o.status + '" data-watch="status">' + T("o_" + o.status) + "</span></h2>" +
     '<div class="grid2"><div>' + T("customer") + ": " + esc(o.customer.name) + " " + esc(o.customer.phone) + "</div><div>" + T("vehicle") + ": " + esc(o.vehicle.plate) + " " + esc(o.vehicle.model) + "</div>" +
-    "<div>" + T("opened") + ": " + local(o.opened_at) + "</div><div>" + T("promised") + ': <b id="prom">' + local(o.promised_at) + "</b></div></div>" +
+    "<div>" + T("opened") + ": " + local(o.opened_at) + "</div><div>" + T("promised") + ': <b id="prom" data-watch="promised">' + local(o.promised_at) + "</b></div></div>" +
     '<div class="btns" style="margin-top:8px"><button type="button" id="pr1">' + T("print_order") + '</button><button type="button" id="pr2">' + T("print_checkin") + "</button>" +
     '<a class="small" href="#/vehicle/' + o.vehicle.id + '">' + T("nav_search") + "</a></div></section>" +
     (o.recommendations.length ? '<section class="card banner warn"><b>' + T("recommendations") + "</b> (" + T("offered") + "): " + o.recommendations.map((x) => esc(x.description) + " ¥" + x.amount).join(", ") + "</section>" : "") +

@@ -7,6 +7,14 @@ export default {
   fix: "Please correct the fields marked in red.", network: "Network error, please try again.",
   server: "Something went wrong, please try again.", saved: "Saved", forbidden: "Your role may not do this.",
   uploading: "Uploading {n}…", close: "Close",
+  // page shell and kit, issue 12 (app.js: per-role titles; kit/forms.js: the conflict keeper)
+  title_advisor: "Service advisor desk", title_technician: "Technician desk", title_foreman: "Workshop foreman desk",
+  title_inspector: "Quality inspector desk", title_cashier: "Cashier desk", title_follow_up: "Follow-up desk",
+  title_manager: "Service manager desk", title_site: "After-sales",
+  conflict_h: "Someone else changed this record while you were editing:", conflict_added: "Added: {x}",
+  conflict_removed: "Removed: {x}", conflict_changed: "Changed: {x}", conflict_value: "{what}: {was} → {now}",
+  conflict_none: "Nothing visible on the page changed", conflict_save: "Save again",
+  conflict_kept: "Someone else just changed this record. It is reloaded and what you typed is kept: check it and tap “Save again”.",
   // words several pages share
   customer: "Customer", vehicle: "Vehicle", advisor: "Advisor", technician: "Technician", status: "Status",
   name: "Name", phone: "Mobile", plate: "Plate", time: "Time", vin: "VIN", model: "Model", sale_date: "Sale date",

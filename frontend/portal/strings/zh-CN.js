@@ -5,6 +5,12 @@ export default {
   nav_complaints: "投诉", nav_search: "客户档案", nav_walkin: "散客接车", logout: "退出", changed: "该记录已被他人修改,已为您重新加载,请再操作一次。",
   fix: "请修改标红的内容。", network: "网络连接失败,请重试。", server: "系统繁忙,请稍后重试。", saved: "已保存", forbidden: "您的角色无权执行此操作。",
   uploading: "正在上传 {n}…", close: "关闭",
+  // page shell and kit, issue 12 (app.js: per-role titles; kit/forms.js: the conflict keeper)
+  title_advisor: "服务顾问工作台", title_technician: "技师工作台", title_foreman: "车间主管工作台", title_inspector: "质检员工作台",
+  title_cashier: "收银工作台", title_follow_up: "回访专员工作台", title_manager: "服务经理工作台", title_site: "售后服务",
+  conflict_h: "您编辑期间,他人修改了此记录:", conflict_added: "新增:{x}", conflict_removed: "删除:{x}", conflict_changed: "修改:{x}",
+  conflict_value: "{what}:{was} → {now}", conflict_none: "页面上没有可见的变化", conflict_save: "再次保存",
+  conflict_kept: "他人刚刚修改了此记录。已为您重新加载并保留您填写的内容,请核对后点“再次保存”。",
   // words several pages share
   customer: "客户", vehicle: "车辆", advisor: "顾问", technician: "技师", status: "状态", name: "姓名", phone: "手机号",
   plate: "车牌号", time: "时间", vin: "车架号", model: "车型", sale_date: "购车日期", mileage: "里程(公里)", note: "处理记录", record: "记录",
