@@ -6,8 +6,8 @@ advisor's findings. Damage is marked on zones of a car diagram.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any, Collection
+from datetime import date, datetime, time, timedelta
+from typing import Any, Callable, Collection
 
 from .booking import (MAX_MILEAGE, Customer, Vehicle, parse_concern, parse_customer,
                       parse_vehicle, require_object)
@@ -34,6 +34,36 @@ def parse_promise(errors: FieldErrors, raw: Any, *, now: datetime,
     """When the car will be ready (预计交车): later than now, and within a year."""
     return parse_instant(errors, "promised_at", raw, now=now, back=timedelta(0),
                          ahead=MAX_PROMISE_AHEAD, required=required)
+
+
+PROMISE_MARGIN = timedelta(minutes=30)    # after the last labour hour: checks, wash, paperwork
+PROMISE_LOOKAHEAD_DAYS = 31
+
+
+def suggest_promise(labour_minutes: int, *, now: datetime,
+                    hours_on: Callable[[date], tuple[time, time] | None]) -> datetime | None:
+    """The promised time to offer (预计交车): the labour still to do, counted from now in the
+    store's opening hours (a day's rest carries to the next open day), plus ``PROMISE_MARGIN``,
+    rounded up to the quarter hour (never past that day's closing). ``now`` is in the store's
+    time zone; None when the store opens on none of the next ``PROMISE_LOOKAHEAD_DAYS`` days."""
+    need = timedelta(minutes=max(0, labour_minutes)) + PROMISE_MARGIN
+    day = now.date()
+    for _ in range(PROMISE_LOOKAHEAD_DAYS):
+        hours = hours_on(day)
+        if hours:
+            opens = datetime.combine(day, hours[0], tzinfo=now.tzinfo)
+            closes = datetime.combine(day, hours[1], tzinfo=now.tzinfo)
+            start = max(opens, now)
+            if start < closes:
+                if start + need <= closes:
+                    ready = (start + need).replace(second=0, microsecond=0)
+                    ready += timedelta(minutes=-ready.minute % 15)
+                    if ready < start + need:      # seconds were dropped: the next quarter
+                        ready += timedelta(minutes=15)
+                    return min(ready, closes)
+                need -= closes - start
+        day += timedelta(days=1)
+    return None
 
 
 @dataclass(frozen=True)

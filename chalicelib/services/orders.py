@@ -21,7 +21,7 @@ from ..domain.booking import ACTIVE, BookingDesk, new_reference, require_object
 from ..domain.errors import Conflict, FieldErrors, NotFound, ValidationError
 from ..domain.files import decode_signature, photo_key_ok, plan_upload
 from ..domain.money import decimal_text, yuan
-from ..domain.reception import parse_checkin, parse_promise, photo_fields
+from ..domain.reception import parse_checkin, parse_promise, photo_fields, suggest_promise
 from ..domain.staff import AUDIT_READERS, TECHNICIAN, Staff
 from ..domain.tokens import APPROVAL_MAX_AGE, check_approval_token, sign_approval
 from ..domain.validation import day_asked, expect_version, mask_phone
@@ -218,6 +218,8 @@ def order_view(order_id: str, staff: Staff, order: ro.RepairOrder | None = None)
         "version": order.version, "booking_id": order.booking_id or None,
         "opened_at": order.opened_at.isoformat(), "updated_at": order.updated_at.isoformat(),
         "promised_at": order.promised_at.isoformat() if order.promised_at else None,
+        "promise_suggested": (lambda at: at.isoformat() if at else None)(suggest_promise(
+            order.labour_to_do_minutes, now=now, hours_on=settings.hours_on)),
         "advisor": order.advisor,
         "customer": {"id": order.customer_id, "name": order.customer_name,
                      "phone": staff.phone_view(order.phone),
