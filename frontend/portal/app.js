@@ -14,8 +14,15 @@ const PAGES = { login: "login", board: "board", search: "search", vehicle: "vehi
 const view = document.getElementById("view");
 let leave = null, shown = 0;
 
+// the header's title: the workbench of the person's first role in this order
+const TITLES = ["manager", "advisor", "foreman", "inspector", "technician", "cashier", "follow_up"];
+
 function shell() {
   const session = current();
+  const role = TITLES.find((r) => session && session.staff.roles.includes(r));
+  const titleKey = role ? "title_" + role : "title";
+  document.querySelector("header h1 [data-t]").dataset.t = titleKey;
+  document.title = T(titleKey) + " · " + T("title_site");
   document.querySelectorAll("[data-t]").forEach((el) => { el.textContent = T(el.dataset.t); });
   const langButton = document.getElementById("lang");
   langButton.textContent = lang() === "en" ? "中文" : "EN";
