@@ -60,6 +60,10 @@ def test_the_desk_keeps_the_technician_the_typed_line_and_the_promise(stack, tab
     expect(name).to_have_attribute("aria-required", "true")
     name_id = page.locator('input[name="customer.name"]').get_attribute("id")
     expect(page.locator(f'label[for="{name_id}"] .req')).to_have_text("*")
+    for required in ("customer.phone", "vehicle.plate", "mileage_km"):
+        expect(page.locator(f'input[name="{required}"]')).to_have_attribute("aria-required", "true")
+    for legend in ("油量", "旧件"):
+        expect(page.locator("legend", has_text=legend).locator(".req")).to_have_text("*")
     # the damage note is labelled as a damage note; the photo button is a button
     expect(page.get_by_label("损伤说明")).to_be_visible()
     expect(page.get_by_text("处理记录")).to_have_count(0)

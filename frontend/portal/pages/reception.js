@@ -23,8 +23,8 @@ export default function show(view, bookingId) {
     input("vehicle.vin", T("vin"), { attrs: 'maxlength="17"' }) +
     input("vehicle.model", T("model")) +
     input("vehicle.sale_date", T("sale_date"), { type: "date" }) +
-    input("mileage_km", T("mileage"), { type: "number", attrs: 'inputmode="numeric" min="0"' }) +
-    radios("fuel_level", T("fuel"), choices(["empty", "quarter", "half", "three_quarters", "full"], "f_")) +
+    input("mileage_km", T("mileage"), { type: "number", required: true, attrs: 'inputmode="numeric" min="0"' }) +
+    radios("fuel_level", T("fuel"), choices(["empty", "quarter", "half", "three_quarters", "full"], "f_"), { required: true }) +
     radios("interior", T("interior"), choices(["clean", "dirty"], "i_"), { checked: "clean" }) +
     input("interior_note", T("interior_note")) +
     '</div><div class="field">' + checkbox("covers_fitted", T("covers")) + checkbox("valuables_reminded", T("valuables")) + checkbox("wash", T("wash")) + "</div>" +
