@@ -156,9 +156,19 @@ function putBack(form, values) {
 export function keepThrough(form) {
   const view = document.getElementById("view"), id = form.id;
   const before = watched(view), values = typed(form);
+  let looked = false;
   const watch = new MutationObserver(() => {
     const fresh = document.getElementById(id);
-    if (!fresh || fresh === form) return;
+    if (!fresh || fresh === form) {
+      if (!looked && !form.isConnected) {   // the page came back without that form: say so, stop
+        looked = true;
+        settled().then(() => {
+          const late = document.getElementById(id);
+          if (!late || late === form) { watch.disconnect(); say(T("changed"), "warn"); }
+        });
+      }
+      return;
+    }
     watch.disconnect();
     settled().then(() => {   // the page's own data (e.g. the booking it prefills from) came first
       if (!fresh.isConnected) return;
