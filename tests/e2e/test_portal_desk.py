@@ -158,6 +158,7 @@ def test_the_desk_keeps_the_technician_the_typed_line_and_the_promise(stack, tab
         sign_in(page, stack, username)
         expect(page.locator("header h1 [data-t]")).to_have_text(title)
         expect(page).to_have_title(f"{title} · 售后服务")
+        expect(page.locator("#who")).not_to_contain_text(username)   # the role in words
         if username == "cashier":
             expect(page.locator("#view table thead th")).to_have_text(
                 ["单号", "车牌号", "客户", "状态", "预计交车时间", "应收金额"])

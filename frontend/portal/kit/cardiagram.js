@@ -20,7 +20,7 @@ export function zoneName(zone) { return T("zone_" + zone); }
 
 function label(z, x, y, w, h) {
   const tall = h > w * 1.3;   // the side panels: the text runs down the panel
-  return '<text x="' + (x + w / 2) + '" y="' + (y + h / 2) + '"' + (tall ? ' writing-mode="tb"' : ' dominant-baseline="central"') +
+  return '<text x="' + (x + w / 2) + '" y="' + (y + h / 2) + '"' + (tall ? ' class="v" writing-mode="tb"' : ' dominant-baseline="central"') +
     ' text-anchor="middle" aria-hidden="true">' + T("zs_" + z) + "</text>";
 }
 

@@ -11,6 +11,8 @@ export default {
   title_advisor: "Service advisor desk", title_technician: "Technician desk", title_foreman: "Workshop foreman desk",
   title_inspector: "Quality inspector desk", title_cashier: "Cashier desk", title_follow_up: "Follow-up desk",
   title_manager: "Service manager desk", title_site: "After-sales",
+  role_advisor: "advisor", role_technician: "technician", role_foreman: "foreman", role_inspector: "inspector",
+  role_cashier: "cashier", role_follow_up: "follow-up clerk", role_manager: "service manager",
   conflict_h: "Someone else changed this record while you were editing:", conflict_added: "Added: {x}",
   conflict_removed: "Removed: {x}", conflict_changed: "Changed: {x}", conflict_value: "{what}: {was} → {now}",
   conflict_none: "Nothing visible on the page changed", conflict_save: "Save again",

@@ -8,6 +8,8 @@ export default {
   // page shell and kit, issue 12 (app.js: per-role titles; kit/forms.js: the conflict keeper)
   title_advisor: "服务顾问工作台", title_technician: "技师工作台", title_foreman: "车间主管工作台", title_inspector: "质检员工作台",
   title_cashier: "收银工作台", title_follow_up: "回访专员工作台", title_manager: "服务经理工作台", title_site: "售后服务",
+  role_advisor: "服务顾问", role_technician: "技师", role_foreman: "车间主管", role_inspector: "质检员", role_cashier: "收银员",
+  role_follow_up: "回访专员", role_manager: "服务经理",
   conflict_h: "您编辑期间,他人修改了此记录:", conflict_added: "新增:{x}", conflict_removed: "删除:{x}", conflict_changed: "修改:{x}",
   conflict_value: "{what}:{was} → {now}", conflict_none: "页面上没有可见的变化", conflict_save: "再次保存",
   conflict_kept: "他人刚刚修改了此记录。已为您重新加载并保留您填写的内容,请核对后点“再次保存”。",
