@@ -163,3 +163,14 @@ def test_the_desk_keeps_the_technician_the_typed_line_and_the_promise(stack, tab
             expect(page.locator("#view table thead th")).to_have_text(
                 ["单号", "车牌号", "客户", "状态", "预计交车时间", "应收金额"])
             look(page, "cashier-1024")
+
+    # in English: the walk-in reception names the diagram and the damage note in English
+    sign_in(page, stack, "advisor")
+    page.click("#lang")
+    expect(page.locator("header h1 [data-t]")).to_have_text("Service advisor desk")
+    page.goto(f"{stack.url}/portal/#/checkin/new")
+    expect(page.get_by_label("Damage note")).to_be_visible()
+    expect(page.locator("svg.car")).to_contain_text("Front")
+    expect(page.get_by_role("button", name="Left front door")).to_have_attribute("aria-pressed", "false")
+    expect(page.locator('select[name="technician"] option')).to_have_count(3)
+    look(page, "reception-walk-in-en-1024")
