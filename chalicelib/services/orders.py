@@ -28,7 +28,7 @@ from ..domain.validation import day_asked, expect_version, mask_phone
 from ..domain.vehicles import CustomerRecord, Recommendation, VehicleRecord, new_id
 from ..logs import log_event
 from . import files
-from .customer_orders import order_message
+from .customer_orders import line_view, order_message, work_item_view
 from .customer_orders import report as customer_report
 from .store import current_store, store_now
 
@@ -177,7 +177,7 @@ def _line_view(line: ro.Line) -> dict[str, Any]:
             "photos": [files.view_url(k) for k in line.photo_keys],
             "photo_keys": list(line.photo_keys), "decided_at": line.decided_at or None,
             "decided_via": line.decided_via or None, "reason": line.reason or None,
-            "discount_by": line.discount_by or None}
+            "discount_by": line.discount_by or None, "labor_line": line.labor_line or None}
 
 
 def _sheet_view(sheet: dict[str, Any]) -> dict[str, Any]:
@@ -222,6 +222,8 @@ def order_view(order_id: str, staff: Staff, order: ro.RepairOrder | None = None)
         "tax_rate_percent": settings.tax_rate_percent,
         "approvals": [_approval_view(a) for a in order.approvals],
         "pending_approval": order.pending_approval.id if order.pending_approval else None,
+        # what the customer decides next in store, job by job (a job's labour and parts as one)
+        "approval_items": [work_item_view(item) for item in order.items_to_decide()],
         "reception": _sheet_view(order.reception),
         "recommendations": [r.view() for r in (vehicle.recommendations if vehicle else ())
                             if r.order_id != order.id],
@@ -460,12 +462,11 @@ def customer_approval_view(order: ro.RepairOrder, request: ro.ApprovalRequest) -
                   "promised_at": order.promised_at.isoformat() if order.promised_at else None},
         "request": {"id": request.id, "kind": request.kind, "status": request.status,
                     "promised_at": request.promised_at, "decided_at": request.decided_at or None},
-        "lines": [{"id": ln.id, "kind": ln.kind, "description": ln.description,
-                   "quantity": decimal_text(ln.quantity), "unit_price": yuan(ln.unit_price_fen),
-                   "amount": yuan(ln.amount_fen), "pay_type": ln.pay_type,
-                   "customer_amount": yuan(ln.amount_fen if ln.pay_type == "customer" else 0),
-                   "status": ln.status, "photos": [files.view_url(k) for k in ln.photo_keys]}
+        "lines": [{**line_view(ln), "photos": [files.view_url(k) for k in ln.photo_keys]}
                   for ln in in_request],
+        # the same lines as the jobs the customer decides: one answer per job
+        "work_items": [work_item_view(item) for item in order.request_items(request)],
+        "tax_rate_percent": settings.tax_rate_percent,
         "agreed_before": agreed.view() if request.kind == ro.ADDITIONAL else None,
         "total_if_all_approved": if_all.view(),
         "total_now": agreed.view(),
