@@ -52,6 +52,7 @@ def staff_authorizer(auth_request):
                 "policyDocument": {"Version": "2012-10-17", "Statement": [{
                     "Action": "execute-api:Invoke", "Effect": "Deny",
                     "Resource": [auth_request.method_arn]}]}}
+    staff = auth.with_display_name(staff)
     return AuthResponse(routes=["*"], principal_id=staff.username, context=staff.to_context())
 
 

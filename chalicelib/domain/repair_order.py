@@ -451,9 +451,12 @@ class RepairOrder:
     def audit_view(self) -> dict[str, Any]:
         view = {"status": self.status,
                 "promised_at": self.promised_at.isoformat() if self.promised_at else None,
-                "lines": {ln.id: f"{ln.description} {decimal_text(ln.quantity)} x "
-                                 f"{yuan(ln.unit_price_fen)} [{ln.pay_type}] {ln.status}"
-                                 + (f" ({ln.reason})" if ln.reason else "") for ln in self.lines},
+                # each line as its fields, so a history can say what was added or changed
+                "lines": {ln.id: {"description": ln.description,
+                                  "quantity": decimal_text(ln.quantity),
+                                  "unit_price": yuan(ln.unit_price_fen), "pay_type": ln.pay_type,
+                                  "status": ln.status, "reason": ln.reason or None}
+                          for ln in self.lines},
                 "technician": self.job.technician or None, "bay": self.job.bay or None,
                 "job": self.job.state, "rework_count": self.quality.rework_count}
         if self.settlement:

@@ -18,11 +18,19 @@ from . import complaints
 from .store import store_now
 
 
-def view(f: fu.FollowUp, today: date, staff: Staff) -> dict[str, Any]:
+def _names() -> dict[str, str]:
+    """Display names (张顾问) of the people a follow-up names (its advisor), from the cached
+    staff directory."""
+    return {p["username"]: p["name"] for p in complaints.handlers()}
+
+
+def view(f: fu.FollowUp, today: date, staff: Staff,
+         names: dict[str, str] | None = None) -> dict[str, Any]:
     task = f.current
     return {"order_id": f.order_id, "order_reference": f.order_reference,
             "vehicle_id": f.vehicle_id, "plate": f.plate, "customer_name": f.customer_name,
             "phone": staff.phone_view(f.phone), "phone_masked": mask_phone(f.phone), "advisor": f.advisor,
+            "advisor_name": (names or {}).get(f.advisor, f.advisor),
             "delivered_at": f.delivered_at, "version": f.version,
             "task": task.to_dict() if task else None, "due_on": task.due_on if task else None,
             "overdue": bool(task and task.due_on < today.isoformat()),
@@ -41,9 +49,10 @@ def due_list(date_text: str | None, staff: Staff) -> dict[str, Any]:
     day = day_asked(date_text, today=store_now().date())
     until = day + timedelta(days=fu.UPCOMING_DAYS)
     groups = fu.agenda(records_db.followups_due(until), day)
+    names = _names()
     return {"date": day.isoformat(), "until": until.isoformat(),
-            "followups": [view(f, day, staff) for f in groups["overdue"] + groups["today"]],
-            "upcoming": [view(f, day, staff) for f in groups["upcoming"]],
+            "followups": [view(f, day, staff, names) for f in groups["overdue"] + groups["today"]],
+            "upcoming": [view(f, day, staff, names) for f in groups["upcoming"]],
             "counts": {name: len(items) for name, items in groups.items()}}
 
 
@@ -69,11 +78,12 @@ def record_call(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
                           complaint_id=complaint_id)
     changes.followups.append((new, False))
     changes.audit.append(audit_rules.entry(
-        audit_rules.FOLLOW_UP, order_id, actor=staff.username, action=f"call_{data.outcome}",
+        audit_rules.FOLLOW_UP, order_id, actor=staff.username, actor_name=staff.name,
+            action=f"call_{data.outcome}",
         at=now, before=None, after={"outcome": data.outcome, "note": data.note,
                                     "retry_on": data.retry_on or None,
                                     "complaint_id": complaint_id or None}))
     records_db.save(changes)
     log_event("followup_call", order_id=order_id, outcome=data.outcome, complaint_id=complaint_id)
     saved = replace(new, version=records_db.saved_version(old.version))
-    return view(saved, now.date(), staff)
+    return view(saved, now.date(), staff, _names())

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from chalicelib.db import audit as audit_db
 from chalicelib.db import records as records_db
 from chalicelib.domain import followup as fu
 from tests.api.test_advisor_portal import _checked_in, advisor  # noqa: F401  (fixture)
@@ -37,6 +38,7 @@ def test_the_clerk_sees_overdue_today_and_the_week_ahead_by_due_day(staff, clock
         ("粤B00009", "2026-12-12"), ("粤B00004", "2026-12-17")]
     assert answer["counts"] == {"overdue": 1, "today": 1, "upcoming": 2}
     assert answer["followups"][0]["phone"] == "+8613800138000" and answer["followups"][0]["can_call"]
+    assert answer["followups"][0]["advisor_name"] == "张顾问"
 
     # a quiet day still shows what comes; calling ahead of the day is fine
     clock.move_to(store_time(2026, 12, 11, 9, 0))
@@ -91,3 +93,26 @@ def test_a_complaint_shows_its_trail_resolution_phone_order_and_who_may_take_it(
     wrong = manager.post(f"/api/staff/complaints/{cid}/assign",
                          {"version": page["version"], "owner": "technician"})
     assert wrong.status_code == 422 and set(wrong.json_body["error"]["fields"]) == {"owner"}
+
+
+def test_the_order_history_keeps_who_did_it_by_name_and_each_line_as_its_fields(
+        api, advisor, staff, clock):  # noqa: F811
+    """The change history says 张顾问, not ``advisor``: the display name is written with each
+    entry (and the technician's, when the job is given to them); a line is its fields."""
+    _, order = _checked_in(api, advisor, clock)
+    added = advisor.post(f"/api/staff/orders/{order['id']}/lines", {
+        "version": order["version"], "kind": "part", "description": "机油滤清器", "quantity": "2",
+        "unit_price": "45.50"})
+    assert added.status_code == 201, added.json_body
+    new_line = next(ln for ln in added.json_body["lines"] if ln["description"] == "机油滤清器")
+    trail = added.json_body["audit"]
+    assert [(e["actor"], e["action"], e["names"]) for e in trail] == [
+        ("advisor", "line_added", {"advisor": "张顾问"}), ("advisor", "opened", {"advisor": "张顾问"})]
+    assert trail[0]["changes"] == {f"lines.{new_line['id']}": {"before": None, "after": {
+        "description": "机油滤清器", "quantity": "2", "unit_price": "45.50", "pay_type": "customer",
+        "status": "draft", "reason": None}}}
+    kept = audit_db.history(f"order#{order['id']}")
+    assert [e.names for e in kept] == [{"advisor": "张顾问"}, {"advisor": "张顾问"}]
+    timeline = added.json_body["timeline"]
+    assert [(e["action"], e["names"]) for e in timeline] == [
+        ("opened", {"advisor": "张顾问"}), ("line_added", {"advisor": "张顾问"})]
