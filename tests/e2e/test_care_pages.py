@@ -4,6 +4,7 @@ reads its notes and resolution, calls the customer, opens the order); the follow
 shows the overdue calls, today's and the week ahead."""
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -64,6 +65,7 @@ def test_history_sentences_complaint_desk_and_followup_agenda(stack, tablet):
     expect(history).to_contain_text("王师傅 开工")
     expect(history).to_contain_text("张顾问 开单")
     expect(history).to_contain_text("派工给 王师傅")
+    expect(history).to_contain_text("张顾问 答复了报价：同意「10000公里保养」")
     expect(page.locator("ol.timeline")).to_contain_text("派工给 王师傅")
     text = history.inner_text()
     for developer in ("line_added", "lines.", "null", "→", "advisor", "technician"):
@@ -73,6 +75,7 @@ def test_history_sentences_complaint_desk_and_followup_agenda(stack, tablet):
     page.click("#lang")
     expect(history).to_contain_text("张顾问 added “更换机油” 1 × ¥300.00")
     expect(history).to_contain_text("王师傅 started work")
+    expect(page.locator("ol.timeline li").nth(1)).to_have_text(re.compile(r"张顾问 answered the estimate$"))
     shot(page, "order-history-en")
     page.click("#lang")
     expect(history).to_contain_text("王师傅 开工")

@@ -61,8 +61,9 @@ function what(e) {
       if (!e.action || !e.action.startsWith("decided_")) return "";
       const said = (s) => lines.filter((c) => status(c.after) === s && status(c.before) !== s).map((c) => itemName(c.after));
       const yes = said("approved"), no = said("declined");
-      return [yes.length ? T("hist_yes", { items: join(yes) }) : "", no.length ? T("hist_no", { items: join(no) }) : ""]
+      const answer = [yes.length ? T("hist_yes", { items: join(yes) }) : "", no.length ? T("hist_no", { items: join(no) }) : ""]
         .filter(Boolean).join(T("hist_then"));
+      return answer ? T("hist_answer", { a: answer }) : "";
     }
   }
 }
