@@ -19,7 +19,7 @@ function saved(r, form, id) {
 /** One trail event as a sentence; names: username -> display name. */
 function eventText(e, name) {
   const what = e.action === "opened" ? T("src_" + e.note) : e.action === "assigned" ? name(e.note) : e.note;
-  const key = "cpl_ev_" + e.action, text = T(key, { who: e.by === "system" ? T("hist_system") : name(e.by), what });
+  const key = "cpl_ev_" + e.action, text = T(key, { who: e.by === "system" ? T("hist_system") : e.by === "customer" ? T("hist_customer") : name(e.by), what });
   return text === key ? name(e.by) + " · " + e.note : text;
 }
 
