@@ -302,7 +302,8 @@ def deliver_order(staff, order_id):
 # ---- follow-up and complaints --------------------------------------------------------------
 
 @staff_route("/api/staff/followups", "GET", FOLLOW_UP_DESK,
-             "Follow-up calls due (?date=, overdue included), with survey answers")
+             "Follow-up calls: overdue and due today (?date=), and the week ahead (upcoming), "
+             "with survey answers")
 def list_followups(staff):
     return followups.due_list(_q("date"), staff)
 

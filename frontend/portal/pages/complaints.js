@@ -29,7 +29,7 @@ function customerCell(k) {
     (k.order_id ? '<br><a href="#/order/' + esc(k.order_id) + '">' + T("cpl_order", { ref: esc(k.order_reference || "") }) + "</a>" : "");
 }
 
-function actions(k, b, name) {
+function actions(k, b) {
   const assign = b.may_assign ? '<form class="row" data-assign="' + k.id + '" data-v="' + k.version + '" novalidate>' +
     select("owner", T("cpl_assign_to"), b.handlers.map((p) => [p.username, esc(p.name)]), { value: k.owner }) +
     '<button class="small" type="submit">' + T("cpl_assign") + "</button></form>" : "";
@@ -38,7 +38,7 @@ function actions(k, b, name) {
     '<button class="small" type="submit" value="note">' + T("add_note") + '</button><button class="small go" type="submit" value="yes">' + T("resolve") + " (" + T("accepted") + ')</button><button class="small" type="submit" value="no">' + T("not_accepted") + "</button></form>" + assign;
 }
 
-function details(k, name) {
+function details(k) {
   const resolution = k.resolution ? '<p data-resolution="' + k.id + '">' + T("cpl_resolution", { r: esc(k.resolution) }) +
     ' <span class="pill ' + (k.customer_accepted ? "done" : "risk") + '">' + (k.customer_accepted ? T("accepted") : T("not_accepted")) + "</span></p>" : "";
   return resolution + '<details data-trail="' + k.id + '"' + (opened.has(k.id) ? " open" : "") + "><summary>" + T("cpl_trail") + '</summary><ol class="timeline"></ol></details>';
@@ -63,7 +63,7 @@ export default function show(view) {
         '<tr data-complaint="' + k.id + '"><td>' + local(k.opened_at) + '<br><span class="muted">' + T("src_" + k.source) + "</span></td><td>" + customerCell(k) + "</td><td>" + esc(k.description) + "</td><td>" + T("sev_" + k.severity) +
         "</td><td>" + esc(name(k.owner)) + "</td><td>" + local(k.reply_by) + (k.overdue_reply ? ' <span class="pill risk">' + T("overdue_reply") + "</span>" : "") + '</td><td><span class="pill ' + (k.escalated && k.status === "open" ? "escalated" : k.status) + '">' +
         (k.status === "open" ? (k.escalated ? T("escalated") : T("open_n")) : T("resolved")) + "</span></td></tr>" +
-        '<tr class="sub"><td colspan="7">' + details(k, name) + (k.status === "open" ? actions(k, b, name) : "") + "</td></tr>"), 'id="cpl"') +
+        '<tr class="sub"><td colspan="7">' + details(k) + (k.status === "open" ? actions(k, b) : "") + "</td></tr>"), 'id="cpl"') +
       "</section>" +
       '<details class="card"><summary>' + T("new_complaint") + '</summary><form id="nk" class="row" novalidate>' + input("customer_name", T("name"), { required: true }) +
       input("plate", T("plate")) + input("description", T("description_c"), { required: true }) +
