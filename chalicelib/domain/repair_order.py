@@ -474,6 +474,14 @@ class RepairOrder:
                      if ln.kind == LABOR and ln.status in AGREED), Decimal(0))
         return int(hours * 60)
 
+    @property
+    def labour_to_do_minutes(self) -> int:
+        """Labour not done yet on the lines the customer has not declined (what a promised
+        time is counted from)."""
+        hours = sum((ln.quantity for ln in self.lines
+                     if ln.kind == LABOR and ln.status in COUNTED and ln.status != DONE), Decimal(0))
+        return int(hours * 60)
+
     def needs_test_drive(self, catalogue: Mapping[str, Service]) -> bool:
         """A line of a catalogue service marked for a test drive (试车) at the final check."""
         return any(catalogue[ln.code].test_drive for ln in self.invoice_lines

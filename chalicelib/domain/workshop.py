@@ -178,6 +178,15 @@ def parse_dispatch(body: dict[str, Any], *, technicians: set[str], bays: tuple[s
     return Dispatch(technician=technician, bay=bay, note=note)
 
 
+def pre_assigned(technician: str, *, at: datetime, by: str) -> Job:
+    """The job of a new order whose booking named its technician (预派工): assigned to them from
+    the start, no bay yet; the foreman may still hand it over."""
+    if not technician:
+        return Job()
+    return Job().with_event(JobEvent(at=at.isoformat(), by=by, kind=ASSIGNED, technician=technician,
+                                     note="pre_assigned"), technician=technician)
+
+
 @dataclass(frozen=True)
 class ClockInput:
     action: str

@@ -21,13 +21,13 @@ from ..domain.booking import ACTIVE, BookingDesk, new_reference, require_object
 from ..domain.errors import Conflict, FieldErrors, NotFound, ValidationError
 from ..domain.files import decode_signature, photo_key_ok, plan_upload
 from ..domain.money import decimal_text, yuan
-from ..domain.reception import parse_checkin, parse_promise, photo_fields
-from ..domain.staff import AUDIT_READERS, Staff
+from ..domain.reception import parse_checkin, parse_promise, photo_fields, suggest_promise
+from ..domain.staff import AUDIT_READERS, TECHNICIAN, Staff
 from ..domain.tokens import APPROVAL_MAX_AGE, check_approval_token, sign_approval
 from ..domain.validation import day_asked, expect_version, mask_phone
 from ..domain.vehicles import CustomerRecord, Recommendation, VehicleRecord, new_id
 from ..logs import log_event
-from . import files
+from . import auth, files
 from .customer_orders import line_view, order_message, work_item_view
 from .customer_orders import report as customer_report
 from .store import current_store, store_now
@@ -61,11 +61,18 @@ def _labour_lines(codes: list[str], now: datetime, by: str) -> tuple[ro.Line, ..
         for service in (ctx.catalogue[code] for code in codes))
 
 
+def _technicians() -> dict[str, str]:
+    """The store's technicians: username -> display name."""
+    return {p["username"]: p.get("name", "") for p in auth.staff_in_role(TECHNICIAN)}
+
+
 def check_in(body: Any, staff: Staff) -> dict[str, Any]:
     """The walk-around is done and signed: file the customer and car, open the repair order."""
     now = store_now()
     ctx = current_store()
-    checkin = parse_checkin(body, catalogue=ctx.catalogue, now=now)   # promised_at: later than now
+    named = isinstance(body, dict) and bool(body.get("technician"))
+    checkin = parse_checkin(body, catalogue=ctx.catalogue, now=now,   # promised_at: later than now
+                            technicians=_technicians() if named else ())
     require_uploaded(photo_fields(checkin.sheet))
     booking = None
     if checkin.booking_id:
@@ -142,12 +149,16 @@ def check_in(body: Any, staff: Staff) -> dict[str, Any]:
         phone=customer.phone, advisor=actor, opened_at=now, updated_at=now,
         booking_id=booking.id if booking else "", promised_at=checkin.promised_at,
         lines=_labour_lines(codes, now, actor), reception=sheet,
+        job=ws.pre_assigned(checkin.technician if checkin.technician is not None
+                            else (booking.technician if booking else ""), at=now, by=actor),
         locale=booking.locale if booking else "zh-CN",
         comeback_of=came_back.reference if came_back else "")
     changes.orders.append((order, True))
+    given = order.job.technician    # the pre-assigned technician, named in the history
     audit.append(audit_rules.entry(audit_rules.ORDER, order.id, actor=actor, actor_name=staff.name,
                                    action="opened",
-                                   at=now, before=None, after=order.audit_view()))
+                                   at=now, before=None, after=order.audit_view(),
+                                   names={given: _technicians().get(given, "")} if given else None))
     if booking is not None:
         arrived = BookingDesk.arrive(booking, order_id=order.id, now=now, by=actor)
         changes.bookings.append(arrived)
@@ -212,6 +223,8 @@ def order_view(order_id: str, staff: Staff, order: ro.RepairOrder | None = None)
         "version": order.version, "booking_id": order.booking_id or None,
         "opened_at": order.opened_at.isoformat(), "updated_at": order.updated_at.isoformat(),
         "promised_at": order.promised_at.isoformat() if order.promised_at else None,
+        "promise_suggested": (lambda at: at.isoformat() if at else None)(suggest_promise(
+            order.labour_to_do_minutes, now=now, hours_on=settings.hours_on)),
         "advisor": order.advisor,
         "customer": {"id": order.customer_id, "name": order.customer_name,
                      "phone": staff.phone_view(order.phone),

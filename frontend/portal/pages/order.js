@@ -5,7 +5,7 @@ import { call } from "../kit/api.js";
 import { say } from "../kit/banner.js";
 import { esc, table } from "../kit/dom.js";
 import { input, select, problem } from "../kit/forms.js";
-import { local, fromInput } from "../kit/time.js";
+import { local, fromInput, toInput } from "../kit/time.js";
 import { signaturePad } from "../kit/signature.js";
 import { uploadPhotos } from "../kit/photos.js";
 import { printDoc } from "../kit/print.js";
@@ -56,7 +56,7 @@ function approvalsSection(o, drafts) {
     (a.signature_url ? ' <a href="' + esc(a.signature_url) + '" target="_blank">' + T("signature") + "</a>" : "") +
     (a.resent ? " · " + T("sms_resent", { n: a.resent }) : "") + "</div>").join("") + '<div id="sent"></div>' +
     (drafts.length || o.pending_approval ? '<form id="ap" class="row" novalidate>' +
-      (drafts.length ? input("promised_at", T("promised"), { type: "datetime-local" }) + '<button type="button" class="small go" id="sms">' + T("send_sms") + "</button>"
+      (drafts.length ? input("promised_at", T("promised"), { type: "datetime-local", value: toInput(o.promise_suggested || o.promised_at) }) + '<button type="button" class="small go" id="sms">' + T("send_sms") + "</button>"
         : '<button type="button" class="small" id="resms">' + T("resend_sms") + "</button>") +
       '<button type="button" class="small" id="instore">' + T("sign_here") + "</button></form>" : "") +
     auditList(o.audit) + "</section>";
@@ -64,9 +64,9 @@ function approvalsSection(o, drafts) {
 
 export function renderOrder(view, o) {
   const drafts = o.lines.filter((l) => l.status === "draft");
-  view.innerHTML = '<section class="card"><h2>' + T("order_h", { ref: esc(o.reference) }) + ' <span class="pill ' + o.status + '">' + T("o_" + o.status) + "</span></h2>" +
+  view.innerHTML = '<section class="card"><h2>' + T("order_h", { ref: esc(o.reference) }) + ' <span class="pill ' + o.status + '" data-watch="status">' + T("o_" + o.status) + "</span></h2>" +
     '<div class="grid2"><div>' + T("customer") + ": " + esc(o.customer.name) + " " + esc(o.customer.phone) + "</div><div>" + T("vehicle") + ": " + esc(o.vehicle.plate) + " " + esc(o.vehicle.model) + "</div>" +
-    "<div>" + T("opened") + ": " + local(o.opened_at) + "</div><div>" + T("promised") + ': <b id="prom">' + local(o.promised_at) + "</b></div></div>" +
+    "<div>" + T("opened") + ": " + local(o.opened_at) + "</div><div>" + T("promised") + ': <b id="prom" data-watch="promised">' + local(o.promised_at) + "</b></div></div>" +
     '<div class="btns" style="margin-top:8px"><button type="button" id="pr1">' + T("print_order") + '</button><button type="button" id="pr2">' + T("print_checkin") + "</button>" +
     '<a class="small" href="#/vehicle/' + o.vehicle.id + '">' + T("nav_search") + "</a></div></section>" +
     (o.recommendations.length ? '<section class="card banner warn"><b>' + T("recommendations") + "</b> (" + T("offered") + "): " + o.recommendations.map((x) => esc(x.description) + " ¥" + x.amount).join(", ") + "</section>" : "") +
@@ -129,14 +129,16 @@ function wireApproval(view, o, drafts, render) {
     const dlg = openDialog(T("sign_here"), '<form method="dialog" id="df"><div id="dl">' + o.lines.filter((l) => pendingIds.includes(l.id)).map((l) =>
       '<div class="row"><span style="flex:1">' + esc(l.description) + " ¥" + l.amount + '</span><label><input type="radio" name="d_' + l.id + '" value="approved" checked> ' + T("approve") +
       '</label><label><input type="radio" name="d_' + l.id + '" value="declined"> ' + T("decline") + "</label></div>").join("") +
-      '</div><canvas class="sign" id="dsig" aria-label="' + T("signature") + '" role="img"></canvas><div class="err" data-err="signature"></div>' +
+      "</div>" + input("promised_at", T("promised"), { type: "datetime-local", value: (ap && ap.promised_at && ap.promised_at.value) || toInput(o.promise_suggested || o.promised_at) }) +
+      '<canvas class="sign" id="dsig" aria-label="' + T("signature") + '" role="img"></canvas><div class="err" data-err="signature"></div>' +
       '<div class="btns"><button type="button" id="dclr">' + T("clear") + '</button><button type="button" class="go" id="dok">' + T("approve") + ' ✔</button><button value="cancel" aria-label="' + T("close") + '">✕</button></div></form>', { id: "dlg" });
     const pad = signaturePad(dlg.querySelector("#dsig"));
     dlg.querySelector("#dclr").onclick = pad.clear;
     dlg.querySelector("#dok").onclick = () => {
       const decisions = {};
       for (const lid of pendingIds) decisions[lid] = dlg.querySelector('input[name="d_' + lid + '"]:checked').value;
-      call("POST", "/api/staff/orders/" + o.id + "/approve-in-store", { version: o.version, decisions, signature: pad.value(), promised_at: promised() }).then((r) => {
+      const df = dlg.querySelector("#df"), when = df.promised_at.value ? fromInput(df.promised_at.value) : undefined;
+      call("POST", "/api/staff/orders/" + o.id + "/approve-in-store", { version: o.version, decisions, signature: pad.value(), promised_at: when }).then((r) => {
         if (r.status !== 200) return problem(r, dlg.querySelector("#df"));
         dlg.close(); say(T("saved"), "ok"); render(r.body);
       });

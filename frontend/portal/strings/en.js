@@ -7,6 +7,16 @@ export default {
   fix: "Please correct the fields marked in red.", network: "Network error, please try again.",
   server: "Something went wrong, please try again.", saved: "Saved", forbidden: "Your role may not do this.",
   uploading: "Uploading {n}…", close: "Close",
+  // page shell and kit, issue 12 (app.js: per-role titles; kit/forms.js: the conflict keeper)
+  title_advisor: "Service advisor desk", title_technician: "Technician desk", title_foreman: "Workshop foreman desk",
+  title_inspector: "Quality inspector desk", title_cashier: "Cashier desk", title_follow_up: "Follow-up desk",
+  title_manager: "Service manager desk", title_site: "After-sales",
+  role_advisor: "advisor", role_technician: "technician", role_foreman: "foreman", role_inspector: "inspector",
+  role_cashier: "cashier", role_follow_up: "follow-up clerk", role_manager: "service manager",
+  conflict_h: "Someone else changed this record while you were editing:", conflict_added: "Added: {x}",
+  conflict_removed: "Removed: {x}", conflict_changed: "Changed: {x}", conflict_value: "{what}: {was} → {now}",
+  conflict_none: "Nothing visible on the page changed", conflict_save: "Save again",
+  conflict_kept: "Someone else just changed this record. It is reloaded and what you typed is kept: check it and tap “Save again”.",
   // words several pages share
   customer: "Customer", vehicle: "Vehicle", advisor: "Advisor", technician: "Technician", status: "Status",
   name: "Name", phone: "Mobile", plate: "Plate", time: "Time", vin: "VIN", model: "Model", sale_date: "Sale date",
@@ -54,6 +64,14 @@ export default {
   d_other: "other", no_damage: "No damage marked", add_photos: "Take / upload photos", old_parts: "Old parts",
   wash: "Free wash wanted", contact: "Contact during repair", cp_phone: "phone", cp_sms: "SMS", cp_wechat: "WeChat",
   submit_checkin: "Finish check-in, open the order", required_sig: "The customer must sign",
+  // reception walk-around, issue 12 (pages/reception.js, kit/cardiagram.js)
+  reception_technician: "Technician (pre-assigned)", reception_no_technician: "Not yet (the foreman dispatches)",
+  reception_damage_kind: "Damage type", reception_damage_note: "Damage note",
+  car_diagram: "Car diagram: click or press Enter to mark or unmark a panel", car_front: "Front", car_rear: "Rear",
+  zs_front_bumper: "Front bumper", zs_hood: "Hood", zs_windshield: "Windshield", zs_roof: "Roof", zs_rear_window: "Rear window",
+  zs_trunk: "Trunk", zs_rear_bumper: "Rear bumper", zs_left_front_fender: "LF fender", zs_left_front_door: "LF door",
+  zs_left_rear_door: "LR door", zs_left_rear_fender: "LR fender", zs_right_front_fender: "RF fender", zs_right_front_door: "RF door",
+  zs_right_rear_door: "RR door", zs_right_rear_fender: "RR fender", zs_left_mirror: "L", zs_right_mirror: "R", zs_wheels: "Wheels",
   // cars in the store (pages/orders.js)
   in_store: "Cars in the store", order_no: "Order",
   // repair order (pages/order.js)

@@ -5,6 +5,14 @@ export default {
   nav_complaints: "投诉", nav_search: "客户档案", nav_walkin: "散客接车", logout: "退出", changed: "该记录已被他人修改,已为您重新加载,请再操作一次。",
   fix: "请修改标红的内容。", network: "网络连接失败,请重试。", server: "系统繁忙,请稍后重试。", saved: "已保存", forbidden: "您的角色无权执行此操作。",
   uploading: "正在上传 {n}…", close: "关闭",
+  // page shell and kit, issue 12 (app.js: per-role titles; kit/forms.js: the conflict keeper)
+  title_advisor: "服务顾问工作台", title_technician: "技师工作台", title_foreman: "车间主管工作台", title_inspector: "质检员工作台",
+  title_cashier: "收银工作台", title_follow_up: "回访专员工作台", title_manager: "服务经理工作台", title_site: "售后服务",
+  role_advisor: "服务顾问", role_technician: "技师", role_foreman: "车间主管", role_inspector: "质检员", role_cashier: "收银员",
+  role_follow_up: "回访专员", role_manager: "服务经理",
+  conflict_h: "您编辑期间,他人修改了此记录:", conflict_added: "新增:{x}", conflict_removed: "删除:{x}", conflict_changed: "修改:{x}",
+  conflict_value: "{what}:{was} → {now}", conflict_none: "页面上没有可见的变化", conflict_save: "再次保存",
+  conflict_kept: "他人刚刚修改了此记录。已为您重新加载并保留您填写的内容,请核对后点“再次保存”。",
   // words several pages share
   customer: "客户", vehicle: "车辆", advisor: "顾问", technician: "技师", status: "状态", name: "姓名", phone: "手机号",
   plate: "车牌号", time: "时间", vin: "车架号", model: "车型", sale_date: "购车日期", mileage: "里程(公里)", note: "处理记录", record: "记录",
@@ -40,6 +48,13 @@ export default {
   d_scratch: "划痕", d_dent: "凹陷", d_crack: "裂纹", d_other: "其他", no_damage: "未标记损伤", add_photos: "拍照 / 上传照片",
   old_parts: "旧件", wash: "需要免费洗车", contact: "维修中联系方式", cp_phone: "电话", cp_sms: "短信", cp_wechat: "微信",
   submit_checkin: "完成接车并开单", required_sig: "请客户签字",
+  // reception walk-around, issue 12 (pages/reception.js, kit/cardiagram.js)
+  reception_technician: "技师(预派工)", reception_no_technician: "暂不指定(由车间主管派工)", reception_damage_kind: "损伤类型",
+  reception_damage_note: "损伤说明", car_diagram: "车身外观图:点击或按回车键标记/取消部位", car_front: "车头", car_rear: "车尾",
+  zs_front_bumper: "前保险杠", zs_hood: "引擎盖", zs_windshield: "前挡风玻璃", zs_roof: "车顶", zs_rear_window: "后挡玻璃",
+  zs_trunk: "后备箱", zs_rear_bumper: "后保险杠", zs_left_front_fender: "左前翼", zs_left_front_door: "左前门",
+  zs_left_rear_door: "左后门", zs_left_rear_fender: "左后翼", zs_right_front_fender: "右前翼", zs_right_front_door: "右前门",
+  zs_right_rear_door: "右后门", zs_right_rear_fender: "右后翼", zs_left_mirror: "左镜", zs_right_mirror: "右镜", zs_wheels: "轮毂",
   // cars in the store (pages/orders.js)
   in_store: "在店车辆", order_no: "单号",
   // repair order (pages/order.js)
