@@ -12,6 +12,7 @@ export default function show(view) {
       table([T("order_no"), T("plate"), T("customer"), T("status"), T("promised"), T("amount_due")], r.body.orders.map((o) =>
         '<tr data-order="' + o.id + '"><td><a href="#/order/' + o.id + '">' + esc(o.reference) + "</a></td><td>" + esc(o.plate) + "</td><td>" + esc(o.customer_name) +
         '</td><td><span class="pill ' + o.status + '">' + T("o_" + o.status) + "</span>" + (o.comeback_of ? ' <span class="pill declined">' + T("comeback") + "</span>" : "") +
-        "</td><td>" + local(o.promised_at) + '</td><td class="num">¥' + o.amount_due + "</td></tr>")) + "</section>";
+        (o.findings_to_price ? ' <span class="pill finding">' + T("ws_finding", { n: o.findings_to_price }) + "</span>" : "") +
+        "</td><td>" + local(o.promised_at) + '</td><td class="num">' + (o.amount_due ? "¥" + o.amount_due : "—") + "</td></tr>")) + "</section>";
   });
 }
