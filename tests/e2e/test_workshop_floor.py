@@ -23,7 +23,7 @@ from tests.e2e.test_workshop_to_followup import sign_in, staff_token
 from tests.factories import SIGNATURE, checkin_body
 
 SHOTS = Path("/work/wt/_shots/workshop")
-JPEG = bytes.fromhex("ffd8ffe000104a46494600010100000100010000ffd9")
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000180000001808020000006f15aaaf0000001f49444154789c633860604015c4306ad0a841a3068d1a346ad0a841036f10002cdd881f8e3c474d0000000049454e44ae426082")   # 24x24, red
 
 
 def shot(page, name):
@@ -130,13 +130,14 @@ def test_board_job_view_finding_and_quality_check_on_the_floor(stack, tablet, ph
     form = phone.locator("#ff")
     form.locator("[name=description]").fill("右后刹车片磨损至2mm")
     form.locator("input[name=photo]").set_input_files(
-        files=[{"name": "pad.jpg", "mimeType": "image/jpeg", "buffer": JPEG}])
+        files=[{"name": "pad.png", "mimeType": "image/png", "buffer": PNG}])
     expect(form.locator("[data-photos]")).to_have_attribute("data-photos", "1")
     form.locator("button[type=submit]").click()
     expect(phone.locator("#banner")).to_contain_text("已报告")
     found = phone.locator("#joblines li", has_text="右后刹车片磨损至2mm")
     expect(found).to_contain_text("技师发现")
     expect(found.locator("img")).to_have_count(1)
+    phone.wait_for_function("() => document.querySelector('#joblines img').naturalWidth === 24")
     stored = RepairOrderItem.get(oid).lines[-1]
     assert stored["to_price"] is True and stored["status"] == "draft" and len(stored["photo_keys"]) == 1
     no_horizontal_scroll(phone)

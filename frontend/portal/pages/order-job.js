@@ -19,7 +19,7 @@ function photos(urls) {
 }
 
 function lineItem(l) {
-  return '<li data-line="' + l.id + '"><b>' + esc(l.description) + "</b> " + (l.quantity !== "0" && l.quantity !== "0.00" ? "× " + esc(l.quantity) + " " : "") +
+  return '<li data-line="' + l.id + '"><b>' + esc(l.description) + "</b> " + (Number(l.quantity) ? (l.kind === "labor" ? T("hours") + " " + esc(l.quantity) : "× " + esc(l.quantity)) + " " : "") +
     '<span class="pill ' + l.status + '">' + T("l_" + l.status) + "</span>" +
     (l.additional ? ' <span class="pill pending">' + T("additional") + "</span>" : "") +
     (l.found_by ? ' <span class="pill finding">' + T("ws_found_by") + "</span>" : "") + photos(l.photos) + "</li>";

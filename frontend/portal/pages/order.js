@@ -116,8 +116,9 @@ function lineBody(f, o, photos) {
 /** The advisor prices a technician's finding (技师发现): the draft line gets its work, hours and
     price (its photos kept); then it is sent with the other drafts as additional work. */
 function priceFinding(o, l, render) {
-  const dlg = openDialog(T("ws_price_h"), '<form method="dialog" id="pf" novalidate>' + lineFields({ kind: "labor", description: l.description }) +
+  const dlg = openDialog(T("ws_price_h"), '<form method="dialog" id="pf" class="pricing" novalidate>' +
     (l.photos.length ? '<div class="photos">' + l.photos.map((u) => '<img src="' + esc(u) + '" alt="">').join("") + "</div>" : "") +
+    lineFields({ kind: "labor", description: l.description }) +
     '<div class="btns"><button type="submit" class="go">' + T("ws_price") + '</button><button type="button" value="cancel" id="pfx" aria-label="' + T("close") + '">✕</button></div></form>', { id: "pdlg" });
   const f = dlg.querySelector("#pf");
   dlg.querySelector("#pfx").addEventListener("click", () => dlg.close());
