@@ -91,6 +91,12 @@ def test_board_job_view_finding_and_quality_check_on_the_floor(stack, tablet, ph
     expect(waiting.nth(1).locator(".pill.booked")).to_have_count(0)
     expect(waiting.nth(0)).to_contain_text("预计交车时间 " + shown(booked_promise, now))
     expect(waiting.nth(1)).to_contain_text("预计交车时间 " + shown(walk_in_promise, now))
+    # the rule itself, whatever the hour this test runs at (the cards above may both be tomorrow)
+    assert page.evaluate("""async () => { const t = await import('/portal/kit/time.js');
+        return [t.when('2026-12-01T16:00:00+08:00', '2026-12-01T08:00:00+08:00'),
+                t.when('2026-12-02T09:30:00+08:00', '2026-12-01T08:00:00+08:00'),
+                t.when('2026-12-01T23:30:00+08:00', '2026-12-01T16:00:00Z')]; }""") == [
+        "16:00", "12-02 09:30", "12-01 23:30"]
     waiting_count = page.locator(".counts > div", has_text="待派工").locator("b")
     expect(waiting_count).to_have_text("2")
     card = page.locator(f'#waiting [data-job="{oid}"]')
@@ -111,6 +117,13 @@ def test_board_job_view_finding_and_quality_check_on_the_floor(stack, tablet, ph
     expect(job).to_contain_text("预计交车时间 " + shown(booked_promise, now))
     no_horizontal_scroll(phone)
     shot(phone, "technician-jobs-390")
+    phone.goto(f"{stack.url}/portal/#/orders")       # the cars in the store: no amounts
+    expect(phone.locator(f'tr[data-order="{oid}"]')).to_contain_text("粤B12345")
+    assert "¥" not in phone.locator("body").inner_text()
+    expect(phone.locator("#view thead")).not_to_contain_text("应收金额")
+    no_horizontal_scroll(phone)
+    shot(phone, "technician-orders-390")
+    phone.goto(f"{stack.url}/portal/#/jobs")
     job.locator(f'a[href="#/order/{oid}"]').click()
     view = phone.locator("#jobview")
     expect(view).to_contain_text("刹车异响")              # the customer's concern
@@ -142,6 +155,13 @@ def test_board_job_view_finding_and_quality_check_on_the_floor(stack, tablet, ph
     assert stored["to_price"] is True and stored["status"] == "draft" and len(stored["photo_keys"]) == 1
     no_horizontal_scroll(phone)
     shot(phone, "technician-job-view-390")
+    phone.click("#lang")                                       # the same view in English
+    expect(view).to_contain_text("Customer's concern")
+    expect(view).to_contain_text("Technician's finding")
+    expect(phone.locator("#ff")).to_contain_text("Report to the advisor")
+    shot(phone, "technician-job-view-en-390")
+    phone.click("#lang")
+    expect(view).to_contain_text("客户描述")
 
     # ---- the advisor sees the mark, prices the finding and sends it as additional work
     sign_in(page, stack, "advisor")

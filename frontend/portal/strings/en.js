@@ -91,7 +91,7 @@ export default {
   // workshop floor (issue 12: pages/workshop.js, pages/jobs.js, pages/order-job.js, pages/order-work.js)
   ws_booked: "Booked", ws_booked_title: "Booked customer: dispatched first", ws_finding: "{n} technician finding(s) to price",
   ws_found_by: "Technician's finding", ws_to_price: "To price", ws_price: "Price it", ws_price_h: "Price the technician's finding",
-  ws_open_job: "Open the job", ws_concern_h: "Customer's concern", ws_findings_h: "Advisor's findings", ws_work_h: "Work",
+  ws_concern_h: "Customer's concern", ws_findings_h: "Advisor's findings", ws_work_h: "Work",
   ws_report_h: "Report a finding (additional work)", ws_report_desc: "What you found", ws_report: "Report to the advisor",
   ws_reported: "Reported to the advisor, who prices it and asks the customer.", ws_photos_n: "{n} uploaded",
   ws_wait_upload: "Photos are still uploading, please wait.", ws_no_concern: "None", ws_mileage: "Mileage in {km} km",
