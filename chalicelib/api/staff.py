@@ -53,6 +53,7 @@ def staff_authorizer(auth_request):
                 "policyDocument": {"Version": "2012-10-17", "Statement": [{
                     "Action": "execute-api:Invoke", "Effect": "Deny",
                     "Resource": [auth_request.method_arn]}]}}
+    staff = auth.with_display_name(staff)
     return AuthResponse(routes=["*"], principal_id=staff.username, context=staff.to_context())
 
 
@@ -314,7 +315,8 @@ def deliver_order(staff, order_id):
 # ---- follow-up and complaints --------------------------------------------------------------
 
 @staff_route("/api/staff/followups", "GET", FOLLOW_UP_DESK,
-             "Follow-up calls due (?date=, overdue included), with survey answers")
+             "Follow-up calls: overdue and due today (?date=), and the week ahead (upcoming), "
+             "with survey answers")
 def list_followups(staff):
     return followups.due_list(_q("date"), staff)
 

@@ -450,6 +450,7 @@ class AuditItem(Model):
     actor = UnicodeAttribute()
     action = UnicodeAttribute()
     changes = JSONAttribute(default=dict)
+    names = JSONAttribute(null=True)                # username -> display name (张顾问)
 
 
 class EventItem(Model):

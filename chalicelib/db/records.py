@@ -284,7 +284,8 @@ def get_followup(order_id: str) -> fu.FollowUp | None:
 
 
 def followups_due(day: date, limit: int = 200) -> list[fu.FollowUp]:
-    """Follow-up files with a call due on ``day`` or before (overdue ones included)."""
+    """Follow-up files with a call due on ``day`` or before (overdue ones included), the
+    earliest first: one query on the sparse ``due`` index."""
     bind()
     return [_followup(i) for i in FollowUpItem.due.query(
         get_config().store_id, FollowUpItem.next_due <= day.isoformat(), limit=limit)]

@@ -388,8 +388,15 @@ def customer_view(booking: Booking, ctx: StoreContext) -> dict[str, Any]:
     }
 
 
-def resolve_link(code: str) -> str:
+LINK_PROBLEM_PAGE = "/link.html"   # says the link is wrong or has expired, and what to do
+
+
+def resolve_link(code: str, *, browser: bool = False) -> str:
+    """Where a short SMS link goes. A wrong or expired one is 404 ``link_not_found`` for a
+    program; a browser (it asks for a page) goes to the page that tells the customer."""
     target = links_db.resolve(code, clock.now()) if code.isalnum() and len(code) <= 16 else None
+    if target is None and browser:
+        return get_config().public_base_url + LINK_PROBLEM_PAGE
     if target is None:
         raise NotFound("This link is not valid", code="link_not_found")
     return target

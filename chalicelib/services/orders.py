@@ -28,7 +28,7 @@ from ..domain.validation import day_asked, expect_version, mask_phone
 from ..domain.vehicles import CustomerRecord, Recommendation, VehicleRecord, new_id
 from ..logs import log_event
 from . import files
-from .customer_orders import order_message
+from .customer_orders import line_view, order_message, work_item_view
 from .customer_orders import report as customer_report
 from .store import current_store, store_now
 
@@ -87,7 +87,7 @@ def check_in(body: Any, staff: Staff) -> dict[str, Any]:
                                   phone=checkin.customer.phone, created_at=now, updated_at=now)
         changes.customers.append((customer, True))
         changes.uniques.append((f"phone#{customer.phone}", customer.id))
-        audit.append(audit_rules.entry(audit_rules.CUSTOMER, customer.id, actor=actor,
+        audit.append(audit_rules.entry(audit_rules.CUSTOMER, customer.id, actor=actor, actor_name=staff.name,
                                        action="created", at=now, before=None,
                                        after=customer.audit_view()))
     else:
@@ -95,7 +95,7 @@ def check_in(body: Any, staff: Staff) -> dict[str, Any]:
         if old_customer.name != checkin.customer.name:
             customer = replace(old_customer, name=checkin.customer.name, updated_at=now)
             changes.customers.append((customer, False))
-            audit.append(audit_rules.entry(audit_rules.CUSTOMER, customer.id, actor=actor,
+            audit.append(audit_rules.entry(audit_rules.CUSTOMER, customer.id, actor=actor, actor_name=staff.name,
                                            action="edited", at=now,
                                            before=old_customer.audit_view(),
                                            after=customer.audit_view()))
@@ -122,7 +122,8 @@ def check_in(body: Any, staff: Staff) -> dict[str, Any]:
         changes.vehicles.append((vehicle, False))
         action, before = "checked_in", old_vehicle.audit_view()
     changes.markers(old_vehicle, vehicle)      # its plate and VIN; a corrected VIN frees the old
-    audit.append(audit_rules.entry(audit_rules.VEHICLE, vehicle.id, actor=actor, action=action,
+    audit.append(audit_rules.entry(audit_rules.VEHICLE, vehicle.id, actor=actor, actor_name=staff.name,
+                                   action=action,
                                    at=now, before=before, after=vehicle.audit_view()))
 
     # the repair order, with the signed check-in sheet
@@ -145,12 +146,13 @@ def check_in(body: Any, staff: Staff) -> dict[str, Any]:
         locale=booking.locale if booking else "zh-CN",
         comeback_of=came_back.reference if came_back else "")
     changes.orders.append((order, True))
-    audit.append(audit_rules.entry(audit_rules.ORDER, order.id, actor=actor, action="opened",
+    audit.append(audit_rules.entry(audit_rules.ORDER, order.id, actor=actor, actor_name=staff.name,
+                                   action="opened",
                                    at=now, before=None, after=order.audit_view()))
     if booking is not None:
         arrived = BookingDesk.arrive(booking, order_id=order.id, now=now, by=actor)
         changes.bookings.append(arrived)
-        audit.append(audit_rules.entry(audit_rules.BOOKING, booking.id, actor=actor,
+        audit.append(audit_rules.entry(audit_rules.BOOKING, booking.id, actor=actor, actor_name=staff.name,
                                        action="arrived", at=now,
                                        before=BookingDesk.audit_view(booking),
                                        after=BookingDesk.audit_view(arrived)))
@@ -178,8 +180,8 @@ def _line_view(line: ro.Line) -> dict[str, Any]:
             "photos": [files.view_url(k) for k in line.photo_keys],
             "photo_keys": list(line.photo_keys), "decided_at": line.decided_at or None,
             "decided_via": line.decided_via or None, "reason": line.reason or None,
-            "discount_by": line.discount_by or None, "found_by": line.found_by or None,
-            "to_price": line.to_price}
+            "discount_by": line.discount_by or None, "labor_line": line.labor_line or None,
+            "found_by": line.found_by or None, "to_price": line.to_price}
 
 
 def _sheet_view(sheet: dict[str, Any]) -> dict[str, Any]:
@@ -224,6 +226,8 @@ def order_view(order_id: str, staff: Staff, order: ro.RepairOrder | None = None)
         "tax_rate_percent": settings.tax_rate_percent,
         "approvals": [_approval_view(a) for a in order.approvals],
         "pending_approval": order.pending_approval.id if order.pending_approval else None,
+        # what the customer decides next in store, job by job (a job's labour and parts as one)
+        "approval_items": [work_item_view(item) for item in order.items_to_decide()],
         "reception": _sheet_view(order.reception),
         "recommendations": [r.view() for r in (vehicle.recommendations if vehicle else ())
                             if r.order_id != order.id],
@@ -244,7 +248,8 @@ def _work_view(order: ro.RepairOrder, history: list[Any]) -> dict[str, Any]:
         "version": order.version,
         "promised_at": order.promised_at.isoformat() if order.promised_at else None,
         # every event of the order, for every role: who did what, when (时间线)
-        "timeline": [{"at": e.at.isoformat(), "actor": e.actor, "action": e.action}
+        "timeline": [{"at": e.at.isoformat(), "actor": e.actor, "action": e.action,
+                      "names": e.names}
                      for e in reversed(history)],
         "job": {**order.job.to_dict(), "state": order.job.state,
                 "pause_reason": order.job.pause_reason or None,
@@ -317,20 +322,23 @@ def order_to_change(order_id: str, body: Any) -> ro.RepairOrder:
 
 
 def save_order(old: ro.RepairOrder, new: ro.RepairOrder, *, actor: str, action: str,
-               extra: records_db.Changes | None = None) -> ro.RepairOrder:
-    """Write the order with its audit entry (and ``extra``); the order as stored now."""
+               extra: records_db.Changes | None = None, actor_name: str = "",
+               names: dict[str, str] | None = None) -> ro.RepairOrder:
+    """Write the order with its audit entry (and ``extra``); the order as stored now.
+    ``actor_name``, ``names``: the display names the entry keeps (see ``AuditEntry.names``)."""
     changes = extra or records_db.Changes()
     changes.orders.append((new, False))
     changes.audit.append(audit_rules.entry(audit_rules.ORDER, old.id, actor=actor, action=action,
                                            at=clock.now(), before=old.audit_view(),
-                                           after=new.audit_view()))
+                                           after=new.audit_view(), actor_name=actor_name,
+                                           names=names))
     records_db.save(changes)
     return replace(new, version=records_db.saved_version(old.version))
 
 
 def _change(order_id: str, body: Any, staff: Staff, action: str, change) -> dict[str, Any]:
     old = order_to_change(order_id, body)
-    saved = save_order(old, change(old), actor=staff.username, action=action)
+    saved = save_order(old, change(old), actor=staff.username, actor_name=staff.name, action=action)
     return order_view(order_id, staff, saved)
 
 
@@ -400,7 +408,8 @@ def send_for_approval(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
     order = order.with_request(replace(request, link_code=link.code))
     message = msg.approval_message(order_id=order.id, request_id=request.id, phone=order.phone,
                                    locale=order.locale, settings=settings, now=now)
-    saved = save_order(old, order, actor=staff.username, action=f"sent_{request.kind}",
+    saved = save_order(old, order, actor=staff.username, actor_name=staff.name,
+                       action=f"sent_{request.kind}",
                   extra=records_db.Changes(messages=[message], links=[link]))
     log_event("approval_requested", order_id=order.id, request_id=request.id, kind=request.kind,
               lines=len(request.line_ids))
@@ -412,7 +421,8 @@ def _resend_approval(old: ro.RepairOrder, staff: Staff, now: datetime) -> dict[s
     message = msg.approval_message(order_id=order.id, request_id=request.id, phone=order.phone,
                                    locale=order.locale, settings=current_store().settings,
                                    now=now, resend=request.resent)
-    saved = save_order(old, order, actor=staff.username, action=f"resent_{request.kind}",
+    saved = save_order(old, order, actor=staff.username, actor_name=staff.name,
+                       action=f"resent_{request.kind}",
                        extra=records_db.Changes(messages=[message]))
     log_event("approval_resent", order_id=order.id, request_id=request.id, resent=request.resent)
     return order_view(order.id, staff, saved)
@@ -427,7 +437,7 @@ def resend_order_link(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
     now = store_now()
     message, link = order_message(old, msg.ORDER_LINK, now=now, due=now,
                                   message_id=f"{old.id}.{msg.ORDER_LINK}.{now:%Y%m%d%H%M%S}")
-    saved = save_order(old, replace(old, updated_at=now), actor=staff.username,
+    saved = save_order(old, replace(old, updated_at=now), actor=staff.username, actor_name=staff.name,
                        action="order_link_resent",
                        extra=records_db.Changes(messages=[message], links=[link]))
     log_event("order_link_resent", order_id=old.id)
@@ -473,7 +483,7 @@ def approve_in_store(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
                            signature_key=key)
     assert png is not None
     with files.signature_kept(key, png):   # gone again if the order changed meanwhile
-        saved = save_order(old, decided.order, actor=staff.username,
+        saved = save_order(old, decided.order, actor=staff.username, actor_name=staff.name,
                            action=f"decided_{request.kind}",
                            extra=_decided_changes(decided, old, now))
     return order_view(order_id, staff, saved)
@@ -501,12 +511,11 @@ def customer_approval_view(order: ro.RepairOrder, request: ro.ApprovalRequest) -
                   "promised_at": order.promised_at.isoformat() if order.promised_at else None},
         "request": {"id": request.id, "kind": request.kind, "status": request.status,
                     "promised_at": request.promised_at, "decided_at": request.decided_at or None},
-        "lines": [{"id": ln.id, "kind": ln.kind, "description": ln.description,
-                   "quantity": decimal_text(ln.quantity), "unit_price": yuan(ln.unit_price_fen),
-                   "amount": yuan(ln.amount_fen), "pay_type": ln.pay_type,
-                   "customer_amount": yuan(ln.amount_fen if ln.pay_type == "customer" else 0),
-                   "status": ln.status, "photos": [files.view_url(k) for k in ln.photo_keys]}
+        "lines": [{**line_view(ln), "photos": [files.view_url(k) for k in ln.photo_keys]}
                   for ln in in_request],
+        # the same lines as the jobs the customer decides: one answer per job
+        "work_items": [work_item_view(item) for item in order.request_items(request)],
+        "tax_rate_percent": settings.tax_rate_percent,
         "agreed_before": agreed.view() if request.kind == ro.ADDITIONAL else None,
         "total_if_all_approved": if_all.view(),
         "total_now": agreed.view(),

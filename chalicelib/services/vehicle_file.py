@@ -174,7 +174,7 @@ def update_vehicle(vehicle_id: str, body: Any, staff: Staff) -> dict[str, Any]:
                   updated_at=now)
     after = {**new.audit_view(), **({"reason": reason} if reason else {})}
     changes = records_db.Changes(vehicles=[(new, False)], audit=[audit_rules.entry(
-        audit_rules.VEHICLE, old.id, actor=staff.username,
+        audit_rules.VEHICLE, old.id, actor=staff.username, actor_name=staff.name,
         action="mileage_corrected" if lowered else "edited", at=now,
         before=old.audit_view(), after=after)])
     changes.markers(old, new)
@@ -193,7 +193,8 @@ def update_customer(customer_id: str, body: Any, staff: Staff) -> dict[str, Any]
     now = clock.now()
     new = replace(old, name=data.name, phone=data.phone, updated_at=now)
     changes = records_db.Changes(customers=[(new, False)], audit=[audit_rules.entry(
-        audit_rules.CUSTOMER, old.id, actor=staff.username, action="edited", at=now,
+        audit_rules.CUSTOMER, old.id, actor=staff.username, actor_name=staff.name,
+            action="edited", at=now,
         before=old.audit_view(), after=new.audit_view())])
     changes.markers(old, new)
     if (new.name, new.phone) != (old.name, old.phone):

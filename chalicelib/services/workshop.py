@@ -94,14 +94,15 @@ def board(staff: Staff) -> dict[str, Any]:
 def dispatch(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
     """Give the job to a technician and a bay, or hand it over to another (交接)."""
     old = order_to_change(order_id, body)
-    data = ws.parse_dispatch(body, technicians={p["username"] for p in technicians()},
-                             bays=current_store().settings.bays)
+    names = {p["username"]: p["name"] for p in technicians()}
+    data = ws.parse_dispatch(body, technicians=set(names), bays=current_store().settings.bays)
     order, stopped = old.dispatch(data, now=store_now(), by=staff.username)
     changes = records_db.Changes()
     if stopped:
         changes.clock_off.append((stopped, order.id))
     action = "handed_over" if old.job.technician else "dispatched"
-    saved = save_order(old, order, actor=staff.username, action=action, extra=changes)
+    saved = save_order(old, order, actor=staff.username, actor_name=staff.name, action=action,
+                       extra=changes, names={data.technician: names[data.technician]})
     log_event("job_dispatched", order_id=order.id, technician=data.technician, bay=data.bay)
     return order_view(order_id, staff, saved)
 
@@ -116,7 +117,8 @@ def clock(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
         changes.clock_on.append((on, order.id))
     if off:
         changes.clock_off.append((off, order.id))
-    saved = save_order(old, order, actor=staff.username, action=f"job_{ws.CLOCK_ACTIONS[data.action]}",
+    saved = save_order(old, order, actor=staff.username, actor_name=staff.name,
+                       action=f"job_{ws.CLOCK_ACTIONS[data.action]}",
                   extra=changes)
     return order_view(order_id, staff, saved)
 
@@ -147,7 +149,8 @@ def start_line(order_id: str, line_id: str, body: Any, staff: Staff) -> dict[str
     changes = records_db.Changes()
     if on:
         changes.clock_on.append((on, order.id))
-    saved = save_order(old, order, actor=staff.username, action="line_started", extra=changes)
+    saved = save_order(old, order, actor=staff.username, actor_name=staff.name,
+                       action="line_started", extra=changes)
     return order_view(order_id, staff, saved)
 
 
@@ -165,7 +168,8 @@ def quality_check(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
     action = f"qc_{data.level}_{'passed' if record.passed else 'failed'}"
     extra = ready_changes(order, now)
     with files.signature_kept(key, png):   # gone again if the order changed meanwhile
-        saved = save_order(old, order, actor=staff.username, action=action, extra=extra)
+        saved = save_order(old, order, actor=staff.username, actor_name=staff.name,
+                           action=action, extra=extra)
     log_event("quality_check", order_id=order.id, qc_level=data.level, passed=record.passed,
               rework_count=order.quality.rework_count)
     return order_view(order_id, staff, saved)
@@ -176,5 +180,6 @@ def wash(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
     now = store_now()
     order = old.record_wash(now=now)
     extra = ready_changes(order, now)
-    saved = save_order(old, order, actor=staff.username, action="washed", extra=extra)
+    saved = save_order(old, order, actor=staff.username, actor_name=staff.name,
+                       action="washed", extra=extra)
     return order_view(order_id, staff, saved)

@@ -10,6 +10,7 @@ import { has } from "../kit/session.js";
 import { signaturePad } from "../kit/signature.js";
 import { printDoc } from "../kit/print.js";
 import { clockButtons, askPause, hm } from "../kit/clock.js";
+import { timelineList } from "../kit/history.js";
 
 const CHECKLIST = ["clean", "old_parts", "keys", "documents", "explained"];
 
@@ -62,7 +63,7 @@ export function workSections(o) {
     html += '<section class="card"><h3>' + T("deliver_h") + " " + local(o.delivery.delivered_at) + "</h3><p>" + (o.delivery.on_time ? T("on_time") : T("late", { m: o.delivery.late_minutes })) +
       " · " + T("next_service") + ': <b id="nexts">' + esc(o.delivery.next_service_date) + (o.delivery.next_service_km ? " / " + o.delivery.next_service_km + " km" : "") + "</b></p></section>";
   }
-  html += '<section class="card"><h3>' + T("timeline") + '</h3><ol class="timeline">' + o.timeline.map((e) => "<li>" + local(e.at) + " · " + esc(e.actor) + " · " + esc(e.action) + "</li>").join("") + "</ol>" +
+  html += '<section class="card"><h3>' + T("timeline") + '</h3>' + timelineList(o.timeline) +
     (o.status !== "cancelled" && has(["advisor", "manager"]) ? '<button type="button" class="small" id="relink">' + T("resend_link") + "</button>" : "") + "</section>";
   return html;
 }

@@ -95,11 +95,15 @@ export default {
   ws_report_h: "Report a finding (additional work)", ws_report_desc: "What you found", ws_report: "Report to the advisor",
   ws_reported: "Reported to the advisor, who prices it and asks the customer.", ws_photos_n: "{n} uploaded",
   ws_wait_upload: "Photos are still uploading, please wait.", ws_no_concern: "None", ws_mileage: "Mileage in {km} km",
+  hist_finding_reported: "{who} reported a finding from the bay (to price)",
   qc_choose: "Choose", qc_signature: "Inspector's signature",
   // follow-up calls (pages/followups.js)
   followups_h: "Follow-up calls due", task_first: "first follow-up", task_second: "second follow-up",
   overdue: "overdue", survey: "Survey", o_satisfied: "satisfied", o_reached: "reached", o_not_reached: "not reached",
   o_issue_raised: "issue raised", retry_on: "Call again on", issue: "The issue", no_followups: "No calls due today.",
+  // follow-up calls: overdue, today, the week ahead (pages/followups.js)
+  fu_overdue_h: "Overdue", fu_today_h: "Today {d}", fu_upcoming_h: "The week ahead (to {d})", fu_due: "due {d}",
+  fu_none_overdue: "No overdue calls.", fu_none_upcoming: "No calls due in the week ahead.",
   // complaints (pages/complaints.js)
   complaints_h: "Complaints", open_n: "open", escalated: "escalated", overdue_reply: "reply overdue",
   resolved: "resolved", reply_by: "Reply by", owner: "Owner", add_note: "Add", resolution: "Resolution",
@@ -107,5 +111,27 @@ export default {
   new_complaint: "Take down a complaint", description_c: "What happened", staff_involved: "Staff involved",
   severity: "Severity", sev_low: "low", sev_medium: "medium", sev_high: "high", src_survey: "survey",
   src_follow_up: "follow-up call", src_staff: "staff", src_customer: "customer",
-  avg_resolve: "average {h} h to resolve"
+  avg_resolve: "average {h} h to resolve",
+  // complaints: reassign, trail, call, order (pages/complaints.js)
+  cpl_order: "Order {ref}", cpl_assign_to: "Give to", cpl_assign: "Reassign", cpl_trail: "Trail", cpl_resolution: "Resolution: {r}",
+  cpl_ev_opened: "{who} took the complaint down ({what})", cpl_ev_note: "{who}: {what}", cpl_ev_assigned: "{who} gave it to {what}",
+  cpl_ev_escalated: "{who}: not handled in time, escalated to the manager", cpl_ev_resolution_refused: "{who} offered “{what}”; the customer did not accept",
+  cpl_ev_resolved: "{who} resolved it: “{what}”; the customer accepted",
+  // change history, sentences (kit/history.js): {who} the person, {what} what it was about
+  hist_customer: "The customer", hist_system: "The system", hist_an_item: "an item", hist_item: "“{name}” {qty} × ¥{price}",
+  hist_item_text: "“{text}”", hist_item_name: "“{name}”", hist_and: ", ", hist_then: "; ", hist_yes: "yes to {items}",
+  hist_no: "no to {items}", hist_answer: ": {a}", hist_other: "{who} changed the record", hist_opened: "{who} opened the order", hist_line_added: "{who} added {what}",
+  hist_line_changed: "{who} changed {what}", hist_line_removed: "{who} removed {what}", hist_line_started: "{who} started {what}",
+  hist_promise_set: "{who} set the promised time to {what}", hist_sent_estimate: "{who} sent the estimate to the customer",
+  hist_sent_additional: "{who} sent the additional work to the customer", hist_resent_estimate: "{who} sent the estimate again",
+  hist_resent_additional: "{who} sent the additional work again", hist_decided_estimate: "{who} answered the estimate{what}",
+  hist_decided_additional: "{who} answered the additional work{what}", hist_order_link_resent: "{who} sent the progress link again",
+  hist_dispatched: "{who} gave the job to {what}", hist_handed_over: "{who} handed the job over to {what}", hist_job_started: "{who} started work",
+  hist_job_paused: "{who} paused work", hist_job_resumed: "{who} resumed work", hist_job_finished: "{who} finished work",
+  hist_qc_self_passed: "{who} passed the self-check", hist_qc_self_failed: "{who} failed the self-check",
+  hist_qc_team_lead_passed: "{who} passed the team-lead check", hist_qc_team_lead_failed: "{who} failed the team-lead check",
+  hist_qc_final_passed: "{who} passed the final check", hist_qc_final_failed: "{who} failed the final check",
+  hist_washed: "{who} washed the car", hist_settled: "{who} took payment of ¥{what}", hist_delivered: "{who} handed the car back",
+  hist_created: "{who} opened the file", hist_checked_in: "{who} checked the car in", hist_edited: "{who} edited the details",
+  hist_mileage_corrected: "{who} corrected the mileage"
 };

@@ -70,15 +70,39 @@ export default {
   ws_concern_h: "客户描述", ws_findings_h: "顾问检查发现", ws_work_h: "施工项目", ws_report_h: "报告发现(增项)",
   ws_report_desc: "发现的问题", ws_report: "报告给顾问", ws_reported: "已报告给服务顾问,待报价后发给客户确认。",
   ws_photos_n: "已上传 {n} 张", ws_wait_upload: "照片上传中,请稍候。", ws_no_concern: "无", ws_mileage: "进店里程 {km} 公里",
+  hist_finding_reported: "{who} 报告了技师发现(待报价)",
   qc_choose: "请选择", qc_signature: "检验人签字",
   // follow-up calls (pages/followups.js)
   followups_h: "今日回访", task_first: "首次回访", task_second: "二次回访", overdue: "已逾期", survey: "满意度", o_satisfied: "满意",
   o_reached: "已联系", o_not_reached: "未接通", o_issue_raised: "客户反映问题", retry_on: "再次联系日期", issue: "问题描述",
   no_followups: "今天没有需要回访的客户。",
+  // follow-up calls: overdue, today, the week ahead (pages/followups.js)
+  fu_overdue_h: "已逾期", fu_today_h: "今天 {d}", fu_upcoming_h: "未来一周（至 {d}）", fu_due: "应回访 {d}",
+  fu_none_overdue: "没有逾期的回访。", fu_none_upcoming: "未来一周没有待回访的客户。",
   // complaints (pages/complaints.js)
   complaints_h: "投诉处理", open_n: "处理中", escalated: "已升级", overdue_reply: "超时未回复", resolved: "已解决", reply_by: "回复时限",
   owner: "负责人", add_note: "记录", resolution: "处理结果", accepted: "客户接受", not_accepted: "客户不接受", resolve: "提交处理结果",
   new_complaint: "登记投诉", description_c: "投诉内容", staff_involved: "涉及员工", severity: "严重程度", sev_low: "低",
   sev_medium: "中", sev_high: "高", src_survey: "评价", src_follow_up: "回访", src_staff: "员工登记", src_customer: "客户",
-  avg_resolve: "平均处理时长 {h} 小时"
+  avg_resolve: "平均处理时长 {h} 小时",
+  // complaints: reassign, trail, call, order (pages/complaints.js)
+  cpl_order: "施工单 {ref}", cpl_assign_to: "转交给", cpl_assign: "转交", cpl_trail: "处理记录", cpl_resolution: "处理结果：{r}",
+  cpl_ev_opened: "{who} 登记投诉（{what}）", cpl_ev_note: "{who}：{what}", cpl_ev_assigned: "{who} 转交给 {what}",
+  cpl_ev_escalated: "{who}：超时未处理，已升级给经理", cpl_ev_resolution_refused: "{who} 提出处理方案「{what}」，客户不接受",
+  cpl_ev_resolved: "{who} 处理完毕「{what}」，客户接受",
+  // change history, sentences (kit/history.js): {who} the person, {what} what it was about
+  hist_customer: "客户", hist_system: "系统", hist_an_item: "项目", hist_item: "项目「{name}」{qty} × ¥{price}",
+  hist_item_text: "项目「{text}」", hist_item_name: "「{name}」", hist_and: "、", hist_then: "，", hist_yes: "同意{items}",
+  hist_no: "不做{items}", hist_answer: "：{a}", hist_other: "{who} 修改了记录", hist_opened: "{who} 开单", hist_line_added: "{who} 添加了{what}",
+  hist_line_changed: "{who} 修改了{what}", hist_line_removed: "{who} 删除了项目{what}", hist_line_started: "{who} 开始施工{what}",
+  hist_promise_set: "{who} 把预计交车时间改为 {what}", hist_sent_estimate: "{who} 把报价发给客户确认",
+  hist_sent_additional: "{who} 把增项发给客户确认", hist_resent_estimate: "{who} 再次发送报价确认短信",
+  hist_resent_additional: "{who} 再次发送增项确认短信", hist_decided_estimate: "{who} 答复了报价{what}",
+  hist_decided_additional: "{who} 答复了增项{what}", hist_order_link_resent: "{who} 重新发送了进度短信",
+  hist_dispatched: "{who} 派工给 {what}", hist_handed_over: "{who} 把工作交接给 {what}", hist_job_started: "{who} 开工",
+  hist_job_paused: "{who} 暂停施工", hist_job_resumed: "{who} 继续施工", hist_job_finished: "{who} 完工",
+  hist_qc_self_passed: "{who} 自检合格", hist_qc_self_failed: "{who} 自检不合格", hist_qc_team_lead_passed: "{who} 互检合格",
+  hist_qc_team_lead_failed: "{who} 互检不合格", hist_qc_final_passed: "{who} 终检合格", hist_qc_final_failed: "{who} 终检不合格",
+  hist_washed: "{who} 洗车完成", hist_settled: "{who} 结算收款 ¥{what}", hist_delivered: "{who} 交车", hist_created: "{who} 建档",
+  hist_checked_in: "{who} 接车登记", hist_edited: "{who} 修改了资料", hist_mileage_corrected: "{who} 更正了里程"
 };
