@@ -135,7 +135,8 @@ def report_finding(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
     data = ws.parse_finding(body, photo_key_ok=photo_key_ok)
     require_uploaded({f"photo_keys.{i}": key for i, key in enumerate(data.photo_keys)})
     order = old.report_finding(data, staff=staff, now=store_now())
-    saved = save_order(old, order, actor=staff.username, action="finding_reported")
+    saved = save_order(old, order, actor=staff.username, actor_name=staff.name,
+                       action="finding_reported")
     log_event("finding_reported", order_id=order.id, line_id=order.lines[-1].id,
               photos=len(data.photo_keys))
     return order_view(order_id, staff, saved)

@@ -198,7 +198,7 @@ def test_a_finding_from_the_bay_is_a_draft_line_the_advisor_prices_before_the_cu
     stored = RepairOrderItem.get(order["id"]).lines[-1]
     assert stored["status"] == "draft" and stored["photo_keys"] == [key]
     [entry] = [a for a in AuditItem.query(f"order#{order['id']}") if a.action == "finding_reported"]
-    assert entry.actor == "technician"
+    assert entry.actor == "technician" and entry.names == {"technician": "王师傅"}
 
     # flagged for the advisor (the order list) and the foreman (the board) until handled
     assert _in_store_row(advisor, order["id"])["findings_to_price"] == 1

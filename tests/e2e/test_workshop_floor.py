@@ -150,6 +150,7 @@ def test_board_job_view_finding_and_quality_check_on_the_floor(stack, tablet, ph
     found = phone.locator("#joblines li", has_text="右后刹车片磨损至2mm")
     expect(found).to_contain_text("技师发现")
     expect(found.locator("img")).to_have_count(1)
+    expect(phone.locator("body")).to_contain_text("王师傅 报告了技师发现")   # the timeline
     phone.wait_for_function("() => document.querySelector('#joblines img').naturalWidth === 24")
     stored = RepairOrderItem.get(oid).lines[-1]
     assert stored["to_price"] is True and stored["status"] == "draft" and len(stored["photo_keys"]) == 1
