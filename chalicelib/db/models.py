@@ -329,6 +329,7 @@ class RepairOrderItem(Model):
     phone = UnicodeAttribute()
     advisor = UnicodeAttribute()
     booking_id = UnicodeAttribute(null=True)
+    booking_channel = UnicodeAttribute(null=True)   # online / phone / walk_in / proactive
     opened_at = UnicodeAttribute()
     opened_date = UnicodeAttribute()
     updated_at = UnicodeAttribute()

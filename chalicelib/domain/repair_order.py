@@ -23,6 +23,7 @@ from decimal import Decimal
 from typing import Any, Iterable, Mapping
 
 from . import workshop as ws
+from .booking import WALK_IN
 from .errors import Conflict, FieldErrors, NotFound, ValidationError
 from .money import decimal_text, included_tax, parse_money, parse_quantity, times, yuan
 from .settlement import Delivery, Settlement, require_authority
@@ -112,6 +113,8 @@ class Line:
     reason: str = ""          # why the line is discounted or not paid by the customer
     discount_by: str = ""     # who gave that discount, within their authority ("" if none)
     labor_line: str = ""      # a part: the labour line whose work fits it ("" if on its own)
+    found_by: str = ""        # 技师发现: the technician who reported it from the bay
+    to_price: bool = False    # a finding the advisor has not priced yet: it cannot be sent
 
     @classmethod
     def new(cls, data: "LineInput", *, now: datetime, by: str, additional: bool = False) -> "Line":
@@ -139,7 +142,8 @@ class Line:
                 "photo_keys": list(self.photo_keys), "added_at": self.added_at,
                 "added_by": self.added_by, "decided_at": self.decided_at,
                 "decided_via": self.decided_via, "reason": self.reason,
-                "discount_by": self.discount_by, "labor_line": self.labor_line}
+                "discount_by": self.discount_by, "labor_line": self.labor_line,
+                "found_by": self.found_by, "to_price": self.to_price}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Line":
@@ -150,7 +154,8 @@ class Line:
                    photo_keys=tuple(d.get("photo_keys") or ()), added_at=d.get("added_at", ""),
                    added_by=d.get("added_by", ""), decided_at=d.get("decided_at", ""),
                    decided_via=d.get("decided_via", ""), reason=d.get("reason", ""),
-                   discount_by=d.get("discount_by", ""), labor_line=d.get("labor_line", ""))
+                   discount_by=d.get("discount_by", ""), labor_line=d.get("labor_line", ""),
+                   found_by=d.get("found_by", ""), to_price=bool(d.get("to_price", False)))
 
 
 @dataclass(frozen=True)
@@ -422,6 +427,7 @@ class RepairOrder:
     settlement: Settlement | None = None                       # the invoice (结算单)
     delivery: Delivery | None = None                           # handed back (交车)
     comeback_of: str = ""            # 返修: reference of the order this car came back from
+    booking_channel: str = ""        # how the car's booking was made ("" without a booking)
     version: int | None = None
 
     # ---- reads -----------------------------------------------------------------
@@ -488,6 +494,17 @@ class RepairOrder:
                    if ln.code in catalogue)
 
     @property
+    def booked(self) -> bool:
+        """预约: the car came for a booking made ahead (online, by phone, proactively), not as a
+        walk-in (散客); booked cars are dispatched first (预约顾客优先派工)."""
+        return bool(self.booking_id) and self.booking_channel != WALK_IN
+
+    @property
+    def findings_to_price(self) -> int:
+        """The technicians' findings the advisor has not priced yet (技师发现)."""
+        return sum(1 for ln in self.lines if ln.to_price)
+
+    @property
     def progress(self) -> str:
         return PROGRESS_STEP[self.status]
 
@@ -507,6 +524,19 @@ class RepairOrder:
         line = Line.new(data, now=now, by=by,
                         additional=self.status not in (OPEN, AWAITING_APPROVAL))
         return replace(self, lines=self.lines + (line,), updated_at=now)
+
+    def report_finding(self, data: ws.Finding, *, staff: Staff, now: datetime) -> "RepairOrder":
+        """A finding reported from the bay (技师发现) by the job's technician (or the foreman or
+        manager): a draft line of additional work, unpriced, for the advisor to price and send;
+        the customer sees nothing of it before then."""
+        if self.status not in ACCEPTS_LINES:
+            raise Conflict("Lines can no longer be added to this order", code="order_closed")
+        ws.may_clock(staff, self.job)
+        order = self.add_line(LineInput(kind=LABOR, code="", description=data.description,
+                                        quantity=Decimal(0), unit_price_fen=0, pay_type="customer",
+                                        photo_keys=data.photo_keys), now=now, by=staff.username)
+        found = replace(order.lines[-1], found_by=staff.username, to_price=True)
+        return replace(order, lines=order.lines[:-1] + (found,))
 
     def _check_labor_line(self, labor_line: str, line_id: str = "") -> None:
         """A part is fitted in a labour line of this order the customer has not declined."""
@@ -538,7 +568,8 @@ class RepairOrder:
         new = replace(old, kind=data.kind, code=data.code, description=data.description,
                       quantity=data.quantity, unit_price_fen=data.unit_price_fen,
                       pay_type=data.pay_type, photo_keys=data.photo_keys, reason=data.reason,
-                      discount_by=data.discount_by, labor_line=data.labor_line)
+                      discount_by=data.discount_by, labor_line=data.labor_line,
+                      to_price=False)
         lines = tuple(new if ln.id == line_id else ln for ln in self.lines)
         if new.kind != LABOR:
             lines = self._unlinked(lines, line_id)
@@ -569,6 +600,10 @@ class RepairOrder:
         if not drafts:
             raise ValidationError("Add the lines to approve first",
                                   fields={"lines": "no new line to send"})
+        unpriced = [ln for ln in drafts if ln.to_price]
+        if unpriced:
+            raise ValidationError("Price the technician's findings first", fields={
+                f"lines.{ln.id}": "price this finding first" for ln in unpriced})
         kind = ESTIMATE if self.status == OPEN else ADDITIONAL
         promise = promised_at or (self.promised_at if kind == ESTIMATE else None)
         if promise is None:

@@ -209,6 +209,31 @@ def parse_clock(body: dict[str, Any]) -> ClockInput:
     return ClockInput(action=action, reason=reason, note=note)
 
 
+@dataclass(frozen=True)
+class Finding:
+    """What a technician found in the bay (技师发现): their words and photos of it."""
+    description: str
+    photo_keys: tuple[str, ...]
+
+
+MAX_FINDING_PHOTOS = 10
+
+
+def parse_finding(body: dict[str, Any], *, photo_key_ok) -> Finding:
+    errors = FieldErrors()
+    description = clean_text(errors, "description", body.get("description"), max_len=120,
+                             required=True)
+    photos = body.get("photo_keys") or []
+    if not isinstance(photos, list) or len(photos) > MAX_FINDING_PHOTOS:
+        errors.add("photo_keys", f"a list of at most {MAX_FINDING_PHOTOS} uploaded photos")
+        photos = []
+    for i, key in enumerate(photos):
+        if not photo_key_ok(key):
+            errors.add(f"photo_keys.{i}", "not an uploaded photo")
+    errors.raise_if_any()
+    return Finding(description=description, photo_keys=tuple(photos))
+
+
 def may_clock(staff: Staff, job: Job) -> None:
     """A technician clocks their own job; the foreman and the manager may clock any."""
     if staff.roles & {FOREMAN, MANAGER}:

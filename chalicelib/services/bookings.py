@@ -22,7 +22,7 @@ from ..domain import messages as msg
 from ..domain import slots as slots_rules
 from ..domain import audit as audit_rules
 from ..domain import verification as verification_rules
-from ..domain.booking import (ACTIVE, Booking, BookingDesk, oldest_active_created,
+from ..domain.booking import (ACTIVE, WALK_IN, Booking, BookingDesk, oldest_active_created,
                               parse_booking_request,
                               parse_reason, parse_service_codes, require_object)
 from ..domain.staff import ADVISOR, Staff
@@ -34,7 +34,6 @@ from ..domain.tokens import TOKEN_MAX_AGE, check_booking_token, sign_booking
 from ..logs import log_event
 from .store import StoreContext, current_store
 
-WALK_IN = "walk_in"
 ONLINE = "online"     # booked by the customer on the site: phone verified, limits per request
 CUSTOMER_ACTOR = "customer"   # changes made by the customer through their own link
 ALTERNATIVE_DAYS = 2  # look this many days either side of the wished one for free slots

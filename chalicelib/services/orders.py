@@ -147,7 +147,8 @@ def check_in(body: Any, staff: Staff) -> dict[str, Any]:
         id=order_id, reference=new_reference(), status=ro.OPEN, vehicle_id=vehicle.id,
         customer_id=customer.id, plate=vehicle.plate, customer_name=customer.name,
         phone=customer.phone, advisor=actor, opened_at=now, updated_at=now,
-        booking_id=booking.id if booking else "", promised_at=checkin.promised_at,
+        booking_id=booking.id if booking else "",
+        booking_channel=booking.channel if booking else "", promised_at=checkin.promised_at,
         lines=_labour_lines(codes, now, actor), reception=sheet,
         job=ws.pre_assigned(checkin.technician if checkin.technician is not None
                             else (booking.technician if booking else ""), at=now, by=actor),
@@ -190,7 +191,8 @@ def _line_view(line: ro.Line) -> dict[str, Any]:
             "photos": [files.view_url(k) for k in line.photo_keys],
             "photo_keys": list(line.photo_keys), "decided_at": line.decided_at or None,
             "decided_via": line.decided_via or None, "reason": line.reason or None,
-            "discount_by": line.discount_by or None, "labor_line": line.labor_line or None}
+            "discount_by": line.discount_by or None, "labor_line": line.labor_line or None,
+            "found_by": line.found_by or None, "to_price": line.to_price}
 
 
 def _sheet_view(sheet: dict[str, Any]) -> dict[str, Any]:
@@ -211,20 +213,21 @@ def _approval_view(a: ro.ApprovalRequest) -> dict[str, Any]:
 
 
 def order_view(order_id: str, staff: Staff, order: ro.RepairOrder | None = None) -> dict[str, Any]:
+    """The order as ``staff`` reads it: whole for those who read prices; the technician reads
+    the job view (``job_view``), in every answer about an order."""
     order = records_db.with_events(order or load_order(order_id))
-    settings = current_store().settings
-    now = store_now()
-    vehicle = records_db.get_vehicle(order.vehicle_id)
     history = audit_db.history(audit_rules.subject(audit_rules.ORDER, order.id))
-    next_level = (order.quality.next_level if order.status == ro.QUALITY_CHECK
-                  and not order.quality.passed_at else None)
+    if not staff.reads_prices:
+        return job_view(order, history)
+    settings = current_store().settings
+    vehicle = records_db.get_vehicle(order.vehicle_id)
+    suggested = suggest_promise(order.labour_to_do_minutes, now=store_now(),
+                                hours_on=settings.hours_on)
     return {
-        "id": order.id, "reference": order.reference, "status": order.status,
-        "version": order.version, "booking_id": order.booking_id or None,
+        **_work_view(order, history),
+        "booking_id": order.booking_id or None,
         "opened_at": order.opened_at.isoformat(), "updated_at": order.updated_at.isoformat(),
-        "promised_at": order.promised_at.isoformat() if order.promised_at else None,
-        "promise_suggested": (lambda at: at.isoformat() if at else None)(suggest_promise(
-            order.labour_to_do_minutes, now=now, hours_on=settings.hours_on)),
+        "promise_suggested": suggested.isoformat() if suggested else None,
         "advisor": order.advisor,
         "customer": {"id": order.customer_id, "name": order.customer_name,
                      "phone": staff.phone_view(order.phone),
@@ -242,7 +245,22 @@ def order_view(order_id: str, staff: Staff, order: ro.RepairOrder | None = None)
         "reception": _sheet_view(order.reception),
         "recommendations": [r.view() for r in (vehicle.recommendations if vehicle else ())
                             if r.order_id != order.id],
+        "findings_to_price": order.findings_to_price,
         "audit": ([e.view() for e in history] if staff.roles & AUDIT_READERS else None),
+        "settlement": order.settlement.view() if order.settlement else None,
+        "delivery": order.delivery.to_dict() if order.delivery else None,
+    }
+
+
+def _work_view(order: ro.RepairOrder, history: list[Any]) -> dict[str, Any]:
+    """What every role reads of an order: its state, the promise, the job and its checks."""
+    now = store_now()
+    next_level = (order.quality.next_level if order.status == ro.QUALITY_CHECK
+                  and not order.quality.passed_at else None)
+    return {
+        "id": order.id, "reference": order.reference, "status": order.status,
+        "version": order.version,
+        "promised_at": order.promised_at.isoformat() if order.promised_at else None,
         # every event of the order, for every role: who did what, when (时间线)
         "timeline": [{"at": e.at.isoformat(), "actor": e.actor, "action": e.action,
                       "names": e.names}
@@ -257,10 +275,33 @@ def order_view(order_id: str, staff: Staff, order: ro.RepairOrder | None = None)
         "test_drive_required": order.needs_test_drive(current_store().catalogue),
         "wash_wanted": order.wash_wanted, "wash_done_at": order.wash_done_at or None,
         "ready_at": order.ready_at or None,
-        "settlement": order.settlement.view() if order.settlement else None,
-        "delivery": order.delivery.to_dict() if order.delivery else None,
         "comeback_of": order.comeback_of or None,
         "progress": order.progress,
+    }
+
+
+def job_view(order: ro.RepairOrder, history: list[Any] | None = None) -> dict[str, Any]:
+    """The job view (施工视图): what a technician reads of an order, on a phone in the bay. The
+    work (no prices), the customer's concern and the advisor's findings, the bay, the promised
+    time, the clock and the checks, and the findings reported from the bay; never a price, an
+    amount or the customer's mobile."""
+    if history is None:
+        history = audit_db.history(audit_rules.subject(audit_rules.ORDER, order.id))
+    vehicle = records_db.get_vehicle(order.vehicle_id)
+    sheet = order.reception
+    return {
+        **_work_view(order, history), "view": "job",
+        "customer": {"name": order.customer_name},
+        "vehicle": {"id": order.vehicle_id, "plate": order.plate,
+                    "model": vehicle.model if vehicle else "", "vin": vehicle.vin if vehicle else ""},
+        "lines": [{"id": ln.id, "kind": ln.kind, "code": ln.code, "description": ln.description,
+                   "quantity": decimal_text(ln.quantity), "status": ln.status,
+                   "additional": ln.additional, "found_by": ln.found_by or None,
+                   "to_price": ln.to_price, "photos": [files.view_url(k) for k in ln.photo_keys]}
+                  for ln in order.lines],
+        "reception": {"concern": sheet.get("concern") or {}, "findings": sheet.get("findings", ""),
+                      "mileage_km": sheet.get("mileage_km"), "fuel_level": sheet.get("fuel_level"),
+                      "old_parts": sheet.get("old_parts"), "wash": bool(sheet.get("wash"))},
     }
 
 
@@ -272,16 +313,17 @@ def _qc_view(record: ws.QcRecord) -> dict[str, Any]:
     return view
 
 
-def orders_of_day(date_text: str | None, scope: str | None = None) -> dict[str, Any]:
+def orders_of_day(date_text: str | None, scope: str | None, staff: Staff) -> dict[str, Any]:
     from .vehicle_file import order_row
+    prices = staff.reads_prices
     if scope == "in_store":   # every car still in the store, oldest first
         return {"scope": "in_store",
-                "orders": [order_row(o) for o in records_db.orders_in_store()]}
+                "orders": [order_row(o, prices=prices) for o in records_db.orders_in_store()]}
     if scope not in (None, ""):
         raise ValidationError("Unknown scope", fields={"scope": "in_store, or a date"})
     day = day_asked(date_text, today=store_now().date())
     return {"date": day.isoformat(),
-            "orders": [order_row(o) for o in records_db.orders_opened_on(day)]}
+            "orders": [order_row(o, prices=prices) for o in records_db.orders_opened_on(day)]}
 
 
 def order_to_change(order_id: str, body: Any) -> ro.RepairOrder:

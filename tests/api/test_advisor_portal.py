@@ -310,8 +310,7 @@ def test_remote_approval_by_sms_link_approves_one_line_and_declines_another(
         "version": after["version"], "technician": "technician"}).json_body
     started = tech.post(f"/api/staff/orders/{order_id}/lines/{labour}/start", {"version": after["version"]})
     assert started.status_code == 200 and started.json_body["status"] == "in_work"
-    actions = [e["action"] for e in started.json_body["audit"]] if started.json_body["audit"] else []
-    assert actions == []   # a technician does not see the audit trail
+    assert not started.json_body.get("audit")   # a technician does not see the audit trail
     trail = advisor.get(f"/api/staff/orders/{order_id}").json_body["audit"]
     assert [(e["actor"], e["action"]) for e in reversed(trail)] == [
         ("advisor", "opened"), ("advisor", "line_added"), ("advisor", "sent_estimate"),

@@ -106,6 +106,15 @@ export default {
   handover: "Hand over", at_risk: "Promise at risk", none: "none",
   // my jobs (pages/jobs.js)
   no_jobs: "No jobs.",
+  // workshop floor (issue 12: pages/workshop.js, pages/jobs.js, pages/order-job.js, pages/order-work.js)
+  ws_booked: "Booked", ws_booked_title: "Booked customer: dispatched first", ws_finding: "{n} technician finding(s) to price",
+  ws_found_by: "Technician's finding", ws_to_price: "To price", ws_price: "Price it", ws_price_h: "Price the technician's finding",
+  ws_concern_h: "Customer's concern", ws_findings_h: "Advisor's findings", ws_work_h: "Work",
+  ws_report_h: "Report a finding (additional work)", ws_report_desc: "What you found", ws_report: "Report to the advisor",
+  ws_reported: "Reported to the advisor, who prices it and asks the customer.", ws_photos_n: "{n} uploaded",
+  ws_wait_upload: "Photos are still uploading, please wait.", ws_no_concern: "None", ws_mileage: "Mileage in {km} km",
+  hist_finding_reported: "{who} reported a finding from the bay (to price)",
+  qc_choose: "Choose", qc_signature: "Inspector's signature",
   // follow-up calls (pages/followups.js)
   followups_h: "Follow-up calls due", task_first: "first follow-up", task_second: "second follow-up",
   overdue: "overdue", survey: "Survey", o_satisfied: "satisfied", o_reached: "reached", o_not_reached: "not reached",

@@ -79,6 +79,14 @@ export default {
   waiting: "待派工", bays: "工位", ready_h: "待结算 / 交车", dispatch: "派工", handover: "交接", at_risk: "交车时间有风险", none: "无",
   // my jobs (pages/jobs.js)
   no_jobs: "没有工单。",
+  // workshop floor (issue 12: pages/workshop.js, pages/jobs.js, pages/order-job.js, pages/order-work.js)
+  ws_booked: "预约", ws_booked_title: "预约客户,优先派工", ws_finding: "技师发现 {n} 项待报价", ws_found_by: "技师发现",
+  ws_to_price: "待报价", ws_price: "报价", ws_price_h: "为技师发现报价",
+  ws_concern_h: "客户描述", ws_findings_h: "顾问检查发现", ws_work_h: "施工项目", ws_report_h: "报告发现(增项)",
+  ws_report_desc: "发现的问题", ws_report: "报告给顾问", ws_reported: "已报告给服务顾问,待报价后发给客户确认。",
+  ws_photos_n: "已上传 {n} 张", ws_wait_upload: "照片上传中,请稍候。", ws_no_concern: "无", ws_mileage: "进店里程 {km} 公里",
+  hist_finding_reported: "{who} 报告了技师发现(待报价)",
+  qc_choose: "请选择", qc_signature: "检验人签字",
   // follow-up calls (pages/followups.js)
   followups_h: "今日回访", task_first: "首次回访", task_second: "二次回访", overdue: "已逾期", survey: "满意度", o_satisfied: "满意",
   o_reached: "已联系", o_not_reached: "未接通", o_issue_raised: "客户反映问题", retry_on: "再次联系日期", issue: "问题描述",
