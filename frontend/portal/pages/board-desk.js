@@ -24,13 +24,21 @@ function slotField(date) {
     '<div class="slotgrid" role="radiogroup"></div><div class="err"></div></fieldset>';
 }
 
-function loadSlots(form, services, channel) {
+function loadSlots(form, services, channel, keep) {
   const grid = form.querySelector(".slotgrid");
   const day = form.querySelector('input[name="date"]').value;
-  const was = radioValue(form, "slot_start");   // kept when the services change, if still free
-  grid.textContent = "…";
+  const mine = String(Number(grid.dataset.seq || 0) + 1);
+  grid.dataset.seq = mine;
+  // the services changed: the same day's slots stay (and the one chosen) until the new places
+  // arrive; another day: nothing to choose until its slots are there
+  const was = keep ? radioValue(form, "slot_start") || grid.dataset.was || "" : "";
+  grid.dataset.was = was;
+  if (!keep || !grid.children.length) grid.textContent = "…";
+  grid.setAttribute("aria-busy", "true");
   const q = "?date=" + encodeURIComponent(day) + "&channel=" + (channel || "phone") + (services.length ? "&services=" + services.join(",") : "");
   return call("GET", "/api/staff/slots" + q).then((r) => {
+    if (grid.dataset.seq !== mine) return;   // a later question is under way
+    grid.removeAttribute("aria-busy");
     if (r.status !== 200) { grid.textContent = ""; return problem(r, form); }
     grid.innerHTML = r.body.slots.length ? r.body.slots.map((s) => '<label class="' + (s.available > 0 ? "" : "full") + '"><input type="radio" name="slot_start" value="' + esc(s.start) + '"' +
       (s.available > 0 ? "" : " disabled") + "> " + local(s.start, false) + ' <small>' + (s.available > 0 ? T("slots_left", { n: s.available }) : T("slots_full")) + "</small></label>").join("")
@@ -41,10 +49,10 @@ function loadSlots(form, services, channel) {
 }
 
 function wireSlots(form, services, channel) {
-  const reload = () => loadSlots(form, services(), channel ? channel() : "phone");
-  form.querySelector('input[name="date"]').addEventListener("change", reload);
-  reload();
-  return reload;
+  const reload = (keep) => loadSlots(form, services(), channel ? channel() : "phone", keep === true);
+  form.querySelector('input[name="date"]').addEventListener("change", () => reload(false));
+  reload(false);
+  return () => reload(true);
 }
 
 function lostField() {
@@ -163,7 +171,7 @@ export function bookingForm(box, date, reload) {
       const day = form.date.value;
       form.reset();
       form.date.value = day;
-      slots();
+      form.date.dispatchEvent(new Event("change"));   // the places left, without the slot just booked
       reload();
       say(T("saved") + " " + r.body.reference, "ok");
     });
