@@ -223,6 +223,17 @@ def test_the_desk_confirms_calls_cancels_moves_books_by_phone_and_finds_customer
     expect(page.locator("#res")).to_contain_text("没有找到")
     expect(page.locator("#res")).not_to_contain_text("粤B12345")
 
+    # the board in English: the same actions, in the page's language
+    page.click("#lang")
+    page.click('#nav a[href="#/board"]')
+    row = page.locator(f'tr[data-booking="{moving["id"]}"]')
+    expect(row.locator('button[data-act="move"]')).to_have_text("Reschedule")
+    expect(row.locator('button[data-act="confirm"]')).to_have_text("Confirm booking")
+    shot(page, "board-en")
+    page.click('#nav a[href="#/calls"]')
+    expect(page.locator(f'tr[data-call="{moving["id"]}"] button')).to_have_text("Record call")
+    shot(page, "calls-en")
+
     # the roles that do not phone customers get no call link (the server sends no number)
     page.click("#logout")
     sign_in(page, stack, "foreman")

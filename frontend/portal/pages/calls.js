@@ -34,7 +34,7 @@ export default function show(view) {
           '</span><br><span class="muted">' + esc(b.vehicle.model) + "</span></td><td>" + b.services.map((s) => '<span class="svcname">' + esc(serviceName(s)) + "</span>").join("<br>") +
           "</td><td>" + (last ? T("calls_tried", { n: b.calls.length }) + '<br><span class="muted">' + local(last.at) + " " + T("co_" + last.outcome) +
             (last.note ? ":" + esc(last.note) : "") + "</span>" : "—") +
-          '</td><td class="btns"><button type="button" class="go" data-act="call" data-id="' + b.id + '">' + T("call_record") + "</button></td></tr>";
+          '</td><td><div class="btns"><button type="button" class="go" data-act="call" data-id="' + b.id + '">' + T("call_record") + "</button></div></td></tr>";
       }));
       box.querySelectorAll('[data-act="call"]').forEach((el) => el.addEventListener("click", () => recordCall(shown[el.dataset.id], load)));
     });
