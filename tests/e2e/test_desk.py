@@ -243,4 +243,6 @@ def test_the_desk_confirms_calls_cancels_moves_books_by_phone_and_finds_customer
     row = page.locator(f'tr[data-booking="{first["id"]}"]')
     expect(row).to_contain_text("138****8000")
     expect(row.locator("a.tel")).to_have_count(0)
+    expect(row.locator("button, select")).to_have_count(0)   # the front desk's actions only
+    expect(page.locator("details.newb")).to_have_count(0)
     assert "13800138000" not in page.content()

@@ -6,6 +6,7 @@ import { esc, table, telLink } from "../kit/dom.js";
 import { problem } from "../kit/forms.js";
 import { local, today } from "../kit/time.js";
 import { rerender } from "../kit/nav.js";
+import { has } from "../kit/session.js";
 
 export default function show(view) {
   const date = sessionStorage.getItem("board.date") || today();
@@ -21,7 +22,7 @@ export default function show(view) {
       if (r.status !== 200) return problem(r);
       if (t.status === 200) techs = t;
       renderBoard(view, r.body, t.status === 200 ? t.body.technicians : []);
-      if (!formShown) {   // below the list once it is there: nothing moves under the user's finger
+      if (!formShown && has(["advisor", "manager"])) {   // below the list once it is there: nothing moves under the user's finger
         formShown = true;
         view.insertAdjacentHTML("beforeend", '<details class="card newb"><summary>' + T("new_booking") + '</summary><div id="nbx"></div></details>');
         const box = view.querySelector(".newb");
@@ -52,10 +53,11 @@ function renderBoard(view, data, techs) {
   day.innerHTML = counts + '<div id="rows"></div>';
   const rows = day.querySelector("#rows");
   shownRows = {};
+  const desk = has(["advisor", "manager"]);
   rows.innerHTML = table([T("slot"), T("customer"), T("vehicle"), T("services"), T("advisor") + " / " + T("technician"),
     T("status"), T("actions")], data.bookings.map((b) => {
     shownRows[b.id] = b;
-    const active = b.status === "booked" || b.status === "confirmed";
+    const active = desk && (b.status === "booked" || b.status === "confirmed");   // the front desk changes bookings
     const acts = [];
     const act = (name, text, cls) => acts.push('<button type="button"' + (cls ? ' class="' + cls + '"' : "") + ' data-act="' + name + '" data-id="' + b.id + '">' + text + "</button>");
     if (active) {
