@@ -10,7 +10,8 @@ import { say } from "./kit/banner.js";
 import { onRerender } from "./kit/nav.js";
 
 const PAGES = { login: "login", board: "board", search: "search", vehicle: "vehicle", checkin: "reception",
-  order: "order", orders: "orders", workshop: "workshop", jobs: "jobs", followups: "followups", complaints: "complaints" };
+  order: "order", orders: "orders", workshop: "workshop", jobs: "jobs", followups: "followups", complaints: "complaints",
+  calls: "calls" };
 const view = document.getElementById("view");
 let leave = null, shown = 0;
 

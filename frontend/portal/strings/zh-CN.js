@@ -36,8 +36,19 @@ export default {
   confirm: "已确认", parts_ready: "备件就绪", parts_not: "备件未备", no_show: "未到店", check_in: "接车", open_order: "施工单",
   no_show_reason: "未到店原因(如:电话未接通)", none_today: "当天没有预约。", new_booking: "电话 / 散客预约", channel: "渠道", ch_phone: "电话",
   ch_walk_in: "散客", book: "预约", t_wait: "店内等候", t_drop_off: "送修", t_loaner: "代步车", t_pickup: "取送车",
+  // desk: board actions, confirmation calls, phone booking (pages/board.js, pages/calls.js, pages/board-desk.js)
+  board_confirm: "确认预约", board_cancel: "取消预约", board_move: "改约", board_call: "致电 {n}", board_lost: "战败原因",
+  lost_bad_time: "时间不合适", lost_repaired_elsewhere: "已在他处维修", lost_car_sold: "车辆已出售", lost_price: "价格原因",
+  lost_unreachable: "联系不上", lost_other: "其他(请填写备注)", board_note: "备注", board_cancel_h: "取消预约 {ref}",
+  board_move_h: "改约 {ref}", board_choose: "请选择", board_save: "保存", board_cancelled: "预约已取消,已短信通知客户。",
+  board_moved: "已改约,已短信通知客户。", slots_left: "剩 {n} 位", slots_full: "已满", slots_none: "当天没有可预约的时段。",
+  nav_calls: "确认电话", calls_h: "预约确认电话", calls_intro: "当天尚未确认的预约(默认明天),逐个致电并记录结果。",
+  calls_none: "没有需要确认的预约。", calls_log: "通话记录", call_record: "记录通话", call_h: "通话结果 · {ref}",
+  call_outcome: "通话结果", co_confirmed: "已确认到店", co_not_reached: "未接通", co_rescheduled: "改约", co_cancelled: "取消预约",
+  calls_tried: "已拨 {n} 次", nb_date: "预约日期", nb_services: "项目(可多选)", nb_note: "备注(客户要求等)",
+  nb_concern: "故障描述(维修项目建议填写)", search_booked: "已预约、尚未到店",
   // customer file: search and vehicle (pages/search.js, pages/vehicle.js)
-  search_h: "查找客户 / 车辆", search_ph: "车牌或车架号(可输入前几位)、完整手机号或手机尾号后4位", search: "查找", no_results: "没有找到。",
+  search_h: "查找客户 / 车辆", search_ph: "姓名、手机号或尾号后4位、车牌(可不带省份或输中间几位)、车架号", search: "查找", no_results: "没有找到。",
   rw: "整车保修(3年/6万公里)", sanbao: "三包有效期(2年/5万公里)", active: "有效至 {d}", ended: "已过期", unknown: "未知(缺购车日期)", orders: "施工单",
   bookings: "预约记录", documents: "签字文件",
   // reception walk-around (pages/reception.js)
