@@ -5,6 +5,7 @@ list with each call's outcome; the phone booking form with the slot picker; sear
 last 4 digits of a mobile and any part of a plate, bookings not checked in included."""
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from chalicelib.services.store import current_store
 from infra.local.identity import DEMO_PASSWORD
 from tests.e2e.conftest import open_page
 
-SHOTS = Path("/work/wt/_shots/desk")
+SHOTS = Path("/work/wt/_shots/desk2")
 
 
 def shot(page, name):
@@ -47,6 +48,15 @@ def sign_in(page, stack, username):
     page.fill("input[name=password]", DEMO_PASSWORD)
     page.click("button[type=submit]")
     expect(page.locator("#who")).not_to_contain_text("Advisor portal")
+
+
+LOGINS = re.compile(r"\b(advisor2?|technician2?|foreman|inspector|cashier|followup|manager)\b")
+
+
+def no_login_shown(page):
+    """The page names staff by display name (张顾问), never by login (``advisor``)."""
+    text = page.locator("#view").inner_text()
+    assert not LOGINS.search(text), LOGINS.findall(text)
 
 
 def one_line(locator):
@@ -155,6 +165,7 @@ def test_the_desk_confirms_calls_cancels_moves_books_by_phone_and_finds_customer
     dialog.locator('input[name="outcome"][value="confirmed"]').check()
     expect(dialog.locator('[name="lost_reason"]')).to_be_hidden()
     shot(page, "calls")
+    no_login_shown(page)
     dialog.locator("button[type=submit]").click()
     expect(calls).to_have_count(1)
     expect(page.locator(f'tr[data-call="{moving["id"]}"]')).to_be_visible()
@@ -199,7 +210,11 @@ def test_the_desk_confirms_calls_cancels_moves_books_by_phone_and_finds_customer
     assert (item.model, item.mileage_km) == ("帕萨特", 41000)
     assert get_booking(item.booking_id).concern == {"what": "刹车异响", "noise": "吱吱声"}
     assert (item.transport, item.note) == ("loaner", "客户要求用原厂机油")
-    expect(page.locator(f'tr[data-booking="{item.booking_id}"]')).to_contain_text("粤E55555")
+    phoned = page.locator(f'tr[data-booking="{item.booking_id}"]')
+    expect(phoned).to_contain_text("粤E55555")
+    expect(phoned).to_contain_text("张顾问")            # the advisor who took the call, by name
+    assert item.advisor_name == "张顾问"
+    no_login_shown(page)
 
     # 4. search: by name, last 4 digits, a plate without its province or from its middle; a
     # booked customer not checked in is found; a failed search clears the previous result
@@ -211,6 +226,7 @@ def test_the_desk_confirms_calls_cancels_moves_books_by_phone_and_finds_customer
         expect(page.locator("#res")).to_contain_text("粤B12345")
         expect(page.locator("#res")).to_contain_text("王建国")
     shot(page, "search")
+    no_login_shown(page)
     box.fill("Z")
     page.click('#sf button[type="submit"]')
     expect(page.locator("#sf .err")).not_to_be_empty()
@@ -230,6 +246,7 @@ def test_the_desk_confirms_calls_cancels_moves_books_by_phone_and_finds_customer
     expect(row.locator('button[data-act="move"]')).to_have_text("Reschedule")
     expect(row.locator('button[data-act="confirm"]')).to_have_text("Confirm booking")
     shot(page, "board-en")
+    no_login_shown(page)
     page.click('#nav a[href="#/calls"]')
     expect(page.locator(f'tr[data-call="{moving["id"]}"] button')).to_have_text("Record call")
     shot(page, "calls-en")
