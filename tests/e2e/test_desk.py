@@ -59,6 +59,30 @@ def no_login_shown(page):
     assert not LOGINS.search(text), LOGINS.findall(text)
 
 
+A11Y = """() => {
+  const out = [], seen = {};
+  const shown = (e) => e.getClientRects().length > 0;
+  for (const e of document.querySelectorAll("[id]")) seen[e.id] = (seen[e.id] || 0) + 1;
+  for (const [id, n] of Object.entries(seen)) if (n > 1) out.push("duplicate id " + id);
+  for (const e of document.querySelectorAll("input:not([type=hidden]), select, textarea")) {
+    if (!shown(e) && e.type !== "file") continue;
+    const tied = (e.labels && e.labels.length) || e.closest("label") || e.getAttribute("aria-labelledby") || e.getAttribute("aria-label");
+    if (!tied) out.push("no label: " + e.outerHTML.slice(0, 90));
+  }
+  for (const e of document.querySelectorAll("button, a[href], [role=button]")) {
+    if (!shown(e)) continue;
+    const name = e.getAttribute("aria-label") || e.getAttribute("aria-labelledby") || e.innerText.trim() || e.title;
+    if (!name) out.push("no name: " + e.outerHTML.slice(0, 90));
+  }
+  return out;
+}"""
+
+
+def accessible(page):
+    """Every control has a tied label, every button and link a name, no id twice."""
+    assert page.evaluate(A11Y) == []
+
+
 def one_line(locator):
     """The element's text sits on one line (a plate or a service name not broken)."""
     return locator.evaluate("el => el.getClientRects().length") == 1
@@ -103,6 +127,7 @@ def test_the_desk_confirms_calls_cancels_moves_books_by_phone_and_finds_customer
     assert one_line(row.locator(".plate")) and all(
         one_line(s) for s in row.locator(".svcname").all())
     shot(page, "board")
+    accessible(page)
     confirm.click()
     expect(row.locator(".pill")).to_have_text("已确认")
     expect(row.locator('button[data-act="confirm"]')).to_have_count(0)
@@ -165,6 +190,7 @@ def test_the_desk_confirms_calls_cancels_moves_books_by_phone_and_finds_customer
     dialog.locator('input[name="outcome"][value="confirmed"]').check()
     expect(dialog.locator('[name="lost_reason"]')).to_be_hidden()
     shot(page, "calls")
+    accessible(page)
     no_login_shown(page)
     dialog.locator("button[type=submit]").click()
     expect(calls).to_have_count(1)
@@ -203,6 +229,7 @@ def test_the_desk_confirms_calls_cancels_moves_books_by_phone_and_finds_customer
     form.locator('input[name="transport"][value="loaner"]').check()
     form.locator('[name="note"]').fill("客户要求用原厂机油")
     shot(page, "board-phone-booking")
+    accessible(page)
     form.locator("button[type=submit]").click()
     expect(page.locator("#banner")).to_contain_text("已保存")
     [item] = [i for i in BookingItem.by_date.query(day.isoformat()) if i.customer_name == "孙先生"]
@@ -226,6 +253,7 @@ def test_the_desk_confirms_calls_cancels_moves_books_by_phone_and_finds_customer
         expect(page.locator("#res")).to_contain_text("粤B12345")
         expect(page.locator("#res")).to_contain_text("王建国")
     shot(page, "search")
+    accessible(page)
     no_login_shown(page)
     box.fill("Z")
     page.click('#sf button[type="submit"]')
