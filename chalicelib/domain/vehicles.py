@@ -12,9 +12,10 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
+from ..i18n import _
 from .errors import FieldErrors, Forbidden, ValidationError
 from .money import yuan
-from .validation import PROVINCES, normalize_phone, normalize_plate
+from .validation import PROVINCES, REQUIRED, normalize_phone, normalize_plate
 
 REPAIR_WARRANTY = (3, 60_000)     # years, km
 MAX_RECOMMENDATIONS = 50          # declined work kept on a vehicle's file
@@ -133,10 +134,11 @@ def check_mileage_change(errors: FieldErrors, recorded: int | None, new: int | N
     if new is None or recorded is None or new >= recorded:
         return False
     if not manager:
-        raise Forbidden("Only the manager may lower the recorded mileage", code="manager_only",
-                        fields={"mileage_km": f"cannot be lower than the recorded {recorded} km"})
+        raise Forbidden(_("Only the manager may lower the recorded mileage"), code="manager_only",
+                        fields={"mileage_km": _("cannot be lower than the recorded %(km)s km",
+                                                km=recorded)})
     if not reason:
-        errors.add("reason", "required: why the mileage is lowered")
+        errors.add("reason", _("required: why the mileage is lowered"))
     return True
 
 
@@ -177,7 +179,7 @@ class SearchTerm:
     exact: bool
 
 
-PHONE_HINT = "a whole mobile number (11 digits) or its last 4 digits"
+PHONE_HINT = _("a whole mobile number (11 digits) or its last 4 digits")
 
 
 _PLATE_PREFIX = re.compile(rf"^[{PROVINCES}][A-HJ-NP-Z0-9]{{0,7}}$")
@@ -188,10 +190,11 @@ def parse_search(raw: Any) -> SearchTerm:
     """What the advisor typed: a plate (粤B12...) or a VIN (LSV...), exact or prefix; a mobile
     (13800138000), whole, or its last 4 digits (8000)."""
     if not isinstance(raw, str) or not raw.strip():
-        raise ValidationError("Type a plate, mobile number or VIN", fields={"q": "required"})
+        raise ValidationError(_("Type a plate, mobile number or VIN"), fields={"q": REQUIRED})
     text = re.sub(r"[\s·.\-]", "", raw).upper()
     if len(text) > 32:
-        raise ValidationError("Search text is too long", fields={"q": "at most 32 characters"})
+        raise ValidationError(_("Search text is too long"),
+                              fields={"q": _("at most %(count)s characters", count=32)})
     if text and text[0] in PROVINCES:
         plate = normalize_plate(text)
         if plate:
@@ -209,9 +212,10 @@ def parse_search(raw: Any) -> SearchTerm:
             if phone:
                 return SearchTerm("phone", phone, True)
         if digits.startswith("1") and len(digits) <= 11:
-            raise ValidationError("Type the whole mobile number or its last 4 digits",
+            raise ValidationError(_("Type the whole mobile number or its last 4 digits"),
                                   fields={"q": PHONE_HINT})
     if _VIN_PREFIX.fullmatch(text):
         return SearchTerm("vin", text, len(text) == 17)
-    raise ValidationError("Not a plate, mobile number or VIN",
-                          fields={"q": "the first 3 characters of a plate or VIN, or " + PHONE_HINT})
+    raise ValidationError(_("Not a plate, mobile number or VIN"), fields={
+        "q": _("the first 3 characters of a plate or VIN, or a whole mobile number (11 digits) "
+               "or its last 4 digits")})

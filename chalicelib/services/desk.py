@@ -11,6 +11,7 @@ from ..db import records as records_db
 from ..domain import audit as audit_rules
 from ..domain.booking import Booking, BookingDesk, parse_reason, require_object
 from ..domain.errors import FieldErrors, NotFound, ValidationError
+from ..i18n import _
 from ..domain.money import yuan
 from ..domain.staff import Staff
 from ..domain.validation import clean_text, day_asked, expect_version, mask_phone
@@ -57,7 +58,7 @@ def board(date_text: str | None) -> dict[str, Any]:
 def _load(booking_id: str) -> Booking:
     booking = bookings_db.get_booking(booking_id)
     if booking is None:
-        raise NotFound("Booking not found", code="booking_not_found")
+        raise NotFound(_("Booking not found"), code="booking_not_found")
     return booking
 
 
@@ -90,11 +91,11 @@ def prepare(booking_id: str, body: Any, staff: Staff) -> dict[str, Any]:
         technician = clean_text(errors, "technician", body["technician"], max_len=64)
     if "parts_ready" in body:
         if not isinstance(body["parts_ready"], bool):
-            errors.add("parts_ready", "must be true or false")
+            errors.add("parts_ready", _("must be true or false"))
         else:
             parts = body["parts_ready"]
     if advisor is None and technician is None and parts is None and not errors.fields:
-        errors.add("body", "nothing to change: advisor, technician or parts_ready")
+        errors.add("body", _("nothing to change: advisor, technician or parts_ready"))
     errors.raise_if_any()
     new = BookingDesk.prepare(booking, advisor=advisor, technician=technician, parts_ready=parts,
                               now=clock.now(), by=staff.username)
@@ -121,8 +122,8 @@ def desk_booking(body: Any, staff: Staff, idempotency_key: str | None) -> dict[s
     require_object(body)
     channel = body.get("channel", "phone")
     if channel not in DESK_CHANNELS:
-        raise ValidationError("Unknown channel",
-                              fields={"channel": "one of: " + ", ".join(DESK_CHANNELS)})
+        raise ValidationError(_("Unknown channel"), fields={
+            "channel": _("must be one of: %(choices)s", choices=", ".join(DESK_CHANNELS))})
     fields = {k: v for k, v in body.items() if k != "channel"}
     created = booking_service.create_booking(fields, idempotency_key=idempotency_key,
                                              channel=channel, staff=staff)

@@ -8,6 +8,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from ..domain.errors import ValidationError
+from ..i18n import _
 from ..headers import print_csp
 from ..domain.reception import ZONES
 from ..domain.staff import Staff
@@ -91,9 +92,10 @@ def _env() -> Environment:
 
 def render_order(order_id: str, doc: str, lang: str, staff: Staff) -> str:
     if doc not in DOCUMENTS:
-        raise ValidationError("Unknown document", fields={"doc": "order, checkin, invoice or report"})
+        raise ValidationError(_("Unknown document"),
+                              fields={"doc": _("order, checkin, invoice or report")})
     if lang not in LABELS:
-        raise ValidationError("Unknown language", fields={"lang": "zh-CN or en"})
+        raise ValidationError(_("Unknown language"), fields={"lang": _("zh-CN or en")})
     context = orders.print_context(order_id)
     zone = (lambda z: ZONE_NAMES_ZH.get(z, z)) if lang == "zh-CN" else (lambda z: z.replace("_", " "))
     return _env().get_template(f"{doc}.html").render(

@@ -11,6 +11,7 @@ from ..domain import followup as fu
 from ..domain import messages as msg
 from ..domain import settlement as rules
 from ..domain.errors import NotFound
+from ..i18n import _
 from ..domain.staff import Staff
 from ..logs import log_event
 from ..notify.templates import format_when
@@ -43,7 +44,7 @@ def deliver(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
     now = store_now()
     vehicle = records_db.get_vehicle(old.vehicle_id)
     if vehicle is None:
-        raise NotFound("The order's vehicle is missing", code="vehicle_not_found")
+        raise NotFound(_("The order's vehicle is missing"), code="vehicle_not_found")
     delivery = rules.deliver(now=now, by=staff.username, checklist=checklist,
                              promised_at=old.promised_at,
                              mileage_km=old.reception.get("mileage_km"), settings=settings)
