@@ -6,7 +6,8 @@
   SMS code as customers do (the demo store verifies phones): the code is read from the SNS
   backend, the code request is measured on its own row;
 - the app's cold import time as a ratio to `import boto3` alone (goal: under 1.5x);
-- the booking page's first-load bytes (goal: under 100 KB);
+- the booking page's first-load bytes (goal: under 100 KB) and the staff portal's (goal: at most
+  60 KB, landing on the sign-in page and on the board);
 - latency of the booking path through the local HTTP server (informative).
 """
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import gzip
 import logging
 import os
+import posixpath
 import re
 import statistics
 import subprocess
@@ -202,6 +204,32 @@ def page_weight() -> tuple[int, int, list[str]]:
     return raw, zipped, [name for name, _ in files]
 
 
+PORTAL_IMPORT = re.compile(rb"""(?:\bimport\s*|\bfrom\s*)["'](\.{1,2}/[^"']+)["']""")
+
+
+def portal_first_load(landing: str = "login") -> tuple[int, int, list[str]]:
+    """The bytes a browser fetches to show /portal/ the first time: index.html, what it links
+    (stylesheets, icon, app.js), every module app.js imports statically (the kit), the zh-CN
+    strings and the landing page's module with its imports; no other page's module."""
+    front = ROOT / "frontend"
+    html = (front / "portal" / "index.html").read_bytes()
+    names = ["/portal/index.html"] + [r.decode() for r in re.findall(rb'(?:href|src)="(/[^"]+)"', html)]
+
+    def follow(url: str) -> None:
+        for rel in PORTAL_IMPORT.findall((front / url.lstrip("/")).read_bytes()):
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(url), rel.decode()))
+            if target not in names:
+                names.append(target)
+                follow(target)
+    for url in list(names) + ["/portal/strings/zh-CN.js", f"/portal/pages/{landing}.js"]:
+        if url.endswith(".js"):
+            if url not in names:
+                names.append(url)
+            follow(url)
+    bodies = [(front / name.lstrip("/")).read_bytes() for name in names]
+    return (sum(len(b) for b in bodies), sum(len(gzip.compress(b)) for b in bodies), names)
+
+
 def http_latency(samples: int = 30) -> tuple[float, float]:
     import json
     from infra.local.server import serve
@@ -291,6 +319,10 @@ def main() -> int:
     raw, zipped, names = page_weight()
     print(f"Booking page first load: {raw / 1024:.1f} KB ({zipped / 1024:.1f} KB gzipped) "
           f"in {len(names)} files {names} (goal < 100 KB)")
+    for landing in ("login", "board"):
+        raw, zipped, names = portal_first_load(landing)
+        print(f"Portal first load, landing on {landing}: {raw / 1024:.1f} KB ({zipped / 1024:.1f} KB "
+              f"gzipped) in {len(names)} files (goal <= 60 KB)")
     p50, p95 = http_latency()
     print(f"POST /api/bookings through the local server + moto: p50 {p50 * 1000:.0f} ms, "
           f"p95 {p95 * 1000:.0f} ms (30 bookings; local emulation, informative)")

@@ -115,7 +115,10 @@ def test_approved_order_to_delivery_then_survey_and_complaint(stack, tablet, pho
     page.fill("#stf input[name=discount]", "100")
     page.fill("#stf input[name=discount_reason]", "老客户")
     page.click("#stf button[type=submit]")
-    expect(page.locator("#banner")).to_contain_text("discount")       # over the 5% limit
+    expect(page.locator("#banner")).to_contain_text("请修改标红的内容")  # over the 5% limit:
+    discount = page.locator("#stf input[name=discount]")               # said at the field
+    expect(discount).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#stf .field:has(input[name=discount]) .err")).to_contain_text("5%")
     page.fill("#stf input[name=discount]", "")
     page.fill("#stf input[name=discount_reason]", "")
     page.select_option("#stf select[name=payment_method]", "alipay")

@@ -1,0 +1,55 @@
+/* Staff portal (服务顾问工作台): the page shell and the router.
+   Routes are hashes (#/board, #/order/<id>, ...); each loads its page module from pages/ only
+   when it is shown. A page module's default export is show(view, arg): it renders into view
+   (the <main> element) for the route's argument (#/order/<id> -> id) and may return a
+   function called when the user leaves the page (to stop a timer). */
+import { T, lang, setLang, loadStrings } from "./kit/i18n.js";
+import { current, keep } from "./kit/session.js";
+import { pageChanged } from "./kit/api.js";
+import { say } from "./kit/banner.js";
+import { onRerender } from "./kit/nav.js";
+
+const PAGES = { login: "login", board: "board", search: "search", vehicle: "vehicle", checkin: "reception",
+  order: "order", orders: "orders", workshop: "workshop", jobs: "jobs", followups: "followups", complaints: "complaints" };
+const view = document.getElementById("view");
+let leave = null, shown = 0;
+
+function shell() {
+  const session = current();
+  document.querySelectorAll("[data-t]").forEach((el) => { el.textContent = T(el.dataset.t); });
+  const langButton = document.getElementById("lang");
+  langButton.textContent = lang() === "en" ? "中文" : "EN";
+  langButton.setAttribute("aria-label", lang() === "en" ? "中文 · 切换到中文" : "EN · Switch to English");
+  const root = document.documentElement, roles = session ? session.staff.roles : [];
+  for (const c of Array.from(root.classList)) if (c.startsWith("r-")) root.classList.remove(c);
+  root.classList.toggle("signed-in", !!session);
+  for (const r of roles) root.classList.add("r-" + r);
+  document.getElementById("who").textContent = session ? session.staff.name + " · " + roles.join(", ") : "Advisor portal";
+  document.querySelectorAll("#nav a").forEach((a) => {
+    a.classList.toggle("on", location.hash.indexOf(a.getAttribute("href")) === 0);
+    if (a.classList.contains("on")) a.setAttribute("aria-current", "page"); else a.removeAttribute("aria-current");
+  });
+}
+
+async function route() {
+  pageChanged();
+  const mine = ++shown;
+  if (leave) { leave(); leave = null; }
+  say("");
+  const parts = location.hash.replace(/^#\/?/, "").split("?")[0].split("/");
+  if (!current() && parts[0] !== "login") { location.hash = "#/login"; return; }
+  shell();
+  const page = await import(`./pages/${PAGES[parts[0]] || "board"}.js`);
+  if (mine !== shown) return;   // the user moved on while the module loaded
+  const left = page.default(view, parts[1]);
+  if (typeof left === "function") leave = left;
+}
+
+document.getElementById("lang").addEventListener("click", async () => {
+  await setLang(lang() === "en" ? "zh-CN" : "en");
+  route();
+});
+document.getElementById("logout").addEventListener("click", () => { keep(null); location.hash = "#/login"; });
+window.addEventListener("hashchange", route);
+onRerender(route);
+loadStrings().then(route);

@@ -1,0 +1,16 @@
+/* Modal dialogs: the native <dialog> (focus kept inside, Esc closes, the page behind inert). */
+import { uid } from "./forms.js";
+
+/** Opens a modal dialog titled title around body (HTML); resolves nothing, returns the
+    <dialog> element (query its controls; close() removes it). */
+export function openDialog(title, body, opts = {}) {
+  const dlg = document.createElement("dialog");
+  const id = uid("dlg");
+  dlg.setAttribute("aria-labelledby", id);
+  if (opts.id) dlg.id = opts.id;
+  dlg.innerHTML = '<h3 id="' + id + '">' + title + "</h3>" + body;
+  document.body.appendChild(dlg);
+  dlg.addEventListener("close", () => dlg.remove());
+  dlg.showModal();
+  return dlg;
+}

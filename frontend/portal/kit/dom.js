@@ -1,0 +1,14 @@
+/* Small HTML helpers: escaping and tables. Pages build HTML as strings; every value from the
+   API goes through esc(). */
+export function esc(v) {
+  return String(v === null || v === undefined ? "" : v).replace(/[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
+}
+/** A list table that always names its columns: heads are texts (already translated), rows are
+    HTML strings of <tr>…</tr>. attrs: extra attributes for <table> (e.g. 'id="lines"'). */
+export function table(heads, rows, attrs) {
+  return '<table class="list"' + (attrs ? " " + attrs : "") + '><thead><tr>' +
+    heads.map((h) => '<th scope="col">' + h + "</th>").join("") + "</tr></thead><tbody>" + rows.join("") + "</tbody></table>";
+}
+/** A pill with the status's class and its text. */
+export function pill(cls, text) { return '<span class="pill ' + esc(cls) + '">' + text + "</span>"; }

@@ -1,0 +1,145 @@
+/* Repair order (施工单): header, lines and totals, adding a line, customer approval (by SMS or
+   signed in store), prints; the workshop-to-delivery sections come from order-work.js. */
+import { T } from "../kit/i18n.js";
+import { call } from "../kit/api.js";
+import { say } from "../kit/banner.js";
+import { esc, table } from "../kit/dom.js";
+import { input, select, problem } from "../kit/forms.js";
+import { local, fromInput } from "../kit/time.js";
+import { signaturePad } from "../kit/signature.js";
+import { uploadPhotos } from "../kit/photos.js";
+import { printDoc } from "../kit/print.js";
+import { auditList } from "../kit/history.js";
+import { openDialog } from "../kit/dialog.js";
+import { workSections, wireWork } from "./order-work.js";
+
+const PAY_TYPES = ["customer", "warranty", "internal", "goodwill"];
+
+export default function show(view, id) {
+  call("GET", "/api/staff/orders/" + id).then((r) => {
+    if (r.status !== 200) return problem(r);
+    renderOrder(view, r.body);
+  });
+}
+
+function totalsBox(t, title) {
+  return '<div class="totals"><div><b>' + title + "</b></div>" + PAY_TYPES.filter((p) => t.by_pay_type[p] !== "0.00")
+    .map((p) => "<div><span>" + T("p_" + p) + "</span><span>¥" + t.by_pay_type[p] + "</span></div>").join("") +
+    '<div class="big"><span>' + T("customer_pays") + "</span><span>¥" + t.customer_pays + "</span></div>" +
+    '<div class="muted"><span>' + T("tax") + "</span><span>¥" + t.tax_included + "</span></div></div>";
+}
+
+function lineRow(l) {
+  return '<tr data-line="' + l.id + '"><td>' + T("k_" + l.kind) + (l.additional ? ' <span class="pill pending">' + T("additional") + "</span>" : "") + "</td><td>" + esc(l.description) + ' <span class="muted">' + esc(l.code) + "</span>" +
+    (l.reason ? '<div class="muted small">' + (l.discount_by ? T("reason_by", { r: esc(l.reason), by: esc(l.discount_by) }) : T("reason_only", { r: esc(l.reason) })) + "</div>" : "") +
+    (l.photos.length ? '<div class="photos">' + l.photos.map((u) => '<img src="' + esc(u) + '" alt="">').join("") + "</div>" : "") + '</td><td class="num">' + l.quantity + '</td><td class="num">' + l.unit_price +
+    '</td><td class="num">' + l.amount + "</td><td>" + T("p_" + l.pay_type) + '</td><td><span class="pill ' + l.status + '">' + T("l_" + l.status) + "</span></td><td>" +
+    (l.status === "draft" ? '<button type="button" class="small" data-rm="' + l.id + '">' + T("remove") + "</button>" : "") + "</td></tr>";
+}
+
+function lineForm() {
+  return '<form id="al" class="row" novalidate>' +
+    select("kind", T("kind"), [["part", T("k_part")], ["labor", T("k_labor")]]) +
+    input("description", T("description"), { required: true }) +
+    input("code", T("part_number") + " / " + T("operation")) +
+    input("qty", T("quantity") + " / " + T("hours"), { required: true, attrs: 'inputmode="decimal" data-field="quantity hours"' }) +
+    input("price", T("unit_price") + " / " + T("rate"), { attrs: 'inputmode="decimal" data-field="unit_price rate"' }) +
+    select("pay_type", T("pay_type"), PAY_TYPES.map((p) => [p, T("p_" + p)])) +
+    input("reason", T("reason"), { attrs: 'maxlength="120"' }) +
+    input("photo", T("photos"), { type: "file", attrs: 'accept="image/jpeg,image/png,image/webp" capture="environment" multiple' }) +
+    '<button class="small go" type="submit">' + T("add_line") + "</button></form>";
+}
+
+function approvalsSection(o, drafts) {
+  return '<section class="card"><h3>' + T("approvals_h") + "</h3>" + o.approvals.map((a) =>
+    '<div class="muted">' + local(a.created_at) + " · " + esc(a.kind) + " · " + (a.status === "pending" ? T("pending_customer") : (a.channel === "sms" ? T("decided_sms") : T("decided_in_store")) + " " + local(a.decided_at)) + " → " + T("promised") + " " + local(a.promised_at) +
+    (a.signature_url ? ' <a href="' + esc(a.signature_url) + '" target="_blank">' + T("signature") + "</a>" : "") +
+    (a.resent ? " · " + T("sms_resent", { n: a.resent }) : "") + "</div>").join("") + '<div id="sent"></div>' +
+    (drafts.length || o.pending_approval ? '<form id="ap" class="row" novalidate>' +
+      (drafts.length ? input("promised_at", T("promised"), { type: "datetime-local" }) + '<button type="button" class="small go" id="sms">' + T("send_sms") + "</button>"
+        : '<button type="button" class="small" id="resms">' + T("resend_sms") + "</button>") +
+      '<button type="button" class="small" id="instore">' + T("sign_here") + "</button></form>" : "") +
+    auditList(o.audit) + "</section>";
+}
+
+export function renderOrder(view, o) {
+  const drafts = o.lines.filter((l) => l.status === "draft");
+  view.innerHTML = '<section class="card"><h2>' + T("order_h", { ref: esc(o.reference) }) + ' <span class="pill ' + o.status + '">' + T("o_" + o.status) + "</span></h2>" +
+    '<div class="grid2"><div>' + T("customer") + ": " + esc(o.customer.name) + " " + esc(o.customer.phone) + "</div><div>" + T("vehicle") + ": " + esc(o.vehicle.plate) + " " + esc(o.vehicle.model) + "</div>" +
+    "<div>" + T("opened") + ": " + local(o.opened_at) + "</div><div>" + T("promised") + ': <b id="prom">' + local(o.promised_at) + "</b></div></div>" +
+    '<div class="btns" style="margin-top:8px"><button type="button" id="pr1">' + T("print_order") + '</button><button type="button" id="pr2">' + T("print_checkin") + "</button>" +
+    '<a class="small" href="#/vehicle/' + o.vehicle.id + '">' + T("nav_search") + "</a></div></section>" +
+    (o.recommendations.length ? '<section class="card banner warn"><b>' + T("recommendations") + "</b> (" + T("offered") + "): " + o.recommendations.map((x) => esc(x.description) + " ¥" + x.amount).join(", ") + "</section>" : "") +
+    '<section class="card"><h3>' + T("lines") + "</h3>" +
+    table([T("kind"), T("description"), T("quantity") + "/" + T("hours"), T("unit_price"), T("amount"), T("pay_type"), T("status"), '<span class="sr-only">' + T("actions") + "</span>"],
+      o.lines.map(lineRow), 'id="lines"') + lineForm() +
+    '<div class="grid2"><div>' + totalsBox(o.estimate, T("estimate")) + "</div><div>" + totalsBox(o.agreed, T("agreed")) + "</div></div></section>" +
+    approvalsSection(o, drafts) + workSections(o);
+  const render = (next) => renderOrder(view, next);
+  const lf = view.querySelector("#al"), linePhotos = [];
+  lf.photo.addEventListener("change", (ev) => uploadPhotos(ev.target.files, linePhotos, () => {}));
+  lf.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    const part = lf.kind.value === "part";
+    const body = { version: o.version, kind: lf.kind.value, description: lf.description.value, pay_type: lf.pay_type.value, reason: lf.reason.value, photo_keys: linePhotos };
+    if (part) { body.part_number = lf.code.value; body.quantity = lf.qty.value; body.unit_price = lf.price.value; }
+    else { body.operation = lf.code.value; body.hours = lf.qty.value; if (lf.price.value) body.rate = lf.price.value; }
+    call("POST", "/api/staff/orders/" + o.id + "/lines", body).then((r) => {
+      if (r.status === 201) { say(T("saved"), "ok"); render(r.body); } else problem(r, lf);
+    });
+  });
+  view.querySelectorAll("[data-rm]").forEach((b) => b.addEventListener("click", () => {
+    call("POST", "/api/staff/orders/" + o.id + "/lines/" + b.dataset.rm + "/remove", { version: o.version }).then((r) => {
+      if (r.status === 200) render(r.body); else problem(r);
+    });
+  }));
+  view.querySelector("#pr1").addEventListener("click", () => printDoc(o.id, "order"));
+  view.querySelector("#pr2").addEventListener("click", () => printDoc(o.id, "checkin"));
+  wireApproval(view, o, drafts, render);
+  wireWork(view, o, render);
+}
+
+function wireApproval(view, o, drafts, render) {
+  const ap = view.querySelector("#ap");
+  const promised = () => (ap && ap.promised_at && ap.promised_at.value ? fromInput(ap.promised_at.value) : undefined);
+  const smsBtn = view.querySelector("#sms");
+  if (smsBtn) smsBtn.addEventListener("click", () => {
+    smsBtn.disabled = true;
+    call("POST", "/api/staff/orders/" + o.id + "/send-approval", { version: o.version, promised_at: promised() }).then((r) => {
+      smsBtn.disabled = false;
+      if (r.status !== 200) return problem(r, ap);
+      render(r.body);
+      view.querySelector("#sent").innerHTML = '<p class="banner ok">' + T("link_sent") + "</p>";
+    });
+  });
+  const resend = view.querySelector("#resms");   // the customer lost the SMS: the same request again
+  if (resend) resend.addEventListener("click", () => {
+    resend.disabled = true;
+    call("POST", "/api/staff/orders/" + o.id + "/send-approval", { version: o.version }).then((r) => {
+      resend.disabled = false;
+      if (r.status !== 200) return problem(r, ap);
+      render(r.body);
+      const pending = r.body.approvals.find((a) => a.id === r.body.pending_approval);
+      view.querySelector("#sent").innerHTML = '<p class="banner ok">' + T("sms_resent", { n: pending ? pending.resent : "" }) + "</p>";
+    });
+  });
+  const inStore = view.querySelector("#instore");
+  if (inStore) inStore.addEventListener("click", () => {
+    const pendingIds = o.pending_approval ? o.approvals.find((a) => a.id === o.pending_approval).line_ids : drafts.map((l) => l.id);
+    const dlg = openDialog(T("sign_here"), '<form method="dialog" id="df"><div id="dl">' + o.lines.filter((l) => pendingIds.includes(l.id)).map((l) =>
+      '<div class="row"><span style="flex:1">' + esc(l.description) + " ¥" + l.amount + '</span><label><input type="radio" name="d_' + l.id + '" value="approved" checked> ' + T("approve") +
+      '</label><label><input type="radio" name="d_' + l.id + '" value="declined"> ' + T("decline") + "</label></div>").join("") +
+      '</div><canvas class="sign" id="dsig" aria-label="' + T("signature") + '" role="img"></canvas><div class="err" data-err="signature"></div>' +
+      '<div class="btns"><button type="button" id="dclr">' + T("clear") + '</button><button type="button" class="go" id="dok">' + T("approve") + ' ✔</button><button value="cancel" aria-label="' + T("close") + '">✕</button></div></form>', { id: "dlg" });
+    const pad = signaturePad(dlg.querySelector("#dsig"));
+    dlg.querySelector("#dclr").onclick = pad.clear;
+    dlg.querySelector("#dok").onclick = () => {
+      const decisions = {};
+      for (const lid of pendingIds) decisions[lid] = dlg.querySelector('input[name="d_' + lid + '"]:checked').value;
+      call("POST", "/api/staff/orders/" + o.id + "/approve-in-store", { version: o.version, decisions, signature: pad.value(), promised_at: promised() }).then((r) => {
+        if (r.status !== 200) return problem(r, dlg.querySelector("#df"));
+        dlg.close(); say(T("saved"), "ok"); render(r.body);
+      });
+    };
+  });
+}

@@ -1,0 +1,35 @@
+/* One vehicle's file (一车一档): owner, warranty, declined recommendations, orders, bookings,
+   photos, signed documents and the change history. */
+import { T } from "../kit/i18n.js";
+import { call } from "../kit/api.js";
+import { esc, table } from "../kit/dom.js";
+import { problem } from "../kit/forms.js";
+import { local } from "../kit/time.js";
+import { auditList } from "../kit/history.js";
+
+function cover(c) {
+  if (!c) return T("unknown");
+  return c.active ? T("active", { d: c.until }) : T("ended") + " (" + c.until + ")";
+}
+
+export default function show(view, id) {
+  call("GET", "/api/staff/vehicles/" + id).then((r) => {
+    if (r.status !== 200) return problem(r);
+    const v = r.body;
+    view.innerHTML = '<section class="card"><h2>' + esc(v.plate) + ' <span class="muted">' + esc(v.model) + '</span></h2><div class="grid2">' +
+      "<div>" + T("customer") + ": " + esc(v.customer ? v.customer.name + " " + v.customer.phone : "") + "</div>" +
+      "<div>" + T("vin") + ": " + esc(v.vin || "—") + "</div><div>" + T("sale_date") + ": " + esc(v.sale_date || "—") + "</div>" +
+      "<div>" + T("mileage") + ": " + esc(v.mileage_km) + "</div><div>" + T("rw") + ": <b>" + cover(v.warranty.repair_warranty) + "</b></div>" +
+      "<div>" + T("sanbao") + ": <b>" + cover(v.warranty.sanbao) + "</b></div></div>" +
+      (v.recommendations.length ? "<h3>" + T("recommendations") + "</h3><ul>" + v.recommendations.map((x) =>
+        "<li>" + esc(x.description) + " ¥" + x.amount + ' <span class="muted">(' + esc(x.order_reference) + ", " + local(x.declined_at) + ")</span></li>").join("") + "</ul>" : "") +
+      "<h3>" + T("orders") + "</h3>" + table([T("orders"), T("time"), T("status"), T("amount")], v.orders.map((o) =>
+        '<tr><td><a href="#/order/' + o.id + '">' + esc(o.reference) + "</a></td><td>" + local(o.opened_at) + '</td><td><span class="pill ' + o.status + '">' + T("o_" + o.status) + '</span></td><td class="num">¥' + o.estimate + "</td></tr>")) +
+      "<h3>" + T("bookings") + "</h3><ul>" + v.bookings.map((b) => "<li>" + local(b.slot_start) + " · " + esc(b.reference) + " · " + T("s_" + b.status) + "</li>").join("") +
+      "</ul><h3>" + T("photos") + '</h3><div class="photos">' + v.photos.map((p) =>
+        '<a href="' + esc(p.url) + '" target="_blank" title="' + esc(p.what) + '"><img src="' + esc(p.url) + '" alt="' + esc(p.what) + '"></a>').join("") +
+      "</div><h3>" + T("documents") + "</h3><ul>" + v.documents.map((d) =>
+        '<li><a href="' + esc(d.url) + '" target="_blank">' + esc(d.reference) + " · " + esc(d.document) + "</a> " + local(d.signed_at) + "</li>").join("") +
+      "</ul>" + auditList(v.audit) + "</section>";
+  });
+}

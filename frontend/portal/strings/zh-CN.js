@@ -1,0 +1,77 @@
+/* Portal strings, zh-CN. One block per page (a comment names it); keys are unique across the file. */
+export default {
+  // page shell: header, navigation, messages every page may show
+  title: "服务顾问工作台", nav_board: "预约看板", nav_orders: "施工单", nav_workshop: "车间看板", nav_jobs: "我的工单", nav_followups: "回访",
+  nav_complaints: "投诉", nav_search: "客户档案", nav_walkin: "散客接车", logout: "退出", changed: "该记录已被他人修改,已为您重新加载,请再操作一次。",
+  fix: "请修改标红的内容。", network: "网络连接失败,请重试。", server: "系统繁忙,请稍后重试。", saved: "已保存", forbidden: "您的角色无权执行此操作。",
+  uploading: "正在上传 {n}…", close: "关闭",
+  // words several pages share
+  customer: "客户", vehicle: "车辆", advisor: "顾问", technician: "技师", status: "状态", name: "姓名", phone: "手机号",
+  plate: "车牌号", time: "时间", vin: "车架号", model: "车型", sale_date: "购车日期", mileage: "里程(公里)", note: "处理记录", record: "记录",
+  remove: "删除", amount: "金额", actions: "操作", kind: "类型", photos: "照片", recommendations: "建议维修(客户曾拒绝)",
+  history: "操作记录", signature: "客户签字", clear: "重签", promised: "预计交车时间", comeback: "返修", bay: "工位", sold: "售出工时",
+  worked: "实际工时", s_booked: "已预约", s_confirmed: "已确认", s_arrived: "已到店", s_no_show: "未到店", s_cancelled: "已取消",
+  o_open: "开单", o_awaiting_approval: "待客户确认", o_approved: "已确认", o_in_work: "施工中", o_quality_check: "质检",
+  o_ready: "待交车", o_settled: "已结算", o_delivered: "已交车", op_take_home: "客户带走", op_dispose: "店内处理", j_unassigned: "未派工",
+  j_waiting: "待开工", j_running: "施工中", j_paused: "暂停", j_finished: "完工", qc_h: "待质检", qc_level_self: "自检",
+  qc_level_team_lead: "互检(班组长)", qc_level_final: "终检", start: "开工", pause: "暂停", resume: "继续", finish: "完工",
+  pause_why: "暂停原因", r_parts: "等备件", r_approval: "等客户确认", r_other: "其他", zone_front_bumper: "前保险杠", zone_hood: "引擎盖",
+  zone_windshield: "前挡风玻璃", zone_roof: "车顶", zone_rear_window: "后挡风玻璃", zone_trunk: "后备箱", zone_rear_bumper: "后保险杠",
+  zone_left_front_fender: "左前翼子板", zone_left_front_door: "左前门", zone_left_rear_door: "左后门",
+  zone_left_rear_fender: "左后翼子板", zone_right_front_fender: "右前翼子板", zone_right_front_door: "右前门",
+  zone_right_rear_door: "右后门", zone_right_rear_fender: "右后翼子板", zone_left_mirror: "左后视镜", zone_right_mirror: "右后视镜",
+  zone_wheels: "轮毂",
+  // sign-in (pages/login.js)
+  login_h: "员工登录", username: "用户名", password: "密码", login: "登录", bad_login: "用户名或密码错误", other_store: "该账号不属于本店",
+  // appointment board (pages/board.js)
+  date: "日期", refresh: "刷新", updated: "更新于 {t}", slot: "时段", services: "项目", transport: "到店方式", parts: "备件",
+  confirm: "已确认", parts_ready: "备件就绪", parts_not: "备件未备", no_show: "未到店", check_in: "接车", open_order: "施工单",
+  no_show_reason: "未到店原因(如:电话未接通)", none_today: "当天没有预约。", new_booking: "电话 / 散客预约", channel: "渠道", ch_phone: "电话",
+  ch_walk_in: "散客", book: "预约", t_wait: "店内等候", t_drop_off: "送修", t_loaner: "代步车", t_pickup: "取送车",
+  // customer file: search and vehicle (pages/search.js, pages/vehicle.js)
+  search_h: "查找客户 / 车辆", search_ph: "车牌或车架号(可输入前几位)、完整手机号或手机尾号后4位", search: "查找", no_results: "没有找到。",
+  rw: "整车保修(3年/6万公里)", sanbao: "三包有效期(2年/5万公里)", active: "有效至 {d}", ended: "已过期", unknown: "未知(缺购车日期)", orders: "施工单",
+  bookings: "预约记录", documents: "签字文件",
+  // reception walk-around (pages/reception.js)
+  checkin_h: "接车环检", from_booking: "预约单 {ref}", fuel: "油量", f_empty: "空", f_quarter: "1/4", f_half: "1/2",
+  f_three_quarters: "3/4", f_full: "满", covers: "已铺三件套", interior: "内饰", i_clean: "整洁", i_dirty: "较脏",
+  interior_note: "内饰备注", valuables: "已提醒客户带走贵重物品", concern_h: "客户描述(客户原话)", c_what: "问题", c_where: "位置",
+  c_noise: "噪音", c_frequency: "频率", c_when: "情景(车速、路况、天气)", findings: "顾问检查发现", damage_h: "外观检查:点击车身部位标记损伤",
+  d_scratch: "划痕", d_dent: "凹陷", d_crack: "裂纹", d_other: "其他", no_damage: "未标记损伤", add_photos: "拍照 / 上传照片",
+  old_parts: "旧件", wash: "需要免费洗车", contact: "维修中联系方式", cp_phone: "电话", cp_sms: "短信", cp_wechat: "微信",
+  submit_checkin: "完成接车并开单", required_sig: "请客户签字",
+  // cars in the store (pages/orders.js)
+  in_store: "在店车辆", order_no: "单号",
+  // repair order (pages/order.js)
+  order_h: "施工单 {ref}", opened: "开单时间", print_order: "打印施工单", print_checkin: "打印接车单", offered: "本次可再推荐",
+  lines: "项目明细", description: "项目 / 名称", operation: "工时代码", part_number: "零件号", hours: "工时", rate: "工时单价",
+  quantity: "数量", unit_price: "单价", pay_type: "付费方式", p_customer: "客户付费", p_warranty: "保修", p_internal: "内部",
+  p_goodwill: "善意", k_labor: "工时", k_part: "备件", add_line: "添加项目", l_draft: "待发送", l_pending: "待客户确认",
+  l_approved: "已确认", l_declined: "客户拒绝", l_in_work: "施工中", l_done: "已完成", additional: "增项", customer_pays: "客户应付",
+  tax: "其中增值税", estimate: "估价(未拒绝项目)", agreed: "客户已确认", reason: "原因(优惠或非客户付费必填)", reason_by: "原因:{r}(经办 {by})",
+  reason_only: "原因:{r}", approvals_h: "客户确认", pending_customer: "等待客户确认中", decided_sms: "短信确认",
+  decided_in_store: "现场签字", sms_resent: "已重新发送确认短信({n})", send_sms: "发送短信请客户确认", resend_sms: "重新发送确认短信",
+  link_sent: "确认短信已发送到客户手机。", sign_here: "客户现场签字确认", approve: "同意", decline: "不做",
+  // repair order, workshop to delivery (pages/order-work.js)
+  job_h: "派工与施工", rework: "返工次数", pass: "合格", fail: "不合格", qc_note: "说明(不合格必填)", test_drive: "试车记录",
+  distance: "试车里程(公里)", drive_findings: "试车结果", sign_qc: "签字确认", qc_passed: "质检合格", wash_done: "洗车完成", settle_h: "结算",
+  amount_due: "应收金额", discount: "优惠金额", discount_reason: "优惠原因", method: "支付方式", m_cash: "现金", m_card: "刷卡",
+  m_wechat_pay: "微信支付", m_alipay: "支付宝", m_transfer: "转账", settle: "确认收款", print_invoice: "打印结算单",
+  print_report: "打印保养/维修报告", deliver_h: "交车", ck_clean: "车辆内外清洁", ck_old_parts: "旧件已按客户要求处理", ck_keys: "钥匙已交还",
+  ck_documents: "随车资料齐全", ck_explained: "已向客户讲解维修内容与费用", deliver: "确认交车", next_service: "下次保养", on_time: "准时交车",
+  late: "延误 {m} 分钟", timeline: "时间线", resend_link: "重新发送客户进度短信", link_resent: "客户进度短信已发送到客户手机。",
+  // workshop board (pages/workshop.js)
+  waiting: "待派工", bays: "工位", ready_h: "待结算 / 交车", dispatch: "派工", handover: "交接", at_risk: "交车时间有风险", none: "无",
+  // my jobs (pages/jobs.js)
+  no_jobs: "没有工单。",
+  // follow-up calls (pages/followups.js)
+  followups_h: "今日回访", task_first: "首次回访", task_second: "二次回访", overdue: "已逾期", survey: "满意度", o_satisfied: "满意",
+  o_reached: "已联系", o_not_reached: "未接通", o_issue_raised: "客户反映问题", retry_on: "再次联系日期", issue: "问题描述",
+  no_followups: "今天没有需要回访的客户。",
+  // complaints (pages/complaints.js)
+  complaints_h: "投诉处理", open_n: "处理中", escalated: "已升级", overdue_reply: "超时未回复", resolved: "已解决", reply_by: "回复时限",
+  owner: "负责人", add_note: "记录", resolution: "处理结果", accepted: "客户接受", not_accepted: "客户不接受", resolve: "提交处理结果",
+  new_complaint: "登记投诉", description_c: "投诉内容", staff_involved: "涉及员工", severity: "严重程度", sev_low: "低",
+  sev_medium: "中", sev_high: "高", src_survey: "评价", src_follow_up: "回访", src_staff: "员工登记", src_customer: "客户",
+  avg_resolve: "平均处理时长 {h} 小时"
+};
