@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import replace
 from typing import Any
 
 import boto3
@@ -220,6 +221,20 @@ def staff_in_role(role: str) -> list[dict[str, str]]:
     with _directory_lock:
         _directory[key] = (time.monotonic(), people)
     return people
+
+
+def with_display_name(staff: Staff) -> Staff:
+    """``staff`` with their display name (Cognito's ``name``, e.g. 张顾问): the token's when it
+    carries one, else the staff directory's (cached). An action that a print or a customer
+    page names the person by (check-in, quality check, settlement) records this name, so a
+    print never asks Cognito."""
+    if staff.name and staff.name != staff.username:
+        return staff
+    for role in sorted(staff.roles):
+        for person in staff_in_role(role):
+            if person["username"] == staff.username:
+                return replace(staff, name=person["name"])
+    return staff
 
 
 def forget_directory() -> None:

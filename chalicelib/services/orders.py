@@ -29,7 +29,7 @@ from ..domain.tokens import APPROVAL_MAX_AGE, check_approval_token, sign_approva
 from ..domain.validation import day_asked, expect_version, mask_phone
 from ..domain.vehicles import CustomerRecord, Recommendation, VehicleRecord, new_id
 from ..logs import log_event
-from . import files
+from . import auth, files
 from .customer_orders import order_message
 from .customer_orders import report as customer_report
 from .store import current_store, store_now
@@ -134,7 +134,7 @@ def check_in(body: Any, staff: Staff) -> dict[str, Any]:
     signature_key = files.signature_key("checkin", order_id, now.date(), secrets.token_hex(4))
     codes = checkin.service_codes or (list(booking.service_codes) if booking else [])
     sheet = {**checkin.sheet, "signature_key": signature_key, "signed_at": now.isoformat(),
-             "advisor": actor, "advisor_name": staff.name,
+             "advisor": actor, "advisor_name": auth.with_display_name(staff).name,
              "concern": checkin.sheet["concern"] or (dict(booking.concern) if booking else {})}
     # 返修: the same car back with the same concern within 30 days of a delivery
     came_back = (ro.comeback_source(records_db.orders_of(old_vehicle.id, limit=10),

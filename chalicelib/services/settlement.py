@@ -15,6 +15,7 @@ from ..i18n import _
 from ..domain.staff import Staff
 from ..logs import log_event
 from ..notify.templates import format_when
+from . import auth
 from .customer_orders import order_message
 from .orders import order_to_change, order_view, save_order
 from .store import current_store, store_now
@@ -28,7 +29,7 @@ def settle(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
     now = store_now()
     agreed = old.agreed(settings.tax_rate)
     settlement = rules.settle(subtotal_fen=agreed.customer_fen, by_pay_type=agreed.by_pay_type,
-                              data=data, staff=staff, settings=settings,
+                              data=data, staff=auth.with_display_name(staff), settings=settings,
                               invoice_no=f"INV-{now:%Y%m%d}-{old.reference}", now=now)
     saved = save_order(old, old.settle(settlement, now=now), actor=staff.username, action="settled")
     log_event("order_settled", order_id=old.id, amount_due=settlement.amount_due_fen,

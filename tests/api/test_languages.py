@@ -164,3 +164,37 @@ def test_too_many_requests_in_both_languages(api, store):
     en = _error(api.post("/api/verifications", {"phone": "13800138000"}, **EN), 429,
                 "too_many_requests")
     assert en["fields"] == {"phone": f"try again in {en['retry_after']} seconds"}
+
+
+# ---- prints: the catalogue's language, staff by their display names ----------------------
+
+def _text_of(html):
+    """The words a reader sees on a print: no tags, no style sheet."""
+    html = re.sub(r"<style.*?</style>", " ", html, flags=re.S)
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def test_prints_name_the_advisor_and_cashier_not_their_logins(api, staff, clock):
+    from tests.api.test_workshop_to_followup import approved_order, worked_and_checked
+    advisor = staff.as_("advisor")
+    order = approved_order(api, advisor, clock)
+    order = worked_and_checked(staff, order, clock)
+    path = f"/api/staff/orders/{order['id']}"
+    order = staff.as_("technician").post(f"{path}/wash", {"version": order["version"]}).json_body
+    settled = staff.as_("cashier").post(f"{path}/settle", {"version": order["version"],
+                                                           "payment_method": "cash"})
+    assert settled.status_code == 200, settled.json_body
+    seen = {}
+    for doc in ("order", "checkin", "invoice"):
+        answer = staff.as_("manager").get(f"{path}/print?doc={doc}")   # whoever prints it
+        assert answer.status_code == 200
+        seen[doc] = _text_of(answer.body.decode())
+        assert not re.search(r"\b(advisor|cashier|manager)\b", seen[doc]), (doc, seen[doc])
+    assert "服务顾问 张顾问" in seen["order"] and "服务顾问签字 张顾问" in seen["order"]
+    assert "服务顾问签字 张顾问" in seen["checkin"]
+    assert "收银员 陈收银" in seen["invoice"] and "结算单" in seen["invoice"]
+    english = _text_of(staff.as_("manager").get(f"{path}/print?doc=invoice&lang=en").body.decode())
+    assert "Invoice" in english and "Cashier 陈收银" in english and "cash" in english
+    assert not re.search(r"[\u4e00-\u9fff]{2,}(?<!陈收银)", english.replace("陈收银", "")
+                         .replace("王先生", "").replace("前刹车片", "").replace("空调滤芯", "")
+                         .replace("10000公里保养", "").replace("粤B12345", "")), english
