@@ -31,7 +31,7 @@
       day: "numeric", weekday: "short", hour: "2-digit", minute: "2-digit", hour12: false }).format(new Date(iso));
   }
   function request(method, body) {
-    return fetch(path, { method: method, headers: { "Content-Type": "application/json" }, body: body ? JSON.stringify(body) : undefined })
+    return fetch(path, { method: method, headers: { "Content-Type": "application/json", "Accept-Language": lang }, body: body ? JSON.stringify(body) : undefined })
       .then(function (r) { return r.json().then(function (b) { return { status: r.status, body: b }; }); });
   }
   function render() {

@@ -125,7 +125,8 @@
 
   /* fetch JSON; resolves {status, body}; rejects only on network failure */
   function api(method, path, body, headers) {
-    var opts = { method: method, headers: Object.assign({ "Accept": "application/json" }, headers || {}) };
+    /* the server's messages (errors, field problems) come back in the page's language */
+    var opts = { method: method, headers: Object.assign({ "Accept": "application/json", "Accept-Language": lang }, headers || {}) };
     if (body !== undefined) { opts.headers["Content-Type"] = "application/json"; opts.body = JSON.stringify(body); }
     return fetch(path, opts).then(function (resp) {
       return resp.text().then(function (text) {

@@ -37,7 +37,7 @@
       day: "numeric", weekday: "short", hour: "2-digit", minute: "2-digit", hour12: false }).format(new Date(iso));
   }
   function request(method, path, body) {
-    return fetch(base + path + token, { method: method, headers: { "Content-Type": "application/json" }, body: body ? JSON.stringify(body) : undefined })
+    return fetch(base + path + token, { method: method, headers: { "Content-Type": "application/json", "Accept-Language": lang }, body: body ? JSON.stringify(body) : undefined })
       .then(function (r) { return r.json().then(function (b) { return { status: r.status, body: b }; }); });
   }
   function list(items, fn) { return items.length ? "<ul>" + items.map(function (x) { return "<li>" + fn(x) + "</li>"; }).join("") + "</ul>" : '<p class="muted">' + T("none") + "</p>"; }
