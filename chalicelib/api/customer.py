@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from chalice import Blueprint, Response
 
-from .http import JSON_TYPES, LazyModule, api, header, json_body, json_response, query_param
+from .http import (JSON_TYPES, LazyModule, accepts_page, api, header, json_body, json_response,
+                   query_param)
 
 customer_api = Blueprint(__name__)
 
@@ -109,5 +110,6 @@ def customer_complaint(order_id):
 @customer_api.route("/l/{code}", methods=["GET"])
 @api
 def short_link(code):
+    target = bookings.resolve_link(code, browser=accepts_page(customer_api.current_request))
     return Response(body="", status_code=302,
-                    headers={"Location": bookings.resolve_link(code), "Cache-Control": "no-store"})
+                    headers={"Location": target, "Cache-Control": "no-store"})

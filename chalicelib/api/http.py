@@ -184,3 +184,8 @@ def query_param(request: Any, name: str) -> str | None:
 
 def header(request: Any, name: str) -> str | None:
     return request.headers.get(name.lower()) if request.headers else None
+
+
+def accepts_page(request: Any) -> bool:
+    """The request comes from a browser opening a page (it accepts HTML), not from a program."""
+    return "text/html" in (header(request, "Accept") or "").lower()

@@ -108,10 +108,14 @@ def _staff_paths() -> dict[str, Any]:
                 "properties": {"refresh_token": {"type": "string"}}}}}},
             "responses": {"200": _json({"type": "object"}), "401": _json(_ERROR, "Sign in again")}}},
         "/api/orders/{order_id}/approval": {
-            "get": {"summary": "The lines a customer is asked to approve (signed SMS link)",
+            "get": {"summary": "The lines a customer is asked to approve (signed SMS link), "
+                               "and the same lines as work_items: the jobs decided as one "
+                               "(a labour line with the parts fitted in it)",
                     "parameters": [_ORDER_ID, _APPROVAL_TOKEN],
                     "responses": {"200": _json({"type": "object"}), **_errors(403, 404)}},
-            "post": {"summary": "The customer approves or declines each line",
+            "post": {"summary": "The customer approves or declines each job: decisions "
+                                "keyed by the work item's id (or by each of its lines' ids, "
+                                "one answer for the whole job)",
                      "parameters": [_ORDER_ID, _APPROVAL_TOKEN],
                      "requestBody": {"required": True, "content": {"application/json": {"schema": {
                          "type": "object", "required": ["decisions"], "properties": {
@@ -216,7 +220,10 @@ def document() -> dict[str, Any]:
                     "properties": {"reason": {"type": "string", "maxLength": 200}}}}}},
                 "responses": {"200": _json({"$ref": "#/components/schemas/Booking"}),
                               **_errors(400, 403, 404, 409, 422)}}},
-            "/l/{code}": {"get": {"summary": "Short SMS link: redirects to the customer page",
+            "/l/{code}": {"get": {"summary": "Short SMS link: redirects to the customer page. "
+                                             "A wrong or expired one: 404 link_not_found, or for "
+                                             "a browser (Accept: text/html) a redirect to "
+                                             "/link.html, which says what to do",
                                   "parameters": [{"name": "code", "in": "path", "required": True,
                                                   "schema": {"type": "string"}}],
                                   "responses": {"302": {"description": "Redirect"}, **_errors(404)}}},

@@ -14,7 +14,8 @@ from typing import Any, Callable
 from chalice import AuthResponse, Blueprint, Response
 
 from ..domain.staff import (CASHIER_DESK, COMPLAINT_DESK, DISPATCH, EVERYONE, FOLLOW_UP_DESK,
-                            FRONT_DESK, MANAGERS, QUALITY, WASH, WORKSHOP, Staff)
+                            FRONT_DESK, MANAGERS, PHOTOGRAPHERS, QUALITY, READS_PRICES, WASH,
+                            WORKSHOP, Staff)
 from .http import JSON_TYPES, LazyModule, api, header, json_body, json_response, query_param
 
 staff_api = Blueprint(__name__)
@@ -52,6 +53,7 @@ def staff_authorizer(auth_request):
                 "policyDocument": {"Version": "2012-10-17", "Statement": [{
                     "Action": "execute-api:Invoke", "Effect": "Deny",
                     "Resource": [auth_request.method_arn]}]}}
+    staff = auth.with_display_name(staff)
     return AuthResponse(routes=["*"], principal_id=staff.username, context=staff.to_context())
 
 
@@ -178,7 +180,7 @@ def put_vehicle(staff, vehicle_id):
 
 # ---- reception and repair orders -------------------------------------------------------
 
-@staff_route("/api/staff/uploads", "POST", FRONT_DESK, "Presigned URL to upload a photo to S3")
+@staff_route("/api/staff/uploads", "POST", PHOTOGRAPHERS, "Presigned URL to upload a photo to S3")
 def presign_upload(staff):
     return orders.presign_upload(_body())
 
@@ -192,7 +194,7 @@ def check_in(staff):
 @staff_route("/api/staff/orders", "GET", EVERYONE,
              "Repair orders opened on a day (?date=), or every car in the store (?scope=in_store)")
 def list_orders(staff):
-    return orders.orders_of_day(_q("date"), _q("scope"))
+    return orders.orders_of_day(_q("date"), _q("scope"), staff)
 
 
 @staff_route("/api/staff/orders/{order_id}", "GET", EVERYONE, "A repair order")
@@ -253,7 +255,19 @@ def resend_order_link(staff, order_id):
 @staff_route("/api/staff/workshop", "GET", EVERYONE,
              "Dispatch board: jobs waiting, per technician, bays, quality check, ready")
 def workshop_board(staff):
-    return workshop.board()
+    return workshop.board(staff)
+
+
+@staff_route("/api/staff/orders/{order_id}/job", "GET", EVERYONE,
+             "The job view of an order (施工视图): work, concern, findings, bay, promise; no prices")
+def get_job(staff, order_id):
+    return workshop.job(order_id)
+
+
+@staff_route("/api/staff/orders/{order_id}/findings", "POST", WORKSHOP,
+             "Report a finding from the bay with photos: a draft additional-work line to price")
+def report_finding(staff, order_id):
+    return json_response(workshop.report_finding(order_id, _body(), staff), status=201)
 
 
 @staff_route("/api/staff/technicians", "GET", EVERYONE, "The store's technicians")
@@ -301,7 +315,8 @@ def deliver_order(staff, order_id):
 # ---- follow-up and complaints --------------------------------------------------------------
 
 @staff_route("/api/staff/followups", "GET", FOLLOW_UP_DESK,
-             "Follow-up calls due (?date=, overdue included), with survey answers")
+             "Follow-up calls: overdue and due today (?date=), and the week ahead (upcoming), "
+             "with survey answers")
 def list_followups(staff):
     return followups.due_list(_q("date"), staff)
 
@@ -346,7 +361,7 @@ def resolve_complaint(staff, complaint_id):
     return complaints.resolve(complaint_id, _body(), staff)
 
 
-@staff_route("/api/staff/orders/{order_id}/print", "GET", EVERYONE,
+@staff_route("/api/staff/orders/{order_id}/print", "GET", READS_PRICES,
              "Printable order, check-in sheet, invoice or report (?doc=order|checkin|invoice|report)")
 def print_order(staff, order_id):
     html = printing.render_order(order_id, _q("doc") or "order", _q("lang") or None, staff)

@@ -16,12 +16,13 @@ def to_item(entry: AuditEntry) -> AuditItem:
     seq = f"{utc_key(entry.at)}#{time.monotonic_ns():020d}#{secrets.token_hex(3)}"
     return AuditItem(entry.subject, seq,
                      at=entry.at.isoformat(), actor=entry.actor, action=entry.action,
-                     changes=entry.changes)
+                     changes=entry.changes, names=entry.names or None)
 
 
 def to_entry(item: AuditItem) -> AuditEntry:
     return AuditEntry(subject=item.subject, at=parse(item.at), actor=item.actor,
-                      action=item.action, changes=dict(item.changes or {}))
+                      action=item.action, changes=dict(item.changes or {}),
+                      names=dict(item.names or {}))
 
 
 def history(subject: str, limit: int = 200) -> list[AuditEntry]:

@@ -329,6 +329,7 @@ class RepairOrderItem(Model):
     phone = UnicodeAttribute()
     advisor = UnicodeAttribute()
     booking_id = UnicodeAttribute(null=True)
+    booking_channel = UnicodeAttribute(null=True)   # online / phone / walk_in / proactive
     opened_at = UnicodeAttribute()
     opened_date = UnicodeAttribute()
     updated_at = UnicodeAttribute()
@@ -449,6 +450,7 @@ class AuditItem(Model):
     actor = UnicodeAttribute()
     action = UnicodeAttribute()
     changes = JSONAttribute(default=dict)
+    names = JSONAttribute(null=True)                # username -> display name (张顾问)
 
 
 class EventItem(Model):

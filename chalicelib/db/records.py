@@ -91,7 +91,8 @@ def _order_item(o: RepairOrder) -> RepairOrderItem:
     item = RepairOrderItem(
         o.id, reference=o.reference, status=o.status, vehicle_id=o.vehicle_id,
         customer_id=o.customer_id, plate=o.plate, customer_name=o.customer_name, phone=o.phone,
-        advisor=o.advisor, booking_id=o.booking_id or None, opened_at=o.opened_at.isoformat(),
+        advisor=o.advisor, booking_id=o.booking_id or None,
+        booking_channel=o.booking_channel or None, opened_at=o.opened_at.isoformat(),
         opened_date=o.opened_at.date().isoformat(), updated_at=o.updated_at.isoformat(),
         promised_at=o.promised_at.isoformat() if o.promised_at else None,
         lines=[ln.to_dict() for ln in o.lines], approvals=[a.to_dict() for a in o.approvals],
@@ -112,7 +113,8 @@ def _order(item: RepairOrderItem) -> RepairOrder:
         id=item.order_id, reference=item.reference, status=item.status,
         vehicle_id=item.vehicle_id, customer_id=item.customer_id, plate=item.plate,
         customer_name=item.customer_name, phone=item.phone, advisor=item.advisor,
-        booking_id=item.booking_id or "", opened_at=parse(item.opened_at),
+        booking_id=item.booking_id or "", booking_channel=item.booking_channel or "",
+        opened_at=parse(item.opened_at),
         updated_at=parse(item.updated_at),
         promised_at=parse(item.promised_at) if item.promised_at else None,
         lines=tuple(Line.from_dict(d) for d in item.lines or []),
@@ -284,7 +286,8 @@ def get_followup(order_id: str) -> fu.FollowUp | None:
 
 
 def followups_due(day: date, limit: int = 200) -> list[fu.FollowUp]:
-    """Follow-up files with a call due on ``day`` or before (overdue ones included)."""
+    """Follow-up files with a call due on ``day`` or before (overdue ones included), the
+    earliest first: one query on the sparse ``due`` index."""
     bind()
     return [_followup(i) for i in FollowUpItem.due.query(
         get_config().store_id, FollowUpItem.next_due <= day.isoformat(), limit=limit)]

@@ -1,7 +1,7 @@
 """The audit trail (操作记录): who changed what, when, before and after."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -21,10 +21,14 @@ class AuditEntry:
     actor: str                   # username, or "customer" for the customer's own link
     action: str                  # e.g. "line_added", "approved", "checked_in"
     changes: dict[str, Any]      # field -> {"before": ..., "after": ...}
+    # the display names (张顾问) of the staff the entry names (the actor, a technician given
+    # the job, a complaint's new owner), by username: written with the entry, as they were
+    # then, so a history reads without asking the identity provider per entry
+    names: dict[str, str] = field(default_factory=dict)
 
     def view(self) -> dict[str, Any]:
         return {"at": self.at.isoformat(), "actor": self.actor, "action": self.action,
-                "changes": self.changes}
+                "changes": self.changes, "names": self.names}
 
 
 def subject(kind: str, record_id: str) -> str:
@@ -50,6 +54,10 @@ def diff(before: dict[str, Any] | None, after: dict[str, Any]) -> dict[str, Any]
 
 
 def entry(kind: str, record_id: str, *, actor: str, action: str, at: datetime,
-          before: dict[str, Any] | None, after: dict[str, Any]) -> AuditEntry:
+          before: dict[str, Any] | None, after: dict[str, Any], actor_name: str = "",
+          names: dict[str, str] | None = None) -> AuditEntry:
+    """``actor_name`` and ``names``: display names of the actor and of anyone else the change
+    names (username -> name)."""
+    named = {**(names or {}), **({actor: actor_name} if actor_name else {})}
     return AuditEntry(subject=subject(kind, record_id), at=at, actor=actor, action=action,
-                      changes=diff(before, after))
+                      changes=diff(before, after), names=named)

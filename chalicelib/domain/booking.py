@@ -13,7 +13,8 @@ from .validation import (REQUIRED, clean_choice, clean_int, clean_text, normaliz
                          normalize_plate, normalize_vin, parse_date, parse_instant)
 
 TRANSPORTS = ("wait", "drop_off", "loaner", "pickup")        # 等待 / 送修 / 代步车 / 上门取送车
-CHANNELS = ("online", "phone", "walk_in", "proactive")
+WALK_IN = "walk_in"      # 散客: came in without booking ahead (not 预约)
+CHANNELS = ("online", "phone", WALK_IN, "proactive")
 CONCERN_FIELDS = ("what", "where", "noise", "frequency", "when")  # 问题 位置 噪音 频率 情景
 LOCALES = ("zh-CN", "en")
 MAX_SERVICES = 8

@@ -33,6 +33,7 @@ OUTCOMES = (SATISFIED, REACHED, NOT_REACHED, ISSUE_RAISED)
 MAX_RETRY_DAYS = 14
 SURVEY_ANSWERED = _("Thank you: this survey has already been answered")
 MAX_CALLS = 40               # calls kept in one follow-up file (it is one item: bounded)
+UPCOMING_DAYS = 7            # the clerk's list shows the calls due in the week ahead too
 
 SCORES = ("attitude", "quality", "timeliness")   # 服务态度 / 维修质量 / 及时性
 LOW_SCORE = 3                                    # this or less opens a complaint
@@ -136,6 +137,17 @@ class FollowUp:
         if self.survey is not None:
             raise Conflict(SURVEY_ANSWERED, code="survey_closed")
         return replace(self, survey=survey, complaint_ids=self._with_complaint(complaint_id))
+
+
+def agenda(files: list[FollowUp], today: date) -> dict[str, list[FollowUp]]:
+    """The clerk's calls by when they are due: overdue, today, then the days ahead (each list
+    by due day, then plate)."""
+    groups: dict[str, list[FollowUp]] = {"overdue": [], "today": [], "upcoming": []}
+    day = today.isoformat()
+    for f in sorted((f for f in files if f.next_due), key=lambda f: (f.next_due, f.plate)):
+        due = f.next_due or ""
+        groups["overdue" if due < day else "today" if due == day else "upcoming"].append(f)
+    return groups
 
 
 def plan(*, order_id: str, order_reference: str, vehicle_id: str, plate: str, customer_id: str,

@@ -6,8 +6,8 @@ advisor's findings. Damage is marked on zones of a car diagram.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import date, datetime, time, timedelta
+from typing import Any, Callable, Collection
 
 from ..i18n import _
 from .booking import (MAX_MILEAGE, SERVICE_CODES, Customer, Vehicle, parse_concern,
@@ -37,6 +37,36 @@ def parse_promise(errors: FieldErrors, raw: Any, *, now: datetime,
                          ahead=MAX_PROMISE_AHEAD, required=required)
 
 
+PROMISE_MARGIN = timedelta(minutes=30)    # after the last labour hour: checks, wash, paperwork
+PROMISE_LOOKAHEAD_DAYS = 31
+
+
+def suggest_promise(labour_minutes: int, *, now: datetime,
+                    hours_on: Callable[[date], tuple[time, time] | None]) -> datetime | None:
+    """The promised time to offer (预计交车): the labour still to do, counted from now in the
+    store's opening hours (a day's rest carries to the next open day), plus ``PROMISE_MARGIN``,
+    rounded up to the quarter hour (never past that day's closing). ``now`` is in the store's
+    time zone; None when the store opens on none of the next ``PROMISE_LOOKAHEAD_DAYS`` days."""
+    need = timedelta(minutes=max(0, labour_minutes)) + PROMISE_MARGIN
+    day = now.date()
+    for _ in range(PROMISE_LOOKAHEAD_DAYS):
+        hours = hours_on(day)
+        if hours:
+            opens = datetime.combine(day, hours[0], tzinfo=now.tzinfo)
+            closes = datetime.combine(day, hours[1], tzinfo=now.tzinfo)
+            start = max(opens, now)
+            if start < closes:
+                if start + need <= closes:
+                    ready = (start + need).replace(second=0, microsecond=0)
+                    ready += timedelta(minutes=-ready.minute % 15)
+                    if ready < start + need:      # seconds were dropped: the next quarter
+                        ready += timedelta(minutes=15)
+                    return min(ready, closes)
+                need -= closes - start
+        day += timedelta(days=1)
+    return None
+
+
 @dataclass(frozen=True)
 class CheckIn:
     booking_id: str
@@ -46,6 +76,7 @@ class CheckIn:
     sheet: dict[str, Any]                 # what the walk-around recorded
     signature_png: bytes
     promised_at: datetime | None
+    technician: str | None = None         # None: the booking's pre-assigned technician (预派工)
 
 
 def _photos(errors: FieldErrors, field: str, raw: Any, limit: int) -> list[str]:
@@ -88,9 +119,11 @@ def parse_damage(errors: FieldErrors, raw: Any) -> list[dict[str, Any]]:
     return marks
 
 
-def parse_checkin(body: Any, *, catalogue: dict[str, Any], now: datetime) -> CheckIn:
+def parse_checkin(body: Any, *, catalogue: dict[str, Any], now: datetime,
+                  technicians: Collection[str] = ()) -> CheckIn:
     """The walk-around form, signed by the customer on the tablet (``now`` in the store's
-    time zone)."""
+    time zone). ``technician``, when given, is who gets the job (one of ``technicians``, or ""
+    for nobody yet); without it the booking's pre-assigned technician does."""
     require_object(body)
     errors = FieldErrors()
     today = now.date()
@@ -122,6 +155,11 @@ def parse_checkin(body: Any, *, catalogue: dict[str, Any], now: datetime) -> Che
             errors.add("services", _("unknown service: %(codes)s", codes=code[:60]))
     promised_at = parse_promise(errors, body.get("promised_at"), now=now, required=False)
     png = decode_signature(errors, "signature", body.get("signature"))
+    technician = None
+    if "technician" in body:
+        technician = clean_text(errors, "technician", body.get("technician"), max_len=64)
+        if technician and technician not in technicians:
+            errors.add("technician", _("not a technician of this store"))
     errors.raise_if_any()
     assert mileage is not None
     sheet = {"mileage_km": mileage, "fuel_level": fuel, "covers_fitted": covers,
@@ -131,7 +169,7 @@ def parse_checkin(body: Any, *, catalogue: dict[str, Any], now: datetime) -> Che
              "damage": damage, "photo_keys": photos}
     return CheckIn(booking_id=booking_id, customer=customer, vehicle=vehicle,
                    service_codes=list(dict.fromkeys(codes)), sheet=sheet, signature_png=png or b"",
-                   promised_at=promised_at)
+                   promised_at=promised_at, technician=technician)
 
 
 def photo_fields(sheet: dict[str, Any]) -> dict[str, str]:

@@ -10,7 +10,9 @@ shown per pay type. A line is *draft* until it is sent for approval, then
 an approved line (避免擅自更换或修理). Lines added after the estimate was
 approved are additional work (增项): the customer decides on them, with the
 new total and the new promised completion time, which the order takes only
-if the customer accepts.
+if the customer accepts. A part may name the labour line whose work fits it
+(``labor_line``): the customer approves or declines the two as one job
+(维修项目, ``work_items``), never the labour without its part.
 """
 from __future__ import annotations
 
@@ -18,10 +20,11 @@ import secrets
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 from ..i18n import _
 from . import workshop as ws
+from .booking import WALK_IN
 from .errors import Conflict, FieldErrors, NotFound, ValidationError
 from .money import decimal_text, included_tax, parse_money, parse_quantity, times, yuan
 from .settlement import Delivery, Settlement, require_authority
@@ -120,6 +123,9 @@ class Line:
     decided_via: str = ""
     reason: str = ""          # why the line is discounted or not paid by the customer
     discount_by: str = ""     # who gave that discount, within their authority ("" if none)
+    labor_line: str = ""      # a part: the labour line whose work fits it ("" if on its own)
+    found_by: str = ""        # 技师发现: the technician who reported it from the bay
+    to_price: bool = False    # a finding the advisor has not priced yet: it cannot be sent
 
     @classmethod
     def new(cls, data: "LineInput", *, now: datetime, by: str, additional: bool = False) -> "Line":
@@ -128,7 +134,12 @@ class Line:
                    unit_price_fen=data.unit_price_fen, pay_type=data.pay_type,
                    additional=additional, photo_keys=data.photo_keys,
                    added_at=now.isoformat(), added_by=by, reason=data.reason,
-                   discount_by=data.discount_by)
+                   discount_by=data.discount_by, labor_line=data.labor_line)
+
+    @property
+    def customer_fen(self) -> int:
+        """What the customer pays for the line: nothing under warranty, internal or goodwill."""
+        return self.amount_fen if self.pay_type == "customer" else 0
 
     @property
     def amount_fen(self) -> int:
@@ -142,7 +153,8 @@ class Line:
                 "photo_keys": list(self.photo_keys), "added_at": self.added_at,
                 "added_by": self.added_by, "decided_at": self.decided_at,
                 "decided_via": self.decided_via, "reason": self.reason,
-                "discount_by": self.discount_by}
+                "discount_by": self.discount_by, "labor_line": self.labor_line,
+                "found_by": self.found_by, "to_price": self.to_price}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Line":
@@ -153,7 +165,8 @@ class Line:
                    photo_keys=tuple(d.get("photo_keys") or ()), added_at=d.get("added_at", ""),
                    added_by=d.get("added_by", ""), decided_at=d.get("decided_at", ""),
                    decided_via=d.get("decided_via", ""), reason=d.get("reason", ""),
-                   discount_by=d.get("discount_by", ""))
+                   discount_by=d.get("discount_by", ""), labor_line=d.get("labor_line", ""),
+                   found_by=d.get("found_by", ""), to_price=bool(d.get("to_price", False)))
 
 
 @dataclass(frozen=True)
@@ -167,6 +180,7 @@ class LineInput:
     photo_keys: tuple[str, ...]
     reason: str = ""
     discount_by: str = ""     # set by ``authorise_line``
+    labor_line: str = ""      # a part: the labour line it is fitted in (checked on the order)
 
     @property
     def amount_fen(self) -> int:
@@ -175,7 +189,9 @@ class LineInput:
 
 def parse_line(body: Any, *, default_rate_fen: int, photo_key_ok) -> LineInput:
     """A labour line {kind: labor, description, hours, rate} or a part line
-    {kind: part, part_number, description, quantity, unit_price}; amounts in yuan text."""
+    {kind: part, part_number, description, quantity, unit_price, labor_line}; amounts in yuan
+    text. ``labor_line`` (optional) names the labour line whose work fits the part: the
+    customer then approves or declines them as one job (``work_items``)."""
     errors = FieldErrors()
     if not isinstance(body, dict):
         raise ValidationError(_("A line must be an object"), fields={"line": _("must be an object")})
@@ -196,6 +212,9 @@ def parse_line(body: Any, *, default_rate_fen: int, photo_key_ok) -> LineInput:
         if price is None and "rate" not in errors.fields:
             price = default_rate_fen
     reason = clean_text(errors, "reason", body.get("reason"), max_len=120)
+    labor_line = clean_text(errors, "labor_line", body.get("labor_line"), max_len=16)
+    if labor_line and kind == LABOR:
+        errors.add("labor_line", _("only a part belongs to a labour line"))
     photos = body.get("photo_keys") or []
     if not isinstance(photos, list) or len(photos) > 10:
         errors.add("photo_keys", photo_list_problem(10))
@@ -207,7 +226,7 @@ def parse_line(body: Any, *, default_rate_fen: int, photo_key_ok) -> LineInput:
     assert quantity is not None and price is not None
     return LineInput(kind=kind, code=code, description=description, quantity=quantity,
                      unit_price_fen=price, pay_type=pay_type, photo_keys=tuple(photos),
-                     reason=reason)
+                     reason=reason, labor_line=labor_line if kind == PART else "")
 
 
 # ---- discounts on a line (优惠权限) -------------------------------------------------------
@@ -314,6 +333,77 @@ def totals(lines: list[Line] | tuple[Line, ...], tax_rate_percent: Decimal) -> T
                   tax_fen=included_tax(customer, tax_rate_percent))
 
 
+# ---- work items (维修项目): what the customer approves or declines as one --------------
+
+@dataclass(frozen=True)
+class WorkItem:
+    """A job as the customer decides it (维修项目): a labour line with the parts fitted in its
+    work ("更换点火线圈" and "点火线圈"), or a line on its own. Its id is its first line's."""
+    lines: tuple[Line, ...]
+
+    @property
+    def id(self) -> str:
+        return self.lines[0].id
+
+    @property
+    def line_ids(self) -> tuple[str, ...]:
+        return tuple(ln.id for ln in self.lines)
+
+    @property
+    def amount_fen(self) -> int:
+        return sum(ln.amount_fen for ln in self.lines)
+
+    @property
+    def customer_fen(self) -> int:
+        return sum(ln.customer_fen for ln in self.lines)
+
+    @property
+    def status(self) -> str:
+        """One status for the job: its lines' when they share it (they are decided together);
+        while some of its lines are being worked on or done, in work."""
+        statuses = {ln.status for ln in self.lines}
+        if len(statuses) == 1:
+            return statuses.pop()
+        for status in (DRAFT, PENDING, LINE_IN_WORK, DONE):
+            if status in statuses:
+                return LINE_IN_WORK if status == DONE else status
+        return LINE_APPROVED
+
+
+def work_items(lines: Iterable[Line]) -> tuple[WorkItem, ...]:
+    """``lines`` grouped into jobs, in the order of their labour line: a part joins the labour
+    line it names when that line is among ``lines``; any other line is a job on its own."""
+    lines = tuple(lines)
+    heads = {ln.id for ln in lines if ln.kind == LABOR}
+    groups: dict[str, list[Line]] = {}
+    for line in lines:
+        key = line.labor_line if line.kind == PART and line.labor_line in heads else line.id
+        groups.setdefault(key, []).append(line)
+    return tuple(WorkItem(lines=tuple(sorted(group, key=lambda ln: ln.id != key)))
+                 for key, group in groups.items())
+
+
+def item_decisions(items: Iterable[WorkItem], decisions: Mapping[str, Any]) -> dict[str, str]:
+    """Each line's answer from the customer's answers: one per job, given under its id or
+    under any of its lines' ids (a client that lists every line). A job answered both ways,
+    or not at all, is a field error naming the job."""
+    errors = FieldErrors()
+    answers: dict[str, str] = {}
+    for item in items:
+        given = [decisions[i] for i in item.line_ids if i in decisions]
+        problem = (_("approve or decline this line") if len(item.lines) == 1 else
+                   _("approve or decline this job: its labour and parts go together"))
+        if not given or not all(isinstance(g, str) and g in DECISIONS for g in given):
+            errors.add(f"decisions.{item.id}", problem)
+        elif len(set(given)) > 1:
+            errors.add(f"decisions.{item.id}",
+                       _("one answer for the whole job: its labour and parts go together"))
+        else:
+            answers.update(dict.fromkeys(item.line_ids, given[0]))
+    errors.raise_if_any(_("Decide on every job"))
+    return answers
+
+
 @dataclass(frozen=True)
 class Decided:
     """The outcome of a customer's decision, for the vehicle file and the audit."""
@@ -348,6 +438,7 @@ class RepairOrder:
     settlement: Settlement | None = None                       # the invoice (结算单)
     delivery: Delivery | None = None                           # handed back (交车)
     comeback_of: str = ""            # 返修: reference of the order this car came back from
+    booking_channel: str = ""        # how the car's booking was made ("" without a booking)
     version: int | None = None
 
     # ---- reads -----------------------------------------------------------------
@@ -377,9 +468,12 @@ class RepairOrder:
     def audit_view(self) -> dict[str, Any]:
         view = {"status": self.status,
                 "promised_at": self.promised_at.isoformat() if self.promised_at else None,
-                "lines": {ln.id: f"{ln.description} {decimal_text(ln.quantity)} x "
-                                 f"{yuan(ln.unit_price_fen)} [{ln.pay_type}] {ln.status}"
-                                 + (f" ({ln.reason})" if ln.reason else "") for ln in self.lines},
+                # each line as its fields, so a history can say what was added or changed
+                "lines": {ln.id: {"description": ln.description,
+                                  "quantity": decimal_text(ln.quantity),
+                                  "unit_price": yuan(ln.unit_price_fen), "pay_type": ln.pay_type,
+                                  "status": ln.status, "reason": ln.reason or None}
+                          for ln in self.lines},
                 "technician": self.job.technician or None, "bay": self.job.bay or None,
                 "job": self.job.state, "rework_count": self.quality.rework_count}
         if self.settlement:
@@ -397,10 +491,29 @@ class RepairOrder:
                      if ln.kind == LABOR and ln.status in AGREED), Decimal(0))
         return int(hours * 60)
 
+    @property
+    def labour_to_do_minutes(self) -> int:
+        """Labour not done yet on the lines the customer has not declined (what a promised
+        time is counted from)."""
+        hours = sum((ln.quantity for ln in self.lines
+                     if ln.kind == LABOR and ln.status in COUNTED and ln.status != DONE), Decimal(0))
+        return int(hours * 60)
+
     def needs_test_drive(self, catalogue: Mapping[str, Service]) -> bool:
         """A line of a catalogue service marked for a test drive (试车) at the final check."""
         return any(catalogue[ln.code].test_drive for ln in self.invoice_lines
                    if ln.code in catalogue)
+
+    @property
+    def booked(self) -> bool:
+        """预约: the car came for a booking made ahead (online, by phone, proactively), not as a
+        walk-in (散客); booked cars are dispatched first (预约顾客优先派工)."""
+        return bool(self.booking_id) and self.booking_channel != WALK_IN
+
+    @property
+    def findings_to_price(self) -> int:
+        """The technicians' findings the advisor has not priced yet (技师发现)."""
+        return sum(1 for ln in self.lines if ln.to_price)
 
     @property
     def progress(self) -> str:
@@ -420,9 +533,40 @@ class RepairOrder:
         if len(self.lines) >= MAX_LINES:
             raise ValidationError(_("Too many lines"),
                                   fields={"lines": _("at most %(count)s", count=MAX_LINES)})
+        self._check_labor_line(data.labor_line)
         line = Line.new(data, now=now, by=by,
                         additional=self.status not in (OPEN, AWAITING_APPROVAL))
         return replace(self, lines=self.lines + (line,), updated_at=now)
+
+    def report_finding(self, data: ws.Finding, *, staff: Staff, now: datetime) -> "RepairOrder":
+        """A finding reported from the bay (技师发现) by the job's technician (or the foreman or
+        manager): a draft line of additional work, unpriced, for the advisor to price and send;
+        the customer sees nothing of it before then."""
+        if self.status not in ACCEPTS_LINES:
+            raise Conflict(_("Lines can no longer be added to this order"), code="order_closed")
+        ws.may_clock(staff, self.job)
+        order = self.add_line(LineInput(kind=LABOR, code="", description=data.description,
+                                        quantity=Decimal(0), unit_price_fen=0, pay_type="customer",
+                                        photo_keys=data.photo_keys), now=now, by=staff.username)
+        found = replace(order.lines[-1], found_by=staff.username, to_price=True)
+        return replace(order, lines=order.lines[:-1] + (found,))
+
+    def _check_labor_line(self, labor_line: str, line_id: str = "") -> None:
+        """A part is fitted in a labour line of this order the customer has not declined."""
+        if not labor_line:
+            return
+        target = next((ln for ln in self.lines if ln.id == labor_line), None)
+        if target is None or target.kind != LABOR or target.id == line_id:
+            raise ValidationError(_("The part's job is not a labour line of this order"),
+                                  fields={"labor_line": _("not a labour line of this order")})
+        if target.status == DECLINED:
+            raise ValidationError(_("The customer declined that job"),
+                                  fields={"labor_line": _("the customer declined this job")})
+
+    def _unlinked(self, lines: tuple[Line, ...], labor_line: str) -> tuple[Line, ...]:
+        """The parts of a labour line that is gone (or is no labour line any more) stand alone."""
+        return tuple(replace(ln, labor_line="") if ln.labor_line == labor_line else ln
+                     for ln in lines)
 
     def _draft(self, line_id: str) -> Line:
         line = self.line(line_id)
@@ -433,17 +577,21 @@ class RepairOrder:
 
     def update_line(self, line_id: str, data: LineInput, *, now: datetime) -> "RepairOrder":
         old = self._draft(line_id)
+        self._check_labor_line(data.labor_line, line_id)
         new = replace(old, kind=data.kind, code=data.code, description=data.description,
                       quantity=data.quantity, unit_price_fen=data.unit_price_fen,
                       pay_type=data.pay_type, photo_keys=data.photo_keys, reason=data.reason,
-                      discount_by=data.discount_by)
-        return replace(self, lines=tuple(new if ln.id == line_id else ln for ln in self.lines),
-                       updated_at=now)
+                      discount_by=data.discount_by, labor_line=data.labor_line,
+                      to_price=False)
+        lines = tuple(new if ln.id == line_id else ln for ln in self.lines)
+        if new.kind != LABOR:
+            lines = self._unlinked(lines, line_id)
+        return replace(self, lines=lines, updated_at=now)
 
     def remove_line(self, line_id: str, *, now: datetime) -> "RepairOrder":
         self._draft(line_id)
-        return replace(self, lines=tuple(ln for ln in self.lines if ln.id != line_id),
-                       updated_at=now)
+        lines = self._unlinked(tuple(ln for ln in self.lines if ln.id != line_id), line_id)
+        return replace(self, lines=lines, updated_at=now)
 
     def set_promised_at(self, promised_at: datetime, *, now: datetime) -> "RepairOrder":
         if self.status != OPEN:
@@ -464,6 +612,10 @@ class RepairOrder:
         if not drafts:
             raise ValidationError(_("Add the lines to approve first"),
                                   fields={"lines": _("no new line to send")})
+        unpriced = [ln for ln in drafts if ln.to_price]
+        if unpriced:
+            raise ValidationError(_("Price the technician's findings first"), fields={
+                f"lines.{ln.id}": _("price this finding first") for ln in unpriced})
         kind = ESTIMATE if self.status == OPEN else ADDITIONAL
         promise = promised_at or (self.promised_at if kind == ESTIMATE else None)
         if promise is None:
@@ -502,22 +654,33 @@ class RepairOrder:
         return replace(self, approvals=tuple(request if a.id == request.id else a
                                              for a in self.approvals))
 
+    def request_items(self, request: ApprovalRequest) -> tuple[WorkItem, ...]:
+        """The jobs of a request, as the customer decides them."""
+        return work_items(ln for ln in self.lines if ln.id in request.line_ids)
+
+    def items_to_decide(self) -> tuple[WorkItem, ...]:
+        """What the customer decides next in store: the pending request's jobs, or the jobs
+        of the lines not yet sent (the request an in-store approval makes of them)."""
+        request = self.pending_approval
+        if request is not None:
+            return self.request_items(request)
+        return work_items(ln for ln in self.lines if ln.status == DRAFT)
+
     def decide(self, request_id: str, decisions: dict[str, str], *, now: datetime, via: str,
                signature_key: str = "") -> Decided:
-        """The customer's answer on each line of a request; all of them, once."""
+        """The customer's answer on each job of a request (a job's labour and parts take one
+        answer); all of them, once."""
         request = self.approval(request_id)
         if request.status != PENDING:
             raise Conflict(_("This request has already been answered"), code="approval_closed")
         errors = FieldErrors()
-        for line_id in request.line_ids:
-            if decisions.get(line_id) not in DECISIONS:
-                errors.add(f"decisions.{line_id}", _("approve or decline this line"))
         for line_id in decisions:
             if line_id not in request.line_ids:
                 errors.add(f"decisions.{line_id}", _("not part of this request"))
         errors.raise_if_any(_("Decide on every line"))
+        answers = item_decisions(self.request_items(request), decisions)
         stamp = now.isoformat()
-        lines = tuple(replace(ln, status=decisions[ln.id], decided_at=stamp, decided_via=via)
+        lines = tuple(replace(ln, status=answers[ln.id], decided_at=stamp, decided_via=via)
                       if ln.id in request.line_ids else ln for ln in self.lines)
         decided = replace(request, status="decided", decided_at=stamp, signature_key=signature_key)
         order = replace(self, lines=lines, updated_at=now).with_request(decided)

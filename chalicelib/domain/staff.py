@@ -40,6 +40,10 @@ AUDIT_READERS = frozenset({ADVISOR, MANAGER})       # the change history of a re
 # Who phones customers, and so reads their whole mobile number; the workshop, quality
 # check and cashier see it masked (138****8000), as every list shows it.
 CALLS_CUSTOMERS = frozenset({ADVISOR, FOLLOW_UP, MANAGER})
+# Who reads prices and amounts of an order. The technician reads the job (施工视图): the work,
+# the concern and findings, the bay and the promise, never a price or the customer's mobile.
+READS_PRICES = frozenset(set(ROLES) - {TECHNICIAN})
+PHOTOGRAPHERS = FRONT_DESK | WORKSHOP               # upload photos (walk-around, findings)
 
 
 @dataclass(frozen=True)
@@ -84,6 +88,11 @@ class Staff:
         if not e164:
             return ""
         return self.full_phone(e164) or mask_phone(e164)
+
+    @property
+    def reads_prices(self) -> bool:
+        """Whether this member of staff reads an order's prices (else: the job view)."""
+        return bool(self.roles & READS_PRICES)
 
     def require(self, allowed: frozenset[str]) -> None:
         if not self.roles & allowed:

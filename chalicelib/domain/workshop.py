@@ -23,6 +23,7 @@ from typing import Any
 from ..i18n import _
 from .errors import Conflict, FieldErrors, Forbidden
 from .history import Trail
+from .files import NOT_A_PHOTO, photo_list_problem
 from .money import decimal_text, to_decimal
 from .staff import FOREMAN, INSPECTOR, MANAGER, ROLE_NAMES, TECHNICIAN, Staff
 from .validation import clean_text, required_choice
@@ -183,6 +184,15 @@ def parse_dispatch(body: dict[str, Any], *, technicians: set[str], bays: tuple[s
     return Dispatch(technician=technician, bay=bay, note=note)
 
 
+def pre_assigned(technician: str, *, at: datetime, by: str) -> Job:
+    """The job of a new order whose booking named its technician (预派工): assigned to them from
+    the start, no bay yet; the foreman may still hand it over."""
+    if not technician:
+        return Job()
+    return Job().with_event(JobEvent(at=at.isoformat(), by=by, kind=ASSIGNED, technician=technician,
+                                     note="pre_assigned"), technician=technician)
+
+
 @dataclass(frozen=True)
 class ClockInput:
     action: str
@@ -203,6 +213,31 @@ def parse_clock(body: dict[str, Any]) -> ClockInput:
         errors.add("note", _("say why the job is paused"))
     errors.raise_if_any()
     return ClockInput(action=action, reason=reason, note=note)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What a technician found in the bay (技师发现): their words and photos of it."""
+    description: str
+    photo_keys: tuple[str, ...]
+
+
+MAX_FINDING_PHOTOS = 10
+
+
+def parse_finding(body: dict[str, Any], *, photo_key_ok) -> Finding:
+    errors = FieldErrors()
+    description = clean_text(errors, "description", body.get("description"), max_len=120,
+                             required=True)
+    photos = body.get("photo_keys") or []
+    if not isinstance(photos, list) or len(photos) > MAX_FINDING_PHOTOS:
+        errors.add("photo_keys", photo_list_problem(MAX_FINDING_PHOTOS))
+        photos = []
+    for i, key in enumerate(photos):
+        if not photo_key_ok(key):
+            errors.add(f"photo_keys.{i}", NOT_A_PHOTO)
+    errors.raise_if_any()
+    return Finding(description=description, photo_keys=tuple(photos))
 
 
 def may_clock(staff: Staff, job: Job) -> None:

@@ -240,3 +240,19 @@ def with_display_name(staff: Staff) -> Staff:
 def forget_directory() -> None:
     with _directory_lock:
         _directory.clear()
+
+
+def with_display_name(staff: Staff) -> Staff:
+    """The staff member with their display name (张顾问) when their ID token lacks the ``name``
+    claim: read from the cached directory of their role (no Cognito call per request), so what
+    they write (an audit entry) keeps the name a person reads."""
+    if staff.name and staff.name != staff.username:
+        return staff
+    try:
+        for role in sorted(staff.roles):
+            for person in staff_in_role(role):
+                if person["username"] == staff.username:
+                    return replace(staff, name=person["name"])
+    except ClientError:
+        pass
+    return staff

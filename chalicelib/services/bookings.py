@@ -22,7 +22,7 @@ from ..domain import messages as msg
 from ..domain import slots as slots_rules
 from ..domain import audit as audit_rules
 from ..domain import verification as verification_rules
-from ..domain.booking import (ACTIVE, Booking, BookingDesk, oldest_active_created,
+from ..domain.booking import (ACTIVE, WALK_IN, Booking, BookingDesk, oldest_active_created,
                               parse_booking_request,
                               parse_reason, parse_service_codes, require_object)
 from ..domain.staff import ADVISOR, Staff
@@ -35,7 +35,6 @@ from ..domain.tokens import TOKEN_MAX_AGE, check_booking_token, sign_booking
 from ..logs import log_event
 from .store import StoreContext, current_store
 
-WALK_IN = "walk_in"
 ONLINE = "online"     # booked by the customer on the site: phone verified, limits per request
 CUSTOMER_ACTOR = "customer"   # changes made by the customer through their own link
 ALTERNATIVE_DAYS = 2  # look this many days either side of the wished one for free slots
@@ -396,8 +395,15 @@ def customer_view(booking: Booking, ctx: StoreContext) -> dict[str, Any]:
     }
 
 
-def resolve_link(code: str) -> str:
+LINK_PROBLEM_PAGE = "/link.html"   # says the link is wrong or has expired, and what to do
+
+
+def resolve_link(code: str, *, browser: bool = False) -> str:
+    """Where a short SMS link goes. A wrong or expired one is 404 ``link_not_found`` for a
+    program; a browser (it asks for a page) goes to the page that tells the customer."""
     target = links_db.resolve(code, clock.now()) if code.isalnum() and len(code) <= 16 else None
+    if target is None and browser:
+        return get_config().public_base_url + LINK_PROBLEM_PAGE
     if target is None:
         raise NotFound(_("This link is not valid"), code="link_not_found")
     return target

@@ -14,7 +14,7 @@ from ..domain import repair_order as ro
 from ..domain.booking import new_reference, require_object
 from ..domain.errors import Conflict, FieldErrors, Forbidden, NotFound, ValidationError
 from ..i18n import _
-from ..domain.staff import COMPLAINT_DESK, FOLLOW_UP, MANAGER, Staff
+from ..domain.staff import COMPLAINT_DESK, FOLLOW_UP, MANAGER, MANAGERS, Staff
 from ..domain.validation import clean_text, expect_version, mask_phone
 from ..logs import log_event
 from ..notify.templates import format_when, render
@@ -129,12 +129,29 @@ def view(c: cpl.Complaint, staff: Staff, now: datetime | None = None, *,
             "vehicle_id": c.vehicle_id or None, "plate": c.plate, "customer_name": c.customer_name,
             "phone_masked": mask_phone(c.phone) if c.phone else "",
             "phone": staff.phone_view(c.phone),
+            "can_call": bool(c.phone) and staff.full_phone(c.phone) is not None,
             "staff_involved": c.staff_involved, "resolution": c.resolution or None,
             "resolved_at": c.resolved_at or None, "customer_accepted": c.customer_accepted,
             "version": c.version}
     if events:
         row["events"] = [e.to_dict() for e in c.events]
     return row
+
+
+def handlers() -> list[dict[str, str]]:
+    """Who may own a complaint (advisors, follow-up clerks, managers): [{username, name}]."""
+    people: dict[str, dict[str, str]] = {}
+    for role in sorted(COMPLAINT_DESK):
+        for person in auth.staff_in_role(role):
+            people.setdefault(person["username"], {"username": person["username"],
+                                                   "name": person["name"]})
+    return sorted(people.values(), key=lambda p: p["username"])
+
+
+def _desk(staff: Staff) -> dict[str, Any]:
+    """What the complaints page needs beside the complaints: the people a complaint may go to
+    (their names for the owners and the trail) and whether this reader may reassign."""
+    return {"handlers": handlers(), "may_assign": bool(staff.roles & MANAGERS)}
 
 
 def complaint_list(staff: Staff) -> dict[str, Any]:
@@ -152,7 +169,8 @@ def complaint_list(staff: Staff) -> dict[str, Any]:
                        "overdue_reply": sum(1 for c in open_ if c.overdue_reply(now)),
                        "resolved": len(done)},
             "average_hours_to_resolve": (f"{sum(resolved_hours) / len(resolved_hours):.1f}"
-                                         if resolved_hours else None)}
+                                         if resolved_hours else None),
+            **_desk(staff)}
 
 
 def _load(complaint_id: str) -> cpl.Complaint:
@@ -163,8 +181,8 @@ def _load(complaint_id: str) -> cpl.Complaint:
 
 
 def complaint_detail(complaint_id: str, staff: Staff) -> dict[str, Any]:
-    """One GetItem and one query (its events)."""
-    return view(records_db.with_events(_load(complaint_id)), staff)
+    """One GetItem and one query (its events), with who it may go to."""
+    return {**view(records_db.with_events(_load(complaint_id)), staff), **_desk(staff)}
 
 
 def create(body: Any, staff: Staff) -> dict[str, Any]:
@@ -212,7 +230,7 @@ def _change(complaint_id: str, body: Any, staff: Staff, action: str, change) -> 
                                        audit=[_audit(new, old, actor=staff.username,
                                                      action=action, now=now)]))
     saved = replace(new, version=records_db.saved_version(old.version))
-    return view(records_db.with_events(saved), staff, now)
+    return {**view(records_db.with_events(saved), staff, now), **_desk(staff)}
 
 
 def _may_handle(staff: Staff, complaint: cpl.Complaint) -> None:
@@ -238,8 +256,7 @@ def assign(complaint_id: str, body: Any, staff: Staff) -> dict[str, Any]:
     owner = clean_text(errors, "owner", (body or {}).get("owner") if isinstance(body, dict) else None,
                        max_len=64, required=True)
     errors.raise_if_any()
-    handlers = {p["username"] for role in sorted(COMPLAINT_DESK) for p in auth.staff_in_role(role)}
-    if owner not in handlers:
+    if owner not in {p["username"] for p in handlers()}:
         raise ValidationError(_("Not someone who handles complaints"),
                               fields={"owner": _("an advisor, follow-up clerk or manager")})
     return _change(complaint_id, body, staff, "assigned",

@@ -65,6 +65,25 @@ def ready_changes(order: ro.RepairOrder, now: datetime) -> records_db.Changes | 
     return records_db.Changes(messages=[message], links=[link])
 
 
+# ---- jobs as the customer reads them (维修项目) ----------------------------------------------
+
+def line_view(line: ro.Line) -> dict[str, Any]:
+    """A line on the customer's pages: what it is and costs, never who wrote it."""
+    return {"id": line.id, "kind": line.kind, "description": line.description,
+            "quantity": decimal_text(line.quantity), "unit_price": yuan(line.unit_price_fen),
+            "amount": yuan(line.amount_fen), "pay_type": line.pay_type,
+            "customer_amount": yuan(line.customer_fen), "status": line.status,
+            "labor_line": line.labor_line or None}
+
+
+def work_item_view(item: ro.WorkItem) -> dict[str, Any]:
+    """A job with its lines: the customer approves or declines it as one."""
+    return {"id": item.id, "description": item.lines[0].description, "status": item.status,
+            "line_ids": list(item.line_ids), "amount": yuan(item.amount_fen),
+            "customer_amount": yuan(item.customer_fen),
+            "lines": [line_view(ln) for ln in item.lines]}
+
+
 # ---- the report (保养报告 / 维修报告) ----------------------------------------------------
 
 def report(order: ro.RepairOrder) -> dict[str, Any]:
@@ -124,6 +143,9 @@ def customer_view(order: ro.RepairOrder, followup: fu.FollowUp | None) -> dict[s
         "ready_at": order.ready_at or None,
         "delivered_at": order.delivery.delivered_at if order.delivery else None,
         "amount_due": yuan(order.agreed(settings.tax_rate).customer_fen),
+        # the jobs the customer was asked about, each with its status (not the drafts)
+        "work_items": [work_item_view(item) for item in
+                       ro.work_items(ln for ln in order.lines if ln.status != ro.DRAFT)],
         "report": report(order) if order.status in (ro.READY, ro.SETTLED, ro.DELIVERED) else None,
         "survey": {"open": followup is not None and followup.survey is None,
                    "answered": followup.survey.to_dict() if followup and followup.survey else None},

@@ -71,7 +71,8 @@ def _save(old: Booking, new: Booking, staff: Staff, action: str) -> dict[str, An
     if new == old:
         return board_row(old)
     now = clock.now()
-    entry = audit_rules.entry(audit_rules.BOOKING, old.id, actor=staff.username, action=action,
+    entry = audit_rules.entry(audit_rules.BOOKING, old.id, actor=staff.username, actor_name=staff.name,
+                              action=action,
                               at=now, before=BookingDesk.audit_view(old),
                               after=BookingDesk.audit_view(new))
     records_db.save(records_db.Changes(bookings=[new], audit=[entry]))

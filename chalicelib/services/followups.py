@@ -3,7 +3,7 @@ came of each call. An issue raised on a call opens a complaint."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from ..db import records as records_db
@@ -20,14 +20,23 @@ from . import complaints
 from .store import store_now
 
 
-def view(f: fu.FollowUp, today: date, staff: Staff) -> dict[str, Any]:
+def _names() -> dict[str, str]:
+    """Display names (张顾问) of the people a follow-up names (its advisor), from the cached
+    staff directory."""
+    return {p["username"]: p["name"] for p in complaints.handlers()}
+
+
+def view(f: fu.FollowUp, today: date, staff: Staff,
+         names: dict[str, str] | None = None) -> dict[str, Any]:
     task = f.current
     return {"order_id": f.order_id, "order_reference": f.order_reference,
             "vehicle_id": f.vehicle_id, "plate": f.plate, "customer_name": f.customer_name,
             "phone": staff.phone_view(f.phone), "phone_masked": mask_phone(f.phone), "advisor": f.advisor,
+            "advisor_name": (names or {}).get(f.advisor, f.advisor),
             "delivered_at": f.delivered_at, "version": f.version,
-            "task": task.to_dict() if task else None,
+            "task": task.to_dict() if task else None, "due_on": task.due_on if task else None,
             "overdue": bool(task and task.due_on < today.isoformat()),
+            "can_call": staff.full_phone(f.phone) is not None,
             "tasks": [t.to_dict() for t in f.tasks], "calls": [c.to_dict() for c in f.calls],
             "survey": f.survey.to_dict() if f.survey else None,
             "survey_low": bool(f.survey and f.survey.low),
@@ -35,10 +44,18 @@ def view(f: fu.FollowUp, today: date, staff: Staff) -> dict[str, Any]:
 
 
 def due_list(date_text: str | None, staff: Staff) -> dict[str, Any]:
-    """Calls due today (or the day asked), overdue ones included: one query."""
+    """The clerk's calls: overdue, due today (or the day asked), and due in the week ahead,
+    so a quiet day still shows what comes: one query on the ``due`` index.
+    ``followups`` stays what is due by the day (overdue ones included); ``upcoming`` is the
+    week after it."""
     day = day_asked(date_text, today=store_now().date())
-    items = sorted(records_db.followups_due(day), key=lambda f: (f.next_due or "", f.plate))
-    return {"date": day.isoformat(), "followups": [view(f, day, staff) for f in items]}
+    until = day + timedelta(days=fu.UPCOMING_DAYS)
+    groups = fu.agenda(records_db.followups_due(until), day)
+    names = _names()
+    return {"date": day.isoformat(), "until": until.isoformat(),
+            "followups": [view(f, day, staff, names) for f in groups["overdue"] + groups["today"]],
+            "upcoming": [view(f, day, staff, names) for f in groups["upcoming"]],
+            "counts": {name: len(items) for name, items in groups.items()}}
 
 
 def record_call(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
@@ -63,11 +80,12 @@ def record_call(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
                           complaint_id=complaint_id)
     changes.followups.append((new, False))
     changes.audit.append(audit_rules.entry(
-        audit_rules.FOLLOW_UP, order_id, actor=staff.username, action=f"call_{data.outcome}",
+        audit_rules.FOLLOW_UP, order_id, actor=staff.username, actor_name=staff.name,
+            action=f"call_{data.outcome}",
         at=now, before=None, after={"outcome": data.outcome, "note": data.note,
                                     "retry_on": data.retry_on or None,
                                     "complaint_id": complaint_id or None}))
     records_db.save(changes)
     log_event("followup_call", order_id=order_id, outcome=data.outcome, complaint_id=complaint_id)
     saved = replace(new, version=records_db.saved_version(old.version))
-    return view(saved, now.date(), staff)
+    return view(saved, now.date(), staff, _names())

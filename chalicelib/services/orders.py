@@ -23,14 +23,14 @@ from ..domain.booking import STATUS_NAMES as BOOKING_STATUS_NAMES
 from ..i18n import _
 from ..domain.files import decode_signature, photo_key_ok, plan_upload
 from ..domain.money import decimal_text, yuan
-from ..domain.reception import parse_checkin, parse_promise, photo_fields
-from ..domain.staff import AUDIT_READERS, Staff
+from ..domain.reception import parse_checkin, parse_promise, photo_fields, suggest_promise
+from ..domain.staff import AUDIT_READERS, TECHNICIAN, Staff
 from ..domain.tokens import APPROVAL_MAX_AGE, check_approval_token, sign_approval
 from ..domain.validation import day_asked, expect_version, mask_phone
 from ..domain.vehicles import CustomerRecord, Recommendation, VehicleRecord, new_id
 from ..logs import log_event
 from . import auth, files
-from .customer_orders import order_message
+from .customer_orders import line_view, order_message, work_item_view
 from .customer_orders import report as customer_report
 from .store import current_store, store_now
 
@@ -63,11 +63,18 @@ def _labour_lines(codes: list[str], now: datetime, by: str) -> tuple[ro.Line, ..
         for service in (ctx.catalogue[code] for code in codes))
 
 
+def _technicians() -> dict[str, str]:
+    """The store's technicians: username -> display name."""
+    return {p["username"]: p.get("name", "") for p in auth.staff_in_role(TECHNICIAN)}
+
+
 def check_in(body: Any, staff: Staff) -> dict[str, Any]:
     """The walk-around is done and signed: file the customer and car, open the repair order."""
     now = store_now()
     ctx = current_store()
-    checkin = parse_checkin(body, catalogue=ctx.catalogue, now=now)   # promised_at: later than now
+    named = isinstance(body, dict) and bool(body.get("technician"))
+    checkin = parse_checkin(body, catalogue=ctx.catalogue, now=now,   # promised_at: later than now
+                            technicians=_technicians() if named else ())
     require_uploaded(photo_fields(checkin.sheet))
     booking = None
     if checkin.booking_id:
@@ -91,7 +98,7 @@ def check_in(body: Any, staff: Staff) -> dict[str, Any]:
                                   phone=checkin.customer.phone, created_at=now, updated_at=now)
         changes.customers.append((customer, True))
         changes.uniques.append((f"phone#{customer.phone}", customer.id))
-        audit.append(audit_rules.entry(audit_rules.CUSTOMER, customer.id, actor=actor,
+        audit.append(audit_rules.entry(audit_rules.CUSTOMER, customer.id, actor=actor, actor_name=staff.name,
                                        action="created", at=now, before=None,
                                        after=customer.audit_view()))
     else:
@@ -99,7 +106,7 @@ def check_in(body: Any, staff: Staff) -> dict[str, Any]:
         if old_customer.name != checkin.customer.name:
             customer = replace(old_customer, name=checkin.customer.name, updated_at=now)
             changes.customers.append((customer, False))
-            audit.append(audit_rules.entry(audit_rules.CUSTOMER, customer.id, actor=actor,
+            audit.append(audit_rules.entry(audit_rules.CUSTOMER, customer.id, actor=actor, actor_name=staff.name,
                                            action="edited", at=now,
                                            before=old_customer.audit_view(),
                                            after=customer.audit_view()))
@@ -126,7 +133,8 @@ def check_in(body: Any, staff: Staff) -> dict[str, Any]:
         changes.vehicles.append((vehicle, False))
         action, before = "checked_in", old_vehicle.audit_view()
     changes.markers(old_vehicle, vehicle)      # its plate and VIN; a corrected VIN frees the old
-    audit.append(audit_rules.entry(audit_rules.VEHICLE, vehicle.id, actor=actor, action=action,
+    audit.append(audit_rules.entry(audit_rules.VEHICLE, vehicle.id, actor=actor, actor_name=staff.name,
+                                   action=action,
                                    at=now, before=before, after=vehicle.audit_view()))
 
     # the repair order, with the signed check-in sheet
@@ -143,17 +151,23 @@ def check_in(body: Any, staff: Staff) -> dict[str, Any]:
         id=order_id, reference=new_reference(), status=ro.OPEN, vehicle_id=vehicle.id,
         customer_id=customer.id, plate=vehicle.plate, customer_name=customer.name,
         phone=customer.phone, advisor=actor, opened_at=now, updated_at=now,
-        booking_id=booking.id if booking else "", promised_at=checkin.promised_at,
+        booking_id=booking.id if booking else "",
+        booking_channel=booking.channel if booking else "", promised_at=checkin.promised_at,
         lines=_labour_lines(codes, now, actor), reception=sheet,
+        job=ws.pre_assigned(checkin.technician if checkin.technician is not None
+                            else (booking.technician if booking else ""), at=now, by=actor),
         locale=booking.locale if booking else "zh-CN",
         comeback_of=came_back.reference if came_back else "")
     changes.orders.append((order, True))
-    audit.append(audit_rules.entry(audit_rules.ORDER, order.id, actor=actor, action="opened",
-                                   at=now, before=None, after=order.audit_view()))
+    given = order.job.technician    # the pre-assigned technician, named in the history
+    audit.append(audit_rules.entry(audit_rules.ORDER, order.id, actor=actor, actor_name=staff.name,
+                                   action="opened",
+                                   at=now, before=None, after=order.audit_view(),
+                                   names={given: _technicians().get(given, "")} if given else None))
     if booking is not None:
         arrived = BookingDesk.arrive(booking, order_id=order.id, now=now, by=actor)
         changes.bookings.append(arrived)
-        audit.append(audit_rules.entry(audit_rules.BOOKING, booking.id, actor=actor,
+        audit.append(audit_rules.entry(audit_rules.BOOKING, booking.id, actor=actor, actor_name=staff.name,
                                        action="arrived", at=now,
                                        before=BookingDesk.audit_view(booking),
                                        after=BookingDesk.audit_view(arrived)))
@@ -181,7 +195,8 @@ def _line_view(line: ro.Line) -> dict[str, Any]:
             "photos": [files.view_url(k) for k in line.photo_keys],
             "photo_keys": list(line.photo_keys), "decided_at": line.decided_at or None,
             "decided_via": line.decided_via or None, "reason": line.reason or None,
-            "discount_by": line.discount_by or None}
+            "discount_by": line.discount_by or None, "labor_line": line.labor_line or None,
+            "found_by": line.found_by or None, "to_price": line.to_price}
 
 
 def _sheet_view(sheet: dict[str, Any]) -> dict[str, Any]:
@@ -202,18 +217,21 @@ def _approval_view(a: ro.ApprovalRequest) -> dict[str, Any]:
 
 
 def order_view(order_id: str, staff: Staff, order: ro.RepairOrder | None = None) -> dict[str, Any]:
+    """The order as ``staff`` reads it: whole for those who read prices; the technician reads
+    the job view (``job_view``), in every answer about an order."""
     order = records_db.with_events(order or load_order(order_id))
-    settings = current_store().settings
-    now = store_now()
-    vehicle = records_db.get_vehicle(order.vehicle_id)
     history = audit_db.history(audit_rules.subject(audit_rules.ORDER, order.id))
-    next_level = (order.quality.next_level if order.status == ro.QUALITY_CHECK
-                  and not order.quality.passed_at else None)
+    if not staff.reads_prices:
+        return job_view(order, history)
+    settings = current_store().settings
+    vehicle = records_db.get_vehicle(order.vehicle_id)
+    suggested = suggest_promise(order.labour_to_do_minutes, now=store_now(),
+                                hours_on=settings.hours_on)
     return {
-        "id": order.id, "reference": order.reference, "status": order.status,
-        "version": order.version, "booking_id": order.booking_id or None,
+        **_work_view(order, history),
+        "booking_id": order.booking_id or None,
         "opened_at": order.opened_at.isoformat(), "updated_at": order.updated_at.isoformat(),
-        "promised_at": order.promised_at.isoformat() if order.promised_at else None,
+        "promise_suggested": suggested.isoformat() if suggested else None,
         "advisor": order.advisor,
         "customer": {"id": order.customer_id, "name": order.customer_name,
                      "phone": staff.phone_view(order.phone),
@@ -226,12 +244,30 @@ def order_view(order_id: str, staff: Staff, order: ro.RepairOrder | None = None)
         "tax_rate_percent": settings.tax_rate_percent,
         "approvals": [_approval_view(a) for a in order.approvals],
         "pending_approval": order.pending_approval.id if order.pending_approval else None,
+        # what the customer decides next in store, job by job (a job's labour and parts as one)
+        "approval_items": [work_item_view(item) for item in order.items_to_decide()],
         "reception": _sheet_view(order.reception),
         "recommendations": [r.view() for r in (vehicle.recommendations if vehicle else ())
                             if r.order_id != order.id],
+        "findings_to_price": order.findings_to_price,
         "audit": ([e.view() for e in history] if staff.roles & AUDIT_READERS else None),
+        "settlement": order.settlement.view() if order.settlement else None,
+        "delivery": order.delivery.to_dict() if order.delivery else None,
+    }
+
+
+def _work_view(order: ro.RepairOrder, history: list[Any]) -> dict[str, Any]:
+    """What every role reads of an order: its state, the promise, the job and its checks."""
+    now = store_now()
+    next_level = (order.quality.next_level if order.status == ro.QUALITY_CHECK
+                  and not order.quality.passed_at else None)
+    return {
+        "id": order.id, "reference": order.reference, "status": order.status,
+        "version": order.version,
+        "promised_at": order.promised_at.isoformat() if order.promised_at else None,
         # every event of the order, for every role: who did what, when (时间线)
-        "timeline": [{"at": e.at.isoformat(), "actor": e.actor, "action": e.action}
+        "timeline": [{"at": e.at.isoformat(), "actor": e.actor, "action": e.action,
+                      "names": e.names}
                      for e in reversed(history)],
         "job": {**order.job.to_dict(), "state": order.job.state,
                 "pause_reason": order.job.pause_reason or None,
@@ -243,10 +279,33 @@ def order_view(order_id: str, staff: Staff, order: ro.RepairOrder | None = None)
         "test_drive_required": order.needs_test_drive(current_store().catalogue),
         "wash_wanted": order.wash_wanted, "wash_done_at": order.wash_done_at or None,
         "ready_at": order.ready_at or None,
-        "settlement": order.settlement.view() if order.settlement else None,
-        "delivery": order.delivery.to_dict() if order.delivery else None,
         "comeback_of": order.comeback_of or None,
         "progress": order.progress,
+    }
+
+
+def job_view(order: ro.RepairOrder, history: list[Any] | None = None) -> dict[str, Any]:
+    """The job view (施工视图): what a technician reads of an order, on a phone in the bay. The
+    work (no prices), the customer's concern and the advisor's findings, the bay, the promised
+    time, the clock and the checks, and the findings reported from the bay; never a price, an
+    amount or the customer's mobile."""
+    if history is None:
+        history = audit_db.history(audit_rules.subject(audit_rules.ORDER, order.id))
+    vehicle = records_db.get_vehicle(order.vehicle_id)
+    sheet = order.reception
+    return {
+        **_work_view(order, history), "view": "job",
+        "customer": {"name": order.customer_name},
+        "vehicle": {"id": order.vehicle_id, "plate": order.plate,
+                    "model": vehicle.model if vehicle else "", "vin": vehicle.vin if vehicle else ""},
+        "lines": [{"id": ln.id, "kind": ln.kind, "code": ln.code, "description": ln.description,
+                   "quantity": decimal_text(ln.quantity), "status": ln.status,
+                   "additional": ln.additional, "found_by": ln.found_by or None,
+                   "to_price": ln.to_price, "photos": [files.view_url(k) for k in ln.photo_keys]}
+                  for ln in order.lines],
+        "reception": {"concern": sheet.get("concern") or {}, "findings": sheet.get("findings", ""),
+                      "mileage_km": sheet.get("mileage_km"), "fuel_level": sheet.get("fuel_level"),
+                      "old_parts": sheet.get("old_parts"), "wash": bool(sheet.get("wash"))},
     }
 
 
@@ -258,16 +317,17 @@ def _qc_view(record: ws.QcRecord) -> dict[str, Any]:
     return view
 
 
-def orders_of_day(date_text: str | None, scope: str | None = None) -> dict[str, Any]:
+def orders_of_day(date_text: str | None, scope: str | None, staff: Staff) -> dict[str, Any]:
     from .vehicle_file import order_row
+    prices = staff.reads_prices
     if scope == "in_store":   # every car still in the store, oldest first
         return {"scope": "in_store",
-                "orders": [order_row(o) for o in records_db.orders_in_store()]}
+                "orders": [order_row(o, prices=prices) for o in records_db.orders_in_store()]}
     if scope not in (None, ""):
         raise ValidationError(_("Unknown scope"), fields={"scope": _("in_store, or a date")})
     day = day_asked(date_text, today=store_now().date())
     return {"date": day.isoformat(),
-            "orders": [order_row(o) for o in records_db.orders_opened_on(day)]}
+            "orders": [order_row(o, prices=prices) for o in records_db.orders_opened_on(day)]}
 
 
 def order_to_change(order_id: str, body: Any) -> ro.RepairOrder:
@@ -280,20 +340,23 @@ def order_to_change(order_id: str, body: Any) -> ro.RepairOrder:
 
 
 def save_order(old: ro.RepairOrder, new: ro.RepairOrder, *, actor: str, action: str,
-               extra: records_db.Changes | None = None) -> ro.RepairOrder:
-    """Write the order with its audit entry (and ``extra``); the order as stored now."""
+               extra: records_db.Changes | None = None, actor_name: str = "",
+               names: dict[str, str] | None = None) -> ro.RepairOrder:
+    """Write the order with its audit entry (and ``extra``); the order as stored now.
+    ``actor_name``, ``names``: the display names the entry keeps (see ``AuditEntry.names``)."""
     changes = extra or records_db.Changes()
     changes.orders.append((new, False))
     changes.audit.append(audit_rules.entry(audit_rules.ORDER, old.id, actor=actor, action=action,
                                            at=clock.now(), before=old.audit_view(),
-                                           after=new.audit_view()))
+                                           after=new.audit_view(), actor_name=actor_name,
+                                           names=names))
     records_db.save(changes)
     return replace(new, version=records_db.saved_version(old.version))
 
 
 def _change(order_id: str, body: Any, staff: Staff, action: str, change) -> dict[str, Any]:
     old = order_to_change(order_id, body)
-    saved = save_order(old, change(old), actor=staff.username, action=action)
+    saved = save_order(old, change(old), actor=staff.username, actor_name=staff.name, action=action)
     return order_view(order_id, staff, saved)
 
 
@@ -363,7 +426,8 @@ def send_for_approval(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
     order = order.with_request(replace(request, link_code=link.code))
     message = msg.approval_message(order_id=order.id, request_id=request.id, phone=order.phone,
                                    locale=order.locale, settings=settings, now=now)
-    saved = save_order(old, order, actor=staff.username, action=f"sent_{request.kind}",
+    saved = save_order(old, order, actor=staff.username, actor_name=staff.name,
+                       action=f"sent_{request.kind}",
                   extra=records_db.Changes(messages=[message], links=[link]))
     log_event("approval_requested", order_id=order.id, request_id=request.id, kind=request.kind,
               lines=len(request.line_ids))
@@ -375,7 +439,8 @@ def _resend_approval(old: ro.RepairOrder, staff: Staff, now: datetime) -> dict[s
     message = msg.approval_message(order_id=order.id, request_id=request.id, phone=order.phone,
                                    locale=order.locale, settings=current_store().settings,
                                    now=now, resend=request.resent)
-    saved = save_order(old, order, actor=staff.username, action=f"resent_{request.kind}",
+    saved = save_order(old, order, actor=staff.username, actor_name=staff.name,
+                       action=f"resent_{request.kind}",
                        extra=records_db.Changes(messages=[message]))
     log_event("approval_resent", order_id=order.id, request_id=request.id, resent=request.resent)
     return order_view(order.id, staff, saved)
@@ -391,7 +456,7 @@ def resend_order_link(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
     now = store_now()
     message, link = order_message(old, msg.ORDER_LINK, now=now, due=now,
                                   message_id=f"{old.id}.{msg.ORDER_LINK}.{now:%Y%m%d%H%M%S}")
-    saved = save_order(old, replace(old, updated_at=now), actor=staff.username,
+    saved = save_order(old, replace(old, updated_at=now), actor=staff.username, actor_name=staff.name,
                        action="order_link_resent",
                        extra=records_db.Changes(messages=[message], links=[link]))
     log_event("order_link_resent", order_id=old.id)
@@ -437,7 +502,7 @@ def approve_in_store(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
                            signature_key=key)
     assert png is not None
     with files.signature_kept(key, png):   # gone again if the order changed meanwhile
-        saved = save_order(old, decided.order, actor=staff.username,
+        saved = save_order(old, decided.order, actor=staff.username, actor_name=staff.name,
                            action=f"decided_{request.kind}",
                            extra=_decided_changes(decided, old, now))
     return order_view(order_id, staff, saved)
@@ -465,12 +530,11 @@ def customer_approval_view(order: ro.RepairOrder, request: ro.ApprovalRequest) -
                   "promised_at": order.promised_at.isoformat() if order.promised_at else None},
         "request": {"id": request.id, "kind": request.kind, "status": request.status,
                     "promised_at": request.promised_at, "decided_at": request.decided_at or None},
-        "lines": [{"id": ln.id, "kind": ln.kind, "description": ln.description,
-                   "quantity": decimal_text(ln.quantity), "unit_price": yuan(ln.unit_price_fen),
-                   "amount": yuan(ln.amount_fen), "pay_type": ln.pay_type,
-                   "customer_amount": yuan(ln.amount_fen if ln.pay_type == "customer" else 0),
-                   "status": ln.status, "photos": [files.view_url(k) for k in ln.photo_keys]}
+        "lines": [{**line_view(ln), "photos": [files.view_url(k) for k in ln.photo_keys]}
                   for ln in in_request],
+        # the same lines as the jobs the customer decides: one answer per job
+        "work_items": [work_item_view(item) for item in order.request_items(request)],
+        "tax_rate_percent": settings.tax_rate_percent,
         "agreed_before": agreed.view() if request.kind == ro.ADDITIONAL else None,
         "total_if_all_approved": if_all.view(),
         "total_now": agreed.view(),

@@ -31,7 +31,8 @@ def settle(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
     settlement = rules.settle(subtotal_fen=agreed.customer_fen, by_pay_type=agreed.by_pay_type,
                               data=data, staff=auth.with_display_name(staff), settings=settings,
                               invoice_no=f"INV-{now:%Y%m%d}-{old.reference}", now=now)
-    saved = save_order(old, old.settle(settlement, now=now), actor=staff.username, action="settled")
+    saved = save_order(old, old.settle(settlement, now=now), actor=staff.username, actor_name=staff.name,
+                       action="settled")
     log_event("order_settled", order_id=old.id, amount_due=settlement.amount_due_fen,
               discount=settlement.discount_fen, method=settlement.payment_method)
     return order_view(order_id, staff, saved)
@@ -67,7 +68,8 @@ def deliver(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
                                       anchor=anchor, delivered=delivered)
         changes.messages.append(message)
         changes.links.append(link)
-    saved = save_order(old, order, actor=staff.username, action="delivered", extra=changes)
+    saved = save_order(old, order, actor=staff.username, actor_name=staff.name,
+                       action="delivered", extra=changes)
     log_event("order_delivered", order_id=order.id, on_time=delivery.on_time,
               late_minutes=delivery.late_minutes)
     return order_view(order_id, staff, saved)

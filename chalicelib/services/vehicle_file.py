@@ -82,9 +82,10 @@ def customer_view(customer_id: str, staff: Staff) -> dict[str, Any]:
             "audit": _history(audit_rules.CUSTOMER, c.id, staff)}
 
 
-def order_row(o: RepairOrder) -> dict[str, Any]:
+def order_row(o: RepairOrder, *, prices: bool = True) -> dict[str, Any]:
+    """An order in a list; its amounts only for staff who read prices (``prices``)."""
     settings = current_store().settings
-    return {"id": o.id, "reference": o.reference, "status": o.status,
+    row = {"id": o.id, "reference": o.reference, "status": o.status,
             "opened_at": o.opened_at.isoformat(),
             "promised_at": o.promised_at.isoformat() if o.promised_at else None,
             "plate": o.plate, "customer_name": o.customer_name, "advisor": o.advisor,
@@ -93,7 +94,11 @@ def order_row(o: RepairOrder) -> dict[str, Any]:
             "estimate": o.estimate(settings.tax_rate).view()["customer_pays"],
             "technician": o.job.technician or None, "rework_count": o.quality.rework_count,
             "comeback_of": o.comeback_of or None,
+            "findings_to_price": o.findings_to_price,
             "amount_due": o.agreed(settings.tax_rate).view()["customer_pays"]}
+    if not prices:
+        del row["estimate"], row["amount_due"]
+    return row
 
 
 def _documents(orders: list[RepairOrder]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -138,8 +143,10 @@ def vehicle_view(vehicle_id: str, staff: Staff) -> dict[str, Any]:
         "customer": ({"id": owner.id, "name": owner.name, "phone": staff.phone_view(owner.phone),
                       "phone_masked": mask_phone(owner.phone)} if owner else None),
         "warranty": warranty_status(v.sale_date, v.mileage_km, _today()),
-        "recommendations": [r.view() for r in v.recommendations],
-        "orders": [order_row(o) for o in orders],
+        "recommendations": [r.view() if staff.reads_prices
+                            else {k: x for k, x in r.view().items() if k not in ("amount", "amount_fen")}
+                            for r in v.recommendations],
+        "orders": [order_row(o, prices=staff.reads_prices) for o in orders],
         "bookings": [{"id": b.id, "reference": b.reference, "status": b.status,
                       "slot_start": b.slot_start.isoformat(), "channel": b.channel}
                      for b in bookings],
@@ -168,7 +175,7 @@ def update_vehicle(vehicle_id: str, body: Any, staff: Staff) -> dict[str, Any]:
                   updated_at=now)
     after = {**new.audit_view(), **({"reason": reason} if reason else {})}
     changes = records_db.Changes(vehicles=[(new, False)], audit=[audit_rules.entry(
-        audit_rules.VEHICLE, old.id, actor=staff.username,
+        audit_rules.VEHICLE, old.id, actor=staff.username, actor_name=staff.name,
         action="mileage_corrected" if lowered else "edited", at=now,
         before=old.audit_view(), after=after)])
     changes.markers(old, new)
@@ -187,7 +194,8 @@ def update_customer(customer_id: str, body: Any, staff: Staff) -> dict[str, Any]
     now = clock.now()
     new = replace(old, name=data.name, phone=data.phone, updated_at=now)
     changes = records_db.Changes(customers=[(new, False)], audit=[audit_rules.entry(
-        audit_rules.CUSTOMER, old.id, actor=staff.username, action="edited", at=now,
+        audit_rules.CUSTOMER, old.id, actor=staff.username, actor_name=staff.name,
+            action="edited", at=now,
         before=old.audit_view(), after=new.audit_view())])
     changes.markers(old, new)
     if (new.name, new.phone) != (old.name, old.phone):

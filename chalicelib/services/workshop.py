@@ -10,13 +10,13 @@ from ..db import records as records_db
 from ..domain import repair_order as ro
 from ..domain import workshop as ws
 from ..domain.errors import FieldErrors
-from ..domain.files import decode_signature
+from ..domain.files import decode_signature, photo_key_ok
 from ..domain.money import FEN, decimal_text, yuan
 from ..domain.staff import TECHNICIAN, Staff
 from ..logs import log_event
 from . import auth, files
 from .customer_orders import ready_changes
-from .orders import order_to_change, order_view, save_order
+from .orders import job_view, load_order, order_to_change, order_view, require_uploaded, save_order
 from .store import current_store, store_now
 
 ON_FLOOR = (ro.APPROVED, ro.IN_WORK, ro.QUALITY_CHECK)
@@ -45,6 +45,8 @@ def job_card(order: ro.RepairOrder, now: datetime) -> dict[str, Any]:
         "qc_passed": bool(order.quality.passed_at), "rework_count": order.quality.rework_count,
         "wash_wanted": order.wash_wanted, "wash_done": bool(order.wash_done_at),
         "comeback_of": order.comeback_of or None,
+        "booked": order.booked, "opened_at": order.opened_at.isoformat(),
+        "findings_to_price": order.findings_to_price,
         "lines": [{"description": ln.description, "kind": ln.kind, "quantity": decimal_text(ln.quantity),
                    "status": ln.status, "additional": ln.additional}
                   for ln in order.lines if ln.status in ro.AGREED],
@@ -52,8 +54,9 @@ def job_card(order: ro.RepairOrder, now: datetime) -> dict[str, Any]:
     }
 
 
-def board() -> dict[str, Any]:
-    """The dispatch board (派工看板): one query for every car in the store."""
+def board(staff: Staff) -> dict[str, Any]:
+    """The dispatch board (派工看板): one query for every car in the store. The amount due of the
+    cars ready shows only to those who read prices (not to the technician)."""
     now = store_now()
     settings = current_store().settings
     orders = records_db.orders_in_store()
@@ -68,15 +71,19 @@ def board() -> dict[str, Any]:
     busy = {c["bay"]: c for c in cards if c["bay"] and c["status"] != ro.QUALITY_CHECK}
     return {
         "generated_at": now.isoformat(),
-        "waiting": [c for c in cards if c["status"] == ro.APPROVED and c["job"] in
-                    (ws.UNASSIGNED, ws.WAITING)],
+        # 待派工: not dispatched yet (a dispatched job is in its technician's lane, once);
+        # 预约优先: booked cars first, then by the promised time, then by arrival
+        "waiting": sorted([c for c in cards if c["job"] == ws.UNASSIGNED],
+                          key=lambda c: (not c["booked"], c["promised_at"] or "9999",
+                                         c["opened_at"])),
         "technicians": lanes,
         "bays": [{"bay": b, "order_id": busy[b]["order_id"] if b in busy else None,
                   "plate": busy[b]["plate"] if b in busy else None} for b in settings.bays],
         "quality_check": [c for c in cards if c["status"] == ro.QUALITY_CHECK],
         "ready": [{"order_id": o.id, "reference": o.reference, "plate": o.plate,
                    "status": o.status, "version": o.version,
-                   "amount_due": yuan(o.agreed(settings.tax_rate).customer_fen)}
+                   **({"amount_due": yuan(o.agreed(settings.tax_rate).customer_fen)}
+                      if staff.reads_prices else {})}
                   for o in orders if o.status in (ro.READY, ro.SETTLED)],
         "at_risk": sum(1 for c in cards if c["at_risk"]),
         "checklists": ws.checklist_view(),
@@ -87,14 +94,15 @@ def board() -> dict[str, Any]:
 def dispatch(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
     """Give the job to a technician and a bay, or hand it over to another (交接)."""
     old = order_to_change(order_id, body)
-    data = ws.parse_dispatch(body, technicians={p["username"] for p in technicians()},
-                             bays=current_store().settings.bays)
+    names = {p["username"]: p["name"] for p in technicians()}
+    data = ws.parse_dispatch(body, technicians=set(names), bays=current_store().settings.bays)
     order, stopped = old.dispatch(data, now=store_now(), by=staff.username)
     changes = records_db.Changes()
     if stopped:
         changes.clock_off.append((stopped, order.id))
     action = "handed_over" if old.job.technician else "dispatched"
-    saved = save_order(old, order, actor=staff.username, action=action, extra=changes)
+    saved = save_order(old, order, actor=staff.username, actor_name=staff.name, action=action,
+                       extra=changes, names={data.technician: names[data.technician]})
     log_event("job_dispatched", order_id=order.id, technician=data.technician, bay=data.bay)
     return order_view(order_id, staff, saved)
 
@@ -109,8 +117,28 @@ def clock(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
         changes.clock_on.append((on, order.id))
     if off:
         changes.clock_off.append((off, order.id))
-    saved = save_order(old, order, actor=staff.username, action=f"job_{ws.CLOCK_ACTIONS[data.action]}",
+    saved = save_order(old, order, actor=staff.username, actor_name=staff.name,
+                       action=f"job_{ws.CLOCK_ACTIONS[data.action]}",
                   extra=changes)
+    return order_view(order_id, staff, saved)
+
+
+def job(order_id: str) -> dict[str, Any]:
+    """The job view of an order (施工视图): for the technician's phone, for every role."""
+    return job_view(records_db.with_events(load_order(order_id)))
+
+
+def report_finding(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
+    """A finding reported from the bay with photos (技师发现): a draft line of additional work
+    for the advisor to price and send; flagged on the lists until the advisor handles it."""
+    old = order_to_change(order_id, body)
+    data = ws.parse_finding(body, photo_key_ok=photo_key_ok)
+    require_uploaded({f"photo_keys.{i}": key for i, key in enumerate(data.photo_keys)})
+    order = old.report_finding(data, staff=staff, now=store_now())
+    saved = save_order(old, order, actor=staff.username, actor_name=staff.name,
+                       action="finding_reported")
+    log_event("finding_reported", order_id=order.id, line_id=order.lines[-1].id,
+              photos=len(data.photo_keys))
     return order_view(order_id, staff, saved)
 
 
@@ -122,7 +150,8 @@ def start_line(order_id: str, line_id: str, body: Any, staff: Staff) -> dict[str
     changes = records_db.Changes()
     if on:
         changes.clock_on.append((on, order.id))
-    saved = save_order(old, order, actor=staff.username, action="line_started", extra=changes)
+    saved = save_order(old, order, actor=staff.username, actor_name=staff.name,
+                       action="line_started", extra=changes)
     return order_view(order_id, staff, saved)
 
 
@@ -140,7 +169,8 @@ def quality_check(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
     action = f"qc_{data.level}_{'passed' if record.passed else 'failed'}"
     extra = ready_changes(order, now)
     with files.signature_kept(key, png):   # gone again if the order changed meanwhile
-        saved = save_order(old, order, actor=staff.username, action=action, extra=extra)
+        saved = save_order(old, order, actor=staff.username, actor_name=staff.name,
+                           action=action, extra=extra)
     log_event("quality_check", order_id=order.id, qc_level=data.level, passed=record.passed,
               rework_count=order.quality.rework_count)
     return order_view(order_id, staff, saved)
@@ -151,5 +181,6 @@ def wash(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
     now = store_now()
     order = old.record_wash(now=now)
     extra = ready_changes(order, now)
-    saved = save_order(old, order, actor=staff.username, action="washed", extra=extra)
+    saved = save_order(old, order, actor=staff.username, actor_name=staff.name,
+                       action="washed", extra=extra)
     return order_view(order_id, staff, saved)

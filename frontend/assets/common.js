@@ -1,4 +1,5 @@
-/* Shared by the booking and manage pages: language, API calls, dates, slot picker. */
+/* Shared by the customer's pages (booking, manage, approve, order, link): language, API calls,
+   status words, dates, slot picker, and the page for a wrong or expired link. */
 (function () {
   "use strict";
   var STRINGS = {
@@ -45,7 +46,18 @@
       labor_limit: "所选项目工时较多,无法在线预约,请致电门店 {phone} 预约。",
       too_many_bookings: "该手机号已有未到店的预约。如需修改,请使用短信中的链接或致电门店。",
       too_many_bookings_field: "该手机号已有未到店的预约",
-      too_many_changes: "该预约的在线改约次数已用完,如需再次改约请致电门店;仍可在线取消。"
+      too_many_changes: "该预约的在线改约次数已用完,如需再次改约请致电门店;仍可在线取消。",
+      /* status words: every status of a repair order and of its lines (bookings: status_*) */
+      order_open: "已接车,正在检查报价", order_awaiting_approval: "等待您确认维修项目",
+      order_approved: "已确认,等待维修", order_in_work: "维修中", order_quality_check: "质检中",
+      order_ready: "维修完成,可提车", order_settled: "已结算,待交车", order_delivered: "已交车",
+      order_cancelled: "已取消",
+      line_draft: "报价中", line_pending: "待您确认", line_approved: "已同意", line_declined: "暂不维修",
+      line_in_work: "维修中", line_done: "已完成",
+      /* a wrong or expired link */
+      link_h: "链接无效或已过期", link_why: "链接可能不完整,或已超过有效期。为保护您的信息,这里不显示任何内容。",
+      link_todo: "请使用最新短信中的链接;找不到短信,请致电门店,我们帮您查询。",
+      link_call: "致电门店", link_book: "重新预约"
     },
     en: {
       lang_switch: "中文", booking_title: "Book a service", manage_title: "My booking",
@@ -91,12 +103,28 @@
       labor_limit: "These services take too long to book online: please call the store at {phone}.",
       too_many_bookings: "This mobile number already has upcoming bookings. To change one, use the link in your SMS or call the store.",
       too_many_bookings_field: "Already has upcoming bookings",
-      too_many_changes: "This booking cannot be moved online any more. To move it again, please call the store; you can still cancel it here."
+      too_many_changes: "This booking cannot be moved online any more. To move it again, please call the store; you can still cancel it here.",
+      order_open: "Received, preparing the estimate", order_awaiting_approval: "Waiting for your approval",
+      order_approved: "Approved, waiting for the workshop", order_in_work: "In the workshop", order_quality_check: "Quality check",
+      order_ready: "Ready for collection", order_settled: "Paid, ready for collection", order_delivered: "Collected",
+      order_cancelled: "Cancelled",
+      line_draft: "Being priced", line_pending: "Waiting for you", line_approved: "Approved", line_declined: "Declined",
+      line_in_work: "In work", line_done: "Done",
+      link_h: "This link is wrong or has expired", link_why: "It may be incomplete, or too old. To protect your details, we show nothing here.",
+      link_todo: "Use the link in our latest SMS. If you cannot find it, call the store and we will look it up for you.",
+      link_call: "Call the store", link_book: "Book again"
     }
   };
-  var stored = null;
-  try { stored = localStorage.getItem("lang"); } catch (e) { /* private mode */ }
-  var lang = stored === "en" ? "en" : "zh-CN";
+  /* the language the customer chose on our pages, else their phone's: English for a phone set
+     to English, Chinese otherwise */
+  function initialLang() {
+    var stored = null;
+    try { stored = localStorage.getItem("lang"); } catch (e) { /* private mode */ }
+    if (stored === "en" || stored === "zh-CN") return stored;
+    var first = (navigator.languages && navigator.languages[0]) || navigator.language || "";
+    return /^en\b/i.test(first) ? "en" : "zh-CN";
+  }
+  var lang = initialLang();
 
   function t(key, vars) {
     var text = (STRINGS[lang] && STRINGS[lang][key]) || STRINGS["zh-CN"][key] || key;
@@ -118,14 +146,16 @@
       lang = lang === "en" ? "zh-CN" : "en";
       try { localStorage.setItem("lang", lang); } catch (e) { /* ignore */ }
       btn.textContent = t("lang_switch");
+      btn.setAttribute("aria-label", lang === "en" ? "切换到中文" : "Switch to English");
       applyI18n();
+      if (problem.shown) renderLinkProblem();
       if (onChange) onChange();
     });
   }
 
-  /* fetch JSON; resolves {status, body}; rejects only on network failure */
+  /* fetch JSON; resolves {status, body}; rejects only on network failure. The server answers
+     in the page's language. */
   function api(method, path, body, headers) {
-    /* the server's messages (errors, field problems) come back in the page's language */
     var opts = { method: method, headers: Object.assign({ "Accept": "application/json", "Accept-Language": lang }, headers || {}) };
     if (body !== undefined) { opts.headers["Content-Type"] = "application/json"; opts.body = JSON.stringify(body); }
     return fetch(path, opts).then(function (resp) {
@@ -256,7 +286,56 @@
     if (this.onPick) this.onPick(start);
   };
 
+  /* ---- a wrong or expired link: say so, and what to do (the store's phone, or book again) ---- */
+  var problem = { shown: false, store: null };
+  function renderLinkProblem() {
+    var main = document.querySelector("main"), box = document.getElementById("link-problem");
+    if (!box) {
+      box = document.createElement("section");
+      box.id = "link-problem"; box.className = "card problem";
+      main.insertBefore(box, main.firstChild);
+    }
+    var phone = problem.store && problem.store.phone;
+    box.innerHTML = "<h2 tabindex=\"-1\"></h2><p></p><p></p><div class=\"row\"></div>";
+    box.children[0].textContent = t("link_h");
+    box.children[1].textContent = t("link_why");
+    box.children[2].textContent = t("link_todo");
+    var actions = box.children[3];
+    if (phone) {
+      var call = document.createElement("a");
+      call.className = "primary"; call.href = "tel:" + phone.replace(/[^\d+]/g, "");
+      call.textContent = t("link_call");
+      var number = document.createElement("span");
+      number.className = "num"; number.textContent = phone;
+      call.appendChild(number);
+      actions.appendChild(call);
+    }
+    var book = document.createElement("a");
+    book.className = "secondary"; book.href = "/"; book.textContent = t("link_book");
+    actions.appendChild(book);
+    if (problem.store) {
+      var name = document.getElementById("store-name");
+      if (name) name.textContent = lang === "en" ? (problem.store.name_en || problem.store.name) : problem.store.name;
+    }
+  }
+  function linkProblem() {
+    ["loading", "view", "banner"].forEach(function (id) {
+      var el = document.getElementById(id);
+      if (!el) return;
+      if (id === "banner") { el.textContent = ""; el.className = "banner"; } else el.hidden = true;
+    });
+    problem.shown = true;
+    renderLinkProblem();
+    document.querySelector("#link-problem h2").focus();
+    if (problem.store) return;
+    api("GET", "/api/store").then(function (r) {
+      if (r.status !== 200) return;
+      problem.store = r.body;
+      renderLinkProblem();
+    }, function () { /* offline: the words and "book again" are still there */ });
+  }
+
   window.App = { t: t, applyI18n: applyI18n, setupLangButton: setupLangButton, api: api, hhmm: hhmm,
     longWhen: longWhen, setTimeZone: setTimeZone, money: money, SlotPicker: SlotPicker,
-    lang: function () { return lang; } };
+    linkProblem: linkProblem, lang: function () { return lang; } };
 })();

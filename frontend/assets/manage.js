@@ -42,11 +42,12 @@
   }
 
   function load() {
-    if (!id || !token) { $("loading").hidden = true; banner(t("invalid_link")); return; }
+    if (!id || !token) { App.linkProblem(); return; }
     api("GET", base + q).then(function (r) {
       $("loading").hidden = true;
       if (r.status === 200) { booking = r.body; render(); show("view"); return; }
-      banner(r.status === 403 || r.status === 404 ? t("invalid_link") : t("server"));
+      if (r.status === 403 || r.status === 404) { App.linkProblem(); return; }
+      banner(t("server"));
     }, function () { $("loading").hidden = true; banner(t("network")); });
   }
 

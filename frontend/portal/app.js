@@ -14,8 +14,15 @@ const PAGES = { login: "login", board: "board", search: "search", vehicle: "vehi
 const view = document.getElementById("view");
 let leave = null, shown = 0;
 
+// the header's title: the workbench of the person's first role in this order
+const TITLES = ["manager", "advisor", "foreman", "inspector", "technician", "cashier", "follow_up"];
+
 function shell() {
   const session = current();
+  const role = TITLES.find((r) => session && session.staff.roles.includes(r));
+  const titleKey = role ? "title_" + role : "title";
+  document.querySelector("header h1 [data-t]").dataset.t = titleKey;
+  document.title = T(titleKey) + " · " + T("title_site");
   document.querySelectorAll("[data-t]").forEach((el) => { el.textContent = T(el.dataset.t); });
   const langButton = document.getElementById("lang");
   langButton.textContent = lang() === "en" ? "中文" : "EN";
@@ -24,7 +31,7 @@ function shell() {
   for (const c of Array.from(root.classList)) if (c.startsWith("r-")) root.classList.remove(c);
   root.classList.toggle("signed-in", !!session);
   for (const r of roles) root.classList.add("r-" + r);
-  document.getElementById("who").textContent = session ? session.staff.name + " · " + roles.join(", ") : "Advisor portal";
+  document.getElementById("who").textContent = session ? session.staff.name + " · " + roles.map((r) => T("role_" + r)).join(", ") : "Advisor portal";
   document.querySelectorAll("#nav a").forEach((a) => {
     a.classList.toggle("on", location.hash.indexOf(a.getAttribute("href")) === 0);
     if (a.classList.contains("on")) a.setAttribute("aria-current", "page"); else a.removeAttribute("aria-current");

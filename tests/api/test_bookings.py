@@ -1,6 +1,8 @@
 """Customer booking API: API.md, "Customer endpoints"."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from chalicelib.db.models import BookingItem
@@ -274,3 +276,21 @@ def test_short_link_redirects_to_the_manage_page(api):
     missing = api.get("/l/zzzzzzzz")
     assert missing.status_code == 404
     assert missing.json_body["error"]["code"] == "link_not_found"
+
+
+def test_a_wrong_or_expired_short_link_sends_a_browser_to_the_page_that_says_so(api, clock):
+    created = api.book(booking_body()).json_body
+    code = BookingItem.get(created["id"]).link_code
+    browser = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+    assert api.get(f"/l/{code}", **browser).headers["Location"] == created["manage_url"]
+    for wrong in ("zzzzzzzz", "no-such-code!", "a" * 40):
+        answer = api.get(f"/l/{wrong}", **browser)
+        assert answer.status_code == 302
+        assert answer.headers["Location"] == "https://4s.example.cn/link.html"
+        assert answer.headers["Cache-Control"] == "no-store"
+        # a program still reads the error it can act on
+        program = api.get(f"/l/{wrong}", Accept="application/json")
+        assert program.status_code == 404 and program.json_body["error"]["code"] == "link_not_found"
+    clock.shift(timedelta(days=200))    # the booking link's life is over
+    assert api.get(f"/l/{code}", **browser).headers["Location"] == "https://4s.example.cn/link.html"
+    assert api.get(f"/l/{code}").status_code == 404

@@ -34,7 +34,7 @@ def browser():
 def open_page(browser, **context_options):
     """A page in its own browser context; the test fails on any uncaught script error, and on
     anything the Content-Security-Policy refused, in this page or a window it opened."""
-    context = browser.new_context(locale="zh-CN", has_touch=True, **context_options)
+    context = browser.new_context(**{"locale": "zh-CN", "has_touch": True, **context_options})
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))

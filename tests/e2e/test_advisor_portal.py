@@ -66,7 +66,7 @@ def test_advisor_checks_in_builds_the_order_and_the_customer_decides_by_sms_link
     page.check('input[name="old_parts"][value="take_home"]')
     page.select_option("#dk", "scratch")
     page.fill("#dn", "约10厘米")
-    page.click('rect[data-zone="left_front_door"]')
+    page.click('[data-zone="left_front_door"]')
     expect(page.locator("#marks")).to_contain_text("左前门")
     page.click("button[type=submit]")                      # not signed yet
     expect(page.locator('[data-err="signature"]')).not_to_be_empty()

@@ -171,8 +171,8 @@ def test_reschedule_from_the_manage_page_in_english(stack, phone):
 
 def test_a_forged_link_shows_a_clear_message(stack, phone):
     phone.goto(stack.url + "/manage.html?id=abc&token=forged")
-    expect(phone.locator("#banner")).to_have_text(
-        "链接无效或已过期,请使用短信中的链接,或致电门店。")
+    expect(phone.locator("#link-problem h2")).to_have_text("链接无效或已过期")
+    expect(phone.locator("#link-problem")).to_contain_text("请使用最新短信中的链接")
     expect(phone.locator("#view")).to_be_hidden()
 
 

@@ -42,10 +42,17 @@ async function send(method, path, body, retried) {
     A GET answered after the user moved to another page never resolves. */
 export async function call(method, path, body) {
   const asked = shown;
-  const r = await send(method, path, body, false);
+  busy += 1;
+  let r;
+  try { r = await send(method, path, body, false); } finally { busy -= 1; if (!busy) setTimeout(flush, 0); }
   if (method === "GET" && asked !== shown) return new Promise(() => {});
   return r;
 }
+
+let busy = 0, waiting = [];   // staff calls in flight; who waits for none to be
+function flush() { if (busy) return; const w = waiting; waiting = []; w.forEach((f) => f()); }
+/** Resolves once no staff call is in flight (and what their answers started has run). */
+export function settled() { return new Promise((resolve) => { waiting.push(resolve); if (!busy) setTimeout(flush, 0); }); }
 
 /** The bearer header, for the rare fetch that is not JSON (print documents). */
 export function authHeader() { const s = current(); return s ? { Authorization: "Bearer " + s.id_token } : {}; }

@@ -1,4 +1,6 @@
-/* The car damage diagram (外观检查): the car seen from above, one zone per body panel. */
+/* The car damage diagram (外观检查): the car seen from above, one zone per body panel, the front
+   marked at the top and the rear at the bottom. Every zone is a keyboard-reachable toggle button
+   (role=button, aria-pressed) named and labelled in text, so a tablet without hover works too. */
 import { T } from "./i18n.js";
 
 // zone, x, y, width, height in the 520 x 380 drawing (front at the top)
@@ -16,8 +18,37 @@ export const ZONES = [
 /** The zone's name in the page's language. */
 export function zoneName(zone) { return T("zone_" + zone); }
 
-/** The diagram; every zone is a .zone element with data-zone. */
+function label(z, x, y, w, h) {
+  const tall = h > w * 1.3;   // the side panels: the text runs down the panel
+  return '<text x="' + (x + w / 2) + '" y="' + (y + h / 2) + '"' + (tall ? ' class="v" writing-mode="tb"' : ' dominant-baseline="central"') +
+    ' text-anchor="middle" aria-hidden="true">' + T("zs_" + z) + "</text>";
+}
+
+/** The diagram; every zone is a .zone toggle (data-zone, aria-pressed). */
 export function carSvg() {
-  return '<svg class="car" viewBox="0 0 520 380" role="group" aria-label="car">' + ZONES.map(([z, x, y, w, h]) =>
-    '<rect class="zone" data-zone="' + z + '" x="' + x + '" y="' + y + '" width="' + w + '" height="' + h + '" rx="8"><title>' + zoneName(z) + "</title></rect>").join("") + "</svg>";
+  return '<svg class="car" viewBox="0 0 520 380" role="group" aria-label="' + T("car_diagram") + '">' +
+    '<text class="end" x="70" y="28" text-anchor="middle">▲ ' + T("car_front") + "</text>" +
+    '<text class="end" x="70" y="362" text-anchor="middle">▼ ' + T("car_rear") + "</text>" +
+    ZONES.map(([z, x, y, w, h]) =>
+      '<g class="zone" data-zone="' + z + '" role="button" tabindex="0" aria-pressed="false" aria-label="' + zoneName(z) + '">' +
+      '<rect x="' + x + '" y="' + y + '" width="' + w + '" height="' + h + '" rx="8"></rect>' + label(z, x, y, w, h) + "</g>").join("") + "</svg>";
+}
+
+/** Wires the zones of the diagram in root: a click, Enter or Space calls toggle(zone). */
+export function onZone(root, toggle) {
+  root.querySelectorAll(".zone").forEach((z) => {
+    z.addEventListener("click", () => toggle(z.dataset.zone));
+    z.addEventListener("keydown", (ev) => {
+      if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); toggle(z.dataset.zone); }
+    });
+  });
+}
+
+/** Shows which zones hold a mark (marks: [{zone}]). */
+export function showMarked(root, marks) {
+  root.querySelectorAll(".zone").forEach((z) => {
+    const on = marks.some((m) => m.zone === z.dataset.zone);
+    z.classList.toggle("marked", on);
+    z.setAttribute("aria-pressed", on ? "true" : "false");
+  });
 }

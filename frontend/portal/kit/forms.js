@@ -112,11 +112,18 @@ export function showErrors(form, fields) {
 }
 
 /** Shows what went wrong with an API answer r: the field errors at their fields in form, the
-    rest in the banner; a record changed by someone else (409 *_changed) is shown again. */
+    rest in the banner. A record changed by someone else (409 *_changed) is shown again: with a
+    form that has an id (outside a dialog), the user's input is kept (keeper.js, loaded then); a
+    dialog's form is closed first. */
 export function problem(r, form) {
   const err = r.error || {};
   if (r.status === 403) return say(T("forbidden"), "bad");
-  if (r.status === 409 && /_changed$/.test(err.code || "")) { say(T("changed"), "warn"); rerender(); return; }
+  if (r.status === 409 && /_changed$/.test(err.code || "")) {
+    const dlg = form && form.closest("dialog");
+    if (form && form.id && !dlg) { import("./keeper.js").then((m) => m.keepThrough(form)); return; }
+    if (dlg) dlg.close();
+    say(T("changed"), "warn"); rerender(); return;
+  }
   if (form && err.fields) {
     const rest = showErrors(form, err.fields);
     return say([T("fix")].concat(rest).join(" "), "bad");

@@ -22,3 +22,10 @@ export function today() { return local(new Date().toISOString()).slice(0, 10); }
 export function fromInput(value) { return value ? value + ":00" + OFFSET : ""; }
 /** An ISO time as a datetime-local input's value, in store time. */
 export function toInput(iso) { return iso ? local(iso).replace(" ", "T") : ""; }
+/** A promised time on a card: "16:00" on the day of now (an ISO time, e.g. the board's
+    generated_at; the browser's clock without it), "12-02 09:00" on another day; "—" for none. */
+export function when(iso, nowIso) {
+  if (!iso) return "—";
+  const at = local(iso), day = nowIso ? local(nowIso).slice(0, 10) : today();
+  return at.slice(0, 10) === day ? at.slice(11) : at.slice(5);
+}

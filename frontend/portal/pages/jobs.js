@@ -7,6 +7,7 @@ import { problem } from "../kit/forms.js";
 import { me, has } from "../kit/session.js";
 import { clockButtons, askPause, hm } from "../kit/clock.js";
 import { rerender } from "../kit/nav.js";
+import { when } from "../kit/time.js";
 
 export default function show(view) {
   call("GET", "/api/staff/workshop").then((r) => {
@@ -15,7 +16,8 @@ export default function show(view) {
     for (const t of r.body.technicians) if (t.username === me().username || has(["foreman", "manager"])) mine = mine.concat(t.jobs);
     const qc = r.body.quality_check;
     view.innerHTML = '<section class="card"><h2>' + T("nav_jobs") + "</h2>" + (mine.map((c) =>
-      '<div class="job' + (c.at_risk ? " risk" : "") + '" data-job="' + c.order_id + '" data-v="' + c.version + '"><div class="top"><span>' + esc(c.plate) + "</span><span>" + T("j_" + c.job) + "</span></div>" +
+      '<div class="job' + (c.at_risk ? " risk" : "") + '" data-job="' + c.order_id + '" data-v="' + c.version + '"><div class="top"><a href="#/order/' + c.order_id + '">' + esc(c.plate) + "</a><span>" + T("j_" + c.job) + "</span></div>" +
+      "<div>" + T("promised") + " <b>" + when(c.promised_at, r.body.generated_at) + "</b>" + (c.bay ? " · " + T("bay") + " <b>" + esc(c.bay) + "</b>" : "") + "</div>" +
       '<div class="muted">' + c.lines.map((l) => esc(l.description)).join("、") + '</div><div class="muted">' + esc((c.concern && c.concern.what) || "") + "</div>" +
       "<div>" + T("sold") + " " + hm(c.sold_minutes) + " · " + T("worked") + " " + hm(c.worked_minutes) + '</div><div class="big-btns">' + clockButtons(c) + "</div></div>").join("")
       || '<p class="muted">' + T("no_jobs") + "</p>") + "</section>" +

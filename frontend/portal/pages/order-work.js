@@ -10,6 +10,7 @@ import { has } from "../kit/session.js";
 import { signaturePad } from "../kit/signature.js";
 import { printDoc } from "../kit/print.js";
 import { clockButtons, askPause, hm } from "../kit/clock.js";
+import { timelineList } from "../kit/history.js";
 
 const CHECKLIST = ["clean", "old_parts", "keys", "documents", "explained"];
 
@@ -31,12 +32,12 @@ export function workSections(o) {
   if (o.quality.next_level && has(["technician", "foreman", "inspector", "manager"])) {
     const level = o.quality.next_level;
     html += '<section class="card"><h3>' + T("qc_level_" + level) + '</h3><form id="qcf" class="checklist" novalidate>' + o.quality.checklist.map((it) =>
-      "<label>" + esc(lang() === "en" ? it.label_en : it.label_zh) + '<select name="item_' + it.code + '" data-field="items.' + it.code + '"><option value="pass">' + T("pass") + '</option><option value="fail">' + T("fail") + "</option></select></label>" +
+      "<label>" + esc(lang() === "en" ? it.label_en : it.label_zh) + '<select name="item_' + it.code + '" data-field="items.' + it.code + '" required aria-required="true"><option value="" selected>' + T("qc_choose") + '</option><option value="pass">' + T("pass") + '</option><option value="fail">' + T("fail") + "</option></select></label>" +
       '<div class="err" data-err="items.' + it.code + '"></div>').join("") +
       input("note", T("qc_note")) +
       (level === "final" && o.test_drive_required ? "<fieldset><legend>" + T("test_drive") + '</legend><div class="row">' +
         input("test_drive.distance_km", T("distance"), { attrs: 'inputmode="decimal"' }) + input("test_drive.findings", T("drive_findings")) + "</div></fieldset>" : "") +
-      '<div class="field"><span class="label" id="qsig-l">' + T("signature") + '</span><canvas class="sign" id="qsig" data-field="signature" role="img" aria-labelledby="qsig-l"></canvas><div class="err" data-err="signature"></div></div>' +
+      '<div class="field"><span class="label" id="qsig-l">' + T("qc_signature") + '</span><canvas class="sign" id="qsig" data-field="signature" role="img" aria-labelledby="qsig-l"></canvas><div class="err" data-err="signature"></div></div>' +
       '<div class="btns"><button type="button" id="qclr">' + T("clear") + '</button><button type="submit" class="go">' + T("sign_qc") + "</button></div></form></section>";
   }
   if (o.status === "quality_check" && o.quality.passed_at && o.wash_wanted && !o.wash_done_at) {
@@ -62,7 +63,7 @@ export function workSections(o) {
     html += '<section class="card"><h3>' + T("deliver_h") + " " + local(o.delivery.delivered_at) + "</h3><p>" + (o.delivery.on_time ? T("on_time") : T("late", { m: o.delivery.late_minutes })) +
       " · " + T("next_service") + ': <b id="nexts">' + esc(o.delivery.next_service_date) + (o.delivery.next_service_km ? " / " + o.delivery.next_service_km + " km" : "") + "</b></p></section>";
   }
-  html += '<section class="card"><h3>' + T("timeline") + '</h3><ol class="timeline">' + o.timeline.map((e) => "<li>" + local(e.at) + " · " + esc(e.actor) + " · " + esc(e.action) + "</li>").join("") + "</ol>" +
+  html += '<section class="card"><h3>' + T("timeline") + '</h3>' + timelineList(o.timeline) +
     (o.status !== "cancelled" && has(["advisor", "manager"]) ? '<button type="button" class="small" id="relink">' + T("resend_link") + "</button>" : "") + "</section>";
   return html;
 }

@@ -5,13 +5,14 @@ import { call } from "../kit/api.js";
 import { say } from "../kit/banner.js";
 import { esc, table } from "../kit/dom.js";
 import { input, select, problem } from "../kit/forms.js";
-import { local, fromInput } from "../kit/time.js";
+import { local, fromInput, toInput } from "../kit/time.js";
 import { signaturePad } from "../kit/signature.js";
 import { uploadPhotos } from "../kit/photos.js";
 import { printDoc } from "../kit/print.js";
 import { auditList } from "../kit/history.js";
 import { openDialog } from "../kit/dialog.js";
 import { workSections, wireWork } from "./order-work.js";
+import { renderJob } from "./order-job.js";
 
 const PAY_TYPES = ["customer", "warranty", "internal", "goodwill"];
 
@@ -31,21 +32,28 @@ function totalsBox(t, title) {
 
 function lineRow(l) {
   return '<tr data-line="' + l.id + '"><td>' + T("k_" + l.kind) + (l.additional ? ' <span class="pill pending">' + T("additional") + "</span>" : "") + "</td><td>" + esc(l.description) + ' <span class="muted">' + esc(l.code) + "</span>" +
+    (l.found_by ? ' <span class="pill finding">' + T("ws_found_by") + " · " + esc(l.found_by) + "</span>" : "") +
+    (l.to_price ? ' <span class="pill pending">' + T("ws_to_price") + "</span>" : "") +
     (l.reason ? '<div class="muted small">' + (l.discount_by ? T("reason_by", { r: esc(l.reason), by: esc(l.discount_by) }) : T("reason_only", { r: esc(l.reason) })) + "</div>" : "") +
     (l.photos.length ? '<div class="photos">' + l.photos.map((u) => '<img src="' + esc(u) + '" alt="">').join("") + "</div>" : "") + '</td><td class="num">' + l.quantity + '</td><td class="num">' + l.unit_price +
     '</td><td class="num">' + l.amount + "</td><td>" + T("p_" + l.pay_type) + '</td><td><span class="pill ' + l.status + '">' + T("l_" + l.status) + "</span></td><td>" +
+    (l.to_price ? '<button type="button" class="small go" data-price="' + l.id + '">' + T("ws_price") + "</button>" : "") +
     (l.status === "draft" ? '<button type="button" class="small" data-rm="' + l.id + '">' + T("remove") + "</button>" : "") + "</td></tr>";
 }
 
-function lineForm() {
-  return '<form id="al" class="row" novalidate>' +
-    select("kind", T("kind"), [["part", T("k_part")], ["labor", T("k_labor")]]) +
-    input("description", T("description"), { required: true }) +
+/** The fields of a line (adding one, or pricing a technician's finding: values of that line). */
+function lineFields(v = {}) {
+  return select("kind", T("kind"), [["part", T("k_part")], ["labor", T("k_labor")]], { value: v.kind }) +
+    input("description", T("description"), { required: true, value: v.description }) +
     input("code", T("part_number") + " / " + T("operation")) +
     input("qty", T("quantity") + " / " + T("hours"), { required: true, attrs: 'inputmode="decimal" data-field="quantity hours"' }) +
     input("price", T("unit_price") + " / " + T("rate"), { attrs: 'inputmode="decimal" data-field="unit_price rate"' }) +
     select("pay_type", T("pay_type"), PAY_TYPES.map((p) => [p, T("p_" + p)])) +
-    input("reason", T("reason"), { attrs: 'maxlength="120"' }) +
+    input("reason", T("reason"), { attrs: 'maxlength="120"' });
+}
+
+function lineForm() {
+  return '<form id="al" class="row" novalidate>' + lineFields() +
     input("photo", T("photos"), { type: "file", attrs: 'accept="image/jpeg,image/png,image/webp" capture="environment" multiple' }) +
     '<button class="small go" type="submit">' + T("add_line") + "</button></form>";
 }
@@ -56,17 +64,18 @@ function approvalsSection(o, drafts) {
     (a.signature_url ? ' <a href="' + esc(a.signature_url) + '" target="_blank">' + T("signature") + "</a>" : "") +
     (a.resent ? " · " + T("sms_resent", { n: a.resent }) : "") + "</div>").join("") + '<div id="sent"></div>' +
     (drafts.length || o.pending_approval ? '<form id="ap" class="row" novalidate>' +
-      (drafts.length ? input("promised_at", T("promised"), { type: "datetime-local" }) + '<button type="button" class="small go" id="sms">' + T("send_sms") + "</button>"
+      (drafts.length ? input("promised_at", T("promised"), { type: "datetime-local", value: toInput(o.promise_suggested || o.promised_at) }) + '<button type="button" class="small go" id="sms">' + T("send_sms") + "</button>"
         : '<button type="button" class="small" id="resms">' + T("resend_sms") + "</button>") +
       '<button type="button" class="small" id="instore">' + T("sign_here") + "</button></form>" : "") +
     auditList(o.audit) + "</section>";
 }
 
 export function renderOrder(view, o) {
+  if (o.view === "job") return renderJob(view, o, (next) => renderOrder(view, next));   // the technician's job view
   const drafts = o.lines.filter((l) => l.status === "draft");
-  view.innerHTML = '<section class="card"><h2>' + T("order_h", { ref: esc(o.reference) }) + ' <span class="pill ' + o.status + '">' + T("o_" + o.status) + "</span></h2>" +
+  view.innerHTML = '<section class="card"><h2>' + T("order_h", { ref: esc(o.reference) }) + ' <span class="pill ' + o.status + '" data-watch="status">' + T("o_" + o.status) + "</span></h2>" +
     '<div class="grid2"><div>' + T("customer") + ": " + esc(o.customer.name) + " " + esc(o.customer.phone) + "</div><div>" + T("vehicle") + ": " + esc(o.vehicle.plate) + " " + esc(o.vehicle.model) + "</div>" +
-    "<div>" + T("opened") + ": " + local(o.opened_at) + "</div><div>" + T("promised") + ': <b id="prom">' + local(o.promised_at) + "</b></div></div>" +
+    "<div>" + T("opened") + ": " + local(o.opened_at) + "</div><div>" + T("promised") + ': <b id="prom" data-watch="promised">' + local(o.promised_at) + "</b></div></div>" +
     '<div class="btns" style="margin-top:8px"><button type="button" id="pr1">' + T("print_order") + '</button><button type="button" id="pr2">' + T("print_checkin") + "</button>" +
     '<a class="small" href="#/vehicle/' + o.vehicle.id + '">' + T("nav_search") + "</a></div></section>" +
     (o.recommendations.length ? '<section class="card banner warn"><b>' + T("recommendations") + "</b> (" + T("offered") + "): " + o.recommendations.map((x) => esc(x.description) + " ¥" + x.amount).join(", ") + "</section>" : "") +
@@ -80,11 +89,7 @@ export function renderOrder(view, o) {
   lf.photo.addEventListener("change", (ev) => uploadPhotos(ev.target.files, linePhotos, () => {}));
   lf.addEventListener("submit", (ev) => {
     ev.preventDefault();
-    const part = lf.kind.value === "part";
-    const body = { version: o.version, kind: lf.kind.value, description: lf.description.value, pay_type: lf.pay_type.value, reason: lf.reason.value, photo_keys: linePhotos };
-    if (part) { body.part_number = lf.code.value; body.quantity = lf.qty.value; body.unit_price = lf.price.value; }
-    else { body.operation = lf.code.value; body.hours = lf.qty.value; if (lf.price.value) body.rate = lf.price.value; }
-    call("POST", "/api/staff/orders/" + o.id + "/lines", body).then((r) => {
+    call("POST", "/api/staff/orders/" + o.id + "/lines", lineBody(lf, o, linePhotos)).then((r) => {
       if (r.status === 201) { say(T("saved"), "ok"); render(r.body); } else problem(r, lf);
     });
   });
@@ -93,10 +98,37 @@ export function renderOrder(view, o) {
       if (r.status === 200) render(r.body); else problem(r);
     });
   }));
+  view.querySelectorAll("[data-price]").forEach((b) => b.addEventListener("click", () => priceFinding(o, o.lines.find((l) => l.id === b.dataset.price), render)));
   view.querySelector("#pr1").addEventListener("click", () => printDoc(o.id, "order"));
   view.querySelector("#pr2").addEventListener("click", () => printDoc(o.id, "checkin"));
   wireApproval(view, o, drafts, render);
   wireWork(view, o, render);
+}
+
+/** A line's body for the API from a form of lineFields(). */
+function lineBody(f, o, photos) {
+  const body = { version: o.version, kind: f.kind.value, description: f.description.value, pay_type: f.pay_type.value, reason: f.reason.value, photo_keys: photos };
+  if (f.kind.value === "part") { body.part_number = f.code.value; body.quantity = f.qty.value; body.unit_price = f.price.value; }
+  else { body.operation = f.code.value; body.hours = f.qty.value; if (f.price.value) body.rate = f.price.value; }
+  return body;
+}
+
+/** The advisor prices a technician's finding (技师发现): the draft line gets its work, hours and
+    price (its photos kept); then it is sent with the other drafts as additional work. */
+function priceFinding(o, l, render) {
+  const dlg = openDialog(T("ws_price_h"), '<form method="dialog" id="pf" class="pricing" novalidate>' +
+    (l.photos.length ? '<div class="photos">' + l.photos.map((u) => '<img src="' + esc(u) + '" alt="">').join("") + "</div>" : "") +
+    lineFields({ kind: "labor", description: l.description }) +
+    '<div class="btns"><button type="submit" class="go">' + T("ws_price") + '</button><button type="button" value="cancel" id="pfx" aria-label="' + T("close") + '">✕</button></div></form>', { id: "pdlg" });
+  const f = dlg.querySelector("#pf");
+  dlg.querySelector("#pfx").addEventListener("click", () => dlg.close());
+  f.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    call("PUT", "/api/staff/orders/" + o.id + "/lines/" + l.id, lineBody(f, o, l.photo_keys)).then((r) => {
+      if (r.status !== 200) return problem(r, f);
+      dlg.close(); render(r.body); say(T("saved"), "ok");
+    });
+  });
 }
 
 function wireApproval(view, o, drafts, render) {
@@ -129,14 +161,16 @@ function wireApproval(view, o, drafts, render) {
     const dlg = openDialog(T("sign_here"), '<form method="dialog" id="df"><div id="dl">' + o.lines.filter((l) => pendingIds.includes(l.id)).map((l) =>
       '<div class="row"><span style="flex:1">' + esc(l.description) + " ¥" + l.amount + '</span><label><input type="radio" name="d_' + l.id + '" value="approved" checked> ' + T("approve") +
       '</label><label><input type="radio" name="d_' + l.id + '" value="declined"> ' + T("decline") + "</label></div>").join("") +
-      '</div><canvas class="sign" id="dsig" aria-label="' + T("signature") + '" role="img"></canvas><div class="err" data-err="signature"></div>' +
+      "</div>" + input("promised_at", T("promised"), { type: "datetime-local", value: (ap && ap.promised_at && ap.promised_at.value) || toInput(o.promise_suggested || o.promised_at) }) +
+      '<canvas class="sign" id="dsig" aria-label="' + T("signature") + '" role="img"></canvas><div class="err" data-err="signature"></div>' +
       '<div class="btns"><button type="button" id="dclr">' + T("clear") + '</button><button type="button" class="go" id="dok">' + T("approve") + ' ✔</button><button value="cancel" aria-label="' + T("close") + '">✕</button></div></form>', { id: "dlg" });
     const pad = signaturePad(dlg.querySelector("#dsig"));
     dlg.querySelector("#dclr").onclick = pad.clear;
     dlg.querySelector("#dok").onclick = () => {
       const decisions = {};
       for (const lid of pendingIds) decisions[lid] = dlg.querySelector('input[name="d_' + lid + '"]:checked').value;
-      call("POST", "/api/staff/orders/" + o.id + "/approve-in-store", { version: o.version, decisions, signature: pad.value(), promised_at: promised() }).then((r) => {
+      const df = dlg.querySelector("#df"), when = df.promised_at.value ? fromInput(df.promised_at.value) : undefined;
+      call("POST", "/api/staff/orders/" + o.id + "/approve-in-store", { version: o.version, decisions, signature: pad.value(), promised_at: when }).then((r) => {
         if (r.status !== 200) return problem(r, dlg.querySelector("#df"));
         dlg.close(); say(T("saved"), "ok"); render(r.body);
       });

@@ -4,10 +4,10 @@ import { T } from "../kit/i18n.js";
 import { call } from "../kit/api.js";
 import { say } from "../kit/banner.js";
 import { esc } from "../kit/dom.js";
-import { input, textarea, radios, checkbox, radioValue, field, problem } from "../kit/forms.js";
+import { input, textarea, radios, checkbox, radioValue, select, problem } from "../kit/forms.js";
 import { fromInput } from "../kit/time.js";
 import { signaturePad } from "../kit/signature.js";
-import { carSvg, zoneName } from "../kit/cardiagram.js";
+import { carSvg, zoneName, onZone, showMarked } from "../kit/cardiagram.js";
 import { uploadPhotos } from "../kit/photos.js";
 
 const CONCERN = ["what", "where", "noise", "frequency", "when"];
@@ -23,20 +23,21 @@ export default function show(view, bookingId) {
     input("vehicle.vin", T("vin"), { attrs: 'maxlength="17"' }) +
     input("vehicle.model", T("model")) +
     input("vehicle.sale_date", T("sale_date"), { type: "date" }) +
-    input("mileage_km", T("mileage"), { type: "number", attrs: 'inputmode="numeric" min="0"' }) +
-    radios("fuel_level", T("fuel"), choices(["empty", "quarter", "half", "three_quarters", "full"], "f_")) +
+    input("mileage_km", T("mileage"), { type: "number", required: true, attrs: 'inputmode="numeric" min="0"' }) +
+    radios("fuel_level", T("fuel"), choices(["empty", "quarter", "half", "three_quarters", "full"], "f_"), { required: true }) +
     radios("interior", T("interior"), choices(["clean", "dirty"], "i_"), { checked: "clean" }) +
     input("interior_note", T("interior_note")) +
     '</div><div class="field">' + checkbox("covers_fitted", T("covers")) + checkbox("valuables_reminded", T("valuables")) + checkbox("wash", T("wash")) + "</div>" +
     "<h3>" + T("concern_h") + '</h3><div class="grid2">' + CONCERN.map((k) => input("concern." + k, T("c_" + k))).join("") + "</div>" +
     textarea("findings", T("findings")) +
     "<h3>" + T("damage_h") + '</h3><div class="grid2"><div>' + carSvg() + '</div><div><div class="row">' +
-    field("damage_kind", T("kind"), '<select id="dk">' + ["scratch", "dent", "crack", "other"].map((k) => '<option value="' + k + '">' + T("d_" + k) + "</option>").join("") + "</select>", "dk") +
-    field("damage_note", T("note"), '<input id="dn" type="text">', "dn") + '</div><ul class="marks" id="marks"></ul>' +
-    '<div class="field"><label class="secondary small">' + T("add_photos") + '<input id="ph" type="file" accept="image/jpeg,image/png,image/webp" capture="environment" multiple hidden></label><div class="photos" id="phs"></div></div></div></div>' +
+    select("damage_kind", T("reception_damage_kind"), ["scratch", "dent", "crack", "other"].map((k) => [k, T("d_" + k)]), { id: "dk" }) +
+    input("damage_note", T("reception_damage_note"), { id: "dn", attrs: 'maxlength="200"' }) + '</div><ul class="marks" id="marks" aria-live="polite"></ul>' +
+    '<div class="field"><button type="button" class="secondary" id="phb">' + T("add_photos") + '</button><input id="ph" type="file" accept="image/jpeg,image/png,image/webp" capture="environment" multiple hidden><div class="photos" id="phs"></div></div></div></div>' +
     '<div class="grid2">' + radios("old_parts", T("old_parts"), choices(["take_home", "dispose"], "op_"), { required: true }) +
     radios("contact_preference", T("contact"), choices(["phone", "sms", "wechat"], "cp_"), { checked: "phone" }) +
-    input("promised_at", T("promised"), { type: "datetime-local" }) + "</div>" +
+    input("promised_at", T("promised"), { type: "datetime-local" }) +
+    select("technician", T("reception_technician"), [["", T("reception_no_technician")]], { attrs: 'data-field="technician"' }) + "</div>" +
     '<div class="field"><span class="label" id="sig-l">' + T("signature") + ' <span class="req" aria-hidden="true">*</span></span>' +
     '<canvas class="sign" id="sig" data-field="signature" role="img" aria-labelledby="sig-l" aria-describedby="sig-err"></canvas>' +
     '<div class="err" id="sig-err" data-err="signature"></div></div>' +
@@ -46,24 +47,39 @@ export default function show(view, bookingId) {
   const pad = signaturePad(view.querySelector("#sig"));
   view.querySelector("#sigc").addEventListener("click", pad.clear);
   function drawMarks() {
-    view.querySelectorAll(".zone").forEach((z) => z.classList.toggle("marked", marks.some((m) => m.zone === z.dataset.zone)));
+    showMarked(view, marks);
     view.querySelector("#marks").innerHTML = marks.length ? marks.map((m, i) =>
       "<li>" + zoneName(m.zone) + " · " + T("d_" + m.kind) + (m.note ? " · " + esc(m.note) : "") + ' <button type="button" class="small" data-rm="' + i + '">' + T("remove") + "</button></li>").join("")
       : '<li class="muted">' + T("no_damage") + "</li>";
     view.querySelectorAll("[data-rm]").forEach((b) => b.addEventListener("click", () => { marks.splice(Number(b.dataset.rm), 1); drawMarks(); }));
   }
-  view.querySelectorAll(".zone").forEach((z) => z.addEventListener("click", () => {
-    marks.push({ zone: z.dataset.zone, kind: view.querySelector("#dk").value, note: view.querySelector("#dn").value, photo_keys: [] });
-    view.querySelector("#dn").value = ""; drawMarks();
-  }));
+  onZone(view, (zone) => {   // a marked zone: its marks go; otherwise it gets one
+    if (marks.some((m) => m.zone === zone)) {
+      for (let i = marks.length - 1; i >= 0; i -= 1) if (marks[i].zone === zone) marks.splice(i, 1);
+    } else {
+      marks.push({ zone, kind: view.querySelector("#dk").value, note: view.querySelector("#dn").value, photo_keys: [] });
+      view.querySelector("#dn").value = "";
+    }
+    drawMarks();
+  });
   drawMarks();
+  view.querySelector("#phb").addEventListener("click", () => view.querySelector("#ph").click());
   view.querySelector("#ph").addEventListener("change", (ev) => {
     uploadPhotos(ev.target.files, photos, () => { view.querySelector("#phs").textContent = photos.length + " ✔"; });
   });
+  const technicians = call("GET", "/api/staff/technicians").then((r) => {
+    if (r.status !== 200) return;
+    form.technician.insertAdjacentHTML("beforeend", r.body.technicians.map((p) =>
+      '<option value="' + esc(p.username) + '">' + esc(p.name || p.username) + "</option>").join(""));
+  });
   if (fromBooking) {
-    call("GET", "/api/staff/bookings/" + bookingId).then((r) => {
+    Promise.all([call("GET", "/api/staff/bookings/" + bookingId), technicians]).then(([r]) => {
       if (r.status !== 200) return problem(r);
       const b = r.body;
+      if (b.technician) {   // 预派工: the booking's technician, even if no longer listed
+        if (!Array.from(form.technician.options).some((o) => o.value === b.technician)) form.technician.add(new Option(b.technician, b.technician));
+        form.technician.value = b.technician;
+      }
       view.querySelector("#bref").textContent = T("from_booking", { ref: b.reference });
       form["customer.name"].value = b.customer.name; form["customer.phone"].value = b.customer.phone_full;
       form["vehicle.plate"].value = b.vehicle.plate; form["vehicle.vin"].value = b.vehicle.vin || "";
@@ -82,7 +98,7 @@ export default function show(view, bookingId) {
       covers_fitted: form.covers_fitted.checked, interior: radioValue(form, "interior"), interior_note: form.interior_note.value,
       valuables_reminded: form.valuables_reminded.checked, concern, findings: form.findings.value,
       old_parts: radioValue(form, "old_parts"), wash: form.wash.checked, contact_preference: radioValue(form, "contact_preference"),
-      damage: marks, photo_keys: photos, promised_at: fromInput(form.promised_at.value), signature: pad.value() };
+      damage: marks, photo_keys: photos, technician: form.technician.value, promised_at: fromInput(form.promised_at.value), signature: pad.value() };
     if (!body.signature) {
       view.querySelector('[data-err="signature"]').textContent = T("required_sig");
       return say(T("required_sig"), "bad");

@@ -7,6 +7,16 @@ export default {
   fix: "Please correct the fields marked in red.", network: "Network error, please try again.",
   server: "Something went wrong, please try again.", saved: "Saved", forbidden: "Your role may not do this.",
   uploading: "Uploading {n}…", close: "Close",
+  // page shell and kit, issue 12 (app.js: per-role titles; kit/forms.js: the conflict keeper)
+  title_advisor: "Service advisor desk", title_technician: "Technician desk", title_foreman: "Workshop foreman desk",
+  title_inspector: "Quality inspector desk", title_cashier: "Cashier desk", title_follow_up: "Follow-up desk",
+  title_manager: "Service manager desk", title_site: "After-sales",
+  role_advisor: "advisor", role_technician: "technician", role_foreman: "foreman", role_inspector: "inspector",
+  role_cashier: "cashier", role_follow_up: "follow-up clerk", role_manager: "service manager",
+  conflict_h: "Someone else changed this record while you were editing:", conflict_added: "Added: {x}",
+  conflict_removed: "Removed: {x}", conflict_changed: "Changed: {x}", conflict_value: "{what}: {was} → {now}",
+  conflict_none: "Nothing visible on the page changed", conflict_save: "Save again",
+  conflict_kept: "Someone else just changed this record. It is reloaded and what you typed is kept: check it and tap “Save again”.",
   // words several pages share
   customer: "Customer", vehicle: "Vehicle", advisor: "Advisor", technician: "Technician", status: "Status",
   name: "Name", phone: "Mobile", plate: "Plate", time: "Time", vin: "VIN", model: "Model", sale_date: "Sale date",
@@ -54,6 +64,14 @@ export default {
   d_other: "other", no_damage: "No damage marked", add_photos: "Take / upload photos", old_parts: "Old parts",
   wash: "Free wash wanted", contact: "Contact during repair", cp_phone: "phone", cp_sms: "SMS", cp_wechat: "WeChat",
   submit_checkin: "Finish check-in, open the order", required_sig: "The customer must sign",
+  // reception walk-around, issue 12 (pages/reception.js, kit/cardiagram.js)
+  reception_technician: "Technician (pre-assigned)", reception_no_technician: "Not yet (the foreman dispatches)",
+  reception_damage_kind: "Damage type", reception_damage_note: "Damage note",
+  car_diagram: "Car diagram: click or press Enter to mark or unmark a panel", car_front: "Front", car_rear: "Rear",
+  zs_front_bumper: "Front bumper", zs_hood: "Hood", zs_windshield: "Windshield", zs_roof: "Roof", zs_rear_window: "Rear window",
+  zs_trunk: "Trunk", zs_rear_bumper: "Rear bumper", zs_left_front_fender: "LF fender", zs_left_front_door: "LF door",
+  zs_left_rear_door: "LR door", zs_left_rear_fender: "LR fender", zs_right_front_fender: "RF fender", zs_right_front_door: "RF door",
+  zs_right_rear_door: "RR door", zs_right_rear_fender: "RR fender", zs_left_mirror: "L", zs_right_mirror: "R", zs_wheels: "Wheels",
   // cars in the store (pages/orders.js)
   in_store: "Cars in the store", order_no: "Order",
   // repair order (pages/order.js)
@@ -88,10 +106,22 @@ export default {
   handover: "Hand over", at_risk: "Promise at risk", none: "none",
   // my jobs (pages/jobs.js)
   no_jobs: "No jobs.",
+  // workshop floor (issue 12: pages/workshop.js, pages/jobs.js, pages/order-job.js, pages/order-work.js)
+  ws_booked: "Booked", ws_booked_title: "Booked customer: dispatched first", ws_finding: "{n} technician finding(s) to price",
+  ws_found_by: "Technician's finding", ws_to_price: "To price", ws_price: "Price it", ws_price_h: "Price the technician's finding",
+  ws_concern_h: "Customer's concern", ws_findings_h: "Advisor's findings", ws_work_h: "Work",
+  ws_report_h: "Report a finding (additional work)", ws_report_desc: "What you found", ws_report: "Report to the advisor",
+  ws_reported: "Reported to the advisor, who prices it and asks the customer.", ws_photos_n: "{n} uploaded",
+  ws_wait_upload: "Photos are still uploading, please wait.", ws_no_concern: "None", ws_mileage: "Mileage in {km} km",
+  hist_finding_reported: "{who} reported a finding from the bay (to price)",
+  qc_choose: "Choose", qc_signature: "Inspector's signature",
   // follow-up calls (pages/followups.js)
   followups_h: "Follow-up calls due", task_first: "first follow-up", task_second: "second follow-up",
   overdue: "overdue", survey: "Survey", o_satisfied: "satisfied", o_reached: "reached", o_not_reached: "not reached",
   o_issue_raised: "issue raised", retry_on: "Call again on", issue: "The issue", no_followups: "No calls due today.",
+  // follow-up calls: overdue, today, the week ahead (pages/followups.js)
+  fu_overdue_h: "Overdue", fu_today_h: "Today {d}", fu_upcoming_h: "The week ahead (to {d})", fu_due: "due {d}",
+  fu_none_overdue: "No overdue calls.", fu_none_upcoming: "No calls due in the week ahead.",
   // complaints (pages/complaints.js)
   complaints_h: "Complaints", open_n: "open", escalated: "escalated", overdue_reply: "reply overdue",
   resolved: "resolved", reply_by: "Reply by", owner: "Owner", add_note: "Add", resolution: "Resolution",
@@ -99,5 +129,27 @@ export default {
   new_complaint: "Take down a complaint", description_c: "What happened", staff_involved: "Staff involved",
   severity: "Severity", sev_low: "low", sev_medium: "medium", sev_high: "high", src_survey: "survey",
   src_follow_up: "follow-up call", src_staff: "staff", src_customer: "customer",
-  avg_resolve: "average {h} h to resolve"
+  avg_resolve: "average {h} h to resolve",
+  // complaints: reassign, trail, call, order (pages/complaints.js)
+  cpl_order: "Order {ref}", cpl_assign_to: "Give to", cpl_assign: "Reassign", cpl_trail: "Trail", cpl_resolution: "Resolution: {r}",
+  cpl_ev_opened: "{who} took the complaint down ({what})", cpl_ev_note: "{who}: {what}", cpl_ev_assigned: "{who} gave it to {what}",
+  cpl_ev_escalated: "{who}: not handled in time, escalated to the manager", cpl_ev_resolution_refused: "{who} offered “{what}”; the customer did not accept",
+  cpl_ev_resolved: "{who} resolved it: “{what}”; the customer accepted",
+  // change history, sentences (kit/history.js): {who} the person, {what} what it was about
+  hist_customer: "The customer", hist_system: "The system", hist_an_item: "an item", hist_item: "“{name}” {qty} × ¥{price}",
+  hist_item_text: "“{text}”", hist_item_name: "“{name}”", hist_and: ", ", hist_then: "; ", hist_yes: "yes to {items}",
+  hist_no: "no to {items}", hist_answer: ": {a}", hist_other: "{who} changed the record", hist_opened: "{who} opened the order", hist_line_added: "{who} added {what}",
+  hist_line_changed: "{who} changed {what}", hist_line_removed: "{who} removed {what}", hist_line_started: "{who} started {what}",
+  hist_promise_set: "{who} set the promised time to {what}", hist_sent_estimate: "{who} sent the estimate to the customer",
+  hist_sent_additional: "{who} sent the additional work to the customer", hist_resent_estimate: "{who} sent the estimate again",
+  hist_resent_additional: "{who} sent the additional work again", hist_decided_estimate: "{who} answered the estimate{what}",
+  hist_decided_additional: "{who} answered the additional work{what}", hist_order_link_resent: "{who} sent the progress link again",
+  hist_dispatched: "{who} gave the job to {what}", hist_handed_over: "{who} handed the job over to {what}", hist_job_started: "{who} started work",
+  hist_job_paused: "{who} paused work", hist_job_resumed: "{who} resumed work", hist_job_finished: "{who} finished work",
+  hist_qc_self_passed: "{who} passed the self-check", hist_qc_self_failed: "{who} failed the self-check",
+  hist_qc_team_lead_passed: "{who} passed the team-lead check", hist_qc_team_lead_failed: "{who} failed the team-lead check",
+  hist_qc_final_passed: "{who} passed the final check", hist_qc_final_failed: "{who} failed the final check",
+  hist_washed: "{who} washed the car", hist_settled: "{who} took payment of ¥{what}", hist_delivered: "{who} handed the car back",
+  hist_created: "{who} opened the file", hist_checked_in: "{who} checked the car in", hist_edited: "{who} edited the details",
+  hist_mileage_corrected: "{who} corrected the mileage"
 };

@@ -5,6 +5,14 @@ export default {
   nav_complaints: "投诉", nav_search: "客户档案", nav_walkin: "散客接车", logout: "退出", changed: "该记录已被他人修改,已为您重新加载,请再操作一次。",
   fix: "请修改标红的内容。", network: "网络连接失败,请重试。", server: "系统繁忙,请稍后重试。", saved: "已保存", forbidden: "您的角色无权执行此操作。",
   uploading: "正在上传 {n}…", close: "关闭",
+  // page shell and kit, issue 12 (app.js: per-role titles; kit/forms.js: the conflict keeper)
+  title_advisor: "服务顾问工作台", title_technician: "技师工作台", title_foreman: "车间主管工作台", title_inspector: "质检员工作台",
+  title_cashier: "收银工作台", title_follow_up: "回访专员工作台", title_manager: "服务经理工作台", title_site: "售后服务",
+  role_advisor: "服务顾问", role_technician: "技师", role_foreman: "车间主管", role_inspector: "质检员", role_cashier: "收银员",
+  role_follow_up: "回访专员", role_manager: "服务经理",
+  conflict_h: "您编辑期间,他人修改了此记录:", conflict_added: "新增:{x}", conflict_removed: "删除:{x}", conflict_changed: "修改:{x}",
+  conflict_value: "{what}:{was} → {now}", conflict_none: "页面上没有可见的变化", conflict_save: "再次保存",
+  conflict_kept: "他人刚刚修改了此记录。已为您重新加载并保留您填写的内容,请核对后点“再次保存”。",
   // words several pages share
   customer: "客户", vehicle: "车辆", advisor: "顾问", technician: "技师", status: "状态", name: "姓名", phone: "手机号",
   plate: "车牌号", time: "时间", vin: "车架号", model: "车型", sale_date: "购车日期", mileage: "里程(公里)", note: "处理记录", record: "记录",
@@ -40,6 +48,13 @@ export default {
   d_scratch: "划痕", d_dent: "凹陷", d_crack: "裂纹", d_other: "其他", no_damage: "未标记损伤", add_photos: "拍照 / 上传照片",
   old_parts: "旧件", wash: "需要免费洗车", contact: "维修中联系方式", cp_phone: "电话", cp_sms: "短信", cp_wechat: "微信",
   submit_checkin: "完成接车并开单", required_sig: "请客户签字",
+  // reception walk-around, issue 12 (pages/reception.js, kit/cardiagram.js)
+  reception_technician: "技师(预派工)", reception_no_technician: "暂不指定(由车间主管派工)", reception_damage_kind: "损伤类型",
+  reception_damage_note: "损伤说明", car_diagram: "车身外观图:点击或按回车键标记/取消部位", car_front: "车头", car_rear: "车尾",
+  zs_front_bumper: "前保险杠", zs_hood: "引擎盖", zs_windshield: "前挡风玻璃", zs_roof: "车顶", zs_rear_window: "后挡玻璃",
+  zs_trunk: "后备箱", zs_rear_bumper: "后保险杠", zs_left_front_fender: "左前翼", zs_left_front_door: "左前门",
+  zs_left_rear_door: "左后门", zs_left_rear_fender: "左后翼", zs_right_front_fender: "右前翼", zs_right_front_door: "右前门",
+  zs_right_rear_door: "右后门", zs_right_rear_fender: "右后翼", zs_left_mirror: "左镜", zs_right_mirror: "右镜", zs_wheels: "轮毂",
   // cars in the store (pages/orders.js)
   in_store: "在店车辆", order_no: "单号",
   // repair order (pages/order.js)
@@ -64,14 +79,45 @@ export default {
   waiting: "待派工", bays: "工位", ready_h: "待结算 / 交车", dispatch: "派工", handover: "交接", at_risk: "交车时间有风险", none: "无",
   // my jobs (pages/jobs.js)
   no_jobs: "没有工单。",
+  // workshop floor (issue 12: pages/workshop.js, pages/jobs.js, pages/order-job.js, pages/order-work.js)
+  ws_booked: "预约", ws_booked_title: "预约客户,优先派工", ws_finding: "技师发现 {n} 项待报价", ws_found_by: "技师发现",
+  ws_to_price: "待报价", ws_price: "报价", ws_price_h: "为技师发现报价",
+  ws_concern_h: "客户描述", ws_findings_h: "顾问检查发现", ws_work_h: "施工项目", ws_report_h: "报告发现(增项)",
+  ws_report_desc: "发现的问题", ws_report: "报告给顾问", ws_reported: "已报告给服务顾问,待报价后发给客户确认。",
+  ws_photos_n: "已上传 {n} 张", ws_wait_upload: "照片上传中,请稍候。", ws_no_concern: "无", ws_mileage: "进店里程 {km} 公里",
+  hist_finding_reported: "{who} 报告了技师发现(待报价)",
+  qc_choose: "请选择", qc_signature: "检验人签字",
   // follow-up calls (pages/followups.js)
   followups_h: "今日回访", task_first: "首次回访", task_second: "二次回访", overdue: "已逾期", survey: "满意度", o_satisfied: "满意",
   o_reached: "已联系", o_not_reached: "未接通", o_issue_raised: "客户反映问题", retry_on: "再次联系日期", issue: "问题描述",
   no_followups: "今天没有需要回访的客户。",
+  // follow-up calls: overdue, today, the week ahead (pages/followups.js)
+  fu_overdue_h: "已逾期", fu_today_h: "今天 {d}", fu_upcoming_h: "未来一周（至 {d}）", fu_due: "应回访 {d}",
+  fu_none_overdue: "没有逾期的回访。", fu_none_upcoming: "未来一周没有待回访的客户。",
   // complaints (pages/complaints.js)
   complaints_h: "投诉处理", open_n: "处理中", escalated: "已升级", overdue_reply: "超时未回复", resolved: "已解决", reply_by: "回复时限",
   owner: "负责人", add_note: "记录", resolution: "处理结果", accepted: "客户接受", not_accepted: "客户不接受", resolve: "提交处理结果",
   new_complaint: "登记投诉", description_c: "投诉内容", staff_involved: "涉及员工", severity: "严重程度", sev_low: "低",
   sev_medium: "中", sev_high: "高", src_survey: "评价", src_follow_up: "回访", src_staff: "员工登记", src_customer: "客户",
-  avg_resolve: "平均处理时长 {h} 小时"
+  avg_resolve: "平均处理时长 {h} 小时",
+  // complaints: reassign, trail, call, order (pages/complaints.js)
+  cpl_order: "施工单 {ref}", cpl_assign_to: "转交给", cpl_assign: "转交", cpl_trail: "处理记录", cpl_resolution: "处理结果：{r}",
+  cpl_ev_opened: "{who} 登记投诉（{what}）", cpl_ev_note: "{who}：{what}", cpl_ev_assigned: "{who} 转交给 {what}",
+  cpl_ev_escalated: "{who}：超时未处理，已升级给经理", cpl_ev_resolution_refused: "{who} 提出处理方案「{what}」，客户不接受",
+  cpl_ev_resolved: "{who} 处理完毕「{what}」，客户接受",
+  // change history, sentences (kit/history.js): {who} the person, {what} what it was about
+  hist_customer: "客户", hist_system: "系统", hist_an_item: "项目", hist_item: "项目「{name}」{qty} × ¥{price}",
+  hist_item_text: "项目「{text}」", hist_item_name: "「{name}」", hist_and: "、", hist_then: "，", hist_yes: "同意{items}",
+  hist_no: "不做{items}", hist_answer: "：{a}", hist_other: "{who} 修改了记录", hist_opened: "{who} 开单", hist_line_added: "{who} 添加了{what}",
+  hist_line_changed: "{who} 修改了{what}", hist_line_removed: "{who} 删除了项目{what}", hist_line_started: "{who} 开始施工{what}",
+  hist_promise_set: "{who} 把预计交车时间改为 {what}", hist_sent_estimate: "{who} 把报价发给客户确认",
+  hist_sent_additional: "{who} 把增项发给客户确认", hist_resent_estimate: "{who} 再次发送报价确认短信",
+  hist_resent_additional: "{who} 再次发送增项确认短信", hist_decided_estimate: "{who} 答复了报价{what}",
+  hist_decided_additional: "{who} 答复了增项{what}", hist_order_link_resent: "{who} 重新发送了进度短信",
+  hist_dispatched: "{who} 派工给 {what}", hist_handed_over: "{who} 把工作交接给 {what}", hist_job_started: "{who} 开工",
+  hist_job_paused: "{who} 暂停施工", hist_job_resumed: "{who} 继续施工", hist_job_finished: "{who} 完工",
+  hist_qc_self_passed: "{who} 自检合格", hist_qc_self_failed: "{who} 自检不合格", hist_qc_team_lead_passed: "{who} 互检合格",
+  hist_qc_team_lead_failed: "{who} 互检不合格", hist_qc_final_passed: "{who} 终检合格", hist_qc_final_failed: "{who} 终检不合格",
+  hist_washed: "{who} 洗车完成", hist_settled: "{who} 结算收款 ¥{what}", hist_delivered: "{who} 交车", hist_created: "{who} 建档",
+  hist_checked_in: "{who} 接车登记", hist_edited: "{who} 修改了资料", hist_mileage_corrected: "{who} 更正了里程"
 };
