@@ -159,7 +159,7 @@ function wireApproval(view, o, drafts, render) {
   if (inStore) inStore.addEventListener("click", () => {
     const pendingIds = o.pending_approval ? o.approvals.find((a) => a.id === o.pending_approval).line_ids : drafts.map((l) => l.id);
     const dlg = openDialog(T("sign_here"), '<form method="dialog" id="df"><div id="dl">' + o.lines.filter((l) => pendingIds.includes(l.id)).map((l) =>
-      '<div class="row"><span style="flex:1">' + esc(l.description) + " ¥" + l.amount + '</span><label><input type="radio" name="d_' + l.id + '" value="approved" checked> ' + T("approve") +
+      '<div class="row" role="radiogroup" aria-labelledby="dn_' + l.id + '"><span style="flex:1" id="dn_' + l.id + '">' + esc(l.description) + " ¥" + l.amount + '</span><label><input type="radio" name="d_' + l.id + '" value="approved" checked> ' + T("approve") +
       '</label><label><input type="radio" name="d_' + l.id + '" value="declined"> ' + T("decline") + "</label></div>").join("") +
       "</div>" + input("promised_at", T("promised"), { type: "datetime-local", value: (ap && ap.promised_at && ap.promised_at.value) || toInput(o.promise_suggested || o.promised_at) }) +
       '<canvas class="sign" id="dsig" aria-label="' + T("signature") + '" role="img"></canvas><div class="err" data-err="signature"></div>' +
