@@ -1,7 +1,7 @@
 """An accessibility check of the page as shown, in the browser (the rules of Lighthouse's
 accessibility audit that the portal's own code decides): every control has a tied label (a radio
 also a named group), every
-button and link a name, ids are unique, ARIA states only where the role allows them, headings
+button and link a name (holding the words it shows), ids are unique, ARIA states only where the role allows them, headings
 do not skip a level, and text contrasts with its background (WCAG AA: 4.5:1, 3:1 when large).
 ``page.evaluate(PROBLEMS)`` lists what is wrong as short strings; [] when nothing is."""
 
@@ -24,6 +24,10 @@ PROBLEMS = r"""() => {
   }
   for (const e of document.querySelectorAll("button, [role=button], a[href]")) {
     if (seen(e) && !named(e)) out.push("no name " + where(e));
+  }
+  for (const e of document.querySelectorAll("[role=button][aria-label], button[aria-label]")) {   // the words seen are in the name
+    const shown = (e.textContent || "").replace(/\s+/g, " ").trim().toLowerCase();
+    if (seen(e) && /[\p{L}\p{N}]/u.test(shown) && !e.getAttribute("aria-label").toLowerCase().includes(shown)) out.push("name lacks the visible text " + where(e));
   }
   const ids = {};
   for (const e of document.querySelectorAll("[id]")) ids[e.id] = (ids[e.id] || 0) + 1;
