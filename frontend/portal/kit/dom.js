@@ -17,5 +17,3 @@ export function pill(cls, text) { return '<span class="pill ' + esc(cls) + '">' 
 export function telLink(shown, full, label) {
   return full ? '<a class="tel" href="tel:' + esc(full) + '" aria-label="' + esc(label + " " + shown) + '">' + esc(shown) + "</a>" : esc(shown);
 }
-/** The display name of a staff login the server named in o.names (王师傅), else the login. */
-export function who(o, login) { return (o.names && o.names[login]) || login || ""; }

@@ -5,7 +5,8 @@
 import { T } from "../kit/i18n.js";
 import { call } from "../kit/api.js";
 import { say } from "../kit/banner.js";
-import { esc, who } from "../kit/dom.js";
+import { esc } from "../kit/dom.js";
+import { who } from "../kit/people.js";
 import { input, textarea, problem } from "../kit/forms.js";
 import { when } from "../kit/time.js";
 import { has } from "../kit/session.js";

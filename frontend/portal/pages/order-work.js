@@ -3,7 +3,8 @@
 import { T, lang } from "../kit/i18n.js";
 import { call } from "../kit/api.js";
 import { say } from "../kit/banner.js";
-import { esc, who } from "../kit/dom.js";
+import { esc } from "../kit/dom.js";
+import { who } from "../kit/people.js";
 import { input, select, problem } from "../kit/forms.js";
 import { local } from "../kit/time.js";
 import { has } from "../kit/session.js";

@@ -3,7 +3,8 @@
 import { T } from "../kit/i18n.js";
 import { call } from "../kit/api.js";
 import { say } from "../kit/banner.js";
-import { esc, table, who } from "../kit/dom.js";
+import { esc, table } from "../kit/dom.js";
+import { who } from "../kit/people.js";
 import { input, select, problem } from "../kit/forms.js";
 import { local, fromInput, toInput } from "../kit/time.js";
 import { signaturePad } from "../kit/signature.js";
