@@ -25,3 +25,38 @@ def test_the_order_view_names_the_technician_the_clock_and_the_finder_by_display
 
     job = tech.get(path).json_body                   # the technician's job view too
     assert job["view"] == "job" and job["names"] == {"technician": "王师傅"}
+
+
+def test_the_names_come_from_the_cached_directory_not_a_call_per_entry(api, staff, clock, monkeypatch):
+    from chalicelib.services import auth
+
+    advisor = staff.as_("advisor")
+    order = approved_order(api, advisor, clock)
+    path = f"/api/staff/orders/{order['id']}"
+    order = staff.as_("foreman").post(f"{path}/dispatch", {
+        "version": order["version"], "technician": "technician"}).json_body
+    tech = staff.as_("technician")
+    for action in ("start", "pause", "resume"):
+        body = {"version": order["version"], "action": action, **({"reason": "parts"} if action == "pause" else {})}
+        order = tech.post(f"{path}/clock", body).json_body
+        assert order["job"]["technician"] == "technician", order
+
+    listed = []
+    real = auth._cognito
+
+    class Counting:
+        def __getattr__(self, name):
+            return getattr(real(), name)
+
+        def get_paginator(self, operation):
+            listed.append(operation)
+            return real().get_paginator(operation)
+
+    monkeypatch.setattr(auth, "_cognito", Counting)
+    auth.forget_directory()
+    assert advisor.get(path).json_body["names"] == {"technician": "王师傅"}
+    # one listing per role, whatever the number of clock entries: the signed-in advisor's (their
+    # own name, auth.with_display_name) and the technicians' (the page's names)
+    assert listed == ["list_users_in_group"] * 2
+    assert advisor.get(path).json_body["names"] == {"technician": "王师傅"}
+    assert listed == ["list_users_in_group"] * 2       # then from the cache
