@@ -14,7 +14,8 @@ def test_the_order_view_names_the_technician_the_clock_and_the_finder_by_display
         "version": order["version"], "technician": "technician", "bay": "2"}).json_body
     tech = staff.as_("technician")
     order = tech.post(f"{path}/clock", {"version": order["version"], "action": "start"}).json_body
-    found = tech.post(f"{path}/findings", {"version": order["version"], "description": "右后刹车片磨损"})
+    found = tech.post(f"{path}/findings", {"version": order["version"],
+                                           "description": "右后刹车片磨损"})
     assert found.status_code == 201, found.json_body
 
     view = advisor.get(path).json_body
@@ -37,7 +38,8 @@ def test_the_names_come_from_the_cached_directory_not_a_call_per_entry(api, staf
         "version": order["version"], "technician": "technician"}).json_body
     tech = staff.as_("technician")
     for action in ("start", "pause", "resume"):
-        body = {"version": order["version"], "action": action, **({"reason": "parts"} if action == "pause" else {})}
+        body = {"version": order["version"], "action": action,
+                **({"reason": "parts"} if action == "pause" else {})}
         order = tech.post(f"{path}/clock", body).json_body
         assert order["job"]["technician"] == "technician", order
 
