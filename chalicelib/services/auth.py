@@ -20,7 +20,7 @@ from botocore.exceptions import ClientError
 from ..config import get_config
 from ..domain.booking import require_object
 from ..domain.errors import DomainError, FieldErrors, Forbidden, TooManyRequests
-from ..domain.staff import Staff
+from ..domain.staff import ROLES, Staff
 from ..domain.validation import REQUIRED, clean_text
 from ..i18n import _
 from ..logs import log_event
@@ -240,6 +240,23 @@ def with_display_name(staff: Staff) -> Staff:
 def forget_directory() -> None:
     with _directory_lock:
         _directory.clear()
+
+
+def display_names(usernames: set[str] | frozenset[str], roles: tuple[str, ...] = ROLES) -> dict[str, str]:
+    """{username: display name} for the staff a page shows, read from the cached directory
+    (one cached Cognito listing per role, searched only until every name is found; never a call
+    per person); a login not found keeps itself as its name."""
+    wanted = {u for u in usernames if u}
+    names: dict[str, str] = {}
+    try:
+        for role in dict.fromkeys(roles):   # in this order, each once
+            if not wanted - names.keys():
+                break
+            names.update({p["username"]: p["name"] for p in staff_in_role(role)
+                          if p["username"] in wanted})
+    except ClientError:
+        pass
+    return {u: names.get(u, u) for u in sorted(wanted)}
 
 
 def with_display_name(staff: Staff) -> Staff:

@@ -24,7 +24,7 @@ from ..i18n import _
 from ..domain.files import decode_signature, photo_key_ok, plan_upload
 from ..domain.money import decimal_text, yuan
 from ..domain.reception import parse_checkin, parse_promise, photo_fields, suggest_promise
-from ..domain.staff import AUDIT_READERS, TECHNICIAN, Staff
+from ..domain.staff import AUDIT_READERS, ROLES, TECHNICIAN, Staff
 from ..domain.tokens import APPROVAL_MAX_AGE, check_approval_token, sign_approval
 from ..domain.validation import day_asked, expect_version, mask_phone
 from ..domain.vehicles import CustomerRecord, Recommendation, VehicleRecord, new_id
@@ -259,6 +259,7 @@ def order_view(order_id: str, staff: Staff, order: ro.RepairOrder | None = None)
 def _work_view(order: ro.RepairOrder, history: list[Any]) -> dict[str, Any]:
     """What every role reads of an order: its state, the promise, the job and its checks."""
     now = store_now()
+    worked = order.job.worked_minutes(now)
     next_level = (order.quality.next_level if order.status == ro.QUALITY_CHECK
                   and not order.quality.passed_at else None)
     return {
@@ -269,9 +270,15 @@ def _work_view(order: ro.RepairOrder, history: list[Any]) -> dict[str, Any]:
         "timeline": [{"at": e.at.isoformat(), "actor": e.actor, "action": e.action,
                       "names": e.names}
                      for e in reversed(history)],
+        # the display names of the logins the page shows (technician, clock, finder, who gave a
+        # discount): 王师傅
+        "names": auth.display_names({order.job.technician, *worked,
+                                     *(ln.found_by for ln in order.lines),
+                                     *(ln.discount_by for ln in order.lines)},
+                                    roles=(TECHNICIAN, *ROLES)),
         "job": {**order.job.to_dict(), "state": order.job.state,
                 "pause_reason": order.job.pause_reason or None,
-                "worked_minutes": order.job.worked_minutes(now),
+                "worked_minutes": worked,
                 "sold_minutes": order.sold_minutes},
         "quality": {**order.quality.to_dict(), "next_level": next_level,
                     "checklist": ws.checklist_view()[next_level] if next_level else None,

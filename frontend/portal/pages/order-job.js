@@ -6,6 +6,7 @@ import { T } from "../kit/i18n.js";
 import { call } from "../kit/api.js";
 import { say } from "../kit/banner.js";
 import { esc } from "../kit/dom.js";
+import { who } from "../kit/people.js";
 import { input, textarea, problem } from "../kit/forms.js";
 import { when } from "../kit/time.js";
 import { has } from "../kit/session.js";
@@ -31,7 +32,7 @@ function jobHtml(o) {
   const reports = ["approved", "in_work"].includes(o.status) && has(["technician", "foreman", "manager"]);
   return '<section class="card jobview" id="jobview"><h2>' + esc(o.vehicle.plate) + " " + esc(o.vehicle.model) + ' <span class="pill ' + o.status + '">' + T("o_" + o.status) + "</span></h2>" +
     '<p class="muted">' + esc(o.reference) + " · " + esc(o.customer.name) + (o.reception.mileage_km ? " · " + T("ws_mileage", { km: esc(o.reception.mileage_km) }) : "") + "</p>" +
-    "<p>" + T("promised") + " <b>" + when(o.promised_at) + "</b> · " + T("bay") + " <b>" + esc(j.bay || "—") + "</b> · " + T("technician") + " <b>" + esc(j.technician || "—") + "</b></p>" +
+    "<p>" + T("promised") + " <b>" + when(o.promised_at) + "</b> · " + T("bay") + " <b>" + esc(j.bay || "—") + "</b> · " + T("technician") + " <b>" + esc(who(o, j.technician) || "—") + "</b></p>" +
     "<h3>" + T("ws_concern_h") + "</h3>" + (concern || '<p class="muted">' + T("ws_no_concern") + "</p>") +
     "<h3>" + T("ws_findings_h") + "</h3><p>" + (esc(o.reception.findings) || T("ws_no_concern")) + "</p>" +
     "<h3>" + T("ws_work_h") + '</h3><ul class="joblines" id="joblines">' + o.lines.filter((l) => l.status !== "declined").map(lineItem).join("") + "</ul></section>" +

@@ -103,6 +103,8 @@ export default {
   send_sms: "Send to customer by SMS", resend_sms: "Send the SMS again",
   link_sent: "The SMS went to the customer's phone.", sign_here: "Customer approves here and signs",
   approve: "Approve", decline: "Decline",
+  // repair order, issue 12: what an approval asked for (pages/order.js)
+  order_approval_estimate: "Estimate", order_approval_additional: "Additional work",
   // repair order, workshop to delivery (pages/order-work.js)
   job_h: "Dispatch and work", rework: "Reworks", pass: "pass", fail: "fail", qc_note: "Note (required on a failure)",
   test_drive: "Test drive", distance: "Distance (km)", drive_findings: "Findings", sign_qc: "Sign",

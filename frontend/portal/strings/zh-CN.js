@@ -78,6 +78,8 @@ export default {
   reason_only: "原因:{r}", approvals_h: "客户确认", pending_customer: "等待客户确认中", decided_sms: "短信确认",
   decided_in_store: "现场签字", sms_resent: "已重新发送确认短信({n})", send_sms: "发送短信请客户确认", resend_sms: "重新发送确认短信",
   link_sent: "确认短信已发送到客户手机。", sign_here: "客户现场签字确认", approve: "同意", decline: "不做",
+  // repair order, issue 12: what an approval asked for (pages/order.js)
+  order_approval_estimate: "报价确认", order_approval_additional: "增项确认",
   // repair order, workshop to delivery (pages/order-work.js)
   job_h: "派工与施工", rework: "返工次数", pass: "合格", fail: "不合格", qc_note: "说明(不合格必填)", test_drive: "试车记录",
   distance: "试车里程(公里)", drive_findings: "试车结果", sign_qc: "签字确认", qc_passed: "质检合格", wash_done: "洗车完成", settle_h: "结算",
