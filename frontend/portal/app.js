@@ -12,6 +12,9 @@ import { onRerender } from "./kit/nav.js";
 const PAGES = { login: "login", board: "board", search: "search", vehicle: "vehicle", checkin: "reception",
   order: "order", orders: "orders", workshop: "workshop", jobs: "jobs", followups: "followups", complaints: "complaints" };
 const view = document.getElementById("view");
+// on a phone the links fold behind the menu button (portal.css); a route change or Escape folds them
+const bar = document.querySelector("header.bar"), menu = document.getElementById("menu");
+function fold(open) { bar.classList.toggle("open", open); menu.setAttribute("aria-expanded", String(open)); }
 let leave = null, shown = 0;
 
 // the header's title: the workbench of the person's first role in this order
@@ -40,6 +43,7 @@ function shell() {
 
 async function route() {
   pageChanged();
+  fold(false);
   const mine = ++shown;
   if (leave) { leave(); leave = null; }
   say("");
@@ -56,6 +60,8 @@ document.getElementById("lang").addEventListener("click", async () => {
   await setLang(lang() === "en" ? "zh-CN" : "en");
   route();
 });
+menu.addEventListener("click", () => fold(!bar.classList.contains("open")));
+bar.addEventListener("keydown", (ev) => { if (ev.key === "Escape" && bar.classList.contains("open")) { fold(false); menu.focus(); } });
 document.getElementById("logout").addEventListener("click", () => { keep(null); location.hash = "#/login"; });
 window.addEventListener("hashchange", route);
 onRerender(route);

@@ -17,6 +17,8 @@ export default {
   conflict_removed: "Removed: {x}", conflict_changed: "Changed: {x}", conflict_value: "{what}: {was} → {now}",
   conflict_none: "Nothing visible on the page changed", conflict_save: "Save again",
   conflict_kept: "Someone else just changed this record. It is reloaded and what you typed is kept: check it and tap “Save again”.",
+  // page shell on a phone, issue 12 (app.js: the menu button)
+  menu: "Menu",
   // words several pages share
   customer: "Customer", vehicle: "Vehicle", advisor: "Advisor", technician: "Technician", status: "Status",
   name: "Name", phone: "Mobile", plate: "Plate", time: "Time", vin: "VIN", model: "Model", sale_date: "Sale date",
