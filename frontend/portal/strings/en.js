@@ -17,6 +17,8 @@ export default {
   conflict_removed: "Removed: {x}", conflict_changed: "Changed: {x}", conflict_value: "{what}: {was} → {now}",
   conflict_none: "Nothing visible on the page changed", conflict_save: "Save again",
   conflict_kept: "Someone else just changed this record. It is reloaded and what you typed is kept: check it and tap “Save again”.",
+  // kit/photos.js, issue 12: a photo that could not be sent
+  photo_failed: "{n} photo(s) could not be uploaded: please try again.", photo_retry: "Upload again",
   // page shell on a phone, issue 12 (app.js: the menu button)
   menu: "Menu",
   // words several pages share

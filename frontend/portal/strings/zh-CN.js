@@ -13,6 +13,8 @@ export default {
   conflict_h: "您编辑期间,他人修改了此记录:", conflict_added: "新增:{x}", conflict_removed: "删除:{x}", conflict_changed: "修改:{x}",
   conflict_value: "{what}:{was} → {now}", conflict_none: "页面上没有可见的变化", conflict_save: "再次保存",
   conflict_kept: "他人刚刚修改了此记录。已为您重新加载并保留您填写的内容,请核对后点“再次保存”。",
+  // kit/photos.js, issue 12: a photo that could not be sent
+  photo_failed: "{n} 张照片上传失败,请重试。", photo_retry: "重新上传",
   // page shell on a phone, issue 12 (app.js: the menu button)
   menu: "菜单",
   // words several pages share
