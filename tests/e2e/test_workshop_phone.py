@@ -27,6 +27,17 @@ CONTROLS = """() => [...document.querySelectorAll(
     return { what: el.outerHTML.slice(0, 80), name, w: r.width, h: r.height };
   })"""
 
+# what axe-core (Lighthouse's accessibility audit) found on these pages: status pills below 4.5:1
+# contrast, and the workshop board jumping from the header's h1 to h3
+PILLS_BELOW_4_5 = """() => {
+  const lum = (c) => { const [r, g, b] = c.match(/[\\d.]+/g).slice(0, 3).map((v) => { v /= 255;
+    return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; }); return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+  return [...document.querySelectorAll('.pill')].filter((el) => el.getClientRects().length).map((el) => {
+    const s = getComputedStyle(el), a = lum(s.color), b = lum(s.backgroundColor);
+    return [el.outerHTML.slice(0, 60), Math.round(100 * (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)) / 100]; })
+    .filter(([, ratio]) => ratio < 4.5); }"""
+HEADINGS = "() => [...document.querySelectorAll('h1, h2, h3, h4')].map((h) => Number(h.tagName[1]))"
+
 
 def shot(page, name):
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -38,6 +49,9 @@ def named_and_big_enough(page):
     assert controls
     assert [c["what"] for c in controls if not c["name"]] == []
     assert [(c["what"], c["w"], c["h"]) for c in controls if c["w"] < 24 or c["h"] < 24] == []
+    assert page.evaluate(PILLS_BELOW_4_5) == []
+    levels = page.evaluate(HEADINGS)
+    assert levels[0] == 1 and all(b - a <= 1 for a, b in zip(levels, levels[1:])), levels
 
 
 def no_horizontal_scroll(page):
@@ -140,9 +154,24 @@ def test_technician_phone_header_photos_failed_upload_and_named_controls(stack, 
     assert stored["description"] == "右后刹车片磨损至2mm" and len(stored["photo_keys"]) == 1
     shot(phone, "technician-job-view-390")
     named_and_big_enough(phone)
+    # the self check after finishing: its items, the signature pad and its buttons
+    phone.locator('#jobsec [data-clock="finish"]').click()
+    expect(phone.locator("#qcf")).to_be_visible()
+    named_and_big_enough(phone)
+    no_horizontal_scroll(phone)
+    shot(phone, "technician-self-check-390")
     # the same in English
     phone.click("#lang")
     expect(phone.locator("#jobview")).to_contain_text("Customer's concern")
     expect(phone.locator("#menu")).to_have_accessible_name("Menu")
     assert phone.locator("header.bar").bounding_box()["height"] <= 64
     shot(phone, "technician-job-view-en-390")
+
+    # ---- 4. the foreman's workshop board on a phone
+    sign_in(phone, stack, "foreman")
+    expect(phone).to_have_url(f"{stack.url}/portal/#/workshop")
+    expect(phone.locator(f'[data-job="{oid}"]')).to_be_visible()
+    named_and_big_enough(phone)
+    no_horizontal_scroll(phone)
+    assert phone.locator("header.bar").bounding_box()["height"] <= 64
+    shot(phone, "foreman-workshop-390")
