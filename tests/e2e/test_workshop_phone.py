@@ -122,19 +122,22 @@ def test_technician_phone_header_photos_failed_upload_and_named_controls(stack, 
     assert phone.evaluate("getComputedStyle(document.querySelector('#ff label[for=%s]')).outlineStyle"
                           % photo.get_attribute("id")) == "solid"
 
-    # ---- 3. the upload fails: the form says so in Chinese, the technician retries
+    # ---- 3. the uploads fail: a GIF the API refuses (400), a photo the network drops; the form
+    # says so in Chinese, and the technician sends the photo again
     failing = {"on": True}
 
     def bucket(route):
         if route.request.method == "PUT" and failing["on"]:
-            return route.fulfill(status=403, body="<Error><Code>AccessDenied</Code></Error>")
+            return route.abort("internetdisconnected")
         return route.continue_()
 
     phone.route(lambda url: "/api/" not in url and "/portal/" not in url, bucket)
     form.locator("[name=description]").fill("右后刹车片磨损至2mm")
-    photo.set_input_files(files=[{"name": "pad.png", "mimeType": "image/png", "buffer": PNG}])
+    photo.set_input_files(files=[{"name": "pad.gif", "mimeType": "image/gif", "buffer": b"GIF89a"},
+                                 {"name": "pad.png", "mimeType": "image/png", "buffer": PNG}])
     failed = form.locator("[data-err=photo_keys]")
-    expect(failed).to_have_text("1 张照片上传失败,请重试。")
+    expect(failed).to_have_text("1 张照片未上传:只收 JPG、PNG、WebP,8 MB 以内。 1 张照片上传失败,请重试。")
+    expect(form.locator("[data-photos]")).to_have_text("")
     retry = form.locator("button[data-retry]")
     expect(retry).to_be_visible()
     expect(retry).to_have_text("重新上传")

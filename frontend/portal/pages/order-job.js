@@ -9,7 +9,7 @@ import { esc } from "../kit/dom.js";
 import { input, textarea, problem } from "../kit/forms.js";
 import { when } from "../kit/time.js";
 import { has } from "../kit/session.js";
-import { uploadPhotos } from "../kit/photos.js";
+import { uploadPhotos, photoTrouble } from "../kit/photos.js";
 import { workSections, wireWork } from "./order-work.js";
 
 const CONCERN = ["what", "where", "noise", "frequency", "when"];
@@ -56,10 +56,10 @@ export function renderJob(view, o, render) {
     uploadPhotos(files, keys, () => {
       count.dataset.photos = String(keys.length);
       count.textContent = T("ws_photos_n", { n: keys.length });
-    }).then((lost) => {
-      uploading -= files.length; failed = lost;
-      if (!lost.length) return;
-      err.textContent = T("photo_failed", { n: lost.length });
+    }).then((r) => {
+      uploading -= files.length; failed = r.failed;
+      err.textContent = photoTrouble(r.failed.length, r.refused);
+      if (!failed.length) return;
       slot.innerHTML = '<button type="button" class="small" data-retry>' + T("photo_retry") + "</button>";
       slot.querySelector("[data-retry]").addEventListener("click", () => send(failed));
     });

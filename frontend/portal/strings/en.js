@@ -19,6 +19,7 @@ export default {
   conflict_kept: "Someone else just changed this record. It is reloaded and what you typed is kept: check it and tap “Save again”.",
   // kit/photos.js, issue 12: a photo that could not be sent
   photo_failed: "{n} photo(s) could not be uploaded: please try again.", photo_retry: "Upload again",
+  photo_refused: "{n} photo(s) not uploaded: JPG, PNG or WebP only, up to 8 MB.",
   // page shell on a phone, issue 12 (app.js: the menu button)
   menu: "Menu",
   // words several pages share

@@ -15,6 +15,7 @@ export default {
   conflict_kept: "他人刚刚修改了此记录。已为您重新加载并保留您填写的内容,请核对后点“再次保存”。",
   // kit/photos.js, issue 12: a photo that could not be sent
   photo_failed: "{n} 张照片上传失败,请重试。", photo_retry: "重新上传",
+  photo_refused: "{n} 张照片未上传:只收 JPG、PNG、WebP,8 MB 以内。",
   // page shell on a phone, issue 12 (app.js: the menu button)
   menu: "菜单",
   // words several pages share
