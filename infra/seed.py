@@ -29,11 +29,11 @@ def seed(store_id: str, *, force: bool = False) -> str:
     from infra.catalogue import standard_services
     reset_config()
     from chalicelib.db import records as records_db
-    backfilled = records_db.backfill_phone_last4()     # customers filed before that index
+    backfilled = records_db.backfill_search_keys()     # records filed before the search keys
     existing, _ = store_db.load_store(store.store_id)
     if existing is not None and not force:
         return (f"{store.store_id}: profile already there, left as it is (--force overwrites); "
-                f"{backfilled} customers given their last 4 digits")
+                f"{backfilled} records given their search keys")
     services = standard_services()
     save_store(store.settings(), services)
     return f"{store.store_id}: profile and {len(services)} catalogue services written"

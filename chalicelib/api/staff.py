@@ -117,7 +117,19 @@ def me(staff):
 
 @staff_route("/api/staff/board", "GET", EVERYONE, "Appointment board of a day (?date=)")
 def board(staff):
-    return desk.board(_q("date"))
+    return desk.board(_q("date"), staff)
+
+
+@staff_route("/api/staff/calls", "GET", FRONT_DESK,
+             "Confirmation calls to make: a day's bookings not yet confirmed (?date=, tomorrow)")
+def call_list(staff):
+    return desk.call_list(_q("date"), staff)
+
+
+@staff_route("/api/staff/slots", "GET", FRONT_DESK,
+             "Slots and places left for a desk booking (?date=&services=&channel=)")
+def desk_slots(staff):
+    return desk.desk_slots(_q("date"), _q("services"), _q("channel"))
 
 
 @staff_route("/api/staff/bookings", "POST", FRONT_DESK, "Booking taken by phone or for a walk-in")
@@ -150,9 +162,29 @@ def no_show(staff, booking_id):
     return desk.no_show(booking_id, _body(), staff)
 
 
+@staff_route("/api/staff/bookings/{booking_id}/cancel", "POST", FRONT_DESK,
+             "Cancel on the customer's word, with the lost-booking reason; the customer gets the SMS")
+def cancel_booking(staff, booking_id):
+    return desk.cancel(booking_id, _body(), staff)
+
+
+@staff_route("/api/staff/bookings/{booking_id}/reschedule", "POST", FRONT_DESK,
+             "Move to another slot on the customer's word; the customer gets the SMS")
+def reschedule_booking(staff, booking_id):
+    return desk.reschedule(booking_id, _body(), staff)
+
+
+@staff_route("/api/staff/bookings/{booking_id}/calls", "POST", FRONT_DESK,
+             "Record a confirmation call: confirmed, not reached, rescheduled or cancelled")
+def record_booking_call(staff, booking_id):
+    return desk.record_call(booking_id, _body(), staff)
+
+
 # ---- customer and vehicle file -------------------------------------------------------
 
-@staff_route("/api/staff/search", "GET", EVERYONE, "Find a car or customer by plate, mobile or VIN (?q=)")
+@staff_route("/api/staff/search", "GET", EVERYONE,
+             "Find a car, customer or booking by any part of a plate, a name, a mobile or its "
+             "last 4 digits, a VIN or its end (?q=)")
 def search(staff):
     return vehicle_file.search(_q("q"))
 

@@ -12,6 +12,7 @@ from ..domain.messages import OutboxMessage
 from ..domain.slots import DAY_KEY, DayUsage
 from ..domain.verification import Proof
 from . import bind, get_item
+from . import search as search_db
 from . import verifications as verifications_db
 from .audit import to_item as audit_item
 from .links import ShortLink
@@ -109,6 +110,16 @@ def get_booking(booking_id: str) -> Booking | None:
     return get_item(BookingItem, booking_id, to_booking)
 
 
+def get_bookings(ids: list[str]) -> list[Booking]:
+    """Bookings by id (one batch read), in the order of ``ids``."""
+    if not ids:
+        return []
+    bind()
+    found = {item.booking_id: to_booking(item)
+             for item in BookingItem.batch_get(ids, consistent_read=True)}
+    return [found[i] for i in ids if i in found]
+
+
 def find_idempotent(key: str) -> tuple[str, str] | None:
     """(booking_id, request_hash) first stored under ``key``."""
     return get_item(IdempotencyItem, key, lambda item: (item.booking_id, item.request_hash))
@@ -125,9 +136,13 @@ def create_booking(booking: Booking, *, take: SlotTake, limits: Limits,
     item = to_item(booking)
     item.message_ids = [m.message_id for m in messages]
     item.link_code = link.code
+    keys = search_db.booking_keys(booking)
+    item.search_keys = sorted(keys)
 
     def build(tx: Tx) -> None:
         tx.save("booking", item, BookingItem.booking_id.does_not_exist())
+        search_db.write(tx, search_db.BOOKING, booking.id, keys,
+                        expires=search_db.booking_expiry(booking))
         for message in messages:
             tx.save("message", outbox_item(message))
         for entry in audit:
@@ -160,12 +175,17 @@ def create_booking(booking: Booking, *, take: SlotTake, limits: Limits,
 def reschedule_booking(old: Booking, new: Booking, *, release: SlotTake, take: SlotTake,
                        limits: Limits, messages: list[OutboxMessage],
                        audit: list[AuditEntry] = ()) -> None:
-    """Move a booking to another slot: release the old capacity and take the new one atomically."""
+    """Move a booking to another slot: release the old capacity and take the new one atomically.
+    Its search keys are written again, to expire after the new time."""
     item = to_item(new)
     item.message_ids = list(old.message_ids) + [m.message_id for m in messages]
+    keys = search_db.booking_keys(new)
+    item.search_keys = sorted(keys)
 
     def build(tx: Tx) -> None:
         tx.save("booking", item, BookingItem.status.is_in(*ACTIVE))
+        search_db.write(tx, search_db.BOOKING, new.id, keys, old=old.search_keys,
+                        expires=search_db.booking_expiry(new), refresh=True)
         for message in messages:
             tx.save("message", outbox_item(message))
         for entry in audit:
@@ -270,7 +290,10 @@ def to_item(booking: Booking) -> BookingItem:
         advisor=booking.advisor or None, technician=booking.technician or None,
         parts_ready=booking.parts_ready, order_id=booking.order_id or None,
         history=list(booking.history), message_ids=list(booking.message_ids),
-        link_code=booking.link_code or None)
+        link_code=booking.link_code or None, note=booking.note or None,
+        lost_reason=booking.lost_reason or None, lost_note=booking.lost_note or None,
+        calls=list(booking.calls) or None,
+        search_keys=list(booking.search_keys) if booking.search_keys else None)
     if booking.version is not None:
         item.version = booking.version
     return item
@@ -291,7 +314,10 @@ def to_booking(item: BookingItem) -> Booking:
         advisor=item.advisor or "", technician=item.technician or "",
         parts_ready=bool(item.parts_ready), order_id=item.order_id or "",
         history=list(item.history or []), version=item.version,
-        message_ids=tuple(item.message_ids or ()), link_code=item.link_code or "")
+        message_ids=tuple(item.message_ids or ()), link_code=item.link_code or "",
+        note=item.note or "", lost_reason=item.lost_reason or "",
+        lost_note=item.lost_note or "", calls=tuple(item.calls or ()),
+        search_keys=tuple(item.search_keys or ()))
 
 
 def idempotency_expiry(now: datetime) -> datetime:

@@ -81,6 +81,11 @@ class BookingItem(Model):
     history = JSONAttribute(default=list)
     message_ids = ListAttribute(of=UnicodeAttribute, default=list)
     link_code = UnicodeAttribute(null=True)
+    note = UnicodeAttribute(null=True)
+    lost_reason = UnicodeAttribute(null=True)
+    lost_note = UnicodeAttribute(null=True)
+    calls = JSONAttribute(null=True)                 # confirmation calls (bounded)
+    search_keys = ListAttribute(of=UnicodeAttribute, null=True)   # its SearchItems' keys
     version = VersionAttribute()
 
     by_date = BookingsByDate()
@@ -181,17 +186,6 @@ class CustomersByPhone(GlobalSecondaryIndex):
     phone = UnicodeAttribute(range_key=True)
 
 
-class CustomersByPhoneLast4(GlobalSecondaryIndex):
-    """Search by the last 4 digits of the mobile (手机尾号): an equality, not a prefix, so it
-    has its own attribute and index (a prefix index cannot match the end of a number)."""
-    class Meta:
-        index_name = "by_phone_last4"
-        projection = AllProjection()
-
-    phone_last4 = UnicodeAttribute(hash_key=True)
-    phone = UnicodeAttribute(range_key=True)
-
-
 class CustomerItem(Model):
     """A customer (车主)."""
     class Meta:
@@ -204,13 +198,12 @@ class CustomerItem(Model):
     store_id = UnicodeAttribute()
     name = UnicodeAttribute()
     phone = UnicodeAttribute()
-    phone_last4 = UnicodeAttribute(null=True)    # written with the phone (records.py)
+    search_keys = ListAttribute(of=UnicodeAttribute, null=True)   # its SearchItems' keys
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
     version = VersionAttribute()
 
     by_phone = CustomersByPhone()
-    by_phone_last4 = CustomersByPhoneLast4()
 
 
 class VehiclesByPlate(GlobalSecondaryIndex):
@@ -260,6 +253,7 @@ class VehicleItem(Model):
     recommendations = JSONAttribute(default=list)   # declined work, offered again
     next_service_date = UnicodeAttribute(null=True)
     next_service_km = NumberAttribute(null=True)
+    search_keys = ListAttribute(of=UnicodeAttribute, null=True)   # its SearchItems' keys
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
     version = VersionAttribute()
@@ -281,6 +275,23 @@ class UniqueItem(Model):
 
     key = UnicodeAttribute(hash_key=True)
     owner_id = UnicodeAttribute()
+
+
+class SearchItem(Model):
+    """Search keys (检索键): one item per text a search may type and record it finds, written
+    in the transaction that writes the record (db.search). A search is one query on its key:
+    any 3 or more characters of a plate in a row, a name or its start, a whole mobile or its
+    last 4 digits, a whole VIN or its last 6 or 8. Ranges sort vehicles, then customers, then
+    bookings (read newest-kind first); a booking's keys expire some weeks after its visit."""
+    class Meta:
+        base_name = "search"
+        table_name = ""  # set by db.bind()
+        region = "ap-east-1"
+        billing_mode = "PAY_PER_REQUEST"
+
+    key = UnicodeAttribute(hash_key=True)
+    ref = UnicodeAttribute(range_key=True)          # "vehicle#<id>", "customer#<id>", "booking#<id>"
+    expires = TTLAttribute(null=True)               # bookings only
 
 
 class OrdersByVehicle(GlobalSecondaryIndex):
@@ -495,4 +506,5 @@ class VerificationItem(Model):
 MODELS: tuple[type[Model], ...] = (StoreItem, BookingItem, CapacityItem, OutboxItem,
                                    IdempotencyItem, LinkItem, CustomerItem, VehicleItem,
                                    UniqueItem, RepairOrderItem, AuditItem, FollowUpItem,
-                                   ComplaintItem, EventItem, VerificationItem, SmsRateItem)
+                                   ComplaintItem, EventItem, VerificationItem, SmsRateItem,
+                                   SearchItem)

@@ -16,20 +16,21 @@ from ..domain import complaints as cpl
 from ..domain import followup as fu
 from ..domain import workshop as ws
 from ..domain.audit import AuditEntry
-from ..domain.booking import Booking
+from ..domain.booking import ACTIVE, Booking
 from ..domain.errors import Conflict
 from ..domain.history import Trail
 from ..domain.messages import OutboxMessage
 from ..domain.repair_order import IN_STORE, ApprovalRequest, Line, RepairOrder
 from ..domain.settlement import Delivery, Settlement
-from ..domain.vehicles import (CustomerRecord, Recommendation, SearchTerm, VehicleRecord,
-                               unique_moves)
+from ..domain.vehicles import CustomerRecord, Recommendation, VehicleRecord, unique_moves
 from . import bind, get_item
+from . import search as search_db
+from .bookings import get_bookings, to_booking
 from .bookings import to_item as booking_item
 from .links import ShortLink
 from .audit import to_item as audit_item
-from .models import (ComplaintItem, CustomerItem, EventItem, FollowUpItem, LinkItem,
-                     RepairOrderItem, UniqueItem, VehicleItem)
+from .models import (BookingItem, ComplaintItem, CustomerItem, EventItem, FollowUpItem,
+                     LinkItem, RepairOrderItem, UniqueItem, VehicleItem)
 from .outbox import to_item as outbox_item
 from .timefmt import parse, utc_key
 from .tx import Cancelled, Tx, commit
@@ -42,7 +43,7 @@ EVENTS_LIMIT = 500      # the newest events a view reads (one query page or two)
 
 def _customer_item(c: CustomerRecord) -> CustomerItem:
     item = CustomerItem(c.id, store_id=get_config().store_id, name=c.name, phone=c.phone,
-                        phone_last4=c.phone[-4:],
+                        search_keys=sorted(search_db.customer_keys(c)),
                         created_at=c.created_at.isoformat(), updated_at=c.updated_at.isoformat())
     if c.version is not None:
         item.version = c.version
@@ -52,7 +53,7 @@ def _customer_item(c: CustomerRecord) -> CustomerItem:
 def _customer(item: CustomerItem) -> CustomerRecord:
     return CustomerRecord(id=item.customer_id, name=item.name, phone=item.phone,
                           created_at=parse(item.created_at), updated_at=parse(item.updated_at),
-                          version=item.version)
+                          version=item.version, search_keys=tuple(item.search_keys or ()))
 
 
 def _vehicle_item(v: VehicleRecord) -> VehicleItem:
@@ -64,6 +65,7 @@ def _vehicle_item(v: VehicleRecord) -> VehicleItem:
                        next_service_date=(v.next_service_date.isoformat()
                                           if v.next_service_date else None),
                        next_service_km=v.next_service_km,
+                       search_keys=sorted(search_db.vehicle_keys(v)),
                        created_at=(v.created_at or v.updated_at).isoformat(),
                        updated_at=(v.updated_at or v.created_at).isoformat())
     if v.version is not None:
@@ -82,7 +84,7 @@ def _vehicle(item: VehicleItem) -> VehicleRecord:
         next_service_date=(date.fromisoformat(item.next_service_date)
                            if item.next_service_date else None),
         next_service_km=int(item.next_service_km) if item.next_service_km is not None else None,
-        version=item.version)
+        version=item.version, search_keys=tuple(item.search_keys or ()))
 
 
 def _order_item(o: RepairOrder) -> RepairOrderItem:
@@ -239,22 +241,41 @@ def owner_of(kind: str, value: str) -> str | None:
     return get_item(UniqueItem, f"{kind}#{value}", lambda item: item.owner_id)
 
 
-def search(term: SearchTerm) -> tuple[list[VehicleRecord], list[CustomerRecord]]:
-    """Vehicles (by plate or VIN) or customers (by phone or its last 4 digits): one query on
-    an index."""
-    bind()
-    store = get_config().store_id
-    if term.kind == "plate":
-        cond = (VehicleItem.plate == term.value) if term.exact else VehicleItem.plate.startswith(term.value)
-        return [_vehicle(i) for i in VehicleItem.by_plate.query(store, cond, limit=SEARCH_LIMIT)], []
-    if term.kind == "vin":
-        cond = (VehicleItem.vin == term.value) if term.exact else VehicleItem.vin.startswith(term.value)
-        return [_vehicle(i) for i in VehicleItem.by_vin.query(store, cond, limit=SEARCH_LIMIT)], []
-    if term.kind == "phone_last4":
-        return [], [_customer(i) for i in CustomerItem.by_phone_last4.query(
-            term.value, limit=SEARCH_LIMIT)]
-    return [], [_customer(i) for i in CustomerItem.by_phone.query(
-        store, CustomerItem.phone == term.value, limit=SEARCH_LIMIT)]
+@dataclass(frozen=True)
+class Found:
+    """What a search key finds, in the order the search read it."""
+    vehicles: list[VehicleRecord]
+    customers: list[CustomerRecord]
+    bookings: list[Booking]
+
+
+def _batch(model, ids: list[str], convert) -> list:
+    """Records by id (a batch read), in the order of ``ids``."""
+    if not ids:
+        return []
+    found = {}
+    for item in model.batch_get(ids, consistent_read=True):
+        record = convert(item)
+        found[record.id] = record
+    return [found[i] for i in ids if i in found]
+
+
+def search(key: str) -> Found:
+    """Vehicles, customers and bookings found by a search key (``db.search``): one query on
+    the key, then the records it names, read by key."""
+    refs = search_db.find(key, limit=SEARCH_LIMIT * 3)
+    ids: dict[str, list[str]] = {search_db.VEHICLE: [], search_db.CUSTOMER: [],
+                                 search_db.BOOKING: []}
+    for kind, record_id in refs:
+        if kind in ids and len(ids[kind]) < SEARCH_LIMIT:
+            ids[kind].append(record_id)
+    return Found(vehicles=_batch(VehicleItem, ids[search_db.VEHICLE], _vehicle),
+                 customers=_batch(CustomerItem, ids[search_db.CUSTOMER], _customer),
+                 bookings=get_bookings(ids[search_db.BOOKING]))
+
+
+def customers_by_id(ids: list[str]) -> list[CustomerRecord]:
+    return _batch(CustomerItem, list(dict.fromkeys(ids)), _customer)
 
 
 def vehicles_of(customer_id: str) -> list[VehicleRecord]:
@@ -316,15 +337,35 @@ def complaints_to_escalate(now, limit: int = 100) -> list[cpl.Complaint]:
 
 # ---- migrations (deploy and local start only: they scan, never on a request path) ----------
 
-def backfill_phone_last4() -> int:
-    """Give customers filed before the ``by_phone_last4`` index their last 4 digits; returns
-    how many were updated (0 the second time)."""
+def backfill_search_keys() -> int:
+    """Write the search keys of customers, vehicles and still-open bookings filed before them
+    (``db.search``); returns how many records were given keys (0 the second time). Each
+    record and its keys in one transaction, on the condition it still has none."""
     bind()
     updated = 0
-    for item in CustomerItem.scan(CustomerItem.phone_last4.does_not_exist()):
-        item.update(actions=[CustomerItem.phone_last4.set(item.phone[-4:])],
-                    condition=CustomerItem.phone == item.phone)
-        updated += 1
+    work = [(CustomerItem, CustomerItem.search_keys.does_not_exist(), _customer,
+             search_db.CUSTOMER, search_db.customer_keys, None),
+            (VehicleItem, VehicleItem.search_keys.does_not_exist(), _vehicle,
+             search_db.VEHICLE, search_db.vehicle_keys, None),
+            (BookingItem, BookingItem.search_keys.does_not_exist()
+             & BookingItem.status.is_in(*ACTIVE), to_booking, search_db.BOOKING,
+             search_db.booking_keys, search_db.booking_expiry)]
+    for model, missing, convert, kind, keys_of, expiry in work:
+        for item in model.scan(missing):
+            record = convert(item)
+            keys = keys_of(record)
+
+            def build(tx: Tx, item=item, record=record, keys=keys) -> None:
+                search_db.write(tx, kind, record.id, keys,
+                                expires=expiry(record) if expiry else None)
+                tx.update("record", item, [model.search_keys.set(sorted(keys))],
+                          model.search_keys.does_not_exist())
+
+            try:
+                commit(build)
+            except Cancelled:       # written meanwhile (keys and all): nothing to do
+                continue
+            updated += 1
     return updated
 
 
@@ -371,9 +412,13 @@ def save(changes: Changes) -> None:
         for customer, new in changes.customers:
             tx.save(f"customer:{customer.id}", _customer_item(customer),
                     CustomerItem.customer_id.does_not_exist() if new else None)
+            search_db.write(tx, search_db.CUSTOMER, customer.id,
+                            search_db.customer_keys(customer), old=customer.search_keys)
         for vehicle, new in changes.vehicles:
             tx.save(f"vehicle:{vehicle.id}", _vehicle_item(vehicle),
                     VehicleItem.vehicle_id.does_not_exist() if new else None)
+            search_db.write(tx, search_db.VEHICLE, vehicle.id,
+                            search_db.vehicle_keys(vehicle), old=vehicle.search_keys)
         for order, new in changes.orders:
             tx.save(f"order:{order.id}", _order_item(order),
                     RepairOrderItem.order_id.does_not_exist() if new else None)

@@ -9,7 +9,8 @@ from typing import Any
 from .errors import Conflict, FieldErrors, MalformedRequest, ValidationError
 from .store import Service
 from .validation import (clean_choice, clean_int, clean_text, normalize_phone,
-                         normalize_plate, normalize_vin, parse_date, parse_instant)
+                         normalize_plate, normalize_vin, parse_date, parse_instant,
+                         required_choice)
 
 TRANSPORTS = ("wait", "drop_off", "loaner", "pickup")        # 等待 / 送修 / 代步车 / 上门取送车
 WALK_IN = "walk_in"      # 散客: came in without booking ahead (not 预约)
@@ -28,6 +29,19 @@ NO_SHOW = "no_show"        # did not come: a lost booking (战败) with a reason
 CANCELLED = "cancelled"    # a lost booking too, with the customer's reason
 STATUSES = (BOOKED, CONFIRMED, ARRIVED, NO_SHOW, CANCELLED)
 ACTIVE = (BOOKED, CONFIRMED)   # still expected: may be changed, confirmed, checked in
+
+# Why a booking was lost (战败原因) when the desk cancels it: 时间不合适, 已在他处维修,
+# 车辆已出售, 价格原因, 联系不上, 其他 (the note then says what).
+LOST_REASONS = ("bad_time", "repaired_elsewhere", "car_sold", "price", "unreachable", "other")
+OTHER_REASON = "other"
+# What a confirmation call (预约确认电话) came to: 已确认, 未接通 (try again), 改约, 取消.
+CALL_CONFIRMED = "confirmed"
+CALL_NOT_REACHED = "not_reached"
+CALL_RESCHEDULED = "rescheduled"
+CALL_CANCELLED = "cancelled"
+CALL_OUTCOMES = (CALL_CONFIRMED, CALL_NOT_REACHED, CALL_RESCHEDULED, CALL_CANCELLED)
+MAX_CALLS = 20          # calls kept on a booking; a booking nobody reaches 20 times is lost
+MAX_NOTE = 200
 
 _REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
@@ -164,6 +178,7 @@ class BookingRequest:
     transport: str
     channel: str
     locale: str
+    note: str = ""          # the desk's note for the visit (电话预约备注)
 
     @property
     def labor_minutes(self) -> int:
@@ -185,11 +200,12 @@ def parse_booking_request(body: Any, catalogue: dict[str, Service], *, now: date
 
     transport = clean_choice(errors, "transport", body.get("transport"), TRANSPORTS, default="wait")
     locale = clean_choice(errors, "locale", body.get("locale"), LOCALES, default="zh-CN")
+    note = clean_text(errors, "note", body.get("note"), max_len=MAX_NOTE)
     errors.raise_if_any()
     assert slot_start is not None
     return BookingRequest(
         customer=customer, vehicle=vehicle, services=services, slot_start=slot_start, concern=concern,
-        transport=transport, channel=channel, locale=locale)
+        transport=transport, channel=channel, locale=locale, note=note)
 
 
 @dataclass(frozen=True)
@@ -216,10 +232,15 @@ class Booking:
     parts_ready: bool = False        # parts pre-picked (备件)
     order_id: str = ""               # the repair order opened at check-in
     history: list[dict[str, str]] = field(default_factory=list)
+    note: str = ""                   # the desk's note for the visit
+    lost_reason: str = ""            # LOST_REASONS: why the desk cancelled it (战败原因)
+    lost_note: str = ""              # what the customer said, for the store only
+    calls: tuple[dict[str, str], ...] = ()   # confirmation calls: at, by, outcome, note
     # storage bookkeeping, carried so a later write can check what it read
     version: int | None = None       # optimistic lock
     message_ids: tuple[str, ...] = ()
     link_code: str = ""
+    search_keys: tuple[str, ...] = ()   # the search keys written for it (db.search)
 
     @classmethod
     def from_request(cls, request: BookingRequest, *, slot_end: datetime,
@@ -230,7 +251,7 @@ class Booking:
             service_codes=[s.code for s in request.services],
             labor_minutes=request.labor_minutes, slot_start=request.slot_start,
             slot_end=slot_end, concern=request.concern, transport=request.transport,
-            locale=request.locale, created_at=now, updated_at=now,
+            locale=request.locale, created_at=now, updated_at=now, note=request.note,
             history=[{"at": now.isoformat(), "event": "booked",
                       "slot_start": request.slot_start.isoformat()}])
 
@@ -243,6 +264,13 @@ class Booking:
                            code="booking_not_changeable")
         if now >= self.slot_start:
             raise Conflict("The appointment time has passed", code="booking_past")
+
+    def ensure_expected(self) -> None:
+        """Still expected (booked or confirmed): the desk may change it."""
+        if self.status == CANCELLED:
+            raise Conflict("This booking is already cancelled", code="booking_cancelled")
+        if self.status not in ACTIVE:
+            raise Conflict(f"This booking is {self.status}", code="booking_not_active")
 
     @property
     def reschedules_left(self) -> int:
@@ -258,16 +286,26 @@ class Booking:
                                                  "please call the store"})
 
     def rescheduled(self, *, slot_start: datetime, slot_end: datetime, now: datetime) -> "Booking":
+        """Moved by the customer through the link (at most ``MAX_RESCHEDULES`` times)."""
         self.ensure_reschedulable(now)
+        return self.moved(slot_start=slot_start, slot_end=slot_end, now=now)
+
+    def moved(self, *, slot_start: datetime, slot_end: datetime, now: datetime,
+              by: str = "") -> "Booking":
+        """Moved to another slot; ``by`` the desk: no limit, and also when the customer calls
+        late for a time that has begun."""
+        if by:
+            self.ensure_expected()
+        else:
+            self.ensure_changeable(now)
         if slot_start == self.slot_start:
             raise ValidationError("That is the current time of the booking",
                                   fields={"slot_start": "same as the current slot"})
+        event = {"at": now.isoformat(), "event": "rescheduled",
+                 "from": self.slot_start.isoformat(), "slot_start": slot_start.isoformat()}
         return replace(
             self, slot_start=slot_start, slot_end=slot_end, revision=self.revision + 1,
-            updated_at=now,
-            history=_logged(self.history, {"at": now.isoformat(), "event": "rescheduled",
-                                                         "from": self.slot_start.isoformat(),
-                                                         "slot_start": slot_start.isoformat()}))
+            updated_at=now, history=_logged(self.history, {**event, "by": by} if by else event))
 
     def cancelled(self, *, reason: str, now: datetime) -> "Booking":
         self.ensure_changeable(now)
@@ -282,6 +320,48 @@ def oldest_active_created(now: datetime, horizon_days: int) -> datetime:
     most ``MAX_RESCHEDULES`` times, at most ``horizon_days`` ahead of the moment it is made
     or moved (a day more for the store's time zone)."""
     return now - timedelta(days=(MAX_RESCHEDULES + 1) * horizon_days + 1)
+
+
+@dataclass(frozen=True)
+class LostReason:
+    """Why a booking was lost (战败原因): a code of ``LOST_REASONS`` and a note."""
+    code: str
+    note: str = ""
+
+
+def parse_lost_reason(errors: FieldErrors, body: dict[str, Any]) -> LostReason:
+    code = required_choice(errors, "lost_reason", body.get("lost_reason"), LOST_REASONS,
+                           hint=", ".join(LOST_REASONS))
+    note = clean_text(errors, "note", body.get("note"), max_len=MAX_NOTE)
+    if code == OTHER_REASON and not note and "note" not in errors.fields:
+        errors.add("note", "required: say why, for the reason 'other'")
+    return LostReason(code=code, note=note)
+
+
+@dataclass(frozen=True)
+class CallRecord:
+    """A confirmation call as the desk records it: the outcome, and what goes with it."""
+    outcome: str
+    note: str = ""
+    slot_start: datetime | None = None    # rescheduled: the time agreed
+    lost: LostReason | None = None        # cancelled: why
+
+
+def parse_call(body: Any, *, now: datetime) -> CallRecord:
+    errors = FieldErrors()
+    require_object(body)
+    outcome = required_choice(errors, "outcome", body.get("outcome"), CALL_OUTCOMES,
+                              hint=", ".join(CALL_OUTCOMES))
+    slot_start = lost = None
+    if outcome == CALL_RESCHEDULED:
+        slot_start = parse_instant(errors, "slot_start", body.get("slot_start"), now=now)
+    if outcome == CALL_CANCELLED:
+        lost = parse_lost_reason(errors, body)
+        note = lost.note
+    else:
+        note = clean_text(errors, "note", body.get("note"), max_len=MAX_NOTE)
+    errors.raise_if_any()
+    return CallRecord(outcome=outcome, note=note, slot_start=slot_start, lost=lost)
 
 
 def parse_reason(body: Any) -> str:
@@ -343,6 +423,28 @@ class BookingDesk:
                                        _event(now, "no_show", by, reason=reason)))
 
     @classmethod
+    def cancel(cls, booking: Booking, *, lost: LostReason, now: datetime, by: str) -> Booking:
+        """The customer cancels on the phone (often on the confirmation call): a lost booking
+        with its reason; the note stays with the store (the customer's page shows none)."""
+        booking.ensure_expected()
+        return replace(booking, status=CANCELLED, lost_reason=lost.code, lost_note=lost.note,
+                       updated_at=now,
+                       history=_logged(booking.history,
+                                       _event(now, "cancelled", by, lost_reason=lost.code)))
+
+    @classmethod
+    def record_call(cls, booking: Booking, *, call: CallRecord, now: datetime,
+                    by: str) -> Booking:
+        """A confirmation call made (预约确认), its outcome kept on the booking."""
+        cls._active(booking)
+        if len(booking.calls) >= MAX_CALLS:
+            raise Conflict(f"This booking has been called {MAX_CALLS} times: cancel it as "
+                           "unreachable", code="too_many_calls",
+                           fields={"outcome": f"called {MAX_CALLS} times already"})
+        entry = {"at": now.isoformat(), "by": by, "outcome": call.outcome, "note": call.note}
+        return replace(booking, calls=booking.calls + (entry,), updated_at=now)
+
+    @classmethod
     def arrive(cls, booking: Booking, *, order_id: str, now: datetime, by: str) -> Booking:
         cls._active(booking)
         return replace(booking, status=ARRIVED, order_id=order_id, updated_at=now,
@@ -351,7 +453,9 @@ class BookingDesk:
 
     @staticmethod
     def audit_view(booking: Booking) -> dict[str, Any]:
+        last_call = booking.calls[-1] if booking.calls else {}
         return {"status": booking.status, "slot_start": booking.slot_start.isoformat(),
                 "advisor": booking.advisor, "technician": booking.technician,
                 "parts_ready": booking.parts_ready, "reason": booking.cancel_reason,
-                "order_id": booking.order_id}
+                "order_id": booking.order_id, "lost_reason": booking.lost_reason,
+                "calls": len(booking.calls), "last_call": last_call.get("outcome", "")}

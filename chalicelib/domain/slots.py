@@ -93,19 +93,23 @@ def find_slot(settings: StoreSettings, start: datetime, now: datetime, *,
 
 
 def places_left(settings: StoreSettings, slot: Slot, usage: DayUsage,
-                labor_minutes: int) -> int:
-    """How many more bookings of ``labor_minutes`` each the slot takes now."""
+                labor_minutes: int, labor_limit: int | None = None) -> int:
+    """How many more bookings of ``labor_minutes`` each the slot takes now, within
+    ``labor_limit`` labour minutes a day (the bookable share: walk-ins may use the reserve)."""
     slot_left = settings.slot_capacity - usage.slot_booked.get(slot.key, 0)
-    labor_left = settings.online_labor_minutes_per_day - usage.labor_minutes
+    limit = settings.online_labor_minutes_per_day if labor_limit is None else labor_limit
+    labor_left = limit - usage.labor_minutes
     if labor_minutes > 0:
         slot_left = min(slot_left, labor_left // labor_minutes)
     return max(0, slot_left)
 
 
 def availability(settings: StoreSettings, day: date, usage: DayUsage,
-                 labor_minutes: int, now: datetime) -> list[tuple[Slot, int]]:
-    return [(slot, places_left(settings, slot, usage, labor_minutes))
-            for slot in bookable_slots(settings, day, now)]
+                 labor_minutes: int, now: datetime, *, desk: bool = False,
+                 labor_limit: int | None = None) -> list[tuple[Slot, int]]:
+    """Each slot that may be offered now (``desk``: as ``bookable_slots``) and its places."""
+    return [(slot, places_left(settings, slot, usage, labor_minutes, labor_limit))
+            for slot in bookable_slots(settings, day, now, desk=desk)]
 
 
 def nearest(wanted: datetime, candidates: list[tuple[Slot, int]], count: int = 3) -> list[Slot]:

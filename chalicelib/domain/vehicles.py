@@ -6,15 +6,15 @@ sale date, whichever comes first.
 """
 from __future__ import annotations
 
-import re
 import secrets
+import unicodedata
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
 from .errors import FieldErrors, Forbidden, ValidationError
 from .money import yuan
-from .validation import PROVINCES, normalize_phone, normalize_plate
+from .validation import normalize_phone
 
 REPAIR_WARRANTY = (3, 60_000)     # years, km
 MAX_RECOMMENDATIONS = 50          # declined work kept on a vehicle's file
@@ -34,6 +34,7 @@ class CustomerRecord:
     created_at: datetime
     updated_at: datetime
     version: int | None = None
+    search_keys: tuple[str, ...] = ()   # storage bookkeeping: the search keys written for it
 
     def audit_view(self) -> dict[str, Any]:
         return {"name": self.name, "phone": self.phone}
@@ -80,6 +81,7 @@ class VehicleRecord:
     next_service_date: date | None = None    # 下次保养: told to the customer at delivery
     next_service_km: int | None = None
     version: int | None = None
+    search_keys: tuple[str, ...] = ()   # storage bookkeeping: the search keys written for it
 
     def audit_view(self) -> dict[str, Any]:
         return {"plate": self.plate, "vin": self.vin, "model": self.model,
@@ -168,50 +170,56 @@ def warranty_status(sale_date: date | None, mileage_km: int | None, today: date)
             "sanbao": _cover("sanbao", sale_date, SANBAO_VALIDITY, today, mileage_km)}
 
 
-# ---- search --------------------------------------------------------------------
+# ---- search ----------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class SearchTerm:
-    kind: str      # plate, vin (exact or prefix), phone (whole) or phone_last4 (尾号)
-    value: str     # normalised prefix or whole value
-    exact: bool
+    """What the desk typed, as the key it is searched by (``db.search``)."""
+    key: str
+    kind: str      # "phone" (a whole mobile, in E.164) or "text"
 
 
 PHONE_HINT = "a whole mobile number (11 digits) or its last 4 digits"
+MIN_SEARCH = 2
+MAX_SEARCH = 32
+_PLATE_DIGITS = 6     # no plate holds more digits in a row (and a VIN's tail is 6 or 8)
 
 
-_PLATE_PREFIX = re.compile(rf"^[{PROVINCES}][A-HJ-NP-Z0-9]{{0,7}}$")
-_VIN_PREFIX = re.compile(r"^[A-HJ-NPR-Z0-9]{3,17}$")
+def search_text(raw: str) -> str:
+    """Text as it is searched and as search keys are written: letters and digits only (and
+    a phone's "+"), full-width folded, upper case: " 粤a·123 45" -> "粤A12345"."""
+    text = unicodedata.normalize("NFKC", raw).upper()
+    return "".join(ch for ch in text if ch.isalnum() or ch == "+")
 
 
 def parse_search(raw: Any) -> SearchTerm:
-    """What the advisor typed: a plate (粤B12...) or a VIN (LSV...), exact or prefix; a mobile
-    (13800138000), whole, or its last 4 digits (8000)."""
+    """What the advisor typed: any 3 or more characters of a plate in a row (A12345, 1234), a
+    name or its start, a whole mobile or its last 4 digits, a whole VIN or its last 6 or 8.
+
+    A mobile is never found by a prefix: "1380013" would list every customer of an operator.
+    Digits that could only be the start of a mobile (7 to 10 from a 1, more than 11) are
+    refused; 3 to 6 digits are a part of a plate (or a VIN's tail), never a mobile's start."""
     if not isinstance(raw, str) or not raw.strip():
-        raise ValidationError("Type a plate, mobile number or VIN", fields={"q": "required"})
-    text = re.sub(r"[\s·.\-]", "", raw).upper()
-    if len(text) > 32:
-        raise ValidationError("Search text is too long", fields={"q": "at most 32 characters"})
-    if text and text[0] in PROVINCES:
-        plate = normalize_plate(text)
-        if plate:
-            return SearchTerm("plate", plate, True)
-        if _PLATE_PREFIX.match(text):
-            return SearchTerm("plate", text, False)
-    # A mobile is found by all its digits, or by exactly its last 4 (尾号), never by a prefix:
-    # "138" would list every customer of that operator, masked or not.
-    digits = text.removeprefix("+86")
+        raise ValidationError("Type a plate, name, mobile number or VIN", fields={"q": "required"})
+    if len(raw) > 4 * MAX_SEARCH:
+        raise ValidationError("Search text is too long",
+                              fields={"q": f"at most {MAX_SEARCH} characters"})
+    text = search_text(raw)
+    if len(text) > MAX_SEARCH:
+        raise ValidationError("Search text is too long",
+                              fields={"q": f"at most {MAX_SEARCH} characters"})
+    if len(text) < MIN_SEARCH:
+        raise ValidationError("Type a little more",
+                              fields={"q": f"at least {MIN_SEARCH} letters or digits"})
+    digits = text.removeprefix("+86") if text.startswith("+86") else text
     if digits.isdigit():
-        if len(digits) == 4:
-            return SearchTerm("phone_last4", digits, True)
         if len(digits) == 11:
             phone = normalize_phone(digits)
             if phone:
-                return SearchTerm("phone", phone, True)
-        if digits.startswith("1") and len(digits) <= 11:
+                return SearchTerm(phone, "phone")
+        if len(digits) > _PLATE_DIGITS and (digits.startswith("1") or len(digits) >= 11):
             raise ValidationError("Type the whole mobile number or its last 4 digits",
                                   fields={"q": PHONE_HINT})
-    if _VIN_PREFIX.fullmatch(text):
-        return SearchTerm("vin", text, len(text) == 17)
-    raise ValidationError("Not a plate, mobile number or VIN",
-                          fields={"q": "the first 3 characters of a plate or VIN, or " + PHONE_HINT})
+    elif "+" in text:
+        raise ValidationError("Not a mobile number", fields={"q": PHONE_HINT})
+    return SearchTerm(text, "text")

@@ -66,7 +66,11 @@ def service_catalogue() -> list[dict[str, Any]]:
 
 # ---- availability ----------------------------------------------------------
 
-def slots_for(date_text: str | None, services_text: str | None) -> dict[str, Any]:
+def slots_for(date_text: str | None, services_text: str | None, *,
+              channel: str = ONLINE) -> dict[str, Any]:
+    """A day's slots and the places left for the services asked; for a desk ``channel``
+    (phone, walk-in) as the desk may book them: the slot under way, no notice, walk-ins
+    within the labour kept for them."""
     ctx = current_store()
     now = clock.now()
     errors = FieldErrors()
@@ -83,9 +87,11 @@ def slots_for(date_text: str | None, services_text: str | None) -> dict[str, Any
         answer["closed_reason"] = reason
         return answer
     usage = bookings_db.day_usage(day)
+    free = slots_rules.availability(
+        ctx.settings, day, usage, labor, now, desk=channel != ONLINE,
+        labor_limit=_limits(ctx.settings, channel).labor_minutes_per_day)
     answer["slots"] = [{"start": slot.start.isoformat(), "end": slot.end.isoformat(),
-                        "available": left}
-                       for slot, left in slots_rules.availability(ctx.settings, day, usage, labor, now)]
+                        "available": left} for slot, left in free]
     return answer
 
 
@@ -114,7 +120,7 @@ def _slot_problem(settings: StoreSettings, start: datetime, now: datetime) -> st
     return "not the start of a slot (see /api/slots)"
 
 
-def _bookable_slot(settings: StoreSettings, start: datetime, now: datetime, *,
+def bookable_slot(settings: StoreSettings, start: datetime, now: datetime, *,
                    desk: bool = False) -> slots_rules.Slot:
     slot = slots_rules.find_slot(settings, start, now, desk=desk)
     if slot is None:
@@ -152,7 +158,7 @@ def create_booking(body: Any, *, idempotency_key: str | None = None,
                                                phone=request.customer.phone)
     idempotency = _idempotency(idempotency_key, body, now)
     desk = staff is not None
-    slot = _bookable_slot(settings, request.slot_start, now, desk=desk)
+    slot = bookable_slot(settings, request.slot_start, now, desk=desk)
     limits = _limits(settings, channel)
     if online and request.labor_minutes > settings.online_max_labor_minutes:
         hours = f"{settings.online_max_labor_minutes / 60:g}"
@@ -300,23 +306,33 @@ def reschedule_booking(booking_id: str, token: str | None, body: Any) -> dict[st
     errors.raise_if_any()
     assert start is not None
     old.ensure_reschedulable(now)
-    slot = _bookable_slot(settings, start, now)
+    slot = bookable_slot(settings, start, now)
     new = old.rescheduled(slot_start=slot.start, slot_end=slot.end, now=now)
+    write_move(old, new, slot, actor=CUSTOMER_ACTOR, now=now, desk=False)
+    return customer_view(new, ctx)
+
+
+def write_move(old: Booking, new: Booking, slot: slots_rules.Slot, *, actor: str,
+               now: datetime, desk: bool) -> None:
+    """Write a booking moved to ``slot`` (by the customer's link, or by the ``desk``, where a
+    walk-in keeps the labour kept for walk-ins): the capacity moved in one transaction, the
+    'rescheduled' SMS and new reminders, the old ones taken back, the audit entry."""
+    settings = current_store().settings
     messages = _outbox(new, msg.plan_reschedule(settings, slot.start, now), now)
     old_slot = slots_rules.Slot(old.slot_start, old.slot_end)
     try:
         bookings_db.reschedule_booking(
             old, new, release=_take(settings, old_slot, old),
-            take=_take(settings, slot, new), limits=_limits(settings),
-            messages=messages, audit=[_booking_audit(old, new, "rescheduled", now)])
+            take=_take(settings, slot, new), limits=_limits(settings, old.channel if desk else ONLINE),
+            messages=messages, audit=[_booking_audit(old, new, "rescheduled", now, actor)])
     except AlreadyBooked:
         raise _already_booked() from None
     except CapacityExhausted:
         raise SlotFull("That slot is fully booked", alternatives=_alternatives(
             settings, slot.start, new.labor_minutes, now)) from None
     outbox_db.supersede(list(old.message_ids), now=now)
-    log_event("booking_rescheduled", booking_id=old.id, slot_start=slot.start.isoformat())
-    return customer_view(new, ctx)
+    log_event("booking_rescheduled", booking_id=old.id, slot_start=slot.start.isoformat(),
+              by=actor)
 
 
 def cancel_booking(booking_id: str, token: str | None, body: Any) -> dict[str, Any]:
@@ -325,13 +341,20 @@ def cancel_booking(booking_id: str, token: str | None, body: Any) -> dict[str, A
     ctx = current_store()
     now = clock.now()
     new = old.cancelled(reason=reason, now=now)
-    messages = _outbox(new, msg.plan_cancel(ctx.settings, now), now)
-    old_slot = slots_rules.Slot(old.slot_start, old.slot_end)
-    bookings_db.cancel_booking(old, new, release=_take(ctx.settings, old_slot, old),
-                               messages=messages, audit=[_booking_audit(old, new, "cancelled", now)])
-    outbox_db.supersede(list(old.message_ids), now=now)
-    log_event("booking_cancelled", booking_id=old.id)   # the reason is free text: not logged
+    write_cancel(old, new, actor=CUSTOMER_ACTOR, now=now)
     return customer_view(new, ctx)
+
+
+def write_cancel(old: Booking, new: Booking, *, actor: str, now: datetime) -> None:
+    """Write a booking cancelled (by the customer's link or by the desk): its capacity
+    released, the 'cancelled' SMS, the reminders taken back, the audit entry."""
+    messages = _outbox(new, msg.plan_cancel(current_store().settings, now), now)
+    old_slot = slots_rules.Slot(old.slot_start, old.slot_end)
+    bookings_db.cancel_booking(old, new, release=_take(current_store().settings, old_slot, old),
+                               messages=messages,
+                               audit=[_booking_audit(old, new, "cancelled", now, actor)])
+    outbox_db.supersede(list(old.message_ids), now=now)
+    log_event("booking_cancelled", booking_id=old.id, by=actor)   # the reason: not logged
 
 
 def _booking_audit(old: Booking, new: Booking, action: str, now: datetime,
@@ -377,7 +400,7 @@ def customer_view(booking: Booking, ctx: StoreContext) -> dict[str, Any]:
         "vehicle": {"plate": booking.vehicle.plate, "vin": mask_vin(booking.vehicle.vin),
                     "model": booking.vehicle.model, "mileage_km": booking.vehicle.mileage_km},
         "concern": booking.concern, "transport": booking.transport, "locale": booking.locale,
-        "cancel_reason": booking.cancel_reason or None,
+        "cancel_reason": booking.cancel_reason or None,   # the customer's own (the desk's stays)
         "can_change": booking.status in ACTIVE and now < booking.slot_start,
         "reschedules_left": booking.reschedules_left,
         "created_at": booking.created_at.astimezone(settings.tz).isoformat(),

@@ -9,7 +9,7 @@ from ..db import audit as audit_db
 from ..db import bookings as bookings_db
 from ..db import records as records_db
 from ..domain import audit as audit_rules
-from ..domain.booking import require_object
+from ..domain.booking import ARRIVED, Booking, require_object
 from ..domain.errors import FieldErrors, NotFound
 from ..domain.repair_order import RepairOrder
 from ..domain.staff import AUDIT_READERS, MANAGER, Staff
@@ -34,22 +34,35 @@ def vehicle_row(v: VehicleRecord, customer: CustomerRecord | None) -> dict[str, 
                          if customer else None)}
 
 
+def booking_row(b: Booking) -> dict[str, Any]:
+    """A booking as a search lists it (not checked in yet: the car may not be on file)."""
+    return {"id": b.id, "reference": b.reference, "status": b.status, "channel": b.channel,
+            "slot_start": b.slot_start.isoformat(),
+            "customer": {"name": b.customer.name, "phone": mask_phone(b.customer.phone)},
+            "vehicle": {"plate": b.vehicle.plate, "model": b.vehicle.model}}
+
+
 def search(q: str | None) -> dict[str, Any]:
-    """Plate or VIN (exact or prefix), whole mobile or its last 4 digits: one index query plus
-    the owners' records. Phones are masked here, for every role."""
+    """Cars (with their owner), customers without a car on file, and bookings not checked
+    in, found by what was typed (``parse_search``): one query on its search key, then the
+    records read by key (and a found customer's cars by index). Phones are masked here, for
+    every role."""
     term = parse_search(q)
-    vehicles, customers = records_db.search(term)
-    if customers:
-        rows = []
-        for c in customers:
-            cars = records_db.vehicles_of(c.id)
-            rows += [vehicle_row(v, c) for v in cars] or [
-                {"id": None, "plate": None, "customer_id": c.id,
-                 "customer": {"name": c.name, "phone": mask_phone(c.phone)}}]
-        return {"kind": term.kind, "exact": term.exact, "results": rows}
-    owners = {cid: records_db.get_customer(cid) for cid in {v.customer_id for v in vehicles}}
-    return {"kind": term.kind, "exact": term.exact,
-            "results": [vehicle_row(v, owners.get(v.customer_id)) for v in vehicles]}
+    found = records_db.search(term.key)
+    owners = {c.id: c for c in found.customers}
+    owners.update({c.id: c for c in records_db.customers_by_id(
+        [v.customer_id for v in found.vehicles if v.customer_id not in owners])})
+    rows = [vehicle_row(v, owners.get(v.customer_id)) for v in found.vehicles]
+    listed = {v.id for v in found.vehicles}
+    for c in found.customers:
+        cars = records_db.vehicles_of(c.id)
+        rows += [vehicle_row(v, c) for v in cars if v.id not in listed]
+        listed.update(v.id for v in cars)
+        if not cars:
+            rows.append({"id": None, "plate": None, "customer_id": c.id,
+                         "customer": {"name": c.name, "phone": mask_phone(c.phone)}})
+    bookings = [booking_row(b) for b in found.bookings if b.status != ARRIVED]
+    return {"q": term.key, "results": rows, "bookings": bookings}
 
 
 def _customer(customer_id: str) -> CustomerRecord:

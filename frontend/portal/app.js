@@ -1,8 +1,4 @@
-/* Staff portal (服务顾问工作台): the page shell and the router.
-   Routes are hashes (#/board, #/order/<id>, ...); each loads its page module from pages/ only
-   when it is shown. A page module's default export is show(view, arg): it renders into view
-   (the <main> element) for the route's argument (#/order/<id> -> id) and may return a
-   function called when the user leaves the page (to stop a timer). */
+/* Staff portal: the shell and the hash router (#/x/<arg> -> pages/<PAGES[x]>.js show(view, arg)). */
 import { T, lang, setLang, loadStrings } from "./kit/i18n.js";
 import { current, keep } from "./kit/session.js";
 import { pageChanged } from "./kit/api.js";
@@ -10,11 +6,12 @@ import { say } from "./kit/banner.js";
 import { onRerender } from "./kit/nav.js";
 
 const PAGES = { login: "login", board: "board", search: "search", vehicle: "vehicle", checkin: "reception",
-  order: "order", orders: "orders", workshop: "workshop", jobs: "jobs", followups: "followups", complaints: "complaints" };
+  order: "order", orders: "orders", workshop: "workshop", jobs: "jobs", followups: "followups", complaints: "complaints",
+  calls: "calls" };
 const view = document.getElementById("view");
-// on a phone the links fold behind the menu button (portal.css); a route change or Escape folds them
+// a phone: the links behind #menu, folded on each route and by Escape
 const bar = document.querySelector("header.bar"), menu = document.getElementById("menu");
-function fold(open) { bar.classList.toggle("open", open); menu.setAttribute("aria-expanded", String(open)); }
+const fold = (open) => { bar.classList.toggle("open", open); menu.setAttribute("aria-expanded", open); };
 let leave = null, shown = 0;
 
 // the header's title: the workbench of the person's first role in this order
@@ -60,8 +57,8 @@ document.getElementById("lang").addEventListener("click", async () => {
   await setLang(lang() === "en" ? "zh-CN" : "en");
   route();
 });
-menu.addEventListener("click", () => fold(!bar.classList.contains("open")));
-bar.addEventListener("keydown", (ev) => { if (ev.key === "Escape" && bar.classList.contains("open")) { fold(false); menu.focus(); } });
+menu.addEventListener("click", () => fold(menu.ariaExpanded !== "true"));
+bar.addEventListener("keydown", (ev) => { if (ev.key === "Escape" && menu.ariaExpanded === "true") { fold(false); menu.focus(); } });
 document.getElementById("logout").addEventListener("click", () => { keep(null); location.hash = "#/login"; });
 window.addEventListener("hashchange", route);
 onRerender(route);

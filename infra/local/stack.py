@@ -67,7 +67,7 @@ def bootstrap(*, demo: bool = True) -> list[str]:
     files.create_bucket()
     if demo:
         from chalicelib.db import records as records_db
-        records_db.backfill_phone_last4()     # customers restored from before that index
+        records_db.backfill_search_keys()     # records restored from before the search keys
         settings, _ = store_db.load_store(get_config().store_id)
         if settings is None:
             save_store(demo_settings(get_config().store_id), demo_services())

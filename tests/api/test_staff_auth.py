@@ -34,6 +34,12 @@ MATRIX = [
     ("POST", "/api/staff/bookings/b1/prepare", DESK),
     ("POST", "/api/staff/bookings/b1/confirm", DESK),
     ("POST", "/api/staff/bookings/b1/no-show", DESK),
+    # the desk's bookings (issue 12): cancel, reschedule, confirmation calls, slot picker
+    ("POST", "/api/staff/bookings/b1/cancel", DESK),
+    ("POST", "/api/staff/bookings/b1/reschedule", DESK),
+    ("POST", "/api/staff/bookings/b1/calls", DESK),
+    ("GET", "/api/staff/calls", DESK),
+    ("GET", "/api/staff/slots", DESK),
     ("GET", "/api/staff/search?q=粤B12345", ALL),
     ("GET", "/api/staff/customers/c1", ALL),
     ("PUT", "/api/staff/customers/c1", DESK),

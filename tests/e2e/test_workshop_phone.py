@@ -136,7 +136,7 @@ def test_technician_phone_header_photos_failed_upload_and_named_controls(stack, 
     photo.set_input_files(files=[{"name": "pad.gif", "mimeType": "image/gif", "buffer": b"GIF89a"},
                                  {"name": "pad.png", "mimeType": "image/png", "buffer": PNG}])
     failed = form.locator("[data-err=photo_keys]")
-    expect(failed).to_have_text("1 张照片未上传:只收 JPG、PNG、WebP,8 MB 以内。 1 张照片上传失败,请重试。")
+    expect(failed).to_have_text("1 张照片未上传:仅限 JPG/PNG/WebP,8 MB 以内。 1 张照片上传失败,请重试。")
     expect(form.locator("[data-photos]")).to_have_text("")
     retry = form.locator("button[data-retry]")
     expect(retry).to_be_visible()

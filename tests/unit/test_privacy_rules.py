@@ -33,22 +33,38 @@ def test_every_role_is_decided_and_one_calling_role_is_enough():
 
 
 def test_a_mobile_is_searched_by_all_11_digits_or_exactly_the_last_4():
-    assert parse_search("13800138000") == SearchTerm("phone", PHONE, True)
-    assert parse_search("+86 138 0013 8000") == SearchTerm("phone", PHONE, True)
-    assert parse_search("8000") == SearchTerm("phone_last4", "8000", True)
-    assert parse_search(" 0013 ") == SearchTerm("phone_last4", "0013", True)
+    assert parse_search("13800138000") == SearchTerm(PHONE, "phone")
+    assert parse_search("+86 138 0013 8000") == SearchTerm(PHONE, "phone")
+    assert parse_search("8000") == SearchTerm("8000", "text")
+    assert parse_search(" 0013 ") == SearchTerm("0013", "text")
 
 
-@pytest.mark.parametrize("q", ["138", "13800", "1380013", "1380013800"])
+@pytest.mark.parametrize("q", ["1380013", "13800138", "1380013800", "138001380001"])
 def test_a_mobile_prefix_no_longer_lists_every_customer_of_the_operator(q):
     with pytest.raises(ValidationError) as refused:
         parse_search(q)
     assert "q" in refused.value.fields
 
 
-def test_plates_and_vins_keep_their_prefix_search():
-    assert parse_search("粤B12") == SearchTerm("plate", "粤B12", False)
-    assert parse_search("LSVAU") == SearchTerm("vin", "LSVAU", False)
+def test_a_few_digits_are_a_part_of_a_plate_never_the_start_of_a_mobile():
+    """Mobiles are keyed whole and by their last 4 only (db.search): 138 finds plates with
+    138 in them, no customer of that operator."""
+    assert parse_search("138") == SearchTerm("138", "text")
+    assert parse_search("13800") == SearchTerm("13800", "text")
+
+
+def test_plates_are_searched_by_any_part_names_whole_or_by_their_start():
+    assert parse_search("粤b12") == SearchTerm("粤B12", "text")
+    assert parse_search(" a·123-45 ") == SearchTerm("A12345", "text")
+    assert parse_search("王先生") == SearchTerm("王先生", "text")
+    assert parse_search("183294") == SearchTerm("183294", "text")      # a VIN's last 6
+
+
+@pytest.mark.parametrize("q", ["", "  ", "?", "王", "x" * 33, "+86abc"])
+def test_too_little_or_too_much_text_is_refused(q):
+    with pytest.raises(ValidationError) as refused:
+        parse_search(q)
+    assert "q" in refused.value.fields
 
 
 def test_a_vin_shows_its_first_3_and_last_4_characters():

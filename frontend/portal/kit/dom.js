@@ -12,3 +12,8 @@ export function table(heads, rows, attrs) {
 }
 /** A pill with the status's class and its text. */
 export function pill(cls, text) { return '<span class="pill ' + esc(cls) + '">' + text + "</span>"; }
+/** A customer's mobile as shown (masked) and, when the server sent the whole number (only to
+    the roles that phone customers), a call link carrying it; label names the call for screen readers. */
+export function telLink(shown, full, label) {
+  return full ? '<a class="tel" href="tel:' + esc(full) + '" aria-label="' + esc(label + " " + shown) + '">' + esc(shown) + "</a>" : esc(shown);
+}

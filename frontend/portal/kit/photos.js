@@ -7,6 +7,11 @@ import { call } from "./api.js";
 import { T } from "./i18n.js";
 import { say } from "./banner.js";
 
+// the photo control's look, loaded with the pages that take photos (not on the portal's first load)
+if (!document.querySelector('link[href="/portal/kit/photos.css"]')) {
+  document.head.append(Object.assign(document.createElement("link"), { rel: "stylesheet", href: "/portal/kit/photos.css" }));
+}
+
 function one(file) {
   return call("POST", "/api/staff/uploads", { content_type: file.type, size: file.size }).then((r) => {
     if (r.status !== 200) throw new Error([400, 413, 422].includes(r.status) ? "refused" : "upload " + r.status);

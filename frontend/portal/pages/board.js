@@ -1,11 +1,12 @@
 /* Appointment board (预约看板): the day's bookings, their actions, and the phone / walk-in booking form. */
 import { T, serviceName } from "../kit/i18n.js";
-import { call, publicCall } from "../kit/api.js";
+import { call } from "../kit/api.js";
 import { say } from "../kit/banner.js";
-import { esc, table } from "../kit/dom.js";
-import { input, select, problem } from "../kit/forms.js";
-import { local, today, OFFSET } from "../kit/time.js";
+import { esc, table, telLink } from "../kit/dom.js";
+import { problem } from "../kit/forms.js";
+import { local, today } from "../kit/time.js";
 import { rerender } from "../kit/nav.js";
+import { has } from "../kit/session.js";
 
 export default function show(view) {
   const date = sessionStorage.getItem("board.date") || today();
@@ -13,17 +14,24 @@ export default function show(view) {
     '<input id="bd" type="date" value="' + esc(date) + '"></div><button class="small" id="rf" type="button">' + T("refresh") + "</button>" +
     '<span class="muted" id="upd"></span></div><div id="day"><p class="loading">…</p></div></section>';
   const dateInput = view.querySelector("#bd");
-  let formShown = false;
+  let formShown = false, techs = null;
   function load() {
     const asked = dateInput.value;
-    call("GET", "/api/staff/board?date=" + asked).then((r) => {
+    Promise.all([call("GET", "/api/staff/board?date=" + asked), techs || call("GET", "/api/staff/technicians")]).then(([r, t]) => {
       if (asked !== dateInput.value) return;   // an older answer arriving late: another day by now
       if (r.status !== 200) return problem(r);
-      renderBoard(view, r.body);
-      if (!formShown) {   // below the list once it is there: nothing moves under the user's finger
+      if (t.status === 200) techs = t;
+      renderBoard(view, r.body, t.status === 200 ? t.body.technicians : []);
+      if (!formShown && has(["advisor", "manager"])) {   // below the list once it is there: nothing moves under the user's finger
         formShown = true;
-        view.insertAdjacentHTML("beforeend", '<details class="card"><summary>' + T("new_booking") + "</summary>" + bookingForm() + "</details>");
-        wireBookingForm(view, dateInput, load);
+        view.insertAdjacentHTML("beforeend", '<details class="card newb"><summary>' + T("new_booking") + '</summary><div id="nbx"></div></details>');
+        const box = view.querySelector(".newb");
+        box.addEventListener("toggle", () => {
+          if (box.open && !box.dataset.ready) {
+            box.dataset.ready = "1";
+            import("./board-desk.js").then((m) => m.bookingForm(box.querySelector("#nbx"), dateInput.value, load));
+          }
+        });
       }
     });
   }
@@ -34,7 +42,9 @@ export default function show(view) {
   return () => clearInterval(timer);
 }
 
-function renderBoard(view, data) {
+let shownRows = {};
+
+function renderBoard(view, data, techs) {
   view.querySelector("#upd").textContent = T("updated", { t: local(data.generated_at, false) });
   const day = view.querySelector("#day");
   const counts = '<div class="counts" id="counts">' + ["booked", "confirmed", "arrived", "no_show", "cancelled"].map((s) =>
@@ -42,25 +52,35 @@ function renderBoard(view, data) {
   if (!data.bookings.length) { day.innerHTML = counts + '<div id="rows"><p class="muted">' + T("none_today") + "</p></div>"; return; }
   day.innerHTML = counts + '<div id="rows"></div>';
   const rows = day.querySelector("#rows");
-  rows.innerHTML = table([T("slot"), T("customer"), T("vehicle"), T("services"), T("transport"), T("advisor") + " / " + T("technician"),
-    T("parts"), T("status"), T("actions")], data.bookings.map((b) => {
-    const active = b.status === "booked" || b.status === "confirmed";
+  shownRows = {};
+  const desk = has(["advisor", "manager"]);
+  rows.innerHTML = table([T("slot"), T("customer"), T("vehicle"), T("services"), T("advisor") + " / " + T("technician"),
+    T("status"), T("actions")], data.bookings.map((b) => {
+    shownRows[b.id] = b;
+    const active = desk && (b.status === "booked" || b.status === "confirmed");   // the front desk changes bookings
     const acts = [];
+    const act = (name, text, cls) => acts.push('<button type="button"' + (cls ? ' class="' + cls + '"' : "") + ' data-act="' + name + '" data-id="' + b.id + '">' + text + "</button>");
     if (active) {
-      acts.push('<button class="go" data-act="checkin" data-id="' + b.id + '">' + T("check_in") + "</button>");
-      if (b.status === "booked") acts.push('<button data-act="confirm" data-id="' + b.id + '" data-v="' + b.version + '">' + T("confirm") + "</button>");
-      acts.push('<button data-act="parts" data-id="' + b.id + '" data-v="' + b.version + '" data-on="' + b.parts_ready + '">' + (b.parts_ready ? T("parts_not") : T("parts_ready")) + "</button>");
-      acts.push('<button data-act="noshow" data-id="' + b.id + '" data-v="' + b.version + '">' + T("no_show") + "</button>");
+      act("checkin", T("check_in"), "go");
+      if (b.status === "booked") act("confirm", T("board_confirm"));
+      act("parts", b.parts_ready ? T("parts_not") : T("parts_ready"));
+      act("move", T("board_move"));
+      act("cancel", T("board_cancel"));
+      act("noshow", T("no_show"));
     }
-    if (b.order_id) acts.push('<button data-act="order" data-id="' + b.order_id + '">' + T("open_order") + "</button>");
-    return '<tr data-booking="' + b.id + '"><td>' + local(b.slot_start, false) + "</td><td>" + esc(b.customer.name) + '<br><span class="muted">' + esc(b.customer.phone) + "</span></td>" +
-      "<td>" + esc(b.vehicle.plate) + '<br><span class="muted">' + esc(b.vehicle.model) + "</span></td><td>" +
-      b.services.map((s) => esc(serviceName(s))).join("<br>") + '<br><span class="muted">¥' + b.estimate + "</span></td>" +
-      "<td>" + T("t_" + b.transport) + "</td><td>" + esc(b.advisor || "—") + "<br>" +
-      (active ? '<select data-act="tech" data-id="' + b.id + '" data-v="' + b.version + '" aria-label="' + T("technician") + '">' +
-        ["", "technician"].map((u) => '<option value="' + u + '"' + (u === b.technician ? " selected" : "") + ">" + (u || "—") + "</option>").join("") + "</select>" : esc(b.technician || "")) + "</td>" +
-      "<td>" + (b.parts_ready ? "✔" : "—") + '</td><td><span class="pill ' + b.status + '">' + T("s_" + b.status) + "</span>" +
-      (b.reason ? '<br><span class="muted">' + esc(b.reason) + "</span>" : "") + '</td><td class="btns">' + acts.join("") + "</td></tr>";
+    if (b.order_id) acts.push('<button type="button" data-act="order" data-id="' + b.order_id + '">' + T("open_order") + "</button>");
+    const options = [["", "—"]].concat(techs.map((t) => [t.username, t.name]));
+    if (b.technician && !techs.some((t) => t.username === b.technician)) options.push([b.technician, b.technician_name || b.technician]);
+    const lostText = b.lost_reason ? T("lost_" + b.lost_reason) + (b.lost_note ? ":" + b.lost_note : "") : b.reason;
+    return '<tr data-booking="' + b.id + '"><td class="nw">' + local(b.slot_start, false) + "</td><td>" + esc(b.customer.name) + '<br><span class="muted nw">' + telLink(b.customer.phone, b.customer.phone_full, T("board_call", { n: b.customer.name })) + "</span></td>" +
+      '<td><span class="plate">' + esc(b.vehicle.plate) + '</span><br><span class="muted">' + esc(b.vehicle.model) + "</span></td><td>" +
+      b.services.map((s) => '<span class="svcname">' + esc(serviceName(s)) + "</span>").join("<br>") + '<br><span class="muted">¥' + b.estimate + ' · <span class="nw">' + T("t_" + b.transport) + "</span></span>" +
+      (b.note ? '<br><span class="muted">' + esc(b.note) + "</span>" : "") + "</td><td>" + esc(b.advisor || "—") + "<br>" +
+      (active ? '<select data-act="tech" data-id="' + b.id + '" aria-label="' + T("technician") + '">' +
+        options.map(([u, name]) => '<option value="' + esc(u) + '"' + (u === (b.technician || "") ? " selected" : "") + ">" + esc(name) + "</option>").join("") + "</select>" : esc(b.technician_name || "")) +
+      (b.parts_ready ? '<br><span class="muted">' + T("parts_ready") + " ✔</span>" : "") + "</td>" +
+      '<td><span class="pill ' + b.status + '">' + T("s_" + b.status) + "</span>" +
+      (lostText ? '<br><span class="muted">' + esc(lostText) + "</span>" : "") + '</td><td><div class="btns">' + acts.join("") + "</div></td></tr>";
   }));
   rows.querySelectorAll("[data-act]").forEach((el) => {
     el.addEventListener(el.tagName === "SELECT" ? "change" : "click", () => boardAction(el));
@@ -68,12 +88,16 @@ function renderBoard(view, data) {
 }
 
 function boardAction(el) {
-  const id = el.dataset.id, v = Number(el.dataset.v), act = el.dataset.act;
+  const id = el.dataset.id, act = el.dataset.act, b = shownRows[id], v = b ? b.version : undefined;
   let req = null;
   if (act === "checkin") { location.hash = "#/checkin/" + id; return; }
   if (act === "order") { location.hash = "#/order/" + id; return; }
+  if (act === "cancel" || act === "move") {
+    import("./board-desk.js").then((m) => (act === "cancel" ? m.cancelBooking : m.moveBooking)(b));
+    return;
+  }
   if (act === "confirm") req = call("POST", "/api/staff/bookings/" + id + "/confirm", { version: v });
-  if (act === "parts") req = call("POST", "/api/staff/bookings/" + id + "/prepare", { version: v, parts_ready: el.dataset.on !== "true" });
+  if (act === "parts") req = call("POST", "/api/staff/bookings/" + id + "/prepare", { version: v, parts_ready: !b.parts_ready });
   if (act === "tech") req = call("POST", "/api/staff/bookings/" + id + "/prepare", { version: v, technician: el.value });
   if (act === "noshow") {
     const reason = window.prompt(T("no_show_reason"));
@@ -81,43 +105,4 @@ function boardAction(el) {
     req = call("POST", "/api/staff/bookings/" + id + "/no-show", { version: v, reason });
   }
   req.then((r) => { if (r.status !== 200) problem(r); else { rerender(); say(T("saved"), "ok"); } });
-}
-
-function bookingForm() {
-  return '<form id="nb" class="grid2" novalidate>' +
-    select("channel", T("channel"), [["phone", T("ch_phone")], ["walk_in", T("ch_walk_in")]]) +
-    select("slot_start", T("time"), [], { required: true }) +
-    input("customer.name", T("name"), { required: true }) +
-    input("customer.phone", T("phone"), { type: "tel", required: true }) +
-    input("vehicle.plate", T("plate"), { required: true }) +
-    select("services", T("services"), [], { required: true }) +
-    '<div><button class="primary" type="submit">' + T("book") + "</button></div></form>";
-}
-
-function wireBookingForm(view, dateInput, reload) {
-  const form = view.querySelector("#nb");
-  function slots() {
-    publicCall("GET", "/api/store").then((r) => {
-      const day = new Date(dateInput.value + "T00:00:00Z").getUTCDay();
-      const hours = r.body.opening_hours[["sun", "mon", "tue", "wed", "thu", "fri", "sat"][day]] || [];
-      const out = [];
-      if (hours.length) for (let h = Number(hours[0].slice(0, 2)), end = Number(hours[1].slice(0, 2)); h < end; h++) out.push(("0" + h).slice(-2) + ":00");
-      form.slot_start.innerHTML = out.map((t) => '<option value="' + dateInput.value + "T" + t + ":00" + OFFSET + '">' + t + "</option>").join("");
-    });
-  }
-  publicCall("GET", "/api/services").then((r) => {
-    form.services.innerHTML = r.body.map((s) => '<option value="' + s.code + '">' + esc(serviceName(s)) + " ¥" + s.price_estimate + "</option>").join("");
-  });
-  slots();
-  dateInput.addEventListener("change", slots);
-  form.addEventListener("submit", (ev) => {
-    ev.preventDefault();
-    const body = { channel: form.channel.value, slot_start: form.slot_start.value, services: [form.services.value],
-      customer: { name: form["customer.name"].value, phone: form["customer.phone"].value },
-      vehicle: { plate: form["vehicle.plate"].value } };
-    call("POST", "/api/staff/bookings", body).then((r) => {
-      if (r.status === 201) { say(T("saved") + " " + r.body.reference, "ok"); form.reset(); reload(); }
-      else problem(r, form);
-    });
-  });
 }

@@ -17,10 +17,9 @@ export default {
   conflict_removed: "Removed: {x}", conflict_changed: "Changed: {x}", conflict_value: "{what}: {was} → {now}",
   conflict_none: "Nothing visible on the page changed", conflict_save: "Save again",
   conflict_kept: "Someone else just changed this record. It is reloaded and what you typed is kept: check it and tap “Save again”.",
-  // kit/photos.js, issue 12: a photo that could not be sent
+  // issue 12: photos not sent (kit/photos.js), the phone menu (app.js)
   photo_failed: "{n} photo(s) could not be uploaded: please try again.", photo_retry: "Upload again",
   photo_refused: "{n} photo(s) not uploaded: JPG, PNG or WebP only, up to 8 MB.",
-  // page shell on a phone, issue 12 (app.js: the menu button)
   menu: "Menu",
   // words several pages share
   customer: "Customer", vehicle: "Vehicle", advisor: "Advisor", technician: "Technician", status: "Status",
@@ -53,9 +52,23 @@ export default {
   no_show_reason: "Reason for the no-show (e.g. phone not answered)", none_today: "No bookings this day.",
   new_booking: "Phone / walk-in booking", channel: "Channel", ch_phone: "Phone", ch_walk_in: "Walk-in", book: "Book",
   t_wait: "Waits", t_drop_off: "Drop-off", t_loaner: "Loaner", t_pickup: "Pick-up",
+  // desk: board actions, confirmation calls, phone booking (pages/board.js, pages/calls.js, pages/board-desk.js)
+  board_confirm: "Confirm booking", board_cancel: "Cancel booking", board_move: "Reschedule", board_call: "Call {n}",
+  board_lost: "Reason lost", lost_bad_time: "Time does not suit", lost_repaired_elsewhere: "Repaired elsewhere",
+  lost_car_sold: "Car sold", lost_price: "Price", lost_unreachable: "Cannot be reached", lost_other: "Other (say why in the note)",
+  board_note: "Note", board_cancel_h: "Cancel booking {ref}", board_move_h: "Reschedule {ref}", board_choose: "Choose",
+  board_save: "Save", board_cancelled: "Booking cancelled; the customer has been texted.",
+  board_moved: "Booking moved; the customer has been texted.", slots_left: "{n} left", slots_full: "full",
+  slots_none: "No bookable time on this day.", nav_calls: "Confirmation calls", calls_h: "Confirmation calls",
+  calls_intro: "The day's bookings not yet confirmed (tomorrow by default): call each and record the outcome.",
+  calls_none: "No booking to confirm.", calls_log: "Calls", call_record: "Record call", call_h: "Call outcome · {ref}",
+  call_outcome: "Outcome", co_confirmed: "Confirmed", co_not_reached: "Not reached", co_rescheduled: "Rescheduled",
+  co_cancelled: "Cancelled", calls_tried: "{n} calls", nb_date: "Date", nb_services: "Services (one or more)",
+  nb_note: "Note (customer requests, ...)", nb_concern: "Describe the problem (for repairs)",
+  search_booked: "Booked, not checked in yet",
   // customer file: search and vehicle (pages/search.js, pages/vehicle.js)
   search_h: "Find a customer or vehicle",
-  search_ph: "Plate or VIN (first characters are enough), whole mobile or its last 4 digits", search: "Search",
+  search_ph: "Name, mobile or its last 4 digits, any 3 characters of a plate, VIN", search: "Search",
   no_results: "Nothing found.", rw: "Repair warranty (3 y / 60,000 km)", sanbao: "三包 validity (2 y / 50,000 km)",
   active: "valid until {d}", ended: "ended", unknown: "unknown (no sale date)", orders: "Repair orders",
   bookings: "Bookings", documents: "Signed documents",

@@ -13,10 +13,9 @@ export default {
   conflict_h: "您编辑期间,他人修改了此记录:", conflict_added: "新增:{x}", conflict_removed: "删除:{x}", conflict_changed: "修改:{x}",
   conflict_value: "{what}:{was} → {now}", conflict_none: "页面上没有可见的变化", conflict_save: "再次保存",
   conflict_kept: "他人刚刚修改了此记录。已为您重新加载并保留您填写的内容,请核对后点“再次保存”。",
-  // kit/photos.js, issue 12: a photo that could not be sent
+  // issue 12: photos not sent (kit/photos.js), the phone menu (app.js)
   photo_failed: "{n} 张照片上传失败,请重试。", photo_retry: "重新上传",
-  photo_refused: "{n} 张照片未上传:只收 JPG、PNG、WebP,8 MB 以内。",
-  // page shell on a phone, issue 12 (app.js: the menu button)
+  photo_refused: "{n} 张照片未上传:仅限 JPG/PNG/WebP,8 MB 以内。",
   menu: "菜单",
   // words several pages share
   customer: "客户", vehicle: "车辆", advisor: "顾问", technician: "技师", status: "状态", name: "姓名", phone: "手机号",
@@ -41,8 +40,19 @@ export default {
   confirm: "已确认", parts_ready: "备件就绪", parts_not: "备件未备", no_show: "未到店", check_in: "接车", open_order: "施工单",
   no_show_reason: "未到店原因(如:电话未接通)", none_today: "当天没有预约。", new_booking: "电话 / 散客预约", channel: "渠道", ch_phone: "电话",
   ch_walk_in: "散客", book: "预约", t_wait: "店内等候", t_drop_off: "送修", t_loaner: "代步车", t_pickup: "取送车",
+  // desk: board actions, confirmation calls, phone booking (pages/board.js, pages/calls.js, pages/board-desk.js)
+  board_confirm: "确认预约", board_cancel: "取消预约", board_move: "改约", board_call: "致电 {n}", board_lost: "战败原因",
+  lost_bad_time: "时间不合适", lost_repaired_elsewhere: "已在他处维修", lost_car_sold: "车辆已出售", lost_price: "价格原因",
+  lost_unreachable: "联系不上", lost_other: "其他(请填写备注)", board_note: "备注", board_cancel_h: "取消预约 {ref}",
+  board_move_h: "改约 {ref}", board_choose: "请选择", board_save: "保存", board_cancelled: "预约已取消,已短信通知客户。",
+  board_moved: "已改约,已短信通知客户。", slots_left: "剩 {n} 位", slots_full: "已满", slots_none: "当天没有可预约的时段。",
+  nav_calls: "确认电话", calls_h: "预约确认电话", calls_intro: "当天尚未确认的预约(默认明天),逐个致电并记录结果。",
+  calls_none: "没有需要确认的预约。", calls_log: "通话记录", call_record: "记录通话", call_h: "通话结果 · {ref}",
+  call_outcome: "通话结果", co_confirmed: "已确认到店", co_not_reached: "未接通", co_rescheduled: "改约", co_cancelled: "取消预约",
+  calls_tried: "已拨 {n} 次", nb_date: "预约日期", nb_services: "项目(可多选)", nb_note: "备注(客户要求等)",
+  nb_concern: "故障描述(维修项目建议填写)", search_booked: "已预约、尚未到店",
   // customer file: search and vehicle (pages/search.js, pages/vehicle.js)
-  search_h: "查找客户 / 车辆", search_ph: "车牌或车架号(可输入前几位)、完整手机号或手机尾号后4位", search: "查找", no_results: "没有找到。",
+  search_h: "查找客户 / 车辆", search_ph: "姓名、手机号或尾号后4位、车牌(可不带省份或输中间几位)、车架号", search: "查找", no_results: "没有找到。",
   rw: "整车保修(3年/6万公里)", sanbao: "三包有效期(2年/5万公里)", active: "有效至 {d}", ended: "已过期", unknown: "未知(缺购车日期)", orders: "施工单",
   bookings: "预约记录", documents: "签字文件",
   // reception walk-around (pages/reception.js)
