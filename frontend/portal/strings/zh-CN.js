@@ -13,6 +13,10 @@ export default {
   conflict_h: "您编辑期间,他人修改了此记录:", conflict_added: "新增:{x}", conflict_removed: "删除:{x}", conflict_changed: "修改:{x}",
   conflict_value: "{what}:{was} → {now}", conflict_none: "页面上没有可见的变化", conflict_save: "再次保存",
   conflict_kept: "他人刚刚修改了此记录。已为您重新加载并保留您填写的内容,请核对后点“再次保存”。",
+  // issue 12: photos not sent (kit/photos.js), the phone menu (app.js)
+  photo_failed: "{n} 张照片上传失败,请重试。", photo_retry: "重新上传",
+  photo_refused: "{n} 张照片未上传:仅限 JPG/PNG/WebP,8 MB 以内。",
+  menu: "菜单",
   // words several pages share
   customer: "客户", vehicle: "车辆", advisor: "顾问", technician: "技师", status: "状态", name: "姓名", phone: "手机号",
   plate: "车牌号", time: "时间", vin: "车架号", model: "车型", sale_date: "购车日期", mileage: "里程(公里)", note: "处理记录", record: "记录",
