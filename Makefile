@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 WHEELS := $(VENV)/lambda-wheels
 WHEELS_STAMP := $(WHEELS)/.downloaded
 
-.PHONY: run test bench reset browser clean synth deploy
+.PHONY: run test bench reset browser clean synth deploy messages
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -49,6 +49,17 @@ browser:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
 	  else echo "Chromium is missing: run 'sudo apt-get install -y chromium fonts-noto-cjk'"; exit 1; fi; \
 	fi
+
+## messages: the server's message catalogue: extract the texts (babel.cfg), add the new ones to
+## the Chinese catalogue (translate them there: msgstr), compile it (the .mo is committed)
+LOCALES := chalicelib/i18n/locale
+messages: $(STAMP)
+	pot=$$(mktemp) && \
+	$(VENV)/bin/pybabel -q extract -F babel.cfg --no-location --sort-output --no-wrap \
+	  --project=aftersales --add-comments=NOTE: -o $$pot . && \
+	$(VENV)/bin/pybabel -q update -i $$pot -d $(LOCALES) -D messages -l zh_CN \
+	  --no-fuzzy-matching --ignore-obsolete --ignore-pot-creation-date --no-wrap; status=$$?; rm -f $$pot; exit $$status
+	$(VENV)/bin/pybabel compile --statistics -d $(LOCALES) -D messages -l zh_CN
 
 ## reset: forget the local stack's saved data
 reset:

@@ -12,6 +12,7 @@ from chalice import Response
 
 from ..domain.errors import DomainError, MalformedRequest
 from ..headers import api_headers
+from ..i18n import Message, _, current_language, language, negotiate, render
 from ..logs import log_event
 
 JSON_TYPES = ["application/json", "text/plain"]   # content types a JSON body may be sent as
@@ -24,13 +25,20 @@ def json_response(body: Any, status: int = 200, headers: dict[str, str] | None =
 
 
 def error_response(error: DomainError) -> Response:
-    body: dict[str, Any] = {"code": error.code, "message": error.message}
+    """The error shape of API.md, its texts in the request's language."""
+    lang = current_language()
+    body: dict[str, Any] = {"code": error.code, "message": render(error.message, lang)}
     if error.fields:
-        body["fields"] = error.fields
+        body["fields"] = render(error.fields, lang)
     body.update(error.extra)
     # extras (e.g. slot_full's alternatives) also stand beside "error", as API.md shows them
     answer: dict[str, Any] = {"error": body, **error.extra}
-    return json_response(answer, status=error.status, headers=error.headers)
+    return json_response(answer, status=error.status,
+                         headers={**_language_headers(lang), **error.headers})
+
+
+def _language_headers(lang: str) -> dict[str, str]:
+    return {"Content-Language": lang, "Vary": "Accept-Language"}
 
 
 def api(fn: Callable[..., Any]) -> Callable[..., Response]:
@@ -43,21 +51,40 @@ def api(fn: Callable[..., Any]) -> Callable[..., Response]:
             return error_response(exc)
         except Exception:  # never a stack trace in a response
             log_event("unhandled_error", logging.ERROR, exc_info=True, route=fn.__name__)
+            lang = current_language()
             return json_response({"error": {"code": "internal_error",
-                                            "message": "Something went wrong on our side. Please try again."}},
-                                 status=500)
+                                            "message": render(INTERNAL_ERROR, lang)}},
+                                 status=500, headers=_language_headers(lang))
         return result if isinstance(result, Response) else json_response(result)
     return wrapper
 
 
+INTERNAL_ERROR = _("Something went wrong on our side. Please try again.")
+# Chalice's own refusals, by the code they get in the error shape (their English is Chalice's)
+CHALICE_ERRORS = {
+    "method_not_allowed": _("This address does not take this method"),
+    "unsupported_media_type": _("Send the request as JSON (Content-Type: application/json)"),
+    "bad_request": _("The request could not be read"),
+    "not_found": _("Not found"),
+    "internal_server": INTERNAL_ERROR,
+}
+
+
 def api_error_shape(event: Any, get_response: Callable[[Any], Response]) -> Response:
-    """HTTP middleware: Chalice's own errors (415, 400...) in the error shape of API.md."""
-    response = get_response(event)
+    """HTTP middleware: answers in the language of the request's Accept-Language (the
+    texts of errors), and gives Chalice's own errors (415, 405...) the error shape of API.md."""
+    lang = negotiate(event.headers.get("accept-language") if event.headers else None)
+    with language(lang):
+        response = get_response(event)
     body = response.body
     if response.status_code >= 400 and isinstance(body, dict) and set(body) == {"Code", "Message"}:
         code = re.sub(r"(?<!^)(?=[A-Z])", "_", str(body["Code"])).lower().removesuffix("_error")
-        return json_response({"error": {"code": code, "message": str(body["Message"])}},
-                             status=response.status_code)
+        message = CHALICE_ERRORS.get(code, INTERNAL_ERROR if response.status_code >= 500
+                                     else CHALICE_ERRORS["bad_request"])
+        headers = {k: v for k, v in response.headers.items() if k.lower() == "allow"}
+        return json_response({"error": {"code": code, "message": render(message, lang)}},
+                             status=response.status_code,
+                             headers={**_language_headers(lang), **headers})
     return response
 
 
@@ -90,24 +117,24 @@ def json_body(request: Any) -> Any:
     JSON, nested too deeply or holds text that is not valid Unicode."""
     raw = request.raw_body
     if not raw:
-        raise MalformedRequest("The request needs a JSON body", fields={"body": "missing"})
+        raise MalformedRequest(_("The request needs a JSON body"), fields={"body": _("missing")})
     if len(raw) > MAX_BODY_BYTES:
-        raise MalformedRequest("The body is too large",
-                               fields={"body": f"at most {MAX_BODY_BYTES // (1024 * 1024)} MB"})
+        raise MalformedRequest(_("The body is too large"), fields={
+            "body": _("at most %(size)s MB", size=MAX_BODY_BYTES // (1024 * 1024))})
     try:
         body = json.loads(raw.decode("utf-8") if isinstance(raw, bytes) else raw)
     except RecursionError:
         raise _too_deep() from None
     except (UnicodeDecodeError, ValueError) as exc:   # ValueError: also a 5,000-digit number
-        raise MalformedRequest("The body is not valid JSON",
-                               fields={"body": f"not valid JSON ({exc.__class__.__name__})"}) from None
+        raise MalformedRequest(_("The body is not valid JSON"), fields={
+            "body": _("not valid JSON (%(error)s)", error=exc.__class__.__name__)}) from None
     _check_tree(body)
     return body
 
 
 def _too_deep() -> MalformedRequest:
-    return MalformedRequest("The body is nested too deeply",
-                            fields={"body": f"nested more than {MAX_DEPTH} levels deep"})
+    return MalformedRequest(_("The body is nested too deeply"), fields={
+        "body": _("nested more than %(depth)s levels deep", depth=MAX_DEPTH)})
 
 
 def _text_ok(text: str) -> bool:
@@ -121,8 +148,9 @@ def _text_ok(text: str) -> bool:
     return True
 
 
-def _lone_surrogate(path: str, what: str = "not valid text (a lone surrogate)") -> MalformedRequest:
-    return MalformedRequest("The body holds text that is not valid Unicode",
+def _lone_surrogate(path: str, what: Message = _("not valid text (a lone surrogate)")
+                    ) -> MalformedRequest:
+    return MalformedRequest(_("The body holds text that is not valid Unicode"),
                             fields={path or "body": what})
 
 
@@ -145,7 +173,7 @@ def _check_tree(body: Any) -> None:
             raise _too_deep()
         for key, item in items:
             if isinstance(key, str) and not _text_ok(key):
-                raise _lone_surrogate(path, "a key is not valid text (a lone surrogate)")
+                raise _lone_surrogate(path, _("a key is not valid text (a lone surrogate)"))
             if isinstance(item, (str, dict, list)):
                 stack.append((item, f"{path}.{key}" if path else str(key), depth + 1))
 

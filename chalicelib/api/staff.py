@@ -396,6 +396,6 @@ def resolve_complaint(staff, complaint_id):
 @staff_route("/api/staff/orders/{order_id}/print", "GET", READS_PRICES,
              "Printable order, check-in sheet, invoice or report (?doc=order|checkin|invoice|report)")
 def print_order(staff, order_id):
-    html = printing.render_order(order_id, _q("doc") or "order", _q("lang") or "zh-CN", staff)
+    html = printing.render_order(order_id, _q("doc") or "order", _q("lang") or None, staff)
     return Response(body=html, status_code=200, headers=printing.document_headers())
 

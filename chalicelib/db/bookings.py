@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta, timezone
 from ..domain.booking import ACTIVE, Booking, Customer, Vehicle
 from ..domain.audit import AuditEntry
 from ..domain.errors import Conflict
+from ..i18n import _
 from ..domain.messages import OutboxMessage
 from ..domain.slots import DAY_KEY, DayUsage
 from ..domain.verification import Proof
@@ -168,8 +169,7 @@ def create_booking(booking: Booking, *, take: SlotTake, limits: Limits,
         if "verification" in exc.failed:
             raise VerificationRejected() from None
         _raise_capacity(exc)
-        raise Conflict("The booking could not be saved, please try again",
-                       code="write_conflict") from None
+        raise Conflict(NOT_SAVED, code="write_conflict") from None
 
 
 def reschedule_booking(old: Booking, new: Booking, *, release: SlotTake, take: SlotTake,
@@ -200,8 +200,7 @@ def reschedule_booking(old: Booking, new: Booking, *, release: SlotTake, take: S
         if "booking" in exc.failed:
             raise _changed() from None
         _raise_capacity(exc)
-        raise Conflict("The booking could not be saved, please try again",
-                       code="write_conflict") from None
+        raise Conflict(NOT_SAVED, code="write_conflict") from None
 
 
 def cancel_booking(old: Booking, new: Booking, *, release: SlotTake,
@@ -270,8 +269,11 @@ def _raise_capacity(exc: Cancelled) -> None:
 
 
 def _changed() -> Conflict:
-    return Conflict("The booking was changed meanwhile; reload it and try again",
+    return Conflict(_("The booking was changed meanwhile; reload it and try again"),
                     code="booking_changed")
+
+
+NOT_SAVED = _("The booking could not be saved, please try again")
 
 
 def to_item(booking: Booking) -> BookingItem:

@@ -18,6 +18,7 @@ from ..domain.messages import (PENDING, SMS_RATE_WINDOW, SUPERSEDED, OutboxMessa
 from . import bind, get_item
 from .models import OutboxItem, SmsRateItem
 from .timefmt import from_utc_key, parse, utc_key
+from .tx import BUSY
 
 QUEUE = "pending"
 RATE_RETRIES = 5
@@ -184,7 +185,7 @@ def take_sms_allowance(phone: str, *, message_id: str, now: datetime, limit: int
             return False
         if _write_sent(phone, counted, version, now):
             return True
-    raise Conflict("Too many changes at once right now, please try again", code="busy")
+    raise Conflict(BUSY, code="busy")
 
 
 def release_sms_allowance(phone: str, *, message_id: str, now: datetime) -> None:

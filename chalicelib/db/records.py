@@ -18,6 +18,8 @@ from ..domain import workshop as ws
 from ..domain.audit import AuditEntry
 from ..domain.booking import ACTIVE, Booking
 from ..domain.errors import Conflict
+from ..domain.validation import RECORD_KINDS
+from ..i18n import _
 from ..domain.history import Trail
 from ..domain.messages import OutboxMessage
 from ..domain.repair_order import IN_STORE, ApprovalRequest, Line, RepairOrder
@@ -464,21 +466,27 @@ def save(changes: Changes) -> None:
 
 def _conflict(failed: set[str]) -> Conflict:
     for label in sorted(failed):
-        kind, _, rest = label.partition(":")
+        kind, _sep, rest = label.partition(":")
         if kind == "unique":
             what = rest.split("#", 1)[0]
             field_name = {"plate": "vehicle.plate", "phone": "customer.phone",
                           "vin": "vehicle.vin"}.get(what, what)
-            return Conflict(f"This {what} already belongs to another record",
-                            code=f"{what}_taken", fields={field_name: "already on file"})
+            return Conflict(_("This %(what)s already belongs to another record",
+                              what=UNIQUE_NAMES.get(what, what)),
+                            code=f"{what}_taken", fields={field_name: _("already on file")})
         if kind == "order_complaint":
-            return Conflict("This order already has an open complaint",
+            return Conflict(_("This order already has an open complaint"),
                             code="complaint_already_open",
-                            fields={"order_id": "already has an open complaint"})
+                            fields={"order_id": _("already has an open complaint")})
         if kind == "clock":
-            return Conflict(f"{rest} is clocked on another job: pause or finish it first",
-                            code="technician_busy", fields={"technician": "clocked on another job"})
-        if kind in ("customer", "vehicle", "order", "booking", "followup", "complaint"):
-            return Conflict(f"The {kind} was changed by someone else meanwhile; reload it and "
-                            "try again", code=f"{kind}_changed")
-    return Conflict("The change could not be saved, please try again", code="write_conflict")
+            return Conflict(_("%(technician)s is clocked on another job: pause or finish it first",
+                              technician=rest),
+                            code="technician_busy",
+                            fields={"technician": _("clocked on another job")})
+        if kind in RECORD_KINDS:
+            return Conflict(_("The %(kind)s was changed by someone else meanwhile; reload it "
+                              "and try again", kind=RECORD_KINDS[kind]), code=f"{kind}_changed")
+    return Conflict(_("The change could not be saved, please try again"), code="write_conflict")
+
+
+UNIQUE_NAMES = {"plate": _("plate"), "phone": _("mobile number"), "vin": _("VIN")}

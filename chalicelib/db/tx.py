@@ -9,6 +9,7 @@ from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from ..domain.errors import Conflict
+from ..i18n import _
 from . import connection
 
 TRANSACTION_RETRIES = 6
@@ -66,11 +67,13 @@ def commit(build: Callable[[Tx], None]) -> None:
             failed = {label for label, code in codes if code == "ConditionalCheckFailed"}
             if failed:
                 raise Cancelled(failed) from exc
-            if any(code == "TransactionConflict" for _, code in codes) \
+            if any(code == "TransactionConflict" for _label, code in codes) \
                     or exc.cause_response_code in ("TransactionConflictException",
                                                     "ThrottlingException"):
                 time.sleep(random.uniform(0.01, 0.05) * (2 ** attempt))
                 continue
             raise
-    raise Conflict("Too many changes at once right now, please try again",
-                   code="busy")
+    raise Conflict(BUSY, code="busy")
+
+
+BUSY = _("Too many changes at once right now, please try again")

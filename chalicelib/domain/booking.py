@@ -6,9 +6,10 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from ..i18n import _
 from .errors import Conflict, FieldErrors, MalformedRequest, ValidationError
 from .store import Service
-from .validation import (clean_choice, clean_int, clean_text, normalize_phone,
+from .validation import (REQUIRED, clean_choice, clean_int, clean_text, normalize_phone,
                          normalize_plate, normalize_vin, parse_date, parse_instant,
                          required_choice)
 
@@ -29,6 +30,9 @@ NO_SHOW = "no_show"        # did not come: a lost booking (战败) with a reason
 CANCELLED = "cancelled"    # a lost booking too, with the customer's reason
 STATUSES = (BOOKED, CONFIRMED, ARRIVED, NO_SHOW, CANCELLED)
 ACTIVE = (BOOKED, CONFIRMED)   # still expected: may be changed, confirmed, checked in
+STATUS_NAMES = {BOOKED: _("booked"), CONFIRMED: _("confirmed"), ARRIVED: _("arrived"),
+                NO_SHOW: _("a no-show"), CANCELLED: _("cancelled")}   # as a sentence says it
+PHONE_PROBLEM = _("not a mainland China mobile number, e.g. 13800138000")
 
 # Why a booking was lost (战败原因) when the desk cancels it: 时间不合适, 已在他处维修,
 # 车辆已出售, 价格原因, 联系不上, 其他 (the note then says what).
@@ -48,7 +52,7 @@ _REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
 def new_reference() -> str:
     """Short reference a customer can read out on the phone: 8 characters, no 0/O/1/I."""
-    return "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(8))
+    return "".join(secrets.choice(_REFERENCE_ALPHABET) for _i in range(8))
 
 
 def new_booking_id() -> str:
@@ -57,8 +61,12 @@ def new_booking_id() -> str:
 
 def require_object(body: Any) -> dict[str, Any]:
     if not isinstance(body, dict):
-        raise MalformedRequest("The body must be a JSON object", fields={"body": "must be an object"})
+        raise MalformedRequest(_("The body must be a JSON object"),
+                               fields={"body": _("must be an object")})
     return body
+
+
+SERVICE_CODES = _("a list of service codes")
 
 
 def parse_service_codes(errors: FieldErrors, raw: Any, catalogue: dict[str, Service],
@@ -66,17 +74,17 @@ def parse_service_codes(errors: FieldErrors, raw: Any, catalogue: dict[str, Serv
     if isinstance(raw, str):
         raw = [code for code in raw.split(",") if code]
     if not isinstance(raw, list) or not raw:
-        errors.add(field_name, "choose at least one service")
+        errors.add(field_name, _("choose at least one service"))
         return []
     if len(raw) > MAX_SERVICES:
-        errors.add(field_name, f"at most {MAX_SERVICES} services")
+        errors.add(field_name, _("at most %(count)s services", count=MAX_SERVICES))
         return []
     if not all(isinstance(code, str) for code in raw):
-        errors.add(field_name, "a list of service codes")
+        errors.add(field_name, SERVICE_CODES)
         return []
     unknown = [code for code in raw if code not in catalogue]
     if unknown:
-        errors.add(field_name, ("unknown service: " + ", ".join(unknown[:5]))[:200])
+        errors.add(field_name, _("unknown service: %(codes)s", codes=", ".join(unknown[:5])[:180]))
         return []
     seen: dict[str, Service] = {}
     for code in raw:
@@ -106,16 +114,16 @@ MAX_CAR_AGE = timedelta(days=60 * 365)   # a sale date further back is a typing 
 def parse_customer(errors: FieldErrors, raw: Any, prefix: str = "customer") -> Customer:
     """Name and mainland mobile (stored in E.164); every problem is added to ``errors``."""
     if not isinstance(raw, dict):
-        errors.add(prefix, "required: an object with name and phone")
+        errors.add(prefix, _("required: an object with name and phone"))
         raw = {}
     name = clean_text(errors, f"{prefix}.name", raw.get("name"), max_len=30, required=True)
     phone = None
     if raw.get("phone") in (None, ""):
-        errors.add(f"{prefix}.phone", "required")
+        errors.add(f"{prefix}.phone", REQUIRED)
     else:
         phone = normalize_phone(raw.get("phone"))
         if phone is None:
-            errors.add(f"{prefix}.phone", "not a mainland China mobile number, e.g. 13800138000")
+            errors.add(f"{prefix}.phone", PHONE_PROBLEM)
     return Customer(name=name, phone=phone or "")
 
 
@@ -124,20 +132,21 @@ def parse_vehicle(errors: FieldErrors, raw: Any, prefix: str = "vehicle", *,
     """Plate (required), VIN, model, mileage; with ``sale_date_until`` also the sale date,
     which may not be later than that day."""
     if not isinstance(raw, dict):
-        errors.add(prefix, "required: an object with at least plate")
+        errors.add(prefix, _("required: an object with at least plate"))
         raw = {}
     plate = None
     if raw.get("plate") in (None, ""):
-        errors.add(f"{prefix}.plate", "required")
+        errors.add(f"{prefix}.plate", REQUIRED)
     else:
         plate = normalize_plate(raw.get("plate"))
         if plate is None:
-            errors.add(f"{prefix}.plate", "not a licence plate, e.g. 粤B12345 or 粤BD12345")
+            errors.add(f"{prefix}.plate", _("not a licence plate, e.g. %(example)s",
+                                             example="粤B12345 / 粤BD12345"))
     vin = ""
     if raw.get("vin") not in (None, ""):
         vin = normalize_vin(raw.get("vin")) or ""
         if not vin:
-            errors.add(f"{prefix}.vin", "must be 17 letters or digits, without I, O or Q")
+            errors.add(f"{prefix}.vin", _("must be 17 letters or digits, without I, O or Q"))
     model = clean_text(errors, f"{prefix}.model", raw.get("model"), max_len=40)
     mileage = clean_int(errors, f"{prefix}.mileage_km", raw.get("mileage_km"),
                         low=0, high=MAX_MILEAGE)
@@ -155,11 +164,11 @@ def parse_concern(errors: FieldErrors, raw: Any) -> dict[str, str]:
     raw = raw or {}
     concern: dict[str, str] = {}
     if not isinstance(raw, dict):
-        errors.add("concern", "must be an object with what, where, noise, frequency, when")
+        errors.add("concern", _("must be an object with what, where, noise, frequency, when"))
         return concern
     for key in raw:
         if key not in CONCERN_FIELDS:
-            errors.add(f"concern.{key}", "unknown field")
+            errors.add(f"concern.{key}", _("unknown field"))
     for key in CONCERN_FIELDS:
         text = clean_text(errors, f"concern.{key}", raw.get(key), max_len=200)
         if text:
@@ -259,19 +268,21 @@ class Booking:
     def ensure_changeable(self, now: datetime) -> None:
         """A customer may change a booking until its slot begins, unless it is cancelled."""
         if self.status == CANCELLED:
-            raise Conflict("This booking is already cancelled", code="booking_cancelled")
+            raise Conflict(_("This booking is already cancelled"), code="booking_cancelled")
         if self.status not in ACTIVE:
-            raise Conflict("This booking can no longer be changed online",
+            raise Conflict(_("This booking can no longer be changed online"),
                            code="booking_not_changeable")
         if now >= self.slot_start:
-            raise Conflict("The appointment time has passed", code="booking_past")
+            raise Conflict(_("The appointment time has passed"), code="booking_past")
 
     def ensure_expected(self) -> None:
         """Still expected (booked or confirmed): the desk may change it."""
         if self.status == CANCELLED:
-            raise Conflict("This booking is already cancelled", code="booking_cancelled")
+            raise Conflict(_("This booking is already cancelled"), code="booking_cancelled")
         if self.status not in ACTIVE:
-            raise Conflict(f"This booking is {self.status}", code="booking_not_active")
+            raise Conflict(_("This booking is %(status)s",
+                             status=STATUS_NAMES.get(self.status, self.status)),
+                           code="booking_not_active")
 
     @property
     def reschedules_left(self) -> int:
@@ -281,10 +292,11 @@ class Booking:
         """Changeable, and not yet moved MAX_RESCHEDULES times (``revision`` counts the moves)."""
         self.ensure_changeable(now)
         if not self.reschedules_left:
-            raise Conflict(f"This booking has been moved {MAX_RESCHEDULES} times online; to "
-                           "change it again, please call the store", code="too_many_changes",
-                           fields={"slot_start": f"moved {MAX_RESCHEDULES} times already: "
-                                                 "please call the store"})
+            raise Conflict(_("This booking has been moved %(count)s times online; to change it "
+                             "again, please call the store", count=MAX_RESCHEDULES),
+                           code="too_many_changes",
+                           fields={"slot_start": _("moved %(count)s times already: please call "
+                                                   "the store", count=MAX_RESCHEDULES)})
 
     def rescheduled(self, *, slot_start: datetime, slot_end: datetime, now: datetime) -> "Booking":
         """Moved by the customer through the link (at most ``MAX_RESCHEDULES`` times)."""
@@ -300,8 +312,8 @@ class Booking:
         else:
             self.ensure_changeable(now)
         if slot_start == self.slot_start:
-            raise ValidationError("That is the current time of the booking",
-                                  fields={"slot_start": "same as the current slot"})
+            raise ValidationError(_("That is the current time of the booking"),
+                                  fields={"slot_start": _("same as the current slot")})
         event = {"at": now.isoformat(), "event": "rescheduled",
                  "from": self.slot_start.isoformat(), "slot_start": slot_start.isoformat()}
         return replace(
@@ -332,10 +344,10 @@ class LostReason:
 
 def parse_lost_reason(errors: FieldErrors, body: dict[str, Any]) -> LostReason:
     code = required_choice(errors, "lost_reason", body.get("lost_reason"), LOST_REASONS,
-                           hint=", ".join(LOST_REASONS))
+                           missing=_("required: choose why the booking is lost"))
     note = clean_text(errors, "note", body.get("note"), max_len=MAX_NOTE)
     if code == OTHER_REASON and not note and "note" not in errors.fields:
-        errors.add("note", "required: say why, for the reason 'other'")
+        errors.add("note", _("required: say why, for the reason 'other'"))
     return LostReason(code=code, note=note)
 
 
@@ -392,7 +404,9 @@ class BookingDesk:
     @staticmethod
     def _active(booking: Booking) -> None:
         if booking.status not in ACTIVE:
-            raise Conflict(f"This booking is {booking.status}", code="booking_not_active")
+            raise Conflict(_("This booking is %(status)s",
+                             status=STATUS_NAMES.get(booking.status, booking.status)),
+                           code="booking_not_active")
 
     @classmethod
     def confirm(cls, booking: Booking, *, now: datetime, by: str) -> Booking:
@@ -419,8 +433,8 @@ class BookingDesk:
     def no_show(cls, booking: Booking, *, reason: str, now: datetime, by: str) -> Booking:
         cls._active(booking)
         if now < booking.slot_start:
-            raise Conflict("The appointment has not begun yet", code="booking_not_due",
-                           fields={"reason": "record a no-show after the booked time"})
+            raise Conflict(_("The appointment has not begun yet"), code="booking_not_due",
+                           fields={"reason": _("record a no-show after the booked time")})
         return replace(booking, status=NO_SHOW, cancel_reason=reason, updated_at=now,
                        history=_logged(booking.history,
                                        _event(now, "no_show", by, reason=reason)))
@@ -441,9 +455,10 @@ class BookingDesk:
         """A confirmation call made (预约确认), its outcome kept on the booking."""
         cls._active(booking)
         if len(booking.calls) >= MAX_CALLS:
-            raise Conflict(f"This booking has been called {MAX_CALLS} times: cancel it as "
-                           "unreachable", code="too_many_calls",
-                           fields={"outcome": f"called {MAX_CALLS} times already"})
+            raise Conflict(_("This booking has been called %(count)s times: cancel it as "
+                             "unreachable", count=MAX_CALLS), code="too_many_calls",
+                           fields={"outcome": _("called %(count)s times already",
+                                                count=MAX_CALLS)})
         entry = {"at": now.isoformat(), "by": by, "outcome": call.outcome, "note": call.note}
         return replace(booking, calls=booking.calls + (entry,), updated_at=now)
 

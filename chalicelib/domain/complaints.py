@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from ..i18n import _
 from .errors import Conflict, FieldErrors
 from .history import Trail
 from .validation import clean_choice, clean_text
@@ -89,7 +90,7 @@ class Complaint:
 
     def _open_only(self) -> None:
         if self.status != OPEN:
-            raise Conflict("This complaint is resolved", code="complaint_closed")
+            raise Conflict(_("This complaint is resolved"), code="complaint_closed")
 
     def add_note(self, note: str, *, now: datetime, by: str, reply: bool = True) -> "Complaint":
         """A contact with the customer or a step taken; the first one is the reply.
@@ -104,7 +105,7 @@ class Complaint:
 
     def escalate(self, *, now: datetime, to: str) -> "Complaint":
         if not self.escalation_due(now):
-            raise Conflict("Not due for escalation", code="not_due")
+            raise Conflict(_("Not due for escalation"), code="not_due")
         return replace(self, escalated_at=now.isoformat(),
                        trail=self._event(now, "system", "escalated", to))
 
@@ -135,7 +136,7 @@ def parse_complaint(body: dict[str, Any], *, customer: bool = False) -> Complain
                                                       SEVERITIES, default="medium")
     staff_involved = clean_text(errors, "staff_involved", body.get("staff_involved"), max_len=200)
     order_id = "" if customer else clean_text(errors, "order_id", body.get("order_id"), max_len=64)
-    errors.raise_if_any("Say what happened")
+    errors.raise_if_any(_("Say what happened"))
     return ComplaintInput(description=description, severity=severity,
                           staff_involved=staff_involved, order_id=order_id)
 
@@ -146,7 +147,7 @@ def parse_resolution(body: dict[str, Any]) -> tuple[str, bool]:
                             required=True)
     accepted = body.get("customer_accepted")
     if not isinstance(accepted, bool):
-        errors.add("customer_accepted", "required: did the customer accept it (true / false)")
+        errors.add("customer_accepted", _("required: did the customer accept it (true / false)"))
     errors.raise_if_any()
     return resolution, bool(accepted)
 

@@ -1,16 +1,21 @@
-"""Domain errors. The API layer maps each to a status and the error shape of API.md."""
+"""Domain errors. The API layer maps each to a status and the error shape of API.md.
+
+Every text in an error (its ``message`` and each ``fields`` value) is a ``_()`` message of
+chalicelib.i18n: the API renders it in the language the request asks for."""
 from __future__ import annotations
 
 from typing import Any
+
+from ..i18n import Message, _
 
 
 class DomainError(Exception):
     status = 400
     code = "bad_request"
 
-    def __init__(self, message: str, *, fields: dict[str, str] | None = None,
+    def __init__(self, message: Message, *, fields: dict[str, Message] | None = None,
                  code: str | None = None, extra: dict[str, Any] | None = None):
-        super().__init__(message)
+        super().__init__(str(message))
         self.message = message
         self.fields = fields or {}
         if code:
@@ -53,8 +58,8 @@ class Conflict(DomainError):
 class SlotFull(Conflict):
     code = "slot_full"
 
-    def __init__(self, message: str, *, alternatives: list[str]):
-        super().__init__(message, fields={"slot_start": "no room left in this slot"},
+    def __init__(self, message: Message, *, alternatives: list[str]):
+        super().__init__(message, fields={"slot_start": _("no room left in this slot")},
                          extra={"alternatives": alternatives})
         self.alternatives = alternatives
 
@@ -64,7 +69,8 @@ class TooManyRequests(DomainError):
     status = 429
     code = "too_many_requests"
 
-    def __init__(self, message: str, *, retry_after: int, fields: dict[str, str] | None = None):
+    def __init__(self, message: Message, *, retry_after: int,
+                 fields: dict[str, Message] | None = None):
         super().__init__(message, fields=fields, extra={"retry_after": retry_after})
         self.retry_after = retry_after
 
@@ -77,11 +83,11 @@ class FieldErrors:
     """Collects field problems so a form learns everything wrong at once."""
 
     def __init__(self) -> None:
-        self.fields: dict[str, str] = {}
+        self.fields: dict[str, Message] = {}
 
-    def add(self, field: str, problem: str) -> None:
+    def add(self, field: str, problem: Message) -> None:
         self.fields.setdefault(field, problem)
 
-    def raise_if_any(self, message: str = "Some fields are invalid") -> None:
+    def raise_if_any(self, message: Message = _("Please correct the marked fields")) -> None:
         if self.fields:
             raise ValidationError(message, fields=dict(self.fields))

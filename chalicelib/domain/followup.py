@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from ..i18n import _
 from .complaints import SEVERITIES
 from .errors import Conflict, FieldErrors, ValidationError
 from .validation import clean_choice, clean_text, parse_date, required_choice
@@ -30,6 +31,7 @@ NOT_REACHED = "not_reached"   # 未接通: try again
 ISSUE_RAISED = "issue_raised"  # 客户反映问题: a complaint
 OUTCOMES = (SATISFIED, REACHED, NOT_REACHED, ISSUE_RAISED)
 MAX_RETRY_DAYS = 14
+SURVEY_ANSWERED = _("Thank you: this survey has already been answered")
 MAX_CALLS = 40               # calls kept in one follow-up file (it is one item: bounded)
 UPCOMING_DAYS = 7            # the clerk's list shows the calls due in the week ahead too
 
@@ -111,10 +113,10 @@ class FollowUp:
                     complaint_id: str = "") -> "FollowUp":
         task = self.current
         if task is None:
-            raise Conflict("Every follow-up of this order is done", code="followup_done")
+            raise Conflict(_("Every follow-up of this order is done"), code="followup_done")
         if len(self.calls) >= MAX_CALLS:
-            raise ValidationError("This follow-up has had too many calls",
-                                  fields={"calls": f"at most {MAX_CALLS} calls per follow-up"})
+            raise ValidationError(_("This follow-up has had too many calls"), fields={
+                "calls": _("at most %(count)s calls per follow-up", count=MAX_CALLS)})
         if call_input.outcome == NOT_REACHED:
             new_task = replace(task, due_on=call_input.retry_on)
         else:
@@ -133,8 +135,7 @@ class FollowUp:
 
     def answer_survey(self, survey: Survey, complaint_id: str = "") -> "FollowUp":
         if self.survey is not None:
-            raise Conflict("Thank you: this survey has already been answered",
-                           code="survey_closed")
+            raise Conflict(SURVEY_ANSWERED, code="survey_closed")
         return replace(self, survey=survey, complaint_ids=self._with_complaint(complaint_id))
 
 
@@ -172,14 +173,15 @@ class CallInput:
 def parse_call(body: dict[str, Any], *, today: date) -> CallInput:
     errors = FieldErrors()
     outcome = required_choice(errors, "outcome", body.get("outcome"), OUTCOMES,
-                              hint=", ".join(OUTCOMES))
+                              missing=_("required: %(outcomes)s", outcomes=", ".join(OUTCOMES)))
     note = clean_text(errors, "note", body.get("note"), max_len=500)
     retry_on = ""
     if outcome == NOT_REACHED:
         retry = parse_date(errors, "retry_on", body.get("retry_on"), today=today,
                            back=timedelta(0), ahead=timedelta(days=MAX_RETRY_DAYS))
         if retry is not None and retry <= today:
-            errors.add("retry_on", f"a day from tomorrow to {MAX_RETRY_DAYS} days ahead")
+            errors.add("retry_on", _("a day from tomorrow to %(days)s days ahead",
+                                     days=MAX_RETRY_DAYS))
         retry_on = retry.isoformat() if retry else ""
     issue, severity = "", ""
     if outcome == ISSUE_RAISED:
@@ -197,9 +199,9 @@ def parse_survey(body: dict[str, Any], *, now: datetime) -> Survey:
     for name in SCORES:
         value = body.get(name)
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
-            errors.add(name, "1 to 5 stars")
+            errors.add(name, _("1 to 5 stars"))
         else:
             scores[name] = value
     comment = clean_text(errors, "comment", body.get("comment"), max_len=500)
-    errors.raise_if_any("Give each question 1 to 5 stars")
+    errors.raise_if_any(_("Give each question 1 to 5 stars"))
     return Survey(comment=comment, answered_at=now.isoformat(), **scores)

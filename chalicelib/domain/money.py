@@ -5,7 +5,9 @@ import re
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from ..i18n import _
 from .errors import FieldErrors
+from .validation import REQUIRED
 
 MAX_FEN = 100_000_000  # 1,000,000.00 yuan: more is a typing mistake
 MAX_YUAN = Decimal(MAX_FEN) / 100
@@ -36,20 +38,20 @@ def parse_money(errors: FieldErrors, field: str, raw: Any, *, required: bool = T
     """'12.50' (yuan, at most 2 decimals) -> 1250 fen."""
     if raw is None or raw == "":
         if required:
-            errors.add(field, "required")
+            errors.add(field, REQUIRED)
         return None
     value = to_decimal(raw)
     if value is None:
-        errors.add(field, "must be an amount in yuan, e.g. 128.50")
+        errors.add(field, _("must be an amount in yuan, e.g. 128.50"))
         return None
     if value < 0:
-        errors.add(field, "must not be negative")
+        errors.add(field, _("must not be negative"))
         return None
     if value > MAX_YUAN:
-        errors.add(field, "too large")
+        errors.add(field, _("too large"))
         return None
     if value != value.quantize(FEN):
-        errors.add(field, "at most 2 decimals (fen)")
+        errors.add(field, _("at most 2 decimals (fen)"))
         return None
     return int(value * 100)
 
@@ -58,16 +60,16 @@ def parse_quantity(errors: FieldErrors, field: str, raw: Any, *, high: int = 999
     """Hours or quantity: positive, at most 2 decimals."""
     value = to_decimal(raw)
     if raw is None or raw == "":
-        errors.add(field, "required")
+        errors.add(field, REQUIRED)
         return None
     if value is None:
-        errors.add(field, "must be a number, e.g. 1.5")
+        errors.add(field, _("must be a number, e.g. 1.5"))
         return None
     if value <= 0 or value > high:
-        errors.add(field, f"must be more than 0 and at most {high}")
+        errors.add(field, _("must be more than 0 and at most %(high)s", high=high))
         return None
     if value != value.quantize(FEN):
-        errors.add(field, "at most 2 decimals")
+        errors.add(field, _("at most 2 decimals"))
         return None
     return value.normalize()
 

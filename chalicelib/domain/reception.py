@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, Callable, Collection
 
-from .booking import (MAX_MILEAGE, Customer, Vehicle, parse_concern, parse_customer,
-                      parse_vehicle, require_object)
+from ..i18n import _
+from .booking import (MAX_MILEAGE, SERVICE_CODES, Customer, Vehicle, parse_concern,
+                      parse_customer, parse_vehicle, require_object)
 from .errors import FieldErrors
-from .files import decode_signature, photo_key_ok
+from .files import NOT_A_PHOTO, decode_signature, photo_key_ok, photo_list_problem
 from .validation import clean_choice, clean_int, clean_text, parse_instant, required_choice
 
 FUEL_LEVELS = ("empty", "quarter", "half", "three_quarters", "full")
@@ -82,11 +83,11 @@ def _photos(errors: FieldErrors, field: str, raw: Any, limit: int) -> list[str]:
     if raw in (None, ""):
         return []
     if not isinstance(raw, list) or len(raw) > limit:
-        errors.add(field, f"a list of at most {limit} uploaded photos")
+        errors.add(field, photo_list_problem(limit))
         return []
     for i, key in enumerate(raw):
         if not photo_key_ok(key):
-            errors.add(f"{field}.{i}", "not an uploaded photo")
+            errors.add(f"{field}.{i}", NOT_A_PHOTO)
     return list(raw)
 
 
@@ -94,7 +95,7 @@ def _flag(errors: FieldErrors, field: str, raw: Any, *, required: bool = True) -
     if raw is None and not required:
         return False
     if not isinstance(raw, bool):
-        errors.add(field, "required: true or false")
+        errors.add(field, _("required: true or false"))
         return False
     return raw
 
@@ -103,12 +104,12 @@ def parse_damage(errors: FieldErrors, raw: Any) -> list[dict[str, Any]]:
     if raw in (None, ""):
         return []
     if not isinstance(raw, list) or len(raw) > MAX_DAMAGE_MARKS:
-        errors.add("damage", f"a list of at most {MAX_DAMAGE_MARKS} marks")
+        errors.add("damage", _("a list of at most %(count)s marks", count=MAX_DAMAGE_MARKS))
         return []
     marks = []
     for i, mark in enumerate(raw):
         if not isinstance(mark, dict):
-            errors.add(f"damage.{i}", "must be an object with zone and kind")
+            errors.add(f"damage.{i}", _("must be an object with zone and kind"))
             continue
         zone = required_choice(errors, f"damage.{i}.zone", mark.get("zone"), ZONES)
         kind = required_choice(errors, f"damage.{i}.kind", mark.get("kind"), DAMAGE_KINDS)
@@ -139,7 +140,7 @@ def parse_checkin(body: Any, *, catalogue: dict[str, Any], now: datetime,
     concern = parse_concern(errors, body.get("concern"))
     findings = clean_text(errors, "findings", body.get("findings"), max_len=500)
     old_parts = required_choice(errors, "old_parts", body.get("old_parts"), OLD_PARTS,
-                                hint="take_home or dispose")
+                                missing=_("required: take_home or dispose"))
     wash = _flag(errors, "wash", body.get("wash"))
     contact = clean_choice(errors, "contact_preference", body.get("contact_preference"),
                            CONTACT_PREFERENCES, default="phone")
@@ -147,18 +148,18 @@ def parse_checkin(body: Any, *, catalogue: dict[str, Any], now: datetime,
     photos = _photos(errors, "photo_keys", body.get("photo_keys"), MAX_PHOTOS)
     codes = body.get("services") or []
     if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
-        errors.add("services", "a list of service codes")
+        errors.add("services", SERVICE_CODES)
         codes = []
     for code in codes:
         if code not in catalogue:
-            errors.add("services", f"unknown service: {code}"[:80])
+            errors.add("services", _("unknown service: %(codes)s", codes=code[:60]))
     promised_at = parse_promise(errors, body.get("promised_at"), now=now, required=False)
     png = decode_signature(errors, "signature", body.get("signature"))
     technician = None
     if "technician" in body:
         technician = clean_text(errors, "technician", body.get("technician"), max_len=64)
         if technician and technician not in technicians:
-            errors.add("technician", "not a technician of this store")
+            errors.add("technician", _("not a technician of this store"))
     errors.raise_if_any()
     assert mileage is not None
     sheet = {"mileage_km": mileage, "fuel_level": fuel, "covers_fitted": covers,

@@ -22,6 +22,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Iterable, Mapping
 
+from ..i18n import _
 from . import workshop as ws
 from .booking import WALK_IN
 from .errors import Conflict, FieldErrors, NotFound, ValidationError
@@ -29,7 +30,8 @@ from .money import decimal_text, included_tax, parse_money, parse_quantity, time
 from .settlement import Delivery, Settlement, require_authority
 from .staff import Staff
 from .store import Service, StoreSettings
-from .validation import clean_choice, clean_text
+from .files import NOT_A_PHOTO, photo_list_problem
+from .validation import LATER_THAN_NOW, REQUIRED, clean_choice, clean_text
 
 # ---- order states --------------------------------------------------------------
 OPEN = "open"                              # being written
@@ -43,6 +45,10 @@ DELIVERED = "delivered"                    # 已交车
 CANCELLED = "cancelled"
 STATUSES = (OPEN, AWAITING_APPROVAL, APPROVED, IN_WORK, QUALITY_CHECK, READY, SETTLED,
             DELIVERED, CANCELLED)
+STATUS_NAMES = {OPEN: _("open"), AWAITING_APPROVAL: _("awaiting approval"),
+                APPROVED: _("approved"), IN_WORK: _("in work"),
+                QUALITY_CHECK: _("in quality check"), READY: _("ready"), SETTLED: _("settled"),
+                DELIVERED: _("delivered"), CANCELLED: _("cancelled")}   # as a sentence says it
 TRANSITIONS: dict[str, frozenset[str]] = {
     OPEN: frozenset({AWAITING_APPROVAL, CANCELLED}),
     AWAITING_APPROVAL: frozenset({APPROVED, OPEN}),
@@ -78,7 +84,12 @@ LINE_IN_WORK = "in_work"
 DONE = "done"
 COUNTED = frozenset({DRAFT, PENDING, LINE_APPROVED, LINE_IN_WORK, DONE})  # in the estimate
 AGREED = frozenset({LINE_APPROVED, LINE_IN_WORK, DONE})                   # the customer said yes
+LINE_STATUS_NAMES = {DRAFT: _("draft"), PENDING: _("awaiting customer"),
+                     LINE_APPROVED: _("approved"), DECLINED: _("declined"),
+                     LINE_IN_WORK: _("in work"), DONE: _("done")}
 MAX_LINES = 60
+PROMISE_PAST = _("The promised time is in the past")
+ORDER_NOT_FOUND = _("Repair order not found")
 
 # ---- approval requests ---------------------------------------------------------
 ESTIMATE = "estimate"
@@ -183,10 +194,10 @@ def parse_line(body: Any, *, default_rate_fen: int, photo_key_ok) -> LineInput:
     customer then approves or declines them as one job (``work_items``)."""
     errors = FieldErrors()
     if not isinstance(body, dict):
-        raise ValidationError("A line must be an object", fields={"line": "must be an object"})
+        raise ValidationError(_("A line must be an object"), fields={"line": _("must be an object")})
     kind = clean_choice(errors, "kind", body.get("kind"), LINE_KINDS, default="")
     if not kind:
-        errors.add("kind", "required: labor or part")
+        errors.add("kind", _("required: labor or part"))
     description = clean_text(errors, "description", body.get("description"), max_len=120,
                              required=True)
     pay_type = clean_choice(errors, "pay_type", body.get("pay_type"), PAY_TYPES, default="customer")
@@ -203,14 +214,14 @@ def parse_line(body: Any, *, default_rate_fen: int, photo_key_ok) -> LineInput:
     reason = clean_text(errors, "reason", body.get("reason"), max_len=120)
     labor_line = clean_text(errors, "labor_line", body.get("labor_line"), max_len=16)
     if labor_line and kind == LABOR:
-        errors.add("labor_line", "only a part belongs to a labour line")
+        errors.add("labor_line", _("only a part belongs to a labour line"))
     photos = body.get("photo_keys") or []
     if not isinstance(photos, list) or len(photos) > 10:
-        errors.add("photo_keys", "a list of at most 10 uploaded photos")
+        errors.add("photo_keys", photo_list_problem(10))
         photos = []
     for i, key in enumerate(photos):
         if not photo_key_ok(key):
-            errors.add(f"photo_keys.{i}", "not an uploaded photo")
+            errors.add(f"photo_keys.{i}", NOT_A_PHOTO)
     errors.raise_if_any()
     assert quantity is not None and price is not None
     return LineInput(kind=kind, code=code, description=description, quantity=quantity,
@@ -255,9 +266,9 @@ def authorise_line(data: LineInput, *, staff: Staff, settings: StoreSettings,
     if listed is not None and discount == 0 and data.pay_type == "customer":
         return replace(data, discount_by="")
     if not data.reason:
-        raise ValidationError("Say why this line is discounted or not paid by the customer",
-                              fields={"reason": "required for a discount or a pay type "
-                                                "other than customer"})
+        raise ValidationError(_("Say why this line is discounted or not paid by the customer"),
+                              fields={"reason": _("required for a discount or a pay type "
+                                                  "other than customer")})
     if data.pay_type != "customer":
         field_name = "pay_type"
     else:
@@ -380,16 +391,16 @@ def item_decisions(items: Iterable[WorkItem], decisions: Mapping[str, Any]) -> d
     answers: dict[str, str] = {}
     for item in items:
         given = [decisions[i] for i in item.line_ids if i in decisions]
-        problem = ("approve or decline this line" if len(item.lines) == 1 else
-                   "approve or decline this job: its labour and parts go together")
+        problem = (_("approve or decline this line") if len(item.lines) == 1 else
+                   _("approve or decline this job: its labour and parts go together"))
         if not given or not all(isinstance(g, str) and g in DECISIONS for g in given):
             errors.add(f"decisions.{item.id}", problem)
         elif len(set(given)) > 1:
             errors.add(f"decisions.{item.id}",
-                       "one answer for the whole job: its labour and parts go together")
+                       _("one answer for the whole job: its labour and parts go together"))
         else:
             answers.update(dict.fromkeys(item.line_ids, given[0]))
-    errors.raise_if_any("Decide on every job")
+    errors.raise_if_any(_("Decide on every job"))
     return answers
 
 
@@ -435,13 +446,13 @@ class RepairOrder:
         for line in self.lines:
             if line.id == line_id:
                 return line
-        raise NotFound("No such line on this order", code="line_not_found")
+        raise NotFound(_("No such line on this order"), code="line_not_found")
 
     def approval(self, request_id: str) -> ApprovalRequest:
         for request in self.approvals:
             if request.id == request_id:
                 return request
-        raise NotFound("No such approval request", code="approval_not_found")
+        raise NotFound(_("No such approval request"), code="approval_not_found")
 
     @property
     def pending_approval(self) -> ApprovalRequest | None:
@@ -511,15 +522,17 @@ class RepairOrder:
     # ---- changes (each returns a new order) ---------------------------------------
     def _move(self, to: str) -> "RepairOrder":
         if to not in TRANSITIONS[self.status]:
-            raise Conflict(f"A repair order cannot go from {self.status} to {to}",
+            raise Conflict(_("A repair order cannot go from %(old)s to %(new)s",
+                             old=STATUS_NAMES[self.status], new=STATUS_NAMES[to]),
                            code="invalid_transition")
         return replace(self, status=to)
 
     def add_line(self, data: LineInput, *, now: datetime, by: str) -> "RepairOrder":
         if self.status not in ACCEPTS_LINES:
-            raise Conflict("Lines can no longer be added to this order", code="order_closed")
+            raise Conflict(_("Lines can no longer be added to this order"), code="order_closed")
         if len(self.lines) >= MAX_LINES:
-            raise ValidationError("Too many lines", fields={"lines": f"at most {MAX_LINES}"})
+            raise ValidationError(_("Too many lines"),
+                                  fields={"lines": _("at most %(count)s", count=MAX_LINES)})
         self._check_labor_line(data.labor_line)
         line = Line.new(data, now=now, by=by,
                         additional=self.status not in (OPEN, AWAITING_APPROVAL))
@@ -530,7 +543,7 @@ class RepairOrder:
         manager): a draft line of additional work, unpriced, for the advisor to price and send;
         the customer sees nothing of it before then."""
         if self.status not in ACCEPTS_LINES:
-            raise Conflict("Lines can no longer be added to this order", code="order_closed")
+            raise Conflict(_("Lines can no longer be added to this order"), code="order_closed")
         ws.may_clock(staff, self.job)
         order = self.add_line(LineInput(kind=LABOR, code="", description=data.description,
                                         quantity=Decimal(0), unit_price_fen=0, pay_type="customer",
@@ -544,11 +557,11 @@ class RepairOrder:
             return
         target = next((ln for ln in self.lines if ln.id == labor_line), None)
         if target is None or target.kind != LABOR or target.id == line_id:
-            raise ValidationError("The part's job is not a labour line of this order",
-                                  fields={"labor_line": "not a labour line of this order"})
+            raise ValidationError(_("The part's job is not a labour line of this order"),
+                                  fields={"labor_line": _("not a labour line of this order")})
         if target.status == DECLINED:
-            raise ValidationError("The customer declined that job",
-                                  fields={"labor_line": "the customer declined this job"})
+            raise ValidationError(_("The customer declined that job"),
+                                  fields={"labor_line": _("the customer declined this job")})
 
     def _unlinked(self, lines: tuple[Line, ...], labor_line: str) -> tuple[Line, ...]:
         """The parts of a labour line that is gone (or is no labour line any more) stand alone."""
@@ -558,7 +571,7 @@ class RepairOrder:
     def _draft(self, line_id: str) -> Line:
         line = self.line(line_id)
         if line.status != DRAFT:
-            raise Conflict("Only a line not yet sent to the customer can be changed",
+            raise Conflict(_("Only a line not yet sent to the customer can be changed"),
                            code="line_locked")
         return line
 
@@ -582,38 +595,36 @@ class RepairOrder:
 
     def set_promised_at(self, promised_at: datetime, *, now: datetime) -> "RepairOrder":
         if self.status != OPEN:
-            raise Conflict("Once the customer has the estimate, the promised time changes only "
-                           "with their approval", code="promise_locked",
-                           fields={"promised_at": "ask the customer: send additional work"})
+            raise Conflict(_("Once the customer has the estimate, the promised time changes only "
+                             "with their approval"), code="promise_locked",
+                           fields={"promised_at": _("ask the customer: send additional work")})
         if promised_at <= now:
-            raise ValidationError("The promised time is in the past",
-                                  fields={"promised_at": "must be later than now"})
+            raise ValidationError(PROMISE_PAST, fields={"promised_at": LATER_THAN_NOW})
         return replace(self, promised_at=promised_at, updated_at=now)
 
     def request_approval(self, *, channel: str, promised_at: datetime | None, now: datetime,
                          by: str) -> tuple["RepairOrder", ApprovalRequest]:
         """Send every draft line to the customer: the estimate first, later additional work."""
         if self.pending_approval is not None:
-            raise Conflict("The customer has not answered the last request yet",
+            raise Conflict(_("The customer has not answered the last request yet"),
                            code="approval_pending")
         drafts = [ln for ln in self.lines if ln.status == DRAFT]
         if not drafts:
-            raise ValidationError("Add the lines to approve first",
-                                  fields={"lines": "no new line to send"})
+            raise ValidationError(_("Add the lines to approve first"),
+                                  fields={"lines": _("no new line to send")})
         unpriced = [ln for ln in drafts if ln.to_price]
         if unpriced:
-            raise ValidationError("Price the technician's findings first", fields={
-                f"lines.{ln.id}": "price this finding first" for ln in unpriced})
+            raise ValidationError(_("Price the technician's findings first"), fields={
+                f"lines.{ln.id}": _("price this finding first") for ln in unpriced})
         kind = ESTIMATE if self.status == OPEN else ADDITIONAL
         promise = promised_at or (self.promised_at if kind == ESTIMATE else None)
         if promise is None:
-            raise ValidationError("Say when the car will be ready",
-                                  fields={"promised_at": "required"})
+            raise ValidationError(_("Say when the car will be ready"),
+                                  fields={"promised_at": REQUIRED})
         if promise <= now:
-            raise ValidationError("The promised time is in the past",
-                                  fields={"promised_at": "must be later than now"})
+            raise ValidationError(PROMISE_PAST, fields={"promised_at": LATER_THAN_NOW})
         if kind == ADDITIONAL and self.status not in ACCEPTS_LINES:
-            raise Conflict("This order takes no more work", code="order_closed")
+            raise Conflict(_("This order takes no more work"), code="order_closed")
         request = ApprovalRequest(id=_short_id("A"), kind=kind,
                                   line_ids=tuple(ln.id for ln in drafts), channel=channel,
                                   promised_at=promise.isoformat(), created_at=now.isoformat(),
@@ -630,11 +641,12 @@ class RepairOrder:
         only the customer's phone receives."""
         request = self.pending_approval
         if request is None or request.channel != VIA_SMS:
-            raise Conflict("Nothing is waiting for the customer's answer by SMS",
+            raise Conflict(_("Nothing is waiting for the customer's answer by SMS"),
                            code="no_pending_approval")
         if request.resent >= MAX_RESENDS:
-            raise Conflict(f"This request was already sent again {MAX_RESENDS} times: call the "
-                           "customer or let them approve in store", code="resend_limit")
+            raise Conflict(_("This request was already sent again %(count)s times: call the "
+                             "customer or let them approve in store", count=MAX_RESENDS),
+                           code="resend_limit")
         request = replace(request, resent=request.resent + 1)
         return replace(self, updated_at=now).with_request(request), request
 
@@ -660,12 +672,12 @@ class RepairOrder:
         answer); all of them, once."""
         request = self.approval(request_id)
         if request.status != PENDING:
-            raise Conflict("This request has already been answered", code="approval_closed")
+            raise Conflict(_("This request has already been answered"), code="approval_closed")
         errors = FieldErrors()
         for line_id in decisions:
             if line_id not in request.line_ids:
-                errors.add(f"decisions.{line_id}", "not part of this request")
-        errors.raise_if_any("Decide on every line")
+                errors.add(f"decisions.{line_id}", _("not part of this request"))
+        errors.raise_if_any(_("Decide on every line"))
         answers = item_decisions(self.request_items(request), decisions)
         stamp = now.isoformat()
         lines = tuple(replace(ln, status=answers[ln.id], decided_at=stamp, decided_via=via)
@@ -691,8 +703,9 @@ class RepairOrder:
         the technician clocked on ("" if the clock was already running)."""
         line = self.line(line_id)
         if line.status != LINE_APPROVED:
-            raise Conflict("The customer has not approved this line", code="line_not_approved",
-                           fields={"line_id": f"is {line.status}, not approved"})
+            raise Conflict(_("The customer has not approved this line"), code="line_not_approved",
+                           fields={"line_id": _("is %(status)s, not approved",
+                                                status=LINE_STATUS_NAMES[line.status])})
         order = self._into_work()
         job = self.job
         action = ws.clock_on_action(job)
@@ -712,11 +725,13 @@ class RepairOrder:
         """Give the job to a technician (and bay); a second dispatch is a hand-over (交接).
         Returns the order and the technician whose running clock was stopped ("" if none)."""
         if self.status not in (APPROVED, IN_WORK):
-            raise Conflict(f"A {self.status} order cannot be dispatched", code="invalid_transition",
-                           fields={"status": self.status})
+            raise Conflict(_("An order that is %(status)s cannot be dispatched",
+                             status=STATUS_NAMES[self.status]), code="invalid_transition",
+                           fields={"status": _("the order is %(status)s",
+                                               status=STATUS_NAMES[self.status])})
         job, stopped, stamp = self.job, "", now.isoformat()
         if job.technician == data.technician and job.bay == data.bay:
-            raise Conflict("The job is already with this technician and bay", code="no_change")
+            raise Conflict(_("The job is already with this technician and bay"), code="no_change")
         if job.state == ws.RUNNING and job.technician != data.technician:
             stopped = job.technician
             job = job.with_event(ws.JobEvent(at=stamp, by=by, kind=ws.PAUSED,
@@ -731,7 +746,8 @@ class RepairOrder:
     def _into_work(self) -> "RepairOrder":
         """The order as work (re)starts on it: approved or already in work, now in work."""
         if self.status not in (APPROVED, IN_WORK):
-            raise Conflict(f"A {self.status} order cannot be worked on", code="invalid_transition")
+            raise Conflict(_("An order that is %(status)s cannot be worked on",
+                             status=STATUS_NAMES[self.status]), code="invalid_transition")
         return self if self.status == IN_WORK else self._move(IN_WORK)
 
     def clock(self, data: ws.ClockInput, *, staff: Staff, now: datetime
@@ -751,7 +767,7 @@ class RepairOrder:
                                         for ln in self.lines))
         if data.action == "finish":
             if self.pending_approval is not None:
-                raise Conflict("The customer has not answered the additional work yet",
+                raise Conflict(_("The customer has not answered the additional work yet"),
                                code="approval_pending")
             order = replace(self._move(QUALITY_CHECK),
                             lines=tuple(replace(ln, status=DONE) if ln.status in
@@ -768,14 +784,17 @@ class RepairOrder:
     def record_qc(self, data: ws.QcInput, *, staff: Staff, signature_key: str,
                   now: datetime) -> "RepairOrder":
         if self.status != QUALITY_CHECK or self.quality.passed_at:
-            raise Conflict("The job is not waiting for a quality check", code="not_in_quality_check")
+            raise Conflict(_("The job is not waiting for a quality check"),
+                           code="not_in_quality_check")
         if len(self.quality.records) >= ws.MAX_QC_RECORDS:
-            raise ValidationError("This order has had too many quality checks", fields={
-                "quality": f"at most {ws.MAX_QC_RECORDS} checks per order"})
+            raise ValidationError(_("This order has had too many quality checks"), fields={
+                "quality": _("at most %(count)s checks per order", count=ws.MAX_QC_RECORDS)})
         expected = self.quality.next_level
         if data.level != expected:
-            raise Conflict(f"The next check is {expected}", code="wrong_qc_level",
-                           fields={"level": f"the {expected} check comes next"})
+            level = ws.LEVEL_NAMES.get(expected, expected)
+            raise Conflict(_("The next check is the %(level)s", level=level),
+                           code="wrong_qc_level",
+                           fields={"level": _("the %(level)s comes next", level=level)})
         stand_in = ws.may_sign(staff, data.level, self.job, self.quality)
         record = ws.QcRecord(level=data.level, round=self.quality.rework_count,
                              at=now.isoformat(), by=staff.username, by_name=staff.name,
@@ -801,7 +820,7 @@ class RepairOrder:
 
     def record_wash(self, *, now: datetime) -> "RepairOrder":
         if self.status != QUALITY_CHECK or self.wash_done_at:
-            raise Conflict("The car is not waiting for its wash", code="invalid_transition")
+            raise Conflict(_("The car is not waiting for its wash"), code="invalid_transition")
         return replace(self, wash_done_at=now.isoformat(), updated_at=now)._ready_if_washed(now)
 
     # ---- settlement and delivery --------------------------------------------------------

@@ -17,6 +17,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from ..i18n import _
 from .errors import FieldErrors, ValidationError
 from .money import included_tax, parse_money, yuan
 from .staff import MANAGER, Staff
@@ -36,13 +37,14 @@ class SettleInput:
 def parse_settlement(body: dict[str, Any]) -> SettleInput:
     errors = FieldErrors()
     method = required_choice(errors, "payment_method", body.get("payment_method"),
-                             PAYMENT_METHODS, hint=", ".join(PAYMENT_METHODS))
+                             PAYMENT_METHODS, missing=_("required: %(methods)s",
+                                                        methods=", ".join(PAYMENT_METHODS)))
     discount = 0
     if body.get("discount") not in (None, "", "0", 0):
         discount = parse_money(errors, "discount", body.get("discount")) or 0
     reason = clean_text(errors, "discount_reason", body.get("discount_reason"), max_len=120)
     if discount and not reason:
-        errors.add("discount_reason", "say why the discount is given")
+        errors.add("discount_reason", _("say why the discount is given"))
     errors.raise_if_any()
     return SettleInput(discount_fen=discount, discount_reason=reason, payment_method=method)
 
@@ -73,10 +75,12 @@ def require_authority(staff: Staff, settings: StoreSettings, *, field: str,
         return
     limit = discount_limit_percent(staff, settings)
     if list_fen is None or discount_fen >= list_fen:
-        problem = f"your limit is {limit}%: this is a 100% discount, the manager decides"
+        problem = _("your limit is %(limit)s%%: this is a 100%% discount, the manager decides",
+                    limit=limit)
     else:
-        problem = f"your limit is {limit}%: at most {yuan(list_fen * limit // 100)}"
-    raise ValidationError("This discount is above your limit: ask the manager",
+        problem = _("your limit is %(limit)s%%: at most %(amount)s", limit=limit,
+                    amount=yuan(list_fen * limit // 100))
+    raise ValidationError(_("This discount is above your limit: ask the manager"),
                           code="discount_over_limit", fields={field: problem})
 
 
@@ -116,8 +120,8 @@ class Settlement:
 def settle(*, subtotal_fen: int, by_pay_type: dict[str, int], data: SettleInput, staff: Staff,
            settings: StoreSettings, invoice_no: str, now: datetime) -> Settlement:
     if data.discount_fen > subtotal_fen:
-        raise ValidationError("The discount is more than the customer pays",
-                              fields={"discount": f"at most {yuan(subtotal_fen)}"})
+        raise ValidationError(_("The discount is more than the customer pays"),
+                              fields={"discount": _("at most %(amount)s", amount=yuan(subtotal_fen))})
     require_authority(staff, settings, field="discount", list_fen=subtotal_fen,
                       discount_fen=data.discount_fen)
     due = subtotal_fen - data.discount_fen
@@ -141,8 +145,8 @@ def parse_delivery(body: dict[str, Any]) -> dict[str, bool]:
         raw = {}
     for item in DELIVERY_CHECKS:
         if raw.get(item) is not True:
-            errors.add(f"checklist.{item}", "check this before handing the car over")
-    errors.raise_if_any("The delivery checklist is not complete")
+            errors.add(f"checklist.{item}", _("check this before handing the car over"))
+    errors.raise_if_any(_("The delivery checklist is not complete"))
     return {item: True for item in DELIVERY_CHECKS}
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ..i18n import _
 from .errors import Forbidden
 from .validation import mask_phone
 
@@ -20,6 +21,9 @@ CASHIER = "cashier"          # 收银
 FOLLOW_UP = "follow_up"      # 回访专员
 MANAGER = "manager"          # 售后经理
 ROLES = (ADVISOR, TECHNICIAN, FOREMAN, INSPECTOR, CASHIER, FOLLOW_UP, MANAGER)
+ROLE_NAMES = {ADVISOR: _("service advisor"), TECHNICIAN: _("technician"),
+              FOREMAN: _("foreman"), INSPECTOR: _("inspector"), CASHIER: _("cashier"),
+              FOLLOW_UP: _("follow-up clerk"), MANAGER: _("manager")}
 
 # Who may call what. Routes name one of these; the role matrix test holds them to it.
 EVERYONE = frozenset(ROLES)
@@ -92,7 +96,7 @@ class Staff:
 
     def require(self, allowed: frozenset[str]) -> None:
         if not self.roles & allowed:
-            raise Forbidden("Your role may not do this", code="forbidden")
+            raise Forbidden(_("Your role may not do this"), code="forbidden")
 
     @property
     def label(self) -> str:

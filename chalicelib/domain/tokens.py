@@ -9,6 +9,7 @@ from typing import Any
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from ..i18n import _
 from .errors import Forbidden
 
 MANAGE_SALT = "booking-manage"
@@ -20,7 +21,7 @@ ORDER_MAX_AGE = 180 * 24 * 3600     # the customer's order link (progress, repor
 
 
 def _denied() -> Forbidden:
-    return Forbidden("This link is not valid. Please use the link from your SMS.",
+    return Forbidden(_("This link is not valid. Please use the link from your SMS."),
                      code="invalid_token")
 
 

@@ -14,6 +14,7 @@ from typing import Any
 import phonenumbers
 from phonenumbers import PhoneNumberType
 
+from ..i18n import Message, _, pgettext
 from .errors import Conflict, FieldErrors
 
 # Province abbreviations used as the first character of a mainland plate.
@@ -91,27 +92,31 @@ def visible(text: str) -> str:
                    and unicodedata.category(ch) != "Cf")
 
 
+REQUIRED = _("required")   # a field to fill in
+LATER_THAN_NOW = _("must be later than now")
+
+
 def clean_text(errors: FieldErrors, field: str, raw: Any, *, max_len: int,
                required: bool = False) -> str:
     """Trimmed text of at most ``max_len`` characters; records a problem otherwise.
     Invisible characters are dropped: text made only of them is missing."""
     if raw is None or raw == "":
         if required:
-            errors.add(field, "required")
+            errors.add(field, REQUIRED)
         return ""
     if not isinstance(raw, str):
-        errors.add(field, "must be text")
+        errors.add(field, _("must be text"))
         return ""
     if len(raw) > 4 * max_len + 100:   # far too long, however much of it is blank
-        errors.add(field, f"at most {max_len} characters")
+        errors.add(field, _("at most %(count)s characters", count=max_len))
         return ""
     text = " ".join(visible(raw).split())
     if required and not text:
-        errors.add(field, "required")
+        errors.add(field, REQUIRED)
     elif len(text) > max_len:
-        errors.add(field, f"at most {max_len} characters")
+        errors.add(field, _("at most %(count)s characters", count=max_len))
     elif any(unicodedata.category(ch) in ("Cc", "Cs") for ch in text):
-        errors.add(field, "contains control characters")
+        errors.add(field, _("contains control characters"))
     return text
 
 
@@ -123,15 +128,15 @@ def clean_int(errors: FieldErrors, field: str, raw: Any, *, low: int, high: int,
     """A whole number from ``low`` to ``high``, sent as a number or as digits."""
     if raw is None or raw == "":
         if required:
-            errors.add(field, "required")
+            errors.add(field, REQUIRED)
         return None
     if isinstance(raw, str) and _WHOLE_NUMBER.fullmatch(raw.strip()):
         raw = int(raw.strip())
     if isinstance(raw, bool) or not isinstance(raw, int):
-        errors.add(field, "must be a whole number")
+        errors.add(field, _("must be a whole number"))
         return None
     if not low <= raw <= high:
-        errors.add(field, f"must be between {low} and {high}")
+        errors.add(field, _("must be between %(low)s and %(high)s", low=low, high=high))
         return None
     return raw
 
@@ -144,11 +149,11 @@ INSTANT_EXAMPLE = "2026-12-01T09:00:00+08:00"
 
 
 def _window_problem(value: Any, low: Any, high: Any, back: timedelta, ahead: timedelta,
-                    *, past: str, future: str) -> str | None:
+                    *, past: Message, future: Message) -> Message | None:
     if value < low:
-        return past if not back else f"at most {back.days} days ago"
+        return past if not back else _("at most %(days)s days ago", days=back.days)
     if value > high:
-        return future if not ahead else f"at most {ahead.days} days ahead"
+        return future if not ahead else _("at most %(days)s days ahead", days=ahead.days)
     return None
 
 
@@ -158,17 +163,17 @@ def parse_date(errors: FieldErrors, field: str, raw: Any, *, today: date,
     """A day written YYYY-MM-DD, from ``today - back`` to ``today + ahead``."""
     if raw is None or raw == "":
         if required:
-            errors.add(field, "required, as YYYY-MM-DD")
+            errors.add(field, _("required, as YYYY-MM-DD"))
         return None
     try:
         if not isinstance(raw, str) or not _DATE.fullmatch(raw):
             raise ValueError(raw)
         value = date.fromisoformat(raw)
     except ValueError:
-        errors.add(field, "not a date, expected YYYY-MM-DD")
+        errors.add(field, _("not a date, expected YYYY-MM-DD"))
         return None
     problem = _window_problem(value, today - back, today + ahead, back, ahead,
-                              past="is in the past", future="is in the future")
+                              past=_("is in the past"), future=_("is in the future"))
     if problem:
         errors.add(field, problem)
         return None
@@ -179,7 +184,7 @@ def day_asked(raw: Any, *, today: date, field: str = "date") -> date:
     """The day a list is asked for (``?date=YYYY-MM-DD``): today when none is given."""
     errors = FieldErrors()
     day = parse_date(errors, field, raw, today=today, required=False)
-    errors.raise_if_any("That day cannot be shown")
+    errors.raise_if_any(_("That day cannot be shown"))
     return day or today
 
 
@@ -189,24 +194,29 @@ def parse_instant(errors: FieldErrors, field: str, raw: Any, *, now: datetime,
     """An ISO 8601 time that carries its offset, from ``now - back`` to ``now + ahead``."""
     if raw is None or raw == "":
         if required:
-            errors.add(field, f"required: an ISO 8601 time with offset, e.g. {INSTANT_EXAMPLE}")
+            errors.add(field, _("required: an ISO 8601 time with offset, e.g. %(example)s",
+                                example=INSTANT_EXAMPLE))
         return None
     try:
         if not isinstance(raw, str) or not raw.isascii() or len(raw) > 40:
             raise ValueError(raw)
         value = datetime.fromisoformat(raw)
     except ValueError:
-        errors.add(field, f"not an ISO 8601 time, e.g. {INSTANT_EXAMPLE}")
+        errors.add(field, _("not an ISO 8601 time, e.g. %(example)s", example=INSTANT_EXAMPLE))
         return None
     if value.tzinfo is None:
-        errors.add(field, "must carry a UTC offset, e.g. +08:00")
+        errors.add(field, _("must carry a UTC offset, e.g. +08:00"))
         return None
     problem = _window_problem(value, now - back, now + ahead, back, ahead,
-                              past="must be later than now", future="must not be in the future")
+                              past=LATER_THAN_NOW,
+                              future=_("must not be in the future"))
     if problem:
         errors.add(field, problem)
         return None
     return value
+
+
+REQUIRED_CHOICE = pgettext("a choice", "required")   # a field to choose one of a list
 
 
 def clean_choice(errors: FieldErrors, field: str, raw: Any, choices: tuple[str, ...],
@@ -214,19 +224,27 @@ def clean_choice(errors: FieldErrors, field: str, raw: Any, choices: tuple[str, 
     if raw is None or raw == "":
         return default
     if raw not in choices:
-        errors.add(field, "must be one of: " + ", ".join(choices))
+        errors.add(field, _("must be one of: %(choices)s", choices=", ".join(choices)))
         return default
     return raw
 
 
 def required_choice(errors: FieldErrors, field: str, raw: Any, choices: tuple[str, ...], *,
-                    hint: str = "") -> str:
-    """``clean_choice`` for a field that must be given: a missing one is "required[: hint]";
-    "" when missing or wrong (the error is in ``errors``)."""
+                    missing: Message | None = None, hint: str = "") -> str:
+    """``clean_choice`` for a field that must be given: a missing one is ``missing``, the
+    field's own words (``_("required: take_home or dispose")``, "请选择旧件处理方式"), or
+    "required[: hint]" with the codes to choose from (in Chinese: "请选择一项"); "" when
+    missing or wrong (the error is in ``errors``)."""
     if raw is None or raw == "":
-        errors.add(field, f"required: {hint}" if hint else "required")
+        errors.add(field, missing or (_("required: %(choices)s", choices=hint) if hint
+                                      else REQUIRED_CHOICE))
         return ""
     return clean_choice(errors, field, raw, choices, default="")
+
+
+# the records that carry a version, as a sentence names them
+RECORD_KINDS = {"order": _("repair order"), "booking": _("booking"), "customer": _("customer"),
+                "vehicle": _("vehicle"), "complaint": _("complaint"), "followup": _("follow-up")}
 
 
 def expect_version(errors: FieldErrors, body: dict[str, Any], current: int | None, *,
@@ -241,8 +259,8 @@ def expect_version(errors: FieldErrors, body: dict[str, Any], current: int | Non
         errors.raise_if_any()
         return
     if isinstance(version, bool) or not isinstance(version, int):
-        errors.add("version", "required: the version you read")
+        errors.add("version", _("required: the version you read"))
     errors.raise_if_any()
     if version != current:
-        raise Conflict(f"Someone else changed this {kind} meanwhile; reload it and try again",
-                       code=f"{kind}_changed")
+        raise Conflict(_("Someone else changed this %(kind)s meanwhile; reload it and try again",
+                         kind=RECORD_KINDS.get(kind, kind)), code=f"{kind}_changed")

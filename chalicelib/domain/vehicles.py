@@ -12,9 +12,10 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
+from ..i18n import _
 from .errors import FieldErrors, Forbidden, ValidationError
 from .money import yuan
-from .validation import normalize_phone
+from .validation import REQUIRED, normalize_phone
 
 REPAIR_WARRANTY = (3, 60_000)     # years, km
 MAX_RECOMMENDATIONS = 50          # declined work kept on a vehicle's file
@@ -135,10 +136,11 @@ def check_mileage_change(errors: FieldErrors, recorded: int | None, new: int | N
     if new is None or recorded is None or new >= recorded:
         return False
     if not manager:
-        raise Forbidden("Only the manager may lower the recorded mileage", code="manager_only",
-                        fields={"mileage_km": f"cannot be lower than the recorded {recorded} km"})
+        raise Forbidden(_("Only the manager may lower the recorded mileage"), code="manager_only",
+                        fields={"mileage_km": _("cannot be lower than the recorded %(km)s km",
+                                                km=recorded)})
     if not reason:
-        errors.add("reason", "required: why the mileage is lowered")
+        errors.add("reason", _("required: why the mileage is lowered"))
     return True
 
 
@@ -179,7 +181,7 @@ class SearchTerm:
     kind: str      # "phone" (a whole mobile, in E.164) or "text"
 
 
-PHONE_HINT = "a whole mobile number (11 digits) or its last 4 digits"
+PHONE_HINT = _("a whole mobile number (11 digits) or its last 4 digits")
 MIN_SEARCH = 2
 MAX_SEARCH = 32
 _PLATE_DIGITS = 6     # no plate holds more digits in a row (and a VIN's tail is 6 or 8)
@@ -200,17 +202,18 @@ def parse_search(raw: Any) -> SearchTerm:
     Digits that could only be the start of a mobile (7 to 10 from a 1, more than 11) are
     refused; 3 to 6 digits are a part of a plate (or a VIN's tail), never a mobile's start."""
     if not isinstance(raw, str) or not raw.strip():
-        raise ValidationError("Type a plate, name, mobile number or VIN", fields={"q": "required"})
+        raise ValidationError(_("Type a plate, name, mobile number or VIN"), fields={"q": REQUIRED})
     if len(raw) > 4 * MAX_SEARCH:
-        raise ValidationError("Search text is too long",
-                              fields={"q": f"at most {MAX_SEARCH} characters"})
+        raise ValidationError(_("Search text is too long"),
+                              fields={"q": _("at most %(count)s characters", count=MAX_SEARCH)})
     text = search_text(raw)
     if len(text) > MAX_SEARCH:
-        raise ValidationError("Search text is too long",
-                              fields={"q": f"at most {MAX_SEARCH} characters"})
+        raise ValidationError(_("Search text is too long"),
+                              fields={"q": _("at most %(count)s characters", count=MAX_SEARCH)})
     if len(text) < MIN_SEARCH:
-        raise ValidationError("Type a little more",
-                              fields={"q": f"at least {MIN_SEARCH} letters or digits"})
+        raise ValidationError(_("Type a little more"),
+                              fields={"q": _("at least %(count)s letters or digits",
+                                             count=MIN_SEARCH)})
     digits = text.removeprefix("+86") if text.startswith("+86") else text
     if digits.isdigit():
         if len(digits) == 11:
@@ -218,8 +221,8 @@ def parse_search(raw: Any) -> SearchTerm:
             if phone:
                 return SearchTerm(phone, "phone")
         if len(digits) > _PLATE_DIGITS and (digits.startswith("1") or len(digits) >= 11):
-            raise ValidationError("Type the whole mobile number or its last 4 digits",
+            raise ValidationError(_("Type the whole mobile number or its last 4 digits"),
                                   fields={"q": PHONE_HINT})
     elif "+" in text:
-        raise ValidationError("Not a mobile number", fields={"q": PHONE_HINT})
+        raise ValidationError(_("Not a mobile number"), fields={"q": PHONE_HINT})
     return SearchTerm(text, "text")

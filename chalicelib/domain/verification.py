@@ -18,9 +18,10 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from .booking import LOCALES, require_object
+from ..i18n import _
+from .booking import LOCALES, PHONE_PROBLEM, require_object
 from .errors import FieldErrors, TooManyRequests, ValidationError
-from .validation import clean_choice, normalize_phone
+from .validation import REQUIRED, clean_choice, normalize_phone
 
 CODE_DIGITS = 6
 CODE_VALID = timedelta(minutes=10)
@@ -53,11 +54,11 @@ def parse_code_request(body: Any) -> CodeRequest:
     errors = FieldErrors()
     phone = None
     if body.get("phone") in (None, ""):
-        errors.add("phone", "required")
+        errors.add("phone", REQUIRED)
     else:
         phone = normalize_phone(body.get("phone"))
         if phone is None:
-            errors.add("phone", "not a mainland China mobile number, e.g. 13800138000")
+            errors.add("phone", PHONE_PROBLEM)
     locale = clean_choice(errors, "locale", body.get("locale"), LOCALES, default="zh-CN")
     errors.raise_if_any()
     assert phone is not None
@@ -99,20 +100,20 @@ class Proof:
 
 
 def verification_failed() -> ValidationError:
-    return ValidationError("The SMS code is wrong or no longer valid",
+    return ValidationError(_("The SMS code is wrong or no longer valid"),
                            code="verification_failed",
-                           fields={"verification.code": "wrong, expired or already used: "
-                                                        "check the SMS or ask for a new code"})
+                           fields={"verification.code": _("wrong, expired or already used: "
+                                                          "check the SMS or ask for a new code")})
 
 
 def parse_proof(raw: Any, *, secret: str, phone: str) -> Proof:
     """``{"id", "code"}`` of a booking body: missing is ``verification_required``; a value
     that cannot be right is ``verification_failed`` (no storage is read for it)."""
     if not isinstance(raw, dict) or raw.get("id") in (None, "") or raw.get("code") in (None, ""):
-        raise ValidationError("Please verify the mobile number with the code we send by SMS",
+        raise ValidationError(_("Please verify the mobile number with the code we send by SMS"),
                               code="verification_required",
-                              fields={"verification": "required: ask for a code "
-                                                      "(POST /api/verifications), send its id and code"})
+                              fields={"verification": _("required: ask for a code (POST "
+                                                        "/api/verifications), send its id and code")})
     verification_id, code = raw.get("id"), raw.get("code")
     if not (isinstance(verification_id, str) and _ID.fullmatch(verification_id)
             and isinstance(code, str) and _CODE.fullmatch(code)):
@@ -137,7 +138,8 @@ def next_day_starts(tz: ZoneInfo, now: datetime) -> datetime:
 
 
 def too_many(retry_after: int, *, daily: bool) -> TooManyRequests:
-    text = ("No more codes for this number today: try again tomorrow or call the store"
-            if daily else "A code was sent to this number just now: wait a minute for another")
+    text = (_("No more codes for this number today: try again tomorrow or call the store")
+            if daily else _("A code was sent to this number just now: wait a minute for another"))
     return TooManyRequests(text, retry_after=retry_after,
-                           fields={"phone": f"try again in {retry_after} seconds"})
+                           fields={"phone": _("try again in %(seconds)s seconds",
+                                              seconds=retry_after)})

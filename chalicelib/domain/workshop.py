@@ -20,10 +20,12 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from ..i18n import _
 from .errors import Conflict, FieldErrors, Forbidden
 from .history import Trail
+from .files import NOT_A_PHOTO, photo_list_problem
 from .money import decimal_text, to_decimal
-from .staff import FOREMAN, INSPECTOR, MANAGER, TECHNICIAN, Staff
+from .staff import FOREMAN, INSPECTOR, MANAGER, ROLE_NAMES, TECHNICIAN, Staff
 from .validation import clean_text, required_choice
 
 # ---- the job and its clock --------------------------------------------------------
@@ -36,6 +38,8 @@ FINISHED = "finished"
 REWORK = "rework"            # quality check failed: back to work
 CLOCK_ACTIONS = {"start": STARTED, "pause": PAUSED, "resume": RESUMED, "finish": FINISHED}
 PAUSE_REASONS = ("parts", "approval", "other")   # 等件 / 等客户确认 / 其他
+ACTION_NAMES = {"start": _("start"), "pause": _("pause"), "resume": _("resume"),
+                "finish": _("finish")}   # what a sentence calls the clock actions
 
 # job states, derived from the events
 UNASSIGNED = "unassigned"
@@ -43,6 +47,8 @@ WAITING = "waiting"          # dispatched, not started (or sent back for rework)
 RUNNING = "running"
 ON_HOLD = "paused"
 DONE = "finished"
+STATE_NAMES = {UNASSIGNED: _("not dispatched"), WAITING: _("waiting to start"),
+               RUNNING: _("running"), ON_HOLD: _("paused"), DONE: _("finished")}
 STATE_KINDS = (STARTED, RESUMED, PAUSED, FINISHED, REWORK)   # the events that decide the state
 
 
@@ -169,10 +175,10 @@ def parse_dispatch(body: dict[str, Any], *, technicians: set[str], bays: tuple[s
     errors = FieldErrors()
     technician = clean_text(errors, "technician", body.get("technician"), max_len=64, required=True)
     if technician and technician not in technicians:
-        errors.add("technician", "not a technician of this store")
+        errors.add("technician", _("not a technician of this store"))
     bay = clean_text(errors, "bay", body.get("bay"), max_len=20)
     if bay and bay not in bays:
-        errors.add("bay", f"one of {', '.join(bays)}")
+        errors.add("bay", _("one of %(bays)s", bays=", ".join(bays)))
     note = clean_text(errors, "note", body.get("note"), max_len=200)
     errors.raise_if_any()
     return Dispatch(technician=technician, bay=bay, note=note)
@@ -197,14 +203,14 @@ class ClockInput:
 def parse_clock(body: dict[str, Any]) -> ClockInput:
     errors = FieldErrors()
     action = required_choice(errors, "action", body.get("action"), tuple(CLOCK_ACTIONS),
-                             hint="start, pause, resume or finish")
+                             missing=_("required: start, pause, resume or finish"))
     reason = ""
     if action == "pause":
         reason = required_choice(errors, "reason", body.get("reason"), PAUSE_REASONS,
-                                 hint="parts, approval or other")
+                                 missing=_("required: parts, approval or other"))
     note = clean_text(errors, "note", body.get("note"), max_len=200)
     if reason == "other" and not note:
-        errors.add("note", "say why the job is paused")
+        errors.add("note", _("say why the job is paused"))
     errors.raise_if_any()
     return ClockInput(action=action, reason=reason, note=note)
 
@@ -225,11 +231,11 @@ def parse_finding(body: dict[str, Any], *, photo_key_ok) -> Finding:
                              required=True)
     photos = body.get("photo_keys") or []
     if not isinstance(photos, list) or len(photos) > MAX_FINDING_PHOTOS:
-        errors.add("photo_keys", f"a list of at most {MAX_FINDING_PHOTOS} uploaded photos")
+        errors.add("photo_keys", photo_list_problem(MAX_FINDING_PHOTOS))
         photos = []
     for i, key in enumerate(photos):
         if not photo_key_ok(key):
-            errors.add(f"photo_keys.{i}", "not an uploaded photo")
+            errors.add(f"photo_keys.{i}", NOT_A_PHOTO)
     errors.raise_if_any()
     return Finding(description=description, photo_keys=tuple(photos))
 
@@ -239,7 +245,7 @@ def may_clock(staff: Staff, job: Job) -> None:
     if staff.roles & {FOREMAN, MANAGER}:
         return
     if staff.username != job.technician:
-        raise Forbidden("This job is dispatched to another technician", code="not_your_job")
+        raise Forbidden(_("This job is dispatched to another technician"), code="not_your_job")
 
 
 def next_clock_state(job: Job, action: str) -> None:
@@ -248,10 +254,11 @@ def next_clock_state(job: Job, action: str) -> None:
     allowed = {"start": (WAITING,), "pause": (RUNNING,), "resume": (ON_HOLD,),
                "finish": (RUNNING, ON_HOLD)}[action]
     if state == UNASSIGNED:
-        raise Conflict("Dispatch the job to a technician first", code="job_not_dispatched")
+        raise Conflict(_("Dispatch the job to a technician first"), code="job_not_dispatched")
     if state not in allowed:
-        raise Conflict(f"The job is {state}: cannot {action}", code="invalid_clock",
-                       fields={"action": f"job is {state}"})
+        raise Conflict(_("The job is %(state)s: cannot %(action)s", state=STATE_NAMES[state],
+                         action=ACTION_NAMES[action]), code="invalid_clock",
+                       fields={"action": _("job is %(state)s", state=STATE_NAMES[state])})
 
 
 def clock_on_action(job: Job) -> str:
@@ -274,6 +281,7 @@ SELF = "self"            # 自检
 TEAM_LEAD = "team_lead"  # 互检 (班组长)
 FINAL = "final"          # 终检
 LEVELS = (SELF, TEAM_LEAD, FINAL)
+LEVEL_NAMES = {SELF: _("self-check"), TEAM_LEAD: _("team lead's check"), FINAL: _("final inspection")}
 LEVEL_ROLES = {SELF: frozenset({TECHNICIAN}), TEAM_LEAD: frozenset({FOREMAN}),
                FINAL: frozenset({INSPECTOR})}
 PASS = "pass"
@@ -379,7 +387,8 @@ def parse_qc(body: dict[str, Any], *, test_drive_required: bool,
              errors: FieldErrors | None = None) -> QcInput:
     """The checklist of one level; ``errors`` may already hold other problems of the form."""
     errors = errors if errors is not None else FieldErrors()
-    level = required_choice(errors, "level", body.get("level"), LEVELS, hint="self, team_lead or final")
+    level = required_choice(errors, "level", body.get("level"), LEVELS,
+                            missing=_("required: self, team_lead or final"))
     items_in = body.get("items")
     items: dict[str, str] = {}
     if level:
@@ -388,28 +397,29 @@ def parse_qc(body: dict[str, Any], *, test_drive_required: bool,
         for code, _zh, _en in CHECKLISTS[level]:
             value = items_in.get(code)
             if value not in (PASS, FAIL):
-                errors.add(f"items.{code}", "pass or fail")
+                errors.add(f"items.{code}", _("pass or fail"))
             else:
                 items[code] = value
         for code in items_in:
             if code not in items and f"items.{code}" not in errors.fields:
-                errors.add(f"items.{code}", "not on this checklist")
+                errors.add(f"items.{code}", _("not on this checklist"))
     note = clean_text(errors, "note", body.get("note"), max_len=500)
     if FAIL in items.values() and not note:
-        errors.add("note", "say what failed and what must be redone")
+        errors.add("note", _("say what failed and what must be redone"))
     drive = None
     raw = body.get("test_drive")
     if level == FINAL and (test_drive_required or raw):
         raw = raw if isinstance(raw, dict) else {}
         km = to_decimal(raw.get("distance_km"))
         if km is None or not 0 < km <= 200:
-            errors.add("test_drive.distance_km", "required for this job: the test drive's km (0-200)")
+            errors.add("test_drive.distance_km",
+                       _("required for this job: the test drive's km (0-200)"))
             km = None
         findings = clean_text(errors, "test_drive.findings", raw.get("findings"), max_len=300,
                               required=True)
         if km is not None and findings:
             drive = TestDrive(distance_km=decimal_text(km), findings=findings)
-    errors.raise_if_any("Complete the checklist")
+    errors.raise_if_any(_("Complete the checklist"))
     return QcInput(level=level, items=items, note=note, test_drive=drive)
 
 
@@ -419,20 +429,20 @@ def may_sign(staff: Staff, level: str, job: Job, quality: Quality) -> bool:
     manager may stand in for one level of a round. Returns whether ``staff`` stands in."""
     this_round = [r for r in quality.records if r.round == quality.rework_count and r.passed]
     if staff.username in {r.by for r in this_round}:
-        raise Forbidden("Another person must sign this level", code="same_signer")
+        raise Forbidden(_("Another person must sign this level"), code="same_signer")
     own_level = bool(staff.roles & LEVEL_ROLES[level]) and (
         level != SELF or staff.username == job.technician)
     if own_level:
         return False
     if MANAGER not in staff.roles:
         if level == SELF and staff.roles & LEVEL_ROLES[SELF]:
-            raise Forbidden("The self-check is signed by the job's technician",
+            raise Forbidden(_("The self-check is signed by the job's technician"),
                             code="not_your_job")
-        raise Forbidden(f"The {level} check is signed by the {', '.join(LEVEL_ROLES[level])}",
-                        code="forbidden")
+        raise Forbidden(_("The %(level)s is signed by the %(role)s", level=LEVEL_NAMES[level],
+                          role=ROLE_NAMES[min(LEVEL_ROLES[level])]), code="forbidden")
     if any(r.stand_in for r in this_round):
-        raise Forbidden("The manager has already stood in for a level of this check: the "
-                        "level's own role signs it", code="stand_in_used")
+        raise Forbidden(_("The manager has already stood in for a level of this check: the "
+                          "level's own role signs it"), code="stand_in_used")
     return True
 
 

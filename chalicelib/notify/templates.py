@@ -1,4 +1,6 @@
-"""SMS text from Jinja2 templates, one per message kind and language."""
+"""SMS text from Jinja2 templates, one per message kind: the English in the template's
+``{% trans %}`` blocks, every language from the server's message catalogue (chalicelib/i18n,
+``jinja2.ext.i18n``), as the API's errors and the prints."""
 from __future__ import annotations
 
 import re
@@ -7,6 +9,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from ..i18n import LANGUAGES, _, translations
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "sms"
 WEEKDAYS_ZH = "一二三四五六日"
@@ -18,10 +22,15 @@ _HAN_NAME = re.compile(rf"^[{_HAN}]+(?:·[{_HAN}]+){{0,2}}$")
 _LATIN_NAME = re.compile(r"^[A-Za-z][A-Za-z'-]*(?: [A-Za-z][A-Za-z'-]*){0,3}$")
 
 
-@lru_cache(maxsize=1)
-def _env() -> Environment:
-    return Environment(loader=FileSystemLoader(str(TEMPLATE_DIR)), autoescape=False,
-                       undefined=StrictUndefined, keep_trailing_newline=False)
+@lru_cache(maxsize=None)
+def _env(locale: str) -> Environment:
+    """The templates with the catalogue of ``locale`` (one environment per language)."""
+    env = Environment(loader=FileSystemLoader(str(TEMPLATE_DIR)), autoescape=False,
+                      undefined=StrictUndefined, keep_trailing_newline=False,
+                      extensions=["jinja2.ext.i18n"])
+    env.policies["ext.i18n.trimmed"] = True   # as babel.cfg extracts them
+    env.install_gettext_translations(translations(locale), newstyle=True)   # type: ignore[attr-defined]
+    return env
 
 
 def format_when(moment: datetime, locale: str) -> str:
@@ -42,10 +51,14 @@ def sms_name(typed: str) -> str:
 
 
 def render(kind: str, locale: str, **context: object) -> str:
-    """The text of one SMS; a ``name`` (typed by the customer) goes through ``sms_name``."""
+    """The text of one SMS in ``locale``; a ``name`` (typed by the customer) goes through
+    ``sms_name`` and greets as ``greeting``."""
+    locale = locale if locale in LANGUAGES else "zh-CN"
     if "name" in context:
-        context["name"] = sms_name(str(context["name"] or ""))
-    template = _env().get_template(f"{locale}/{kind}.txt")
+        context["name"] = name = sms_name(str(context["name"] or ""))
+        # 王先生您好, / Wang, — or 您好, / Hello, without a name
+        context["greeting"] = (_("%(name)s,", name=name) if name else _("Hello,")).render(locale)
+    template = _env(locale).get_template(f"{kind}.txt")
     return " ".join(template.render(**context).split())
 
 

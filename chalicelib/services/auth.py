@@ -20,8 +20,9 @@ from botocore.exceptions import ClientError
 from ..config import get_config
 from ..domain.booking import require_object
 from ..domain.errors import DomainError, FieldErrors, Forbidden, TooManyRequests
-from ..domain.staff import Staff
-from ..domain.validation import clean_text
+from ..domain.staff import ROLES, Staff
+from ..domain.validation import REQUIRED, clean_text
+from ..i18n import _
 from ..logs import log_event
 
 JWKS_TTL = 3600          # seconds a fetched key set is trusted before it is fetched again
@@ -79,7 +80,7 @@ def verify_token(token: str | None) -> Staff:
     """The staff member a valid ID token names; InvalidToken otherwise."""
     if not token:
         raise InvalidToken("no token")
-    scheme, _, value = token.partition(" ")
+    scheme, _sep, value = token.partition(" ")
     if scheme.lower() == "bearer":
         token = value.strip()
     cfg = get_config()
@@ -103,6 +104,7 @@ REFUSED_SIGN_IN = ("NotAuthorizedException", "UserNotFoundException", "InvalidPa
 THROTTLED_SIGN_IN = ("TooManyFailedAttemptsException", "TooManyRequestsException",
                      "LimitExceededException")
 SIGN_IN_RETRY_SECONDS = 60
+SIGN_IN_AGAIN = _("Please sign in again")
 
 
 def _credentials(body: Any) -> tuple[str, str]:
@@ -111,9 +113,9 @@ def _credentials(body: Any) -> tuple[str, str]:
     username = clean_text(errors, "username", body.get("username"), max_len=128, required=True)
     password = body.get("password")
     if not isinstance(password, str) or not password:
-        errors.add("password", "required")
+        errors.add("password", REQUIRED)
     elif len(password) > 256:
-        errors.add("password", "at most 256 characters")
+        errors.add("password", _("at most %(count)s characters", count=256))
     errors.raise_if_any()
     return username, password
 
@@ -153,16 +155,16 @@ def login(body: Any) -> dict[str, Any]:
         if code in REFUSED_SIGN_IN:
             # not the username as typed: people type their password into that box too
             log_event("staff_login_refused", reason=code)
-            raise Unauthenticated("Wrong username or password", code="invalid_credentials",
-                                  fields={"password": "wrong username or password"}) from None
+            raise Unauthenticated(_("Wrong username or password"), code="invalid_credentials",
+                                  fields={"password": _("wrong username or password")}) from None
         if code in THROTTLED_SIGN_IN:
             log_event("staff_login_refused", reason=code)
-            raise TooManyRequests("Too many sign-in attempts: wait a minute and try again",
+            raise TooManyRequests(_("Too many sign-in attempts: wait a minute and try again"),
                                   retry_after=SIGN_IN_RETRY_SECONDS) from None
         raise
     if "AuthenticationResult" not in answer:
         # e.g. NEW_PASSWORD_REQUIRED: the manager must finish setting up this account
-        raise Unauthenticated("This account is not ready: ask your manager to reset its password",
+        raise Unauthenticated(_("This account is not ready: ask your manager to reset its password"),
                               code="account_not_ready")
     tokens = _this_store(_tokens(answer["AuthenticationResult"]))
     log_event("staff_login", username=username, roles=tokens["staff"]["roles"])
@@ -174,7 +176,7 @@ def _this_store(tokens: dict[str, Any]) -> dict[str, Any]:
     refresh alike), with nothing of the tokens in the answer."""
     if tokens["staff"]["store_id"] != get_config().store_id:
         log_event("staff_other_store_refused", username=tokens["staff"]["username"])
-        raise Forbidden("This account may not use this store's portal")
+        raise Forbidden(_("This account may not use this store's portal"))
     return tokens
 
 
@@ -182,13 +184,13 @@ def refresh(body: Any) -> dict[str, Any]:
     require_object(body)
     token = body.get("refresh_token")
     if not isinstance(token, str) or not token or len(token) > 4096:
-        raise Unauthenticated("Please sign in again", fields={"refresh_token": "missing or invalid"})
+        raise Unauthenticated(SIGN_IN_AGAIN, fields={"refresh_token": _("missing or invalid")})
     try:
         answer = _cognito().initiate_auth(
             ClientId=get_config().user_pool_client_id, AuthFlow="REFRESH_TOKEN_AUTH",
             AuthParameters={"REFRESH_TOKEN": token})
     except ClientError:
-        raise Unauthenticated("Please sign in again", code="unauthorized") from None
+        raise Unauthenticated(SIGN_IN_AGAIN, code="unauthorized") from None
     return _this_store(_tokens(answer["AuthenticationResult"], refresh_token=token))
 
 
@@ -221,9 +223,40 @@ def staff_in_role(role: str) -> list[dict[str, str]]:
     return people
 
 
+def with_display_name(staff: Staff) -> Staff:
+    """``staff`` with their display name (Cognito's ``name``, e.g. 张顾问): the token's when it
+    carries one, else the staff directory's (cached). An action that a print or a customer
+    page names the person by (check-in, quality check, settlement) records this name, so a
+    print never asks Cognito."""
+    if staff.name and staff.name != staff.username:
+        return staff
+    for role in sorted(staff.roles):
+        for person in staff_in_role(role):
+            if person["username"] == staff.username:
+                return replace(staff, name=person["name"])
+    return staff
+
+
 def forget_directory() -> None:
     with _directory_lock:
         _directory.clear()
+
+
+def display_names(usernames: set[str] | frozenset[str], roles: tuple[str, ...] = ROLES) -> dict[str, str]:
+    """{username: display name} for the staff a page shows, read from the cached directory
+    (one cached Cognito listing per role, searched only until every name is found; never a call
+    per person); a login not found keeps itself as its name."""
+    wanted = {u for u in usernames if u}
+    names: dict[str, str] = {}
+    try:
+        for role in dict.fromkeys(roles):   # in this order, each once
+            if not wanted - names.keys():
+                break
+            names.update({p["username"]: p["name"] for p in staff_in_role(role)
+                          if p["username"] in wanted})
+    except ClientError:
+        pass
+    return {u: names.get(u, u) for u in sorted(wanted)}
 
 
 def with_display_name(staff: Staff) -> Staff:

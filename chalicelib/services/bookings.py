@@ -27,6 +27,7 @@ from ..domain.booking import (ACTIVE, WALK_IN, Booking, BookingDesk, oldest_acti
                               parse_reason, parse_service_codes, require_object)
 from ..domain.staff import ADVISOR, Staff
 from ..domain.errors import Conflict, FieldErrors, NotFound, SlotFull, ValidationError
+from ..i18n import Message, _
 from ..domain.money import yuan
 from ..domain.store import Service, StoreSettings
 from ..domain.validation import mask_phone, mask_vin, parse_date, parse_instant
@@ -106,25 +107,25 @@ def _alternatives(settings: StoreSettings, wanted: datetime, labor: int, now: da
     return [s.start.isoformat() for s in slots_rules.nearest(wanted, candidates)]
 
 
-def _slot_problem(settings: StoreSettings, start: datetime, now: datetime) -> str:
+def _slot_problem(settings: StoreSettings, start: datetime, now: datetime) -> Message:
     day = start.astimezone(settings.tz).date()
     reason = slots_rules.day_closed_reason(settings, day, now)
     if reason == "past" or start < now:
-        return "this time has passed"
+        return _("this time has passed")
     if reason == "beyond_horizon":
-        return f"bookings open {settings.horizon_days} days ahead at most"
+        return _("bookings open %(days)s days ahead at most", days=settings.horizon_days)
     if reason == "closed":
-        return "the store is closed that day"
+        return _("the store is closed that day")
     if start < slots_rules.earliest_start(settings, now):
-        return f"book at least {settings.min_notice_minutes} minutes ahead"
-    return "not the start of a slot (see /api/slots)"
+        return _("book at least %(minutes)s minutes ahead", minutes=settings.min_notice_minutes)
+    return _("not the start of a slot (see /api/slots)")
 
 
 def bookable_slot(settings: StoreSettings, start: datetime, now: datetime, *,
                    desk: bool = False) -> slots_rules.Slot:
     slot = slots_rules.find_slot(settings, start, now, desk=desk)
     if slot is None:
-        raise ValidationError("That time cannot be booked",
+        raise ValidationError(_("That time cannot be booked"),
                               fields={"slot_start": _slot_problem(settings, start, now)})
     return slot
 
@@ -162,13 +163,14 @@ def create_booking(body: Any, *, idempotency_key: str | None = None,
     limits = _limits(settings, channel)
     if online and request.labor_minutes > settings.online_max_labor_minutes:
         hours = f"{settings.online_max_labor_minutes / 60:g}"
-        raise ValidationError("Too much work for one online booking: please call the store",
+        raise ValidationError(_("Too much work for one online booking: please call the store"),
                               code="online_labor_limit",
-                              fields={"services": f"more than {hours} labour hours: "
-                                                  "please call the store to book this visit"})
+                              fields={"services": _("more than %(hours)s labour hours: please "
+                                                    "call the store to book this visit",
+                                                    hours=hours)})
     if request.labor_minutes > limits.labor_minutes_per_day:
-        raise ValidationError("Too much work for one online booking",
-                              fields={"services": "more labour than a day can take: please call the store"})
+        raise ValidationError(_("Too much work for one online booking"), fields={
+            "services": _("more labour than a day can take: please call the store")})
     booking = Booking.from_request(replace(request, slot_start=slot.start),
                                    slot_end=slot.end, now=now)
     if staff is not None:
@@ -199,8 +201,8 @@ def create_booking(body: Any, *, idempotency_key: str | None = None,
         raise _already_booked() from None
     except CapacityExhausted as full:
         alternatives = _alternatives(settings, slot.start, booking.labor_minutes, now)
-        text = ("This slot is fully booked" if full.which == "slot"
-                else "The workshop is fully booked that day")
+        text = (_("This slot is fully booked") if full.which == "slot"
+                else _("The workshop is fully booked that day"))
         raise SlotFull(text, alternatives=alternatives) from None
     log_event("booking_created", booking_id=booking.id, reference=booking.reference,
               slot_start=booking.slot_start.isoformat(), channel=channel,
@@ -228,9 +230,11 @@ def _within_phone_limit(settings: StoreSettings, phone: str, now: datetime,
         if verification is None or not verification.accepts(proof, now):
             verifications_db.count_wrong_code(proof, now=now)
             raise verification_rules.verification_failed()
-    raise Conflict(f"This mobile number already has {held} upcoming bookings. To change one, "
-                   "use the link in your SMS or call the store.", code="too_many_bookings",
-                   fields={"customer.phone": f"already has {held} upcoming bookings"})
+    raise Conflict(_("This mobile number already has %(count)s upcoming bookings. To change "
+                     "one, use the link in your SMS or call the store.", count=held),
+                   code="too_many_bookings",
+                   fields={"customer.phone": _("already has %(count)s upcoming bookings",
+                                               count=held)})
 
 
 def _actor(staff: Staff | None) -> str:
@@ -238,9 +242,9 @@ def _actor(staff: Staff | None) -> str:
 
 
 def _already_booked() -> Conflict:
-    return Conflict("This car already has a booking that day. To change it, use the link in "
-                    "your SMS or call the store.", code="already_booked",
-                    fields={"vehicle.plate": "already booked that day"})
+    return Conflict(_("This car already has a booking that day. To change it, use the link "
+                      "in your SMS or call the store."), code="already_booked",
+                    fields={"vehicle.plate": _("already booked that day")})
 
 
 def _created(booking: Booking, manage_url: str) -> dict[str, Any]:
@@ -249,12 +253,15 @@ def _created(booking: Booking, manage_url: str) -> dict[str, Any]:
             "manage_url": manage_url}
 
 
+BOOKING_NOT_FOUND = _("Booking not found")
+
+
 def _idempotency(key: str | None, body: Any, now: datetime) -> Idempotency | None:
     if key is None or key == "":
         return None
     if len(key) > 128 or not key.isprintable():
-        raise ValidationError("Bad Idempotency-Key header",
-                              fields={"Idempotency-Key": "at most 128 printable characters"})
+        raise ValidationError(_("Bad Idempotency-Key header"), fields={
+            "Idempotency-Key": _("at most %(count)s printable characters", count=128)})
     digest = hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False)
                             .encode("utf-8")).hexdigest()
     return Idempotency(key=f"booking:{key}", request_hash=digest,
@@ -263,12 +270,12 @@ def _idempotency(key: str | None, body: Any, now: datetime) -> Idempotency | Non
 
 def _replay(replay: IdempotencyReplay, idempotency: Idempotency | None) -> dict[str, Any]:
     if idempotency is None or replay.request_hash != idempotency.request_hash:
-        raise ValidationError("This Idempotency-Key was used for a different request",
-                              fields={"Idempotency-Key": "already used with another body"},
+        raise ValidationError(_("This Idempotency-Key was used for a different request"),
+                              fields={"Idempotency-Key": _("already used with another body")},
                               code="idempotency_key_reused")
     booking = bookings_db.get_booking(replay.booking_id)
     if booking is None:
-        raise NotFound("Booking not found")
+        raise NotFound(BOOKING_NOT_FOUND)
     return _created(booking, _manage_url(booking.id))
 
 
@@ -290,7 +297,7 @@ def _authorised_booking(booking_id: str, token: str | None) -> Booking:
     check_booking_token(get_config().secret_key, booking_id, token)
     booking = bookings_db.get_booking(booking_id)
     if booking is None:
-        raise NotFound("Booking not found", code="booking_not_found")
+        raise NotFound(BOOKING_NOT_FOUND, code="booking_not_found")
     return booking
 
 
@@ -330,7 +337,7 @@ def write_move(old: Booking, new: Booking, slot: slots_rules.Slot, *, actor: str
     except AlreadyBooked:
         raise _already_booked() from None
     except CapacityExhausted:
-        raise SlotFull("That slot is fully booked", alternatives=_alternatives(
+        raise SlotFull(_("That slot is fully booked"), alternatives=_alternatives(
             settings, slot.start, new.labor_minutes, now)) from None
     outbox_db.supersede(list(old.message_ids), now=now)
     log_event("booking_rescheduled", booking_id=old.id, slot_start=slot.start.isoformat(),
@@ -423,5 +430,5 @@ def resolve_link(code: str, *, browser: bool = False) -> str:
     if target is None and browser:
         return get_config().public_base_url + LINK_PROBLEM_PAGE
     if target is None:
-        raise NotFound("This link is not valid", code="link_not_found")
+        raise NotFound(_("This link is not valid"), code="link_not_found")
     return target

@@ -13,6 +13,7 @@ from ..domain import messages as msg
 from ..domain import repair_order as ro
 from ..domain.booking import new_reference, require_object
 from ..domain.errors import Conflict, FieldErrors, Forbidden, NotFound, ValidationError
+from ..i18n import _
 from ..domain.staff import COMPLAINT_DESK, FOLLOW_UP, MANAGER, MANAGERS, Staff
 from ..domain.validation import clean_text, expect_version, mask_phone
 from ..logs import log_event
@@ -103,7 +104,7 @@ def complaint_for_order(order: ro.RepairOrder, *, description: str, source: str,
 def retry_if_opened_meanwhile(action: Callable[[], T]) -> T:
     """Run ``action`` again if another request opened the order's complaint, or wrote to it,
     meanwhile: the next run reads it again and adds to it."""
-    for _ in range(RACE_RETRIES - 1):
+    for _attempt in range(RACE_RETRIES - 1):
         try:
             return action()
         except Conflict as exc:
@@ -175,7 +176,7 @@ def complaint_list(staff: Staff) -> dict[str, Any]:
 def _load(complaint_id: str) -> cpl.Complaint:
     complaint = records_db.get_complaint(complaint_id)
     if complaint is None:
-        raise NotFound("Complaint not found", code="complaint_not_found")
+        raise NotFound(_("Complaint not found"), code="complaint_not_found")
     return complaint
 
 
@@ -195,20 +196,21 @@ def create(body: Any, staff: Staff) -> dict[str, Any]:
     if data.order_id:
         order = records_db.get_order(data.order_id)
         if order is None:
-            raise ValidationError("No such repair order", fields={"order_id": "not found"})
+            raise ValidationError(_("No such repair order"), fields={"order_id": _("not found")})
         about, locale = _about(order), order.locale
         latest = records_db.latest_complaint_of(order.id)
         if latest is not None and latest.status == cpl.OPEN:
-            raise Conflict("This order already has an open complaint: add a note to it",
+            raise Conflict(_("This order already has an open complaint: add a note to it"),
                            code="complaint_already_open",
-                           fields={"order_id": f"already has open complaint {latest.reference}"},
+                           fields={"order_id": _("already has open complaint %(reference)s",
+                                                 reference=latest.reference)},
                            extra={"complaint_id": latest.id})
     else:
         errors = FieldErrors()
         about["customer_name"] = clean_text(errors, "customer_name", body.get("customer_name"),
                                             max_len=40, required=True)
         about["plate"] = clean_text(errors, "plate", body.get("plate"), max_len=12)
-        errors.raise_if_any("Say who complains, or link the repair order")
+        errors.raise_if_any(_("Say who complains, or link the repair order"))
     owner = staff.username if staff.roles & COMPLAINT_DESK else default_owner()
     changes = records_db.Changes()
     complaint = _open(data, source="staff", owner=owner, by=staff.username, now=now,
@@ -233,7 +235,7 @@ def _change(complaint_id: str, body: Any, staff: Staff, action: str, change) -> 
 
 def _may_handle(staff: Staff, complaint: cpl.Complaint) -> None:
     if MANAGER not in staff.roles and complaint.owner != staff.username:
-        raise Forbidden("Only the complaint's owner or the manager may do this",
+        raise Forbidden(_("Only the complaint's owner or the manager may do this"),
                         code="not_your_complaint")
 
 
@@ -255,8 +257,8 @@ def assign(complaint_id: str, body: Any, staff: Staff) -> dict[str, Any]:
                        max_len=64, required=True)
     errors.raise_if_any()
     if owner not in {p["username"] for p in handlers()}:
-        raise ValidationError("Not someone who handles complaints",
-                              fields={"owner": "an advisor, follow-up clerk or manager"})
+        raise ValidationError(_("Not someone who handles complaints"),
+                              fields={"owner": _("an advisor, follow-up clerk or manager")})
     return _change(complaint_id, body, staff, "assigned",
                    lambda c, now: c.assign(owner, now=now, by=staff.username))
 

@@ -18,6 +18,7 @@ from ..domain import repair_order as ro
 from ..domain.booking import require_object
 from ..domain.complaints import parse_complaint
 from ..domain.errors import Conflict, NotFound
+from ..i18n import _
 from ..domain.money import decimal_text, yuan
 from ..domain.tokens import ORDER_MAX_AGE, check_order_token, sign_order
 from ..logs import log_event
@@ -127,7 +128,7 @@ def _authorised(order_id: str, token: str | None) -> ro.RepairOrder:
     check_order_token(get_config().secret_key, order_id, token)
     order = records_db.get_order(order_id)
     if order is None:
-        raise NotFound("Repair order not found", code="order_not_found")
+        raise NotFound(ro.ORDER_NOT_FOUND, code="order_not_found")
     return order
 
 
@@ -169,17 +170,18 @@ def customer_survey(order_id: str, token: str | None, body: Any) -> dict[str, An
 def _answer_survey(order: ro.RepairOrder, body: dict[str, Any]) -> dict[str, Any]:
     followup = records_db.get_followup(order.id)
     if followup is None:
-        raise Conflict("The survey opens once the car has been handed back", code="survey_not_open")
+        raise Conflict(_("The survey opens once the car has been handed back"),
+                       code="survey_not_open")
     now = store_now()
     survey = fu.parse_survey(body, now=now)
     if followup.survey is not None:   # before a complaint is opened for a second answer
-        raise Conflict("Thank you: this survey has already been answered", code="survey_closed")
+        raise Conflict(fu.SURVEY_ANSWERED, code="survey_closed")
     changes = records_db.Changes()
     complaint_id = ""
     if survey.low:
         text = (f"回访评分 态度{survey.attitude} 质量{survey.quality} 及时{survey.timeliness}"
                 + (f":{survey.comment}" if survey.comment else ""))
-        complaint, _ = complaints.complaint_for_order(
+        complaint, _created = complaints.complaint_for_order(
             order, description=text, source="survey", severity="medium", by=CUSTOMER_ACTOR,
             now=now, changes=changes)
         complaint_id = complaint.id

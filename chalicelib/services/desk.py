@@ -15,6 +15,7 @@ from ..domain.booking import (BOOKED, CALL_CANCELLED, CALL_CONFIRMED, CALL_RESCH
                               Booking, BookingDesk, parse_call, parse_lost_reason, parse_reason,
                               require_object)
 from ..domain.errors import FieldErrors, NotFound, ValidationError
+from ..i18n import _
 from ..domain.money import yuan
 from ..domain.slots import Slot
 from ..domain.staff import ADVISOR, TECHNICIAN, Staff
@@ -106,7 +107,7 @@ def call_list(date_text: str | None, staff: Staff) -> dict[str, Any]:
 def _load(booking_id: str) -> Booking:
     booking = bookings_db.get_booking(booking_id)
     if booking is None:
-        raise NotFound("Booking not found", code="booking_not_found")
+        raise NotFound(_("Booking not found"), code="booking_not_found")
     return booking
 
 
@@ -146,19 +147,19 @@ def prepare(booking_id: str, body: Any, staff: Staff) -> dict[str, Any]:
     if "technician" in body:
         technician = clean_text(errors, "technician", body["technician"], max_len=64)
         if technician and technician not in _technician_names():
-            errors.add("technician", "not a technician of this store")
+            errors.add("technician", _("not a technician of this store"))
     name = ""
     if advisor:
         name = staff.name if advisor == staff.username else _advisor_names().get(advisor, "")
         if not name:
-            errors.add("advisor", "not a service advisor of this store")
+            errors.add("advisor", _("not a service advisor of this store"))
     if "parts_ready" in body:
         if not isinstance(body["parts_ready"], bool):
-            errors.add("parts_ready", "must be true or false")
+            errors.add("parts_ready", _("must be true or false"))
         else:
             parts = body["parts_ready"]
     if advisor is None and technician is None and parts is None and not errors.fields:
-        errors.add("body", "nothing to change: advisor, technician or parts_ready")
+        errors.add("body", _("nothing to change: advisor, technician or parts_ready"))
     errors.raise_if_any()
     new = BookingDesk.prepare(booking, advisor=advisor, technician=technician, parts_ready=parts,
                               now=clock.now(), by=staff.username, advisor_name=name)
@@ -253,8 +254,8 @@ def desk_slots(date_text: str | None, services_text: str | None,
     """The desk's slot picker: as the booking site's, for a phone or walk-in booking."""
     channel = channel_text or "phone"
     if channel not in DESK_CHANNELS:
-        raise ValidationError("Unknown channel",
-                              fields={"channel": "one of: " + ", ".join(DESK_CHANNELS)})
+        raise ValidationError(_("Unknown channel"), fields={
+            "channel": _("must be one of: %(choices)s", choices=", ".join(DESK_CHANNELS))})
     return booking_service.slots_for(date_text, services_text, channel=channel)
 
 
@@ -263,8 +264,8 @@ def desk_booking(body: Any, staff: Staff, idempotency_key: str | None) -> dict[s
     require_object(body)
     channel = body.get("channel", "phone")
     if channel not in DESK_CHANNELS:
-        raise ValidationError("Unknown channel",
-                              fields={"channel": "one of: " + ", ".join(DESK_CHANNELS)})
+        raise ValidationError(_("Unknown channel"), fields={
+            "channel": _("must be one of: %(choices)s", choices=", ".join(DESK_CHANNELS))})
     fields = {k: v for k, v in body.items() if k != "channel"}
     created = booking_service.create_booking(fields, idempotency_key=idempotency_key,
                                              channel=channel, staff=staff)

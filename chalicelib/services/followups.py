@@ -11,6 +11,8 @@ from ..domain import audit as audit_rules
 from ..domain import followup as fu
 from ..domain.booking import require_object
 from ..domain.errors import FieldErrors, NotFound
+from ..domain.repair_order import ORDER_NOT_FOUND
+from ..i18n import _
 from ..domain.staff import Staff
 from ..domain.validation import day_asked, expect_version, mask_phone
 from ..logs import log_event
@@ -60,7 +62,7 @@ def record_call(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
     require_object(body)
     old = records_db.get_followup(order_id)
     if old is None:
-        raise NotFound("No follow-up for this order", code="followup_not_found")
+        raise NotFound(_("No follow-up for this order"), code="followup_not_found")
     expect_version(FieldErrors(), body, old.version, kind="followup")
     now = store_now()
     data = fu.parse_call(body, today=now.date())
@@ -69,8 +71,8 @@ def record_call(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
     if data.outcome == fu.ISSUE_RAISED:
         order = records_db.get_order(order_id)
         if order is None:
-            raise NotFound("Repair order not found", code="order_not_found")
-        complaint, _ = complaints.complaint_for_order(
+            raise NotFound(ORDER_NOT_FOUND, code="order_not_found")
+        complaint, _created = complaints.complaint_for_order(
             order, description=data.issue, source="follow_up", severity=data.severity,
             by=staff.username, now=now, changes=changes)
         complaint_id = complaint.id

@@ -19,10 +19,12 @@ from ..domain import repair_order as ro
 from ..domain import workshop as ws
 from ..domain.booking import ACTIVE, BookingDesk, new_reference, require_object
 from ..domain.errors import Conflict, FieldErrors, NotFound, ValidationError
+from ..domain.booking import STATUS_NAMES as BOOKING_STATUS_NAMES
+from ..i18n import _
 from ..domain.files import decode_signature, photo_key_ok, plan_upload
 from ..domain.money import decimal_text, yuan
 from ..domain.reception import parse_checkin, parse_promise, photo_fields, suggest_promise
-from ..domain.staff import AUDIT_READERS, TECHNICIAN, Staff
+from ..domain.staff import AUDIT_READERS, ROLES, TECHNICIAN, Staff
 from ..domain.tokens import APPROVAL_MAX_AGE, check_approval_token, sign_approval
 from ..domain.validation import day_asked, expect_version, mask_phone
 from ..domain.vehicles import CustomerRecord, Recommendation, VehicleRecord, new_id
@@ -45,8 +47,8 @@ def require_uploaded(photos: dict[str, str]) -> None:
     """Only a photo already uploaded may be attached (its upload URL cannot replace it)."""
     missing = files.missing_uploads(photos)
     if missing:
-        raise ValidationError("Upload the photos first", fields={
-            field: "not uploaded yet: upload the photo first" for field in missing})
+        raise ValidationError(_("Upload the photos first"), fields={
+            field: _("not uploaded yet: upload the photo first") for field in missing})
 
 
 # ---- reception (接车) ---------------------------------------------------------------
@@ -78,10 +80,12 @@ def check_in(body: Any, staff: Staff) -> dict[str, Any]:
     if checkin.booking_id:
         booking = bookings_db.get_booking(checkin.booking_id)
         if booking is None:
-            raise NotFound("Booking not found", code="booking_not_found")
+            raise NotFound(_("Booking not found"), code="booking_not_found")
         if booking.status not in ACTIVE:
-            raise Conflict(f"This booking is {booking.status}", code="booking_not_active",
-                           fields={"booking_id": f"is {booking.status}"})
+            status = BOOKING_STATUS_NAMES.get(booking.status, booking.status)
+            raise Conflict(_("This booking is %(status)s", status=status),
+                           code="booking_not_active",
+                           fields={"booking_id": _("this booking is %(status)s", status=status)})
     changes = records_db.Changes()
     audit = changes.audit
     actor = staff.username
@@ -120,8 +124,8 @@ def check_in(body: Any, staff: Staff) -> dict[str, Any]:
         action, before = "created", None
     else:
         if old_vehicle.mileage_km is not None and mileage < old_vehicle.mileage_km:
-            raise ValidationError("Mileage lower than at the last visit", fields={
-                "mileage_km": f"was {old_vehicle.mileage_km} km at the last visit"})
+            raise ValidationError(_("Mileage lower than at the last visit"), fields={
+                "mileage_km": _("was %(km)s km at the last visit", km=old_vehicle.mileage_km)})
         vehicle = replace(old_vehicle, customer_id=customer.id, vin=data.vin or old_vehicle.vin,
                           model=data.model or old_vehicle.model,
                           sale_date=data.sale_date or old_vehicle.sale_date,
@@ -138,7 +142,7 @@ def check_in(body: Any, staff: Staff) -> dict[str, Any]:
     signature_key = files.signature_key("checkin", order_id, now.date(), secrets.token_hex(4))
     codes = checkin.service_codes or (list(booking.service_codes) if booking else [])
     sheet = {**checkin.sheet, "signature_key": signature_key, "signed_at": now.isoformat(),
-             "advisor": actor, "advisor_name": staff.name,
+             "advisor": actor, "advisor_name": auth.with_display_name(staff).name,
              "concern": checkin.sheet["concern"] or (dict(booking.concern) if booking else {})}
     # 返修: the same car back with the same concern within 30 days of a delivery
     came_back = (ro.comeback_source(records_db.orders_of(old_vehicle.id, limit=10),
@@ -179,7 +183,7 @@ def check_in(body: Any, staff: Staff) -> dict[str, Any]:
 def load_order(order_id: str) -> ro.RepairOrder:
     order = records_db.get_order(order_id)
     if order is None:
-        raise NotFound("Repair order not found", code="order_not_found")
+        raise NotFound(ro.ORDER_NOT_FOUND, code="order_not_found")
     return order
 
 
@@ -255,6 +259,7 @@ def order_view(order_id: str, staff: Staff, order: ro.RepairOrder | None = None)
 def _work_view(order: ro.RepairOrder, history: list[Any]) -> dict[str, Any]:
     """What every role reads of an order: its state, the promise, the job and its checks."""
     now = store_now()
+    worked = order.job.worked_minutes(now)
     next_level = (order.quality.next_level if order.status == ro.QUALITY_CHECK
                   and not order.quality.passed_at else None)
     return {
@@ -265,9 +270,15 @@ def _work_view(order: ro.RepairOrder, history: list[Any]) -> dict[str, Any]:
         "timeline": [{"at": e.at.isoformat(), "actor": e.actor, "action": e.action,
                       "names": e.names}
                      for e in reversed(history)],
+        # the display names of the logins the page shows (technician, clock, finder, who gave a
+        # discount): 王师傅
+        "names": auth.display_names({order.job.technician, *worked,
+                                     *(ln.found_by for ln in order.lines),
+                                     *(ln.discount_by for ln in order.lines)},
+                                    roles=(TECHNICIAN, *ROLES)),
         "job": {**order.job.to_dict(), "state": order.job.state,
                 "pause_reason": order.job.pause_reason or None,
-                "worked_minutes": order.job.worked_minutes(now),
+                "worked_minutes": worked,
                 "sold_minutes": order.sold_minutes},
         "quality": {**order.quality.to_dict(), "next_level": next_level,
                     "checklist": ws.checklist_view()[next_level] if next_level else None,
@@ -320,7 +331,7 @@ def orders_of_day(date_text: str | None, scope: str | None, staff: Staff) -> dic
         return {"scope": "in_store",
                 "orders": [order_row(o, prices=prices) for o in records_db.orders_in_store()]}
     if scope not in (None, ""):
-        raise ValidationError("Unknown scope", fields={"scope": "in_store, or a date"})
+        raise ValidationError(_("Unknown scope"), fields={"scope": _("in_store, or a date")})
     day = day_asked(date_text, today=store_now().date())
     return {"date": day.isoformat(),
             "orders": [order_row(o, prices=prices) for o in records_db.orders_opened_on(day)]}
@@ -446,8 +457,9 @@ def resend_order_link(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
     """The customer's order link (progress, report, survey) by SMS again, to their phone only."""
     old = order_to_change(order_id, body)
     if old.status == ro.CANCELLED:
-        raise Conflict("This order was cancelled", code="invalid_transition",
-                       fields={"status": old.status})
+        raise Conflict(_("This order was cancelled"), code="invalid_transition",
+                       fields={"status": _("the order is %(status)s",
+                                           status=ro.STATUS_NAMES[old.status])})
     now = store_now()
     message, link = order_message(old, msg.ORDER_LINK, now=now, due=now,
                                   message_id=f"{old.id}.{msg.ORDER_LINK}.{now:%Y%m%d%H%M%S}")
@@ -461,8 +473,8 @@ def resend_order_link(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
 def _decisions(body: dict[str, Any]) -> dict[str, str]:
     raw = body.get("decisions")
     if not isinstance(raw, dict) or not raw:
-        raise ValidationError("Decide on each line",
-                              fields={"decisions": "required: {line_id: approved | declined}"})
+        raise ValidationError(_("Decide on each line"), fields={
+            "decisions": _("required: {line_id: approved | declined}")})
     return {str(k): v for k, v in raw.items()}
 
 
@@ -509,7 +521,7 @@ def _authorised(order_id: str, token: str | None) -> tuple[ro.RepairOrder, ro.Ap
     request_id = check_approval_token(get_config().secret_key, order_id, token)
     order = records_db.get_order(order_id)
     if order is None:
-        raise NotFound("Repair order not found", code="order_not_found")
+        raise NotFound(ro.ORDER_NOT_FOUND, code="order_not_found")
     return order, order.approval(request_id)
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from ..domain.errors import ValidationError
+from ..i18n import LANGUAGES, _, pgettext, render
 from ..headers import print_csp
 from ..domain.reception import ZONES
 from ..domain.staff import Staff
@@ -16,71 +17,128 @@ from . import files, orders
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "print"
 DOCUMENTS = ("order", "checkin", "invoice", "report")
 
+# The words of the prints, in the server's message catalogue (chalicelib/i18n): the zh-CN
+# is in its messages.po. Keys are what the templates and the records name (t[line.status]).
 LABELS = {
-    "zh-CN": {
-        "order": "维修委托书 / 施工单", "checkin": "接车检查单", "reference": "单号",
-        "opened": "开单时间", "promised": "预计交车", "advisor": "服务顾问", "customer": "客户",
-        "phone": "电话", "plate": "车牌", "vin": "车架号", "model": "车型", "mileage": "里程",
-        "kind": "类型", "labor": "工时", "part": "备件", "description": "项目", "qty": "数量/工时",
-        "unit": "单价", "amount": "金额", "pay": "付费方式", "status": "状态",
-        "customer_pay": "客户付费", "warranty": "保修", "internal": "内部", "goodwill": "善意",
-        "total": "合计", "customer_pays": "客户应付", "tax": "其中增值税",
-        "declined": "客户暂不维修的建议项目", "signature": "客户签字", "advisor_sign": "服务顾问签字",
-        "concern": "客户描述", "what": "问题", "where": "位置", "noise": "噪音",
-        "frequency": "频率", "when": "情景", "findings": "顾问诊断", "fuel": "油量",
-        "covers": "三件套", "interior": "内饰", "valuables": "已提醒贵重物品", "old_parts": "旧件",
-        "wash": "免费洗车", "contact": "维修中联系方式", "damage": "外观损伤", "none": "无",
-        "yes": "是", "no": "否", "approved_by": "确认", "draft": "待发送", "pending": "待确认",
-        "approved": "已确认", "in_work": "施工中", "done": "已完成",
-        "take_home": "客户带走", "dispose": "店内处理", "clean": "整洁", "dirty": "较脏",
-        "empty": "空", "quarter": "1/4", "half": "1/2", "three_quarters": "3/4", "full": "满",
-        "scratch": "划痕", "dent": "凹陷", "crack": "裂纹", "other": "其他",
-        "sms": "短信", "wechat": "微信", "in_store": "到店签字",
-        "invoice": "结算单", "invoice_no": "结算单号", "settled": "结算时间", "cashier": "收银员",
-        "method": "支付方式", "cash": "现金", "card": "刷卡", "wechat_pay": "微信支付",
-        "alipay": "支付宝", "transfer": "转账", "subtotal": "客户付费小计", "discount": "优惠",
-        "amount_due": "实收金额", "report_maintenance": "保养报告", "report_repair": "维修报告",
-        "work_done": "已完成项目", "parts_replaced": "更换零件", "part_number": "零件号",
-        "results": "检查结果", "recommendations": "建议项目", "next_service": "下次保养",
-        "next_service_text": "{date} 或 {km} 公里(以先到者为准)", "hours": "工时",
-        "not_settled": "尚未结算", "quality_passed": "质检合格",
-    },
-    "en": {
-        "order": "Repair order", "checkin": "Check-in sheet", "reference": "No.",
-        "opened": "Opened", "promised": "Promised", "advisor": "Advisor", "customer": "Customer",
-        "phone": "Phone", "plate": "Plate", "vin": "VIN", "model": "Model", "mileage": "Mileage",
-        "kind": "Type", "labor": "Labour", "part": "Part", "description": "Item", "qty": "Qty/hours",
-        "unit": "Unit price", "amount": "Amount", "pay": "Pay type", "status": "Status",
-        "customer_pay": "Customer", "warranty": "Warranty", "internal": "Internal",
-        "goodwill": "Goodwill", "total": "Total", "customer_pays": "Customer pays",
-        "tax": "incl. VAT", "declined": "Recommended, declined by the customer",
-        "signature": "Customer signature", "advisor_sign": "Advisor signature",
-        "concern": "Customer's concern", "what": "What", "where": "Where", "noise": "Noise",
-        "frequency": "How often", "when": "When", "findings": "Advisor's findings",
-        "fuel": "Fuel", "covers": "Covers fitted", "interior": "Interior",
-        "valuables": "Valuables reminder given", "old_parts": "Old parts", "wash": "Free wash",
-        "contact": "Contact during repair", "damage": "Exterior damage", "none": "none",
-        "yes": "yes", "no": "no", "approved_by": "Approved", "draft": "draft",
-        "pending": "awaiting customer", "approved": "approved", "in_work": "in work",
-        "done": "done", "take_home": "customer takes them", "dispose": "store disposes",
-        "clean": "clean", "dirty": "dirty", "empty": "empty", "quarter": "1/4", "half": "1/2",
-        "three_quarters": "3/4", "full": "full", "scratch": "scratch", "dent": "dent",
-        "crack": "crack", "other": "other", "sms": "SMS", "wechat": "WeChat",
-        "in_store": "signed in store",
-        "invoice": "Invoice", "invoice_no": "Invoice no.", "settled": "Settled", "cashier": "Cashier",
-        "method": "Payment", "cash": "cash", "card": "card", "wechat_pay": "WeChat Pay",
-        "alipay": "Alipay", "transfer": "bank transfer", "subtotal": "Customer subtotal",
-        "discount": "Discount", "amount_due": "Amount paid", "report_maintenance": "Maintenance report",
-        "report_repair": "Repair report", "work_done": "Work done", "parts_replaced": "Parts replaced",
-        "part_number": "Part no.", "results": "Findings", "recommendations": "Recommended work",
-        "next_service": "Next service", "next_service_text": "{date} or {km} km, whichever comes first",
-        "hours": "Hours", "not_settled": "not settled yet", "quality_passed": "Quality check passed",
-    },
+    "order": pgettext("print", "Repair order"),
+    "checkin": pgettext("print", "Check-in sheet"),
+    "reference": pgettext("print", "No."),
+    "opened": pgettext("print", "Opened"),
+    "promised": pgettext("print", "Promised"),
+    "advisor": pgettext("print", "Advisor"),
+    "customer": pgettext("print", "Customer"),
+    "phone": pgettext("print", "Phone"),
+    "plate": pgettext("print", "Plate"),
+    "vin": pgettext("print", "VIN"),
+    "model": pgettext("print", "Model"),
+    "mileage": pgettext("print", "Mileage"),
+    "kind": pgettext("print", "Type"),
+    "labor": pgettext("print", "Labour"),
+    "part": pgettext("print", "Part"),
+    "description": pgettext("print", "Item"),
+    "qty": pgettext("print", "Qty/hours"),
+    "unit": pgettext("print", "Unit price"),
+    "amount": pgettext("print", "Amount"),
+    "pay": pgettext("print", "Pay type"),
+    "status": pgettext("print", "Status"),
+    "customer_pay": pgettext("print: pay type", "Customer"),
+    "warranty": pgettext("print", "Warranty"),
+    "internal": pgettext("print", "Internal"),
+    "goodwill": pgettext("print", "Goodwill"),
+    "total": pgettext("print", "Total"),
+    "customer_pays": pgettext("print", "Customer pays"),
+    "tax": pgettext("print", "incl. VAT"),
+    "declined": pgettext("print", "Recommended, declined by the customer"),
+    "signature": pgettext("print", "Customer signature"),
+    "advisor_sign": pgettext("print", "Advisor signature"),
+    "concern": pgettext("print", "Customer's concern"),
+    "what": pgettext("print", "What"),
+    "where": pgettext("print", "Where"),
+    "noise": pgettext("print", "Noise"),
+    "frequency": pgettext("print", "How often"),
+    "when": pgettext("print", "When"),
+    "findings": pgettext("print", "Advisor's findings"),
+    "fuel": pgettext("print", "Fuel"),
+    "covers": pgettext("print", "Covers fitted"),
+    "interior": pgettext("print", "Interior"),
+    "valuables": pgettext("print", "Valuables reminder given"),
+    "old_parts": pgettext("print", "Old parts"),
+    "wash": pgettext("print", "Free wash"),
+    "contact": pgettext("print", "Contact during repair"),
+    "damage": pgettext("print", "Exterior damage"),
+    "none": pgettext("print", "none"),
+    "yes": pgettext("print", "yes"),
+    "no": pgettext("print", "no"),
+    "approved_by": pgettext("print", "Approved"),
+    "draft": pgettext("print", "draft"),
+    "pending": pgettext("print", "awaiting customer"),
+    "approved": pgettext("print", "approved"),
+    "in_work": pgettext("print", "in work"),
+    "done": pgettext("print", "done"),
+    "take_home": pgettext("print", "customer takes them"),
+    "dispose": pgettext("print", "store disposes"),
+    "clean": pgettext("print", "clean"),
+    "dirty": pgettext("print", "dirty"),
+    "empty": pgettext("print", "empty"),
+    "quarter": pgettext("print", "1/4"),
+    "half": pgettext("print", "1/2"),
+    "three_quarters": pgettext("print", "3/4"),
+    "full": pgettext("print", "full"),
+    "scratch": pgettext("print", "scratch"),
+    "dent": pgettext("print", "dent"),
+    "crack": pgettext("print", "crack"),
+    "other": pgettext("print", "other"),
+    "sms": pgettext("print", "SMS"),
+    "wechat": pgettext("print", "WeChat"),
+    "in_store": pgettext("print", "signed in store"),
+    "invoice": pgettext("print", "Invoice"),
+    "invoice_no": pgettext("print", "Invoice no."),
+    "settled": pgettext("print", "Settled"),
+    "cashier": pgettext("print", "Cashier"),
+    "method": pgettext("print", "Payment"),
+    "cash": pgettext("print", "cash"),
+    "card": pgettext("print", "card"),
+    "wechat_pay": pgettext("print", "WeChat Pay"),
+    "alipay": pgettext("print", "Alipay"),
+    "transfer": pgettext("print", "bank transfer"),
+    "subtotal": pgettext("print", "Customer subtotal"),
+    "discount": pgettext("print", "Discount"),
+    "amount_due": pgettext("print", "Amount paid"),
+    "report_maintenance": pgettext("print", "Maintenance report"),
+    "report_repair": pgettext("print", "Repair report"),
+    "work_done": pgettext("print", "Work done"),
+    "parts_replaced": pgettext("print", "Parts replaced"),
+    "part_number": pgettext("print", "Part no."),
+    "results": pgettext("print", "Findings"),
+    "recommendations": pgettext("print", "Recommended work"),
+    "next_service": pgettext("print", "Next service"),
+    "next_service_text": pgettext("print", "{date} or {km} km, whichever comes first"),
+    "hours": pgettext("print", "Hours"),
+    "not_settled": pgettext("print", "not settled yet"),
+    "quality_passed": pgettext("print", "Quality check passed"),
+    "print_now": pgettext("print", "Print"),
 }
-ZONE_NAMES_ZH = dict(zip(ZONES, (
-    "前保险杠", "引擎盖", "前挡风玻璃", "车顶", "后挡风玻璃", "后备箱", "后保险杠",
-    "左前翼子板", "左前门", "左后门", "左后翼子板", "右前翼子板", "右前门", "右后门",
-    "右后翼子板", "左后视镜", "右后视镜", "轮毂"), strict=True))
+ZONE_NAMES = {
+    "front_bumper": pgettext("car zone", "front bumper"),
+    "hood": pgettext("car zone", "hood"),
+    "windshield": pgettext("car zone", "windshield"),
+    "roof": pgettext("car zone", "roof"),
+    "rear_window": pgettext("car zone", "rear window"),
+    "trunk": pgettext("car zone", "trunk"),
+    "rear_bumper": pgettext("car zone", "rear bumper"),
+    "left_front_fender": pgettext("car zone", "left front fender"),
+    "left_front_door": pgettext("car zone", "left front door"),
+    "left_rear_door": pgettext("car zone", "left rear door"),
+    "left_rear_fender": pgettext("car zone", "left rear fender"),
+    "right_front_fender": pgettext("car zone", "right front fender"),
+    "right_front_door": pgettext("car zone", "right front door"),
+    "right_rear_door": pgettext("car zone", "right rear door"),
+    "right_rear_fender": pgettext("car zone", "right rear fender"),
+    "left_mirror": pgettext("car zone", "left mirror"),
+    "right_mirror": pgettext("car zone", "right mirror"),
+    "wheels": pgettext("car zone", "wheels"),
+}
+assert tuple(ZONE_NAMES) == tuple(ZONES)   # every zone of the car diagram has its name
 
 
 @lru_cache(maxsize=1)
@@ -89,15 +147,18 @@ def _env() -> Environment:
                        autoescape=select_autoescape(["html"]), undefined=StrictUndefined)
 
 
-def render_order(order_id: str, doc: str, lang: str, staff: Staff) -> str:
+def render_order(order_id: str, doc: str, lang: str | None, staff: Staff) -> str:
+    """A print in ``lang``, or in the order's language (the customer's; zh-CN by default)."""
     if doc not in DOCUMENTS:
-        raise ValidationError("Unknown document", fields={"doc": "order, checkin, invoice or report"})
-    if lang not in LABELS:
-        raise ValidationError("Unknown language", fields={"lang": "zh-CN or en"})
+        raise ValidationError(_("Unknown document"),
+                              fields={"doc": _("order, checkin, invoice or report")})
+    if lang is not None and lang not in LANGUAGES:
+        raise ValidationError(_("Unknown language"), fields={"lang": _("zh-CN or en")})
     context = orders.print_context(order_id)
-    zone = (lambda z: ZONE_NAMES_ZH.get(z, z)) if lang == "zh-CN" else (lambda z: z.replace("_", " "))
+    lang = lang or (context["order"].locale if context["order"].locale in LANGUAGES else "zh-CN")
+    zones = render(ZONE_NAMES, lang)
     return _env().get_template(f"{doc}.html").render(
-        **context, t=LABELS[lang], lang=lang, zone=zone,
+        **context, t=render(LABELS, lang), lang=lang, zone=lambda z: zones.get(z, z),
         phone=staff.phone_view(context["order"].phone),   # as the staff answers show it
         local=lambda iso: iso and _local(iso, context["tz"]))
 

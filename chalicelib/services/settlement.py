@@ -11,9 +11,11 @@ from ..domain import followup as fu
 from ..domain import messages as msg
 from ..domain import settlement as rules
 from ..domain.errors import NotFound
+from ..i18n import _
 from ..domain.staff import Staff
 from ..logs import log_event
 from ..notify.templates import format_when
+from . import auth
 from .customer_orders import order_message
 from .orders import order_to_change, order_view, save_order
 from .store import current_store, store_now
@@ -27,7 +29,7 @@ def settle(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
     now = store_now()
     agreed = old.agreed(settings.tax_rate)
     settlement = rules.settle(subtotal_fen=agreed.customer_fen, by_pay_type=agreed.by_pay_type,
-                              data=data, staff=staff, settings=settings,
+                              data=data, staff=auth.with_display_name(staff), settings=settings,
                               invoice_no=f"INV-{now:%Y%m%d}-{old.reference}", now=now)
     saved = save_order(old, old.settle(settlement, now=now), actor=staff.username, actor_name=staff.name,
                        action="settled")
@@ -44,7 +46,7 @@ def deliver(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
     now = store_now()
     vehicle = records_db.get_vehicle(old.vehicle_id)
     if vehicle is None:
-        raise NotFound("The order's vehicle is missing", code="vehicle_not_found")
+        raise NotFound(_("The order's vehicle is missing"), code="vehicle_not_found")
     delivery = rules.deliver(now=now, by=staff.username, checklist=checklist,
                              promised_at=old.promised_at,
                              mileage_km=old.reception.get("mileage_km"), settings=settings)

@@ -11,6 +11,7 @@ from ..db import records as records_db
 from ..domain import audit as audit_rules
 from ..domain.booking import ARRIVED, Booking, require_object
 from ..domain.errors import FieldErrors, NotFound
+from ..i18n import _
 from ..domain.repair_order import RepairOrder
 from ..domain.staff import AUDIT_READERS, MANAGER, Staff
 from ..domain.validation import clean_text, expect_version, mask_phone
@@ -68,14 +69,14 @@ def search(q: str | None) -> dict[str, Any]:
 def _customer(customer_id: str) -> CustomerRecord:
     customer = records_db.get_customer(customer_id)
     if customer is None:
-        raise NotFound("Customer not found", code="customer_not_found")
+        raise NotFound(_("Customer not found"), code="customer_not_found")
     return customer
 
 
 def _vehicle(vehicle_id: str) -> VehicleRecord:
     vehicle = records_db.get_vehicle(vehicle_id)
     if vehicle is None:
-        raise NotFound("Vehicle not found", code="vehicle_not_found")
+        raise NotFound(_("Vehicle not found"), code="vehicle_not_found")
     return vehicle
 
 

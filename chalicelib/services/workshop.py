@@ -163,7 +163,7 @@ def quality_check(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
     data = ws.parse_qc(body, test_drive_required=old.needs_test_drive(current_store().catalogue), errors=errors)
     now = store_now()
     key = files.signature_key(f"qc-{data.level}", old.id, now.date(), secrets.token_hex(4))
-    order = old.record_qc(data, staff=staff, signature_key=key, now=now)
+    order = old.record_qc(data, staff=auth.with_display_name(staff), signature_key=key, now=now)
     assert png is not None
     record = order.quality.records[-1]
     action = f"qc_{data.level}_{'passed' if record.passed else 'failed'}"

@@ -1,8 +1,4 @@
-/* Staff portal (服务顾问工作台): the page shell and the router.
-   Routes are hashes (#/board, #/order/<id>, ...); each loads its page module from pages/ only
-   when it is shown. A page module's default export is show(view, arg): it renders into view
-   (the <main> element) for the route's argument (#/order/<id> -> id) and may return a
-   function called when the user leaves the page (to stop a timer). */
+/* Staff portal: the shell and the hash router (#/x/<arg> -> pages/<PAGES[x]>.js show(view, arg)). */
 import { T, lang, setLang, loadStrings } from "./kit/i18n.js";
 import { current, keep } from "./kit/session.js";
 import { pageChanged } from "./kit/api.js";
@@ -13,6 +9,9 @@ const PAGES = { login: "login", board: "board", search: "search", vehicle: "vehi
   order: "order", orders: "orders", workshop: "workshop", jobs: "jobs", followups: "followups", complaints: "complaints",
   calls: "calls" };
 const view = document.getElementById("view");
+// a phone: the links behind #menu, folded on each route and by Escape
+const bar = document.querySelector("header.bar"), menu = document.getElementById("menu");
+const fold = (open) => { bar.classList.toggle("open", open); menu.setAttribute("aria-expanded", open); };
 let leave = null, shown = 0;
 
 // the header's title: the workbench of the person's first role in this order
@@ -41,6 +40,7 @@ function shell() {
 
 async function route() {
   pageChanged();
+  fold(false);
   const mine = ++shown;
   if (leave) { leave(); leave = null; }
   say("");
@@ -57,6 +57,8 @@ document.getElementById("lang").addEventListener("click", async () => {
   await setLang(lang() === "en" ? "zh-CN" : "en");
   route();
 });
+menu.addEventListener("click", () => fold(menu.ariaExpanded !== "true"));
+bar.addEventListener("keydown", (ev) => { if (ev.key === "Escape" && menu.ariaExpanded === "true") { fold(false); menu.focus(); } });
 document.getElementById("logout").addEventListener("click", () => { keep(null); location.hash = "#/login"; });
 window.addEventListener("hashchange", route);
 onRerender(route);

@@ -1,6 +1,4 @@
-/* Runs before the first paint (a classic script in <head>, no module): marks who is signed in
-   and their roles on <html>, so the navigation shows at once (portal.css) and nothing moves
-   when the modules arrive. */
+/* Before the first paint (classic script): the session's roles on <html>, so the nav shows at once. */
 (function () {
   var root = document.documentElement, s = null;
   try { s = JSON.parse(localStorage.getItem("portal.session") || "null"); } catch (e) { s = null; }

@@ -86,6 +86,21 @@ def client(aws):
         yield test_client
 
 
+# ---- i18n: answers in English for tests that assert the English wording ------------------
+@pytest.fixture
+def english(client, monkeypatch):
+    """Every call of this test sends ``Accept-Language: en`` (unless it names another): the
+    API's texts then come in English (API.md, Conventions; zh-CN is the default). A test
+    module that asserts English messages says ``pytestmark = pytest.mark.usefixtures("english")``."""
+    http = client.http
+    send = http.request
+
+    def request(method, path, headers=None, body=b""):
+        return send(method, path, headers={"Accept-Language": "en", **(headers or {})}, body=body)
+
+    monkeypatch.setattr(http, "request", request)
+
+
 class Api:
     """The customer's steps, as calls."""
 

@@ -137,7 +137,8 @@ def test_the_technician_pre_assigned_on_the_booking_gets_the_job_at_check_in(api
     assert RepairOrderItem.get(order["id"]).job["technician"] == "technician2"
 
 
-def test_check_in_may_change_the_pre_assigned_technician_to_one_of_the_store(api, advisor, clock):
+def test_check_in_may_change_the_pre_assigned_technician_to_one_of_the_store(api, advisor, clock,
+                                                                             english):
     booking = _book(api)
     advisor.post(f"/api/staff/bookings/{booking['id']}/prepare",
                  {"technician": "technician2"})

@@ -17,6 +17,9 @@ from tests.api.test_advisor_portal import _book
 from tests.api.test_advisor_portal import _checked_in as booked_and_checked_in
 from tests.factories import SIGNATURE, booking_body, checkin_body, labour_line, part_line, store_time
 
+# these tests assert the API's English wording (zh-CN is the default: see test_languages.py)
+pytestmark = pytest.mark.usefixtures("english")
+
 
 @pytest.fixture
 def advisor(staff):

@@ -3,9 +3,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from chalicelib.db.models import BookingItem
 from tests.api.conftest import all_bookings, all_messages, capacity
 from tests.factories import booking_body
+
+# these tests assert the API's English wording (zh-CN is the default: see test_languages.py)
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def test_store_profile_and_catalogue(api):
@@ -167,7 +172,7 @@ def test_content_types(api):
     assert form.status_code == 415
     assert form.json_body == {"error": {
         "code": "unsupported_media_type",
-        "message": "Unsupported media type: application/x-www-form-urlencoded"}}
+        "message": "Send the request as JSON (Content-Type: application/json)"}}
     assert len(all_bookings()) == 1
 
 

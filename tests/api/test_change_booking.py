@@ -3,9 +3,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from chalicelib.db.models import BookingItem, OutboxItem
 from tests.api.conftest import capacity
 from tests.factories import booking_body
+
+# these tests assert the API's English wording (zh-CN is the default: see test_languages.py)
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def _book(api, **overrides):

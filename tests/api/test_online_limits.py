@@ -5,9 +5,14 @@ booking named with a link sent that link, store-signed, to a stranger's mobile.
 """
 from __future__ import annotations
 
+import pytest
+
 from chalicelib.notify.sweep import run_sweep
 from tests.api.conftest import all_bookings, capacity
 from tests.factories import booking_body, store_time
+
+# these tests assert the API's English wording (zh-CN is the default: see test_languages.py)
+pytestmark = pytest.mark.usefixtures("english")
 
 HEAVIEST = ["BODY_PAINT", "MAINT_30K", "MAINT_10K", "AC_SERVICE", "DIAG", "RECALL",
             "MAINT_BASIC", "BRAKE_CHECK"]

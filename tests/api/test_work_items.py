@@ -2,11 +2,16 @@
 store, with one answer the server applies to every line of the job."""
 from __future__ import annotations
 
+import pytest
+
 from chalicelib.config import get_config
 from chalicelib.db.models import RepairOrderItem
 from chalicelib.domain.tokens import sign_approval, sign_order
 from tests.api.test_advisor_portal import _checked_in, advisor  # noqa: F401  (fixture)
 from tests.factories import SIGNATURE, labour_line, part_line
+
+# these tests assert the API's English wording (zh-CN is the default: see test_languages.py)
+pytestmark = pytest.mark.usefixtures("english")
 
 PROMISED = "2026-12-01T16:00:00+08:00"
 

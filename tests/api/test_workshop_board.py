@@ -84,7 +84,7 @@ def test_a_dispatched_job_leaves_the_waiting_lane_and_booked_cars_wait_first(
 # ---- item 3: the quality checklist is marked item by item -----------------------------------
 
 def test_a_check_with_items_left_unmarked_names_each_of_them_and_records_nothing(
-        api, advisor, staff, clock):
+        api, advisor, staff, clock, english):
     order = dispatched_and_worked(staff, approved_order(api, advisor, clock))
     first, *rest = [code for code, _, _ in CHECKLISTS["self"]]
     answer = staff.as_("technician").post(f"/api/staff/orders/{order['id']}/quality-check", {
@@ -164,7 +164,7 @@ def _in_store_row(advisor, order_id):
 
 
 def test_a_finding_from_the_bay_is_a_draft_line_the_advisor_prices_before_the_customer_sees_it(
-        api, advisor, staff, clock, sms):
+        api, advisor, staff, clock, sms, english):
     order = approved_order(api, advisor, clock)
     path = f"/api/staff/orders/{order['id']}"
     order = staff.as_("foreman").post(f"{path}/dispatch", {

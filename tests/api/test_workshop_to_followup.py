@@ -258,7 +258,7 @@ def test_a_technician_clocks_one_job_at_a_time(api, advisor, staff, clock):
 
 
 def test_a_failed_check_is_rework_counted_and_the_board_flags_promises_at_risk(
-        api, advisor, staff, clock):
+        api, advisor, staff, clock, english):
     later = book(api, plate="粤B77777", phone="13700137000", slot=10)
     order = approved_order(api, advisor, clock)
     path = f"/api/staff/orders/{order['id']}"

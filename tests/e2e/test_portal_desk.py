@@ -16,7 +16,7 @@ from tests.e2e.conftest import open_page
 from tests.e2e.test_advisor_portal import sign
 from tests.e2e.test_workshop_to_followup import sign_in, staff_token
 
-SHOTS = Path("/work/wt/_shots/portal")
+SHOTS = Path("/work/wt/_shots/portal2")
 
 UNLABELLED = """() => [...document.querySelectorAll('#view input, #view select, #view textarea, dialog input')]
   .filter((e) => e.type !== 'hidden' && !e.hidden && e.labels.length === 0)
@@ -150,6 +150,22 @@ def test_the_desk_keeps_the_technician_the_typed_line_and_the_promise(stack, tab
     stored = RepairOrderItem.get(order_id)
     assert stored.status == "approved"
     assert datetime.fromisoformat(stored.promised_at) == datetime.fromisoformat(suggested)
+
+    # the order names people, not logins: the technician and the clocked hours by display name,
+    # the approval's kind in words
+    technician2 = staff_token(stack, "technician2")
+    status, job = stack.request("GET", f"/api/staff/orders/{order_id}", None, technician2)
+    status, job = stack.request("POST", f"/api/staff/orders/{order_id}/clock",
+                                {"version": job["version"], "action": "start"}, technician2)
+    assert status == 200, job
+    page.reload()
+    expect(page.locator("#jobsec")).to_contain_text("技师: 钱师傅")
+    expect(page.locator("#jobsec")).to_contain_text("实际工时 钱师傅 0.0h")
+    expect(page.locator("#view")).to_contain_text("报价确认")
+    shown = page.locator("#view").inner_text()
+    for login in ("technician", "advisor", "estimate"):
+        assert login not in shown
+    look(page, "order-names-1024")
 
     # every role's header names its workbench; the cashier's list names its columns
     for username, title in (("technician", "技师工作台"), ("foreman", "车间主管工作台"),

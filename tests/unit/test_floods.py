@@ -36,7 +36,7 @@ def test_a_booking_moves_three_times_then_the_store_is_called():
         booking.rescheduled(slot_start=store_time(2026, 12, 1, 15),
                             slot_end=store_time(2026, 12, 1, 16), now=NOW)
     assert refused.value.code == "too_many_changes"
-    assert "call the store" in refused.value.fields["slot_start"]
+    assert "call the store" in str(refused.value.fields["slot_start"])
     assert booking.cancelled(reason="改天", now=NOW).status == "cancelled"   # still possible
 
 

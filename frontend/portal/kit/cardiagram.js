@@ -24,13 +24,20 @@ function label(z, x, y, w, h) {
     ' text-anchor="middle" aria-hidden="true">' + T("zs_" + z) + "</text>";
 }
 
+/** The zone's accessible name: its full name, led by the short text drawn on it when that is
+    not part of the name (左镜 · 左后视镜), so a voice user can say what they see. */
+function spoken(z) {
+  const name = zoneName(z), shown = T("zs_" + z);
+  return name.toLowerCase().includes(shown.toLowerCase()) ? name : shown + " · " + name;
+}
+
 /** The diagram; every zone is a .zone toggle (data-zone, aria-pressed). */
 export function carSvg() {
   return '<svg class="car" viewBox="0 0 520 380" role="group" aria-label="' + T("car_diagram") + '">' +
     '<text class="end" x="70" y="28" text-anchor="middle">▲ ' + T("car_front") + "</text>" +
     '<text class="end" x="70" y="362" text-anchor="middle">▼ ' + T("car_rear") + "</text>" +
     ZONES.map(([z, x, y, w, h]) =>
-      '<g class="zone" data-zone="' + z + '" role="button" tabindex="0" aria-pressed="false" aria-label="' + zoneName(z) + '">' +
+      '<g class="zone" data-zone="' + z + '" role="button" tabindex="0" aria-pressed="false" aria-label="' + spoken(z) + '">' +
       '<rect x="' + x + '" y="' + y + '" width="' + w + '" height="' + h + '" rx="8"></rect>' + label(z, x, y, w, h) + "</g>").join("") + "</svg>";
 }
 

@@ -44,8 +44,9 @@ export function select(name, label, options, opts = {}) {
 }
 /** A group of radio buttons with its legend; choices are [value, text] pairs. */
 export function radios(name, label, choices, opts = {}) {
-  return '<fieldset class="field choices-field" data-field="' + esc(name) + '"' + (opts.required ? ' aria-required="true"' : "") + "><legend>" + label + req(opts) + "</legend>" +
-    '<div class="choices" role="radiogroup">' + choices.map(([v, text], i) =>
+  // aria-required on the radiogroup: a fieldset's role does not take it
+  return '<fieldset class="field choices-field" data-field="' + esc(name) + '"><legend>' + label + req(opts) + "</legend>" +
+    '<div class="choices" role="radiogroup"' + (opts.required ? ' aria-required="true"' : "") + ">" + choices.map(([v, text], i) =>
       '<label><input type="radio" name="' + esc(name) + '" value="' + esc(v) + '"' + (v === opts.checked ? " checked" : "") +
       (opts.required && i === 0 ? " required" : "") + "> " + text + "</label>").join("") +
     '</div><div class="err" id="' + uid(name) + '-err"></div></fieldset>';

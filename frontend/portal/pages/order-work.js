@@ -4,12 +4,13 @@ import { T, lang } from "../kit/i18n.js";
 import { call } from "../kit/api.js";
 import { say } from "../kit/banner.js";
 import { esc } from "../kit/dom.js";
+import { who } from "../kit/people.js";
 import { input, select, problem } from "../kit/forms.js";
 import { local } from "../kit/time.js";
 import { has } from "../kit/session.js";
 import { signaturePad } from "../kit/signature.js";
 import { printDoc } from "../kit/print.js";
-import { clockButtons, askPause, hm } from "../kit/clock.js";
+import { clockButtons, askPause, hm, workedBy } from "../kit/clock.js";
 import { timelineList } from "../kit/history.js";
 
 const CHECKLIST = ["clean", "old_parts", "keys", "documents", "explained"];
@@ -19,8 +20,8 @@ export function workSections(o) {
   let html = "";
   const j = o.job;
   if (["approved", "in_work", "quality_check", "ready", "settled", "delivered"].includes(o.status)) {
-    const worked = Object.keys(j.worked_minutes).map((k) => esc(k) + " " + hm(j.worked_minutes[k])).join(", ");
-    html += '<section class="card" id="jobsec"><h3>' + T("job_h") + '</h3><div class="grid2"><div>' + T("technician") + ": <b>" + esc(j.technician || "—") + "</b> " + (j.bay ? T("bay") + " " + esc(j.bay) : "") +
+    const worked = workedBy(o);
+    html += '<section class="card" id="jobsec"><h3>' + T("job_h") + '</h3><div class="grid2"><div>' + T("technician") + ": <b>" + esc(who(o, j.technician) || "—") + "</b> " + (j.bay ? T("bay") + " " + esc(j.bay) : "") +
       ' <span class="pill">' + T("j_" + j.state) + "</span></div><div>" + T("sold") + " " + hm(j.sold_minutes) + " · " + T("worked") + " " + (worked || "0") + "</div></div>" +
       (o.quality.rework_count ? '<p><span class="pill declined">' + T("rework") + " " + o.quality.rework_count + "</span></p>" : "") +
       (o.comeback_of ? '<p><span class="pill declined">' + T("comeback") + " ← " + esc(o.comeback_of) + "</span></p>" : "") +

@@ -4,6 +4,7 @@ import { T } from "../kit/i18n.js";
 import { call } from "../kit/api.js";
 import { say } from "../kit/banner.js";
 import { esc, table } from "../kit/dom.js";
+import { who } from "../kit/people.js";
 import { input, select, problem } from "../kit/forms.js";
 import { local, fromInput, toInput } from "../kit/time.js";
 import { signaturePad } from "../kit/signature.js";
@@ -30,11 +31,11 @@ function totalsBox(t, title) {
     '<div class="muted"><span>' + T("tax") + "</span><span>¥" + t.tax_included + "</span></div></div>";
 }
 
-function lineRow(l) {
+function lineRow(l, o) {
   return '<tr data-line="' + l.id + '"><td>' + T("k_" + l.kind) + (l.additional ? ' <span class="pill pending">' + T("additional") + "</span>" : "") + "</td><td>" + esc(l.description) + ' <span class="muted">' + esc(l.code) + "</span>" +
-    (l.found_by ? ' <span class="pill finding">' + T("ws_found_by") + " · " + esc(l.found_by) + "</span>" : "") +
+    (l.found_by ? ' <span class="pill finding">' + T("ws_found_by") + " · " + esc(who(o, l.found_by)) + "</span>" : "") +
     (l.to_price ? ' <span class="pill pending">' + T("ws_to_price") + "</span>" : "") +
-    (l.reason ? '<div class="muted small">' + (l.discount_by ? T("reason_by", { r: esc(l.reason), by: esc(l.discount_by) }) : T("reason_only", { r: esc(l.reason) })) + "</div>" : "") +
+    (l.reason ? '<div class="muted small">' + (l.discount_by ? T("reason_by", { r: esc(l.reason), by: esc(who(o, l.discount_by)) }) : T("reason_only", { r: esc(l.reason) })) + "</div>" : "") +
     (l.photos.length ? '<div class="photos">' + l.photos.map((u) => '<img src="' + esc(u) + '" alt="">').join("") + "</div>" : "") + '</td><td class="num">' + l.quantity + '</td><td class="num">' + l.unit_price +
     '</td><td class="num">' + l.amount + "</td><td>" + T("p_" + l.pay_type) + '</td><td><span class="pill ' + l.status + '">' + T("l_" + l.status) + "</span></td><td>" +
     (l.to_price ? '<button type="button" class="small go" data-price="' + l.id + '">' + T("ws_price") + "</button>" : "") +
@@ -60,7 +61,7 @@ function lineForm() {
 
 function approvalsSection(o, drafts) {
   return '<section class="card"><h3>' + T("approvals_h") + "</h3>" + o.approvals.map((a) =>
-    '<div class="muted">' + local(a.created_at) + " · " + esc(a.kind) + " · " + (a.status === "pending" ? T("pending_customer") : (a.channel === "sms" ? T("decided_sms") : T("decided_in_store")) + " " + local(a.decided_at)) + " → " + T("promised") + " " + local(a.promised_at) +
+    '<div class="muted">' + local(a.created_at) + " · " + T("order_approval_" + a.kind) + " · " + (a.status === "pending" ? T("pending_customer") : (a.channel === "sms" ? T("decided_sms") : T("decided_in_store")) + " " + local(a.decided_at)) + " → " + T("promised") + " " + local(a.promised_at) +
     (a.signature_url ? ' <a href="' + esc(a.signature_url) + '" target="_blank">' + T("signature") + "</a>" : "") +
     (a.resent ? " · " + T("sms_resent", { n: a.resent }) : "") + "</div>").join("") + '<div id="sent"></div>' +
     (drafts.length || o.pending_approval ? '<form id="ap" class="row" novalidate>' +
@@ -81,7 +82,7 @@ export function renderOrder(view, o) {
     (o.recommendations.length ? '<section class="card banner warn"><b>' + T("recommendations") + "</b> (" + T("offered") + "): " + o.recommendations.map((x) => esc(x.description) + " ¥" + x.amount).join(", ") + "</section>" : "") +
     '<section class="card"><h3>' + T("lines") + "</h3>" +
     table([T("kind"), T("description"), T("quantity") + "/" + T("hours"), T("unit_price"), T("amount"), T("pay_type"), T("status"), '<span class="sr-only">' + T("actions") + "</span>"],
-      o.lines.map(lineRow), 'id="lines"') + lineForm() +
+      o.lines.map((l) => lineRow(l, o)), 'id="lines"') + lineForm() +
     '<div class="grid2"><div>' + totalsBox(o.estimate, T("estimate")) + "</div><div>" + totalsBox(o.agreed, T("agreed")) + "</div></div></section>" +
     approvalsSection(o, drafts) + workSections(o);
   const render = (next) => renderOrder(view, next);
@@ -159,7 +160,7 @@ function wireApproval(view, o, drafts, render) {
   if (inStore) inStore.addEventListener("click", () => {
     const pendingIds = o.pending_approval ? o.approvals.find((a) => a.id === o.pending_approval).line_ids : drafts.map((l) => l.id);
     const dlg = openDialog(T("sign_here"), '<form method="dialog" id="df"><div id="dl">' + o.lines.filter((l) => pendingIds.includes(l.id)).map((l) =>
-      '<div class="row"><span style="flex:1">' + esc(l.description) + " ¥" + l.amount + '</span><label><input type="radio" name="d_' + l.id + '" value="approved" checked> ' + T("approve") +
+      '<div class="row" role="radiogroup" aria-labelledby="dn_' + l.id + '"><span style="flex:1" id="dn_' + l.id + '">' + esc(l.description) + " ¥" + l.amount + '</span><label><input type="radio" name="d_' + l.id + '" value="approved" checked> ' + T("approve") +
       '</label><label><input type="radio" name="d_' + l.id + '" value="declined"> ' + T("decline") + "</label></div>").join("") +
       "</div>" + input("promised_at", T("promised"), { type: "datetime-local", value: (ap && ap.promised_at && ap.promised_at.value) || toInput(o.promise_suggested || o.promised_at) }) +
       '<canvas class="sign" id="dsig" aria-label="' + T("signature") + '" role="img"></canvas><div class="err" data-err="signature"></div>' +

@@ -37,7 +37,7 @@ export default function show(view) {
     if (r.status !== 200) return problem(r);
     const b = r.body, techs = b.technicians, bays = b.bays.map((x) => x.bay);
     const card = (c) => jobCard(c, techs, bays, b.generated_at);
-    view.innerHTML = '<section class="card"><div class="counts"><div><b>' + b.waiting.length + "</b>" + T("waiting") + "</div><div><b>" + b.quality_check.length + "</b>" + T("qc_h") +
+    view.innerHTML = '<section class="card"><h2>' + T("nav_workshop") + '</h2><div class="counts"><div><b>' + b.waiting.length + "</b>" + T("waiting") + "</div><div><b>" + b.quality_check.length + "</b>" + T("qc_h") +
       "</div><div><b>" + b.ready.length + "</b>" + T("ready_h") + "</div><div><b>" + b.at_risk + "</b>" + T("at_risk") + "</div></div>" +
       "<h3>" + T("bays") + '</h3><div class="bays">' + b.bays.map((x) => '<span class="' + (x.order_id ? "busy" : "") + '">' + esc(x.bay) + (x.plate ? " · " + esc(x.plate) : "") + "</span>").join("") + "</div></section>" +
       '<section class="card"><div class="lanes"><div class="lane" id="waiting"><h3>' + T("waiting") + "</h3>" + (b.waiting.map(card).join("") || '<p class="muted">' + T("none") + "</p>") + "</div>" +

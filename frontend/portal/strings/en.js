@@ -17,6 +17,10 @@ export default {
   conflict_removed: "Removed: {x}", conflict_changed: "Changed: {x}", conflict_value: "{what}: {was} → {now}",
   conflict_none: "Nothing visible on the page changed", conflict_save: "Save again",
   conflict_kept: "Someone else just changed this record. It is reloaded and what you typed is kept: check it and tap “Save again”.",
+  // issue 12: photos not sent (kit/photos.js), the phone menu (app.js)
+  photo_failed: "{n} photo(s) could not be uploaded: please try again.", photo_retry: "Upload again",
+  photo_refused: "{n} photo(s) not uploaded: JPG, PNG or WebP only, up to 8 MB.",
+  menu: "Menu",
   // words several pages share
   customer: "Customer", vehicle: "Vehicle", advisor: "Advisor", technician: "Technician", status: "Status",
   name: "Name", phone: "Mobile", plate: "Plate", time: "Time", vin: "VIN", model: "Model", sale_date: "Sale date",
@@ -103,6 +107,8 @@ export default {
   send_sms: "Send to customer by SMS", resend_sms: "Send the SMS again",
   link_sent: "The SMS went to the customer's phone.", sign_here: "Customer approves here and signs",
   approve: "Approve", decline: "Decline",
+  // repair order, issue 12: what an approval asked for (pages/order.js)
+  order_approval_estimate: "Estimate", order_approval_additional: "Additional work",
   // repair order, workshop to delivery (pages/order-work.js)
   job_h: "Dispatch and work", rework: "Reworks", pass: "pass", fail: "fail", qc_note: "Note (required on a failure)",
   test_drive: "Test drive", distance: "Distance (km)", drive_findings: "Findings", sign_qc: "Sign",

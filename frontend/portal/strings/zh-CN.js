@@ -13,6 +13,10 @@ export default {
   conflict_h: "您编辑期间,他人修改了此记录:", conflict_added: "新增:{x}", conflict_removed: "删除:{x}", conflict_changed: "修改:{x}",
   conflict_value: "{what}:{was} → {now}", conflict_none: "页面上没有可见的变化", conflict_save: "再次保存",
   conflict_kept: "他人刚刚修改了此记录。已为您重新加载并保留您填写的内容,请核对后点“再次保存”。",
+  // issue 12: photos not sent (kit/photos.js), the phone menu (app.js)
+  photo_failed: "{n} 张照片上传失败,请重试。", photo_retry: "重新上传",
+  photo_refused: "{n} 张照片未上传:仅限 JPG/PNG/WebP,8 MB 以内。",
+  menu: "菜单",
   // words several pages share
   customer: "客户", vehicle: "车辆", advisor: "顾问", technician: "技师", status: "状态", name: "姓名", phone: "手机号",
   plate: "车牌号", time: "时间", vin: "车架号", model: "车型", sale_date: "购车日期", mileage: "里程(公里)", note: "处理记录", record: "记录",
@@ -78,6 +82,8 @@ export default {
   reason_only: "原因:{r}", approvals_h: "客户确认", pending_customer: "等待客户确认中", decided_sms: "短信确认",
   decided_in_store: "现场签字", sms_resent: "已重新发送确认短信({n})", send_sms: "发送短信请客户确认", resend_sms: "重新发送确认短信",
   link_sent: "确认短信已发送到客户手机。", sign_here: "客户现场签字确认", approve: "同意", decline: "不做",
+  // repair order, issue 12: what an approval asked for (pages/order.js)
+  order_approval_estimate: "报价确认", order_approval_additional: "增项确认",
   // repair order, workshop to delivery (pages/order-work.js)
   job_h: "派工与施工", rework: "返工次数", pass: "合格", fail: "不合格", qc_note: "说明(不合格必填)", test_drive: "试车记录",
   distance: "试车里程(公里)", drive_findings: "试车结果", sign_qc: "签字确认", qc_passed: "质检合格", wash_done: "洗车完成", settle_h: "结算",
