@@ -364,7 +364,7 @@ def parse_call(body: Any, *, now: datetime) -> CallRecord:
     errors = FieldErrors()
     require_object(body)
     outcome = required_choice(errors, "outcome", body.get("outcome"), CALL_OUTCOMES,
-                              hint=", ".join(CALL_OUTCOMES))
+                              missing=_("required: choose how the call went"))
     slot_start = lost = None
     if outcome == CALL_RESCHEDULED:
         slot_start = parse_instant(errors, "slot_start", body.get("slot_start"), now=now)
