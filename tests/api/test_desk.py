@@ -201,6 +201,13 @@ def test_the_call_list_holds_tomorrows_unconfirmed_bookings_and_records_each_cal
                          ({"outcome": "cancelled"}, {"lost_reason"})):
         refused = call(first, **body)
         assert refused.status_code == 422 and set(refused.json_body["error"]["fields"]) == fields
+    # no outcome: asked for in words, in the reader's language, never as a list of codes
+    silent = call(first)
+    assert silent.json_body["error"]["fields"] == {"outcome": "请选择通话结果"}
+    silent = advisor.post(f"/api/staff/bookings/{first['id']}/calls",
+                          {"version": _row(advisor, first["id"])["version"]},
+                          headers={"Accept-Language": "en"})
+    assert silent.json_body["error"]["fields"] == {"outcome": "required: choose how the call went"}
 
     # not reached: it stays on the list, the attempt counted, to try again
     missed = call(first, outcome="not_reached", note="无人接听")

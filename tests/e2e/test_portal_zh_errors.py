@@ -1,7 +1,7 @@
 """Chinese throughout (issue 12, "Done means"): the portal in zh-CN, in real Chromium, shows the
 server's field problems in Chinese at their field, never the English or a field key
 (`customer.name: required`, `old_parts: required: take_home or dispose`, `your limit is 5%:
-at most 65.00`, `q: type at least the first 3 characters…`, the cancel dialog's reason codes).
+at most 65.00`, `q: type at least the first 3 characters…`, the cancel and call dialogs' codes).
 An advisor and a cashier make each mistake through the pages; each error is screenshot."""
 from __future__ import annotations
 
@@ -127,6 +127,18 @@ def test_the_zh_portal_shows_no_untranslated_server_message(stack, tablet):
     field_error(page, dialog, "lost_reason")
     shot(page, "cancel")
     wrong += untranslated(visible_errors(page), "cancel dialog")
+    dialog.locator("[data-close]").click()
+
+    # 3b. a confirmation call recorded without its outcome
+    page.goto(f"{stack.url}/portal/#/calls")
+    page.fill("#cd", day.isoformat())
+    page.dispatch_event("#cd", "change")
+    page.locator(f'tr[data-call="{booked["id"]}"] button[data-act="call"]').click()
+    dialog = page.locator("#call-dlg")
+    dialog.locator("button[type=submit]").click()
+    field_error(page, dialog, "outcome")
+    shot(page, "call")
+    wrong += untranslated(visible_errors(page), "call dialog")
     dialog.locator("[data-close]").click()
 
     # 4. a booking into a time that has passed (the page offers none: asked of the API as the
