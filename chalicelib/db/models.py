@@ -75,6 +75,7 @@ class BookingItem(Model):
     revision = NumberAttribute(default=0)
     cancel_reason = UnicodeAttribute(null=True)
     advisor = UnicodeAttribute(null=True)
+    advisor_name = UnicodeAttribute(null=True)
     technician = UnicodeAttribute(null=True)
     parts_ready = BooleanAttribute(default=False)
     order_id = UnicodeAttribute(null=True)

@@ -237,6 +237,7 @@ class Booking:
     revision: int = 0                # bumps on every reschedule
     cancel_reason: str = ""          # lost-booking reason (战败原因): cancelled or no-show
     advisor: str = ""                # assigned service advisor (username)
+    advisor_name: str = ""           # their display name (张顾问), recorded when assigned
     technician: str = ""             # pre-assigned technician (预派工)
     parts_ready: bool = False        # parts pre-picked (备件)
     order_id: str = ""               # the repair order opened at check-in
@@ -363,7 +364,7 @@ def parse_call(body: Any, *, now: datetime) -> CallRecord:
     errors = FieldErrors()
     require_object(body)
     outcome = required_choice(errors, "outcome", body.get("outcome"), CALL_OUTCOMES,
-                              hint=", ".join(CALL_OUTCOMES))
+                              missing=_("required: choose how the call went"))
     slot_start = lost = None
     if outcome == CALL_RESCHEDULED:
         slot_start = parse_instant(errors, "slot_start", body.get("slot_start"), now=now)
@@ -415,10 +416,12 @@ class BookingDesk:
 
     @classmethod
     def prepare(cls, booking: Booking, *, advisor: str | None, technician: str | None,
-                parts_ready: bool | None, now: datetime, by: str) -> Booking:
+                parts_ready: bool | None, now: datetime, by: str,
+                advisor_name: str = "") -> Booking:
         cls._active(booking)
         changed = replace(booking,
                           advisor=booking.advisor if advisor is None else advisor,
+                          advisor_name=booking.advisor_name if advisor is None else advisor_name,
                           technician=booking.technician if technician is None else technician,
                           parts_ready=booking.parts_ready if parts_ready is None else parts_ready)
         if changed == booking:

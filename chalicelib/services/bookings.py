@@ -174,7 +174,9 @@ def create_booking(body: Any, *, idempotency_key: str | None = None,
     booking = Booking.from_request(replace(request, slot_start=slot.start),
                                    slot_end=slot.end, now=now)
     if staff is not None:
-        booking = replace(booking, advisor=staff.username if ADVISOR in staff.roles else "",
+        advisor = ADVISOR in staff.roles
+        booking = replace(booking, advisor=staff.username if advisor else "",
+                          advisor_name=staff.name if advisor else "",
                           history=[{**booking.history[0], "by": staff.username,
                                     "channel": channel}])
     audit = [audit_rules.entry(audit_rules.BOOKING, booking.id, actor=_actor(staff),

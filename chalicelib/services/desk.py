@@ -18,7 +18,7 @@ from ..domain.errors import FieldErrors, NotFound, ValidationError
 from ..i18n import _
 from ..domain.money import yuan
 from ..domain.slots import Slot
-from ..domain.staff import TECHNICIAN, Staff
+from ..domain.staff import ADVISOR, TECHNICIAN, Staff
 from ..domain.validation import clean_text, day_asked, expect_version, mask_phone, parse_instant
 from . import auth
 from . import bookings as booking_service
@@ -35,6 +35,19 @@ def _day(text: str | None, default: date | None = None) -> date:
 def _technician_names() -> dict[str, str]:
     """The store's technicians by login: their display names (钱师傅), as on the dispatch board."""
     return {t["username"]: t["name"] for t in auth.staff_in_role(TECHNICIAN)}
+
+
+def _advisor_names() -> dict[str, str]:
+    """The store's service advisors by login: their display names (张顾问)."""
+    return {a["username"]: a["name"] for a in auth.staff_in_role(ADVISOR)}
+
+
+def advisor_name(booking: Booking) -> str:
+    """The display name of the booking's advisor: the one recorded when they were assigned,
+    else (a booking written before names were recorded) the store's directory, cached."""
+    if not booking.advisor or booking.advisor_name:
+        return booking.advisor_name
+    return _advisor_names().get(booking.advisor, "")
 
 
 def board_row(booking: Booking, staff: Staff | None = None,
@@ -57,7 +70,8 @@ def board_row(booking: Booking, staff: Staff | None = None,
         "services": [{"code": s.code, "name": s.name, "name_en": s.name_en} for s in services],
         "estimate": yuan(sum(s.price_estimate_fen for s in services)),
         "concern": booking.concern, "transport": booking.transport, "note": booking.note,
-        "advisor": booking.advisor, "technician": booking.technician,
+        "advisor": booking.advisor, "advisor_name": advisor_name(booking),
+        "technician": booking.technician,
         "technician_name": names.get(booking.technician, booking.technician),
         "parts_ready": booking.parts_ready, "reason": booking.cancel_reason or None,
         "lost_reason": booking.lost_reason or None, "lost_note": booking.lost_note or None,
@@ -134,6 +148,11 @@ def prepare(booking_id: str, body: Any, staff: Staff) -> dict[str, Any]:
         technician = clean_text(errors, "technician", body["technician"], max_len=64)
         if technician and technician not in _technician_names():
             errors.add("technician", _("not a technician of this store"))
+    name = ""
+    if advisor:
+        name = staff.name if advisor == staff.username else _advisor_names().get(advisor, "")
+        if not name:
+            errors.add("advisor", _("not a service advisor of this store"))
     if "parts_ready" in body:
         if not isinstance(body["parts_ready"], bool):
             errors.add("parts_ready", _("must be true or false"))
@@ -143,7 +162,7 @@ def prepare(booking_id: str, body: Any, staff: Staff) -> dict[str, Any]:
         errors.add("body", _("nothing to change: advisor, technician or parts_ready"))
     errors.raise_if_any()
     new = BookingDesk.prepare(booking, advisor=advisor, technician=technician, parts_ready=parts,
-                              now=clock.now(), by=staff.username)
+                              now=clock.now(), by=staff.username, advisor_name=name)
     return _save(booking, new, staff, "prepared")
 
 

@@ -201,6 +201,13 @@ def test_the_call_list_holds_tomorrows_unconfirmed_bookings_and_records_each_cal
                          ({"outcome": "cancelled"}, {"lost_reason"})):
         refused = call(first, **body)
         assert refused.status_code == 422 and set(refused.json_body["error"]["fields"]) == fields
+    # no outcome: asked for in words, in the reader's language, never as a list of codes
+    silent = call(first)
+    assert silent.json_body["error"]["fields"] == {"outcome": "请选择通话结果"}
+    silent = advisor.post(f"/api/staff/bookings/{first['id']}/calls",
+                          {"version": _row(advisor, first["id"])["version"]},
+                          headers={"Accept-Language": "en"})
+    assert silent.json_body["error"]["fields"] == {"outcome": "required: choose how the call went"}
 
     # not reached: it stays on the list, the attempt counted, to try again
     missed = call(first, outcome="not_reached", note="无人接听")
@@ -264,6 +271,44 @@ def test_a_phone_booking_carries_several_services_the_interview_transport_and_a_
                                                     "slot_start": f"{DAY}T12:00:00+08:00"})
     assert long_note.status_code == 422
     assert set(long_note.json_body["error"]["fields"]) == {"note"}
+
+
+def test_a_desk_booking_records_the_advisors_display_name_and_the_board_shows_it(
+        api, advisor, staff):
+    """A phone booking is the advisor's: the board reads 张顾问, not the login ``advisor``; the
+    name is written with the booking (what the advisor was called when they booked it)."""
+    body = booking_body(slot_start=f"{DAY}T11:00:00+08:00")
+    answer = advisor.post("/api/staff/bookings", {**body, "channel": "phone"})
+    assert answer.status_code == 201, answer.json_body
+    booking_id = answer.json_body["id"]
+    assert BookingItem.get(booking_id).advisor_name == "张顾问"
+    row = _row(advisor, booking_id)
+    assert (row["advisor"], row["advisor_name"]) == ("advisor", "张顾问")
+    calls = advisor.get(f"/api/staff/calls?date={DAY}").json_body["bookings"]
+    assert next(b for b in calls if b["id"] == booking_id)["advisor_name"] == "张顾问"
+    # the manager hands an online booking to another advisor: their name is recorded too
+    online = _book(api, **_other(9, 1))
+    manager = staff.as_("manager")
+    moved = manager.post(f"/api/staff/bookings/{online['id']}/prepare",
+                         {"version": _row(manager, online["id"])["version"], "advisor": "advisor2"})
+    assert moved.status_code == 200, moved.json_body
+    assert moved.json_body["advisor_name"] == "李顾问"
+    assert BookingItem.get(online["id"]).advisor_name == "李顾问"
+    stranger = manager.post(f"/api/staff/bookings/{online['id']}/prepare",
+                            {"version": moved.json_body["version"], "advisor": "technician"})
+    assert stranger.status_code == 422
+    assert set(stranger.json_body["error"]["fields"]) == {"advisor"}
+    assert BookingItem.get(online["id"]).advisor == "advisor2"
+
+
+def test_a_booking_written_before_names_were_recorded_shows_the_name_from_the_directory(
+        api, advisor):
+    booked = _book(api, **_other(10, 2))
+    item = BookingItem.get(booked["id"])
+    item.advisor = "advisor"
+    item.advisor_name = None
+    item.save()
+    assert _row(advisor, booked["id"])["advisor_name"] == "张顾问"
 
 
 # ---- search ----------------------------------------------------------------------------

@@ -5,6 +5,7 @@ list with each call's outcome; the phone booking form with the slot picker; sear
 last 4 digits of a mobile and any part of a plate, bookings not checked in included."""
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from chalicelib.services.store import current_store
 from infra.local.identity import DEMO_PASSWORD
 from tests.e2e.conftest import open_page
 
-SHOTS = Path("/work/wt/_shots/desk")
+SHOTS = Path("/work/wt/_shots/desk2")
 
 
 def shot(page, name):
@@ -47,6 +48,39 @@ def sign_in(page, stack, username):
     page.fill("input[name=password]", DEMO_PASSWORD)
     page.click("button[type=submit]")
     expect(page.locator("#who")).not_to_contain_text("Advisor portal")
+
+
+LOGINS = re.compile(r"\b(advisor2?|technician2?|foreman|inspector|cashier|followup|manager)\b")
+
+
+def no_login_shown(page):
+    """The page names staff by display name (张顾问), never by login (``advisor``)."""
+    text = page.locator("#view").inner_text()
+    assert not LOGINS.search(text), LOGINS.findall(text)
+
+
+A11Y = """() => {
+  const out = [], seen = {};
+  const shown = (e) => e.getClientRects().length > 0;
+  for (const e of document.querySelectorAll("[id]")) seen[e.id] = (seen[e.id] || 0) + 1;
+  for (const [id, n] of Object.entries(seen)) if (n > 1) out.push("duplicate id " + id);
+  for (const e of document.querySelectorAll("input:not([type=hidden]), select, textarea")) {
+    if (!shown(e) && e.type !== "file") continue;
+    const tied = (e.labels && e.labels.length) || e.closest("label") || e.getAttribute("aria-labelledby") || e.getAttribute("aria-label");
+    if (!tied) out.push("no label: " + e.outerHTML.slice(0, 90));
+  }
+  for (const e of document.querySelectorAll("button, a[href], [role=button]")) {
+    if (!shown(e)) continue;
+    const name = e.getAttribute("aria-label") || e.getAttribute("aria-labelledby") || e.innerText.trim() || e.title;
+    if (!name) out.push("no name: " + e.outerHTML.slice(0, 90));
+  }
+  return out;
+}"""
+
+
+def accessible(page):
+    """Every control has a tied label, every button and link a name, no id twice."""
+    assert page.evaluate(A11Y) == []
 
 
 def one_line(locator):
@@ -93,6 +127,7 @@ def test_the_desk_confirms_calls_cancels_moves_books_by_phone_and_finds_customer
     assert one_line(row.locator(".plate")) and all(
         one_line(s) for s in row.locator(".svcname").all())
     shot(page, "board")
+    accessible(page)
     confirm.click()
     expect(row.locator(".pill")).to_have_text("已确认")
     expect(row.locator('button[data-act="confirm"]')).to_have_count(0)
@@ -107,6 +142,7 @@ def test_the_desk_confirms_calls_cancels_moves_books_by_phone_and_finds_customer
     dialog.locator('[name="lost_reason"]').select_option("repaired_elsewhere")
     dialog.locator('[name="note"]').fill("客户说已在别家保养")
     shot(page, "board-cancel")
+    accessible(page)
     dialog.locator("button[type=submit]").click()
     row = page.locator(f'tr[data-booking="{lost["id"]}"]')
     expect(row.locator(".pill")).to_have_text("已取消")
@@ -123,6 +159,7 @@ def test_the_desk_confirms_calls_cancels_moves_books_by_phone_and_finds_customer
     expect(slot14.locator("xpath=..")).to_contain_text("剩")
     slot14.check()
     shot(page, "board-move")
+    accessible(page)
     dialog.locator("button[type=submit]").click()
     row = page.locator(f'tr[data-booking="{moving["id"]}"]')
     expect(row.locator("td").first).to_have_text("14:00")
@@ -155,6 +192,8 @@ def test_the_desk_confirms_calls_cancels_moves_books_by_phone_and_finds_customer
     dialog.locator('input[name="outcome"][value="confirmed"]').check()
     expect(dialog.locator('[name="lost_reason"]')).to_be_hidden()
     shot(page, "calls")
+    accessible(page)
+    no_login_shown(page)
     dialog.locator("button[type=submit]").click()
     expect(calls).to_have_count(1)
     expect(page.locator(f'tr[data-call="{moving["id"]}"]')).to_be_visible()
@@ -192,6 +231,7 @@ def test_the_desk_confirms_calls_cancels_moves_books_by_phone_and_finds_customer
     form.locator('input[name="transport"][value="loaner"]').check()
     form.locator('[name="note"]').fill("客户要求用原厂机油")
     shot(page, "board-phone-booking")
+    accessible(page)
     form.locator("button[type=submit]").click()
     expect(page.locator("#banner")).to_contain_text("已保存")
     [item] = [i for i in BookingItem.by_date.query(day.isoformat()) if i.customer_name == "孙先生"]
@@ -199,7 +239,11 @@ def test_the_desk_confirms_calls_cancels_moves_books_by_phone_and_finds_customer
     assert (item.model, item.mileage_km) == ("帕萨特", 41000)
     assert get_booking(item.booking_id).concern == {"what": "刹车异响", "noise": "吱吱声"}
     assert (item.transport, item.note) == ("loaner", "客户要求用原厂机油")
-    expect(page.locator(f'tr[data-booking="{item.booking_id}"]')).to_contain_text("粤E55555")
+    phoned = page.locator(f'tr[data-booking="{item.booking_id}"]')
+    expect(phoned).to_contain_text("粤E55555")
+    expect(phoned).to_contain_text("张顾问")            # the advisor who took the call, by name
+    assert item.advisor_name == "张顾问"
+    no_login_shown(page)
 
     # 4. search: by name, last 4 digits, a plate without its province or from its middle; a
     # booked customer not checked in is found; a failed search clears the previous result
@@ -211,6 +255,8 @@ def test_the_desk_confirms_calls_cancels_moves_books_by_phone_and_finds_customer
         expect(page.locator("#res")).to_contain_text("粤B12345")
         expect(page.locator("#res")).to_contain_text("王建国")
     shot(page, "search")
+    accessible(page)
+    no_login_shown(page)
     box.fill("Z")
     page.click('#sf button[type="submit"]')
     expect(page.locator("#sf .err")).not_to_be_empty()
@@ -230,9 +276,12 @@ def test_the_desk_confirms_calls_cancels_moves_books_by_phone_and_finds_customer
     expect(row.locator('button[data-act="move"]')).to_have_text("Reschedule")
     expect(row.locator('button[data-act="confirm"]')).to_have_text("Confirm booking")
     shot(page, "board-en")
+    accessible(page)
+    no_login_shown(page)
     page.click('#nav a[href="#/calls"]')
     expect(page.locator(f'tr[data-call="{moving["id"]}"] button')).to_have_text("Record call")
     shot(page, "calls-en")
+    accessible(page)
 
     # the roles that do not phone customers get no call link (the server sends no number)
     page.click("#logout")
