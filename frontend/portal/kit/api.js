@@ -56,3 +56,9 @@ export function settled() { return new Promise((resolve) => { waiting.push(resol
 
 /** The bearer header, for the rare fetch that is not JSON (print documents). */
 export function authHeader() { const s = current(); return s ? { Authorization: "Bearer " + s.id_token } : {}; }
+
+/** forms.js's problem(r, form), loaded only when an answer is refused: pages that show no form
+ * on arrival (board, workshop) keep the forms kit off their first load. */
+export function problem(r, form) {
+  return import("./forms.js").then((m) => m.problem(r, form));
+}

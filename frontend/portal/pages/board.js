@@ -1,14 +1,11 @@
 /* Appointment board (预约看板): the day's bookings, their actions, and the phone / walk-in booking form. */
 import { T, serviceName } from "../kit/i18n.js";
-import { call } from "../kit/api.js";
+import { call, problem } from "../kit/api.js";
 import { say } from "../kit/banner.js";
 import { esc, table, telLink } from "../kit/dom.js";
 import { local, today } from "../kit/time.js";
 import { rerender } from "../kit/nav.js";
 import { has } from "../kit/session.js";
-
-// the forms kit only when an answer is refused: it stays off the advisor's first load
-const problem = (r) => import("../kit/forms.js").then((m) => m.problem(r));
 
 export default function show(view) {
   const date = sessionStorage.getItem("board.date") || today();

@@ -1,10 +1,9 @@
 /* Workshop dispatch board (车间看板 / 派工): bays, jobs waiting, each technician's lane, quality
    check and cars ready to settle or deliver. */
 import { T } from "../kit/i18n.js";
-import { call } from "../kit/api.js";
+import { call, problem } from "../kit/api.js";
 import { say } from "../kit/banner.js";
 import { esc } from "../kit/dom.js";
-import { problem } from "../kit/forms.js";
 import { when } from "../kit/time.js";
 import { has } from "../kit/session.js";
 import { hm } from "../kit/clock.js";
