@@ -81,7 +81,7 @@ export default {
   damage_h: "Exterior: tap a zone to mark damage", d_scratch: "scratch", d_dent: "dent", d_crack: "crack",
   d_other: "other", no_damage: "No damage marked", add_photos: "Take / upload photos", old_parts: "Old parts",
   wash: "Free wash wanted", contact: "Contact during repair", cp_phone: "phone", cp_sms: "SMS", cp_wechat: "WeChat",
-  submit_checkin: "Finish check-in, open the order", required_sig: "The customer must sign",
+  submit_checkin: "Finish check-in, open the order",
   // reception walk-around, issue 12 (pages/reception.js, kit/cardiagram.js)
   reception_technician: "Technician (pre-assigned)", reception_no_technician: "Not yet (the foreman dispatches)",
   reception_damage_kind: "Damage type", reception_damage_note: "Damage note",

@@ -62,7 +62,7 @@ export default {
   c_noise: "噪音", c_frequency: "频率", c_when: "情景(车速、路况、天气)", findings: "顾问检查发现", damage_h: "外观检查:点击车身部位标记损伤",
   d_scratch: "划痕", d_dent: "凹陷", d_crack: "裂纹", d_other: "其他", no_damage: "未标记损伤", add_photos: "拍照 / 上传照片",
   old_parts: "旧件", wash: "需要免费洗车", contact: "维修中联系方式", cp_phone: "电话", cp_sms: "短信", cp_wechat: "微信",
-  submit_checkin: "完成接车并开单", required_sig: "请客户签字",
+  submit_checkin: "完成接车并开单",
   // reception walk-around, issue 12 (pages/reception.js, kit/cardiagram.js)
   reception_technician: "技师(预派工)", reception_no_technician: "暂不指定(由车间主管派工)", reception_damage_kind: "损伤类型",
   reception_damage_note: "损伤说明", car_diagram: "车身外观图:点击或按回车键标记/取消部位", car_front: "车头", car_rear: "车尾",
