@@ -193,6 +193,8 @@ def test_the_desk_keeps_the_technician_the_typed_line_and_the_promise(stack, tab
         expect(docs).not_to_contain_text(code)
     expect(page.locator("#vphotos")).to_have_text("暂无")
     look(page, "vehicle-file-1024")
+    page.goto(f"{stack.url}/portal/#/order/{order_id}")
+    expect(page.locator("h2").first).to_contain_text("已确认")
 
     # the order names people, not logins: the technician and the clocked hours by display name,
     # the approval's kind in words

@@ -72,6 +72,9 @@ export default {
   no_results: "Nothing found.", rw: "Repair warranty (3 y / 60,000 km)", sanbao: "三包 validity (2 y / 50,000 km)",
   active: "valid until {d}", ended: "ended", unknown: "unknown (no sale date)", orders: "Repair orders",
   bookings: "Bookings", documents: "Signed documents",
+  // vehicle file, round 3 (pages/vehicle.js)
+  vehicle_none: "None yet", vehicle_doc_check_in: "Check-in sheet", vehicle_doc_approval_estimate: "Estimate approval",
+  vehicle_doc_approval_additional: "Additional work approval",
   // reception walk-around (pages/reception.js)
   checkin_h: "Reception walk-around", from_booking: "Booking {ref}", fuel: "Fuel", f_empty: "empty", f_quarter: "1/4",
   f_half: "1/2", f_three_quarters: "3/4", f_full: "full", covers: "Covers fitted", interior: "Interior",

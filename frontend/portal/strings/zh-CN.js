@@ -55,6 +55,9 @@ export default {
   search_h: "查找客户 / 车辆", search_ph: "姓名、手机号或尾号后4位、车牌(可不带省份或输中间几位)、车架号", search: "查找", no_results: "没有找到。",
   rw: "整车保修(3年/6万公里)", sanbao: "三包有效期(2年/5万公里)", active: "有效至 {d}", ended: "已过期", unknown: "未知(缺购车日期)", orders: "施工单",
   bookings: "预约记录", documents: "签字文件",
+  // vehicle file, round 3 (pages/vehicle.js)
+  vehicle_none: "暂无", vehicle_doc_check_in: "接车单签字", vehicle_doc_approval_estimate: "报价确认签字",
+  vehicle_doc_approval_additional: "增项确认签字",
   // reception walk-around (pages/reception.js)
   checkin_h: "接车环检", from_booking: "预约单 {ref}", fuel: "油量", f_empty: "空", f_quarter: "1/4", f_half: "1/2",
   f_three_quarters: "3/4", f_full: "满", covers: "已铺三件套", interior: "内饰", i_clean: "整洁", i_dirty: "较脏",
