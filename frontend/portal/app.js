@@ -31,7 +31,7 @@ function shell() {
   for (const c of Array.from(root.classList)) if (c.startsWith("r-")) root.classList.remove(c);
   root.classList.toggle("signed-in", !!session);
   for (const r of roles) root.classList.add("r-" + r);
-  document.getElementById("who").textContent = session ? session.staff.name + " · " + roles.map((r) => T("role_" + r)).join(", ") : "Advisor portal";
+  document.getElementById("who").textContent = session ? session.staff.name + " · " + roles.map((r) => T("role_" + r)).join(", ") : T("title_site");
   document.querySelectorAll("#nav a").forEach((a) => {
     a.classList.toggle("on", location.hash.indexOf(a.getAttribute("href")) === 0);
     if (a.classList.contains("on")) a.setAttribute("aria-current", "page"); else a.removeAttribute("aria-current");

@@ -405,3 +405,21 @@ def test_printable_order_and_check_in_sheet(api, advisor, clock, client):
     bad = advisor.get(f"/api/staff/orders/{order['id']}/print?doc=receipt")
     assert bad.status_code == 422 and "doc" in bad.json_body["error"]["fields"]
     assert advisor.get("/api/staff/orders/ro_missing").status_code == 404
+
+
+def test_an_empty_walk_in_form_hears_of_every_missing_field_with_the_signature_at_once(advisor):
+    """Round 3: the page sends an empty walk-in form as it is (no stop at the signature); the
+    one answer names every required field, the signature among them, and nothing is written."""
+    body = {"booking_id": "", "customer": {"name": "", "phone": ""},
+            "vehicle": {"plate": "", "vin": "", "model": "", "sale_date": ""},
+            "mileage_km": None, "fuel_level": "", "covers_fitted": False, "interior": "clean",
+            "interior_note": "", "valuables_reminded": False, "concern": {}, "findings": "",
+            "old_parts": "", "wash": False, "contact_preference": "phone", "damage": [],
+            "photo_keys": [], "technician": "", "promised_at": None, "signature": ""}
+    answer = advisor.post("/api/staff/checkins", body)
+    assert answer.status_code == 422
+    fields = answer.json_body["error"]["fields"]
+    assert set(fields) == {"customer.name", "customer.phone", "vehicle.plate", "mileage_km",
+                           "fuel_level", "old_parts", "signature"}
+    assert fields["customer.name"] == "请填写此项"
+    assert list(RepairOrderItem.scan()) == [] and list(VehicleItem.scan()) == []

@@ -16,7 +16,7 @@ from tests.e2e.conftest import open_page
 from tests.e2e.test_advisor_portal import sign
 from tests.e2e.test_workshop_to_followup import sign_in, staff_token
 
-SHOTS = Path("/work/wt/_shots/portal2")
+SHOTS = Path("/work/wt/_shots/r3-reception")
 
 UNLABELLED = """() => [...document.querySelectorAll('#view input, #view select, #view textarea, dialog input')]
   .filter((e) => e.type !== 'hidden' && !e.hidden && e.labels.length === 0)
@@ -47,8 +47,41 @@ def test_the_desk_keeps_the_technician_the_typed_line_and_the_promise(stack, tab
     assert status == 200 and prepared["technician"] == "technician2", prepared
 
     page = tablet
+    # round 3, the sign-in page: a Chinese subtitle; a new attempt clears the old field errors;
+    # the password box keeps its width when it turns red
+    page.goto(stack.url + "/portal/#/login")
+    page.evaluate("localStorage.removeItem('portal.session')")
+    page.reload()
+    expect(page.locator("#who")).to_have_text("售后服务")
+    page.click("button[type=submit]")
+    expect(page.locator(".login .err").first).to_have_text("请填写此项")
+    page.fill("input[name=username]", "advisor")
+    page.fill("input[name=password]", "wrong-password")
+    page.click("button[type=submit]")
+    expect(page.locator("#banner")).to_have_text("用户名或密码错误")
+    expect(page.locator(".login .err", has_text="请填写此项")).to_have_count(0)
+    expect(page.locator("input[name=password]")).to_have_attribute("aria-invalid", "true")
+    widths = page.evaluate("""() => ['username', 'password'].map((n) =>
+      document.querySelector('input[name=' + n + ']').getBoundingClientRect().width)""")
+    assert widths[0] == widths[1], widths
+    look(page, "login-wrong-1024")
+
     sign_in(page, stack, "advisor")
     expect(page.locator("header h1 [data-t]")).to_have_text("服务顾问工作台")
+
+    # round 3, walk-in reception saved empty: every required field is marked at once, with the
+    # signature, before anyone asks the customer to sign
+    page.goto(f"{stack.url}/portal/#/checkin/new")
+    expect(page.locator('select[name="technician"] option')).to_have_count(3)
+    page.click("#ci button[type=submit]")
+    for path in ("customer.name", "customer.phone", "vehicle.plate", "mileage_km"):
+        expect(page.locator(f'#ci [name="{path}"]')).to_have_attribute("aria-invalid", "true")
+    for path in ("fuel_level", "old_parts", "signature"):
+        expect(page.locator(f'#ci [data-field="{path}"]')).to_have_attribute("aria-invalid", "true")
+    expect(page.locator('#ci [data-err="signature"]')).not_to_be_empty()
+    errors = page.locator("#ci .err").all_inner_texts()
+    assert sum(1 for e in errors if e.strip()) >= 7, errors
+    look(page, "checkin-empty-1024")
 
     # reception: the booking's technician is there, preselected among the store's technicians
     page.goto(f"{stack.url}/portal/#/checkin/{booked['id']}")
@@ -150,6 +183,18 @@ def test_the_desk_keeps_the_technician_the_typed_line_and_the_promise(stack, tab
     stored = RepairOrderItem.get(order_id)
     assert stored.status == "approved"
     assert datetime.fromisoformat(stored.promised_at) == datetime.fromisoformat(suggested)
+
+    # round 3, the vehicle's file: signed documents in words, empty sections say so
+    page.goto(f"{stack.url}/portal/#/vehicle/{stored.vehicle_id}")
+    docs = page.locator("#docs")
+    expect(docs).to_contain_text("接车单签字")
+    expect(docs).to_contain_text("报价确认签字")
+    for code in ("check_in", "approval_estimate"):
+        expect(docs).not_to_contain_text(code)
+    expect(page.locator("#vphotos")).to_have_text("暂无")
+    look(page, "vehicle-file-1024")
+    page.goto(f"{stack.url}/portal/#/order/{order_id}")
+    expect(page.locator("h2").first).to_contain_text("已确认")
 
     # the order names people, not logins: the technician and the clocked hours by display name,
     # the approval's kind in words

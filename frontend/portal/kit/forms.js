@@ -118,6 +118,7 @@ export function showErrors(form, fields) {
     dialog's form is closed first. */
 export function problem(r, form) {
   const err = r.error || {};
+  if (form) clearErrors(form);   // the last attempt's errors go, whatever this answer says
   if (r.status === 403) return say(T("forbidden"), "bad");
   if (r.status === 409 && /_changed$/.test(err.code || "")) {
     const dlg = form && form.closest("dialog");

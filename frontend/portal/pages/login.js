@@ -3,7 +3,7 @@ import { T } from "../kit/i18n.js";
 import { publicCall } from "../kit/api.js";
 import { keep, home } from "../kit/session.js";
 import { say } from "../kit/banner.js";
-import { input, problem } from "../kit/forms.js";
+import { input, problem, clearErrors } from "../kit/forms.js";
 
 export default function show(view) {
   view.innerHTML = '<form class="card login" novalidate><h2>' + T("login_h") + "</h2>" +
@@ -13,6 +13,7 @@ export default function show(view) {
   const form = view.querySelector("form");
   form.addEventListener("submit", (ev) => {
     ev.preventDefault();
+    clearErrors(form);   // a new attempt: the last attempt's field errors go
     publicCall("POST", "/api/auth/login", { username: form.username.value.trim(), password: form.password.value }).then((r) => {
       if (r.status === 200) { keep(r.body); location.hash = home(r.body.staff.roles); return; }
       if (r.status === 401) { form.password.setAttribute("aria-invalid", "true"); return say(T("bad_login"), "bad"); }

@@ -12,6 +12,14 @@ function cover(c) {
   return c.active ? T("active", { d: c.until }) : T("ended") + " (" + c.until + ")";
 }
 
+const NONE = () => '<span class="muted">' + T("vehicle_none") + "</span>";
+const listOr = (items) => items.length ? items.join("") : '<li class="muted">' + T("vehicle_none") + "</li>";
+/** A signed document in words (check_in, approval_estimate...); a kind without words keeps its code. */
+function docName(code) {
+  const key = "vehicle_doc_" + code, text = T(key);
+  return text === key || !text ? esc(code) : text;
+}
+
 export default function show(view, id) {
   call("GET", "/api/staff/vehicles/" + id).then((r) => {
     if (r.status !== 200) return problem(r);
@@ -25,11 +33,11 @@ export default function show(view, id) {
         "<li>" + esc(x.description) + " ¥" + x.amount + ' <span class="muted">(' + esc(x.order_reference) + ", " + local(x.declined_at) + ")</span></li>").join("") + "</ul>" : "") +
       "<h3>" + T("orders") + "</h3>" + table([T("orders"), T("time"), T("status"), T("amount")], v.orders.map((o) =>
         '<tr><td><a href="#/order/' + o.id + '">' + esc(o.reference) + "</a></td><td>" + local(o.opened_at) + '</td><td><span class="pill ' + o.status + '">' + T("o_" + o.status) + '</span></td><td class="num">¥' + o.estimate + "</td></tr>")) +
-      "<h3>" + T("bookings") + "</h3><ul>" + v.bookings.map((b) => "<li>" + local(b.slot_start) + " · " + esc(b.reference) + " · " + T("s_" + b.status) + "</li>").join("") +
-      "</ul><h3>" + T("photos") + '</h3><div class="photos">' + v.photos.map((p) =>
-        '<a href="' + esc(p.url) + '" target="_blank" title="' + esc(p.what) + '"><img src="' + esc(p.url) + '" alt="' + esc(p.what) + '"></a>').join("") +
-      "</div><h3>" + T("documents") + "</h3><ul>" + v.documents.map((d) =>
-        '<li><a href="' + esc(d.url) + '" target="_blank">' + esc(d.reference) + " · " + esc(d.document) + "</a> " + local(d.signed_at) + "</li>").join("") +
+      "<h3>" + T("bookings") + '</h3><ul id="vbookings">' + listOr(v.bookings.map((b) => "<li>" + local(b.slot_start) + " · " + esc(b.reference) + " · " + T("s_" + b.status) + "</li>")) +
+      "</ul><h3>" + T("photos") + '</h3><div class="photos" id="vphotos">' + (v.photos.length ? v.photos.map((p) =>
+        '<a href="' + esc(p.url) + '" target="_blank" title="' + esc(p.what) + '"><img src="' + esc(p.url) + '" alt="' + esc(p.what) + '"></a>').join("") : NONE()) +
+      "</div><h3>" + T("documents") + '</h3><ul id="docs">' + listOr(v.documents.map((d) =>
+        '<li><a href="' + esc(d.url) + '" target="_blank">' + esc(d.reference) + " · " + docName(d.document) + "</a> " + local(d.signed_at) + "</li>")) +
       "</ul>" + auditList(v.audit) + "</section>";
   });
 }

@@ -72,6 +72,9 @@ export default {
   no_results: "Nothing found.", rw: "Repair warranty (3 y / 60,000 km)", sanbao: "三包 validity (2 y / 50,000 km)",
   active: "valid until {d}", ended: "ended", unknown: "unknown (no sale date)", orders: "Repair orders",
   bookings: "Bookings", documents: "Signed documents",
+  // vehicle file, round 3 (pages/vehicle.js)
+  vehicle_none: "None yet", vehicle_doc_check_in: "Check-in sheet", vehicle_doc_approval_estimate: "Estimate approval",
+  vehicle_doc_approval_additional: "Additional work approval",
   // reception walk-around (pages/reception.js)
   checkin_h: "Reception walk-around", from_booking: "Booking {ref}", fuel: "Fuel", f_empty: "empty", f_quarter: "1/4",
   f_half: "1/2", f_three_quarters: "3/4", f_full: "full", covers: "Covers fitted", interior: "Interior",
@@ -81,7 +84,7 @@ export default {
   damage_h: "Exterior: tap a zone to mark damage", d_scratch: "scratch", d_dent: "dent", d_crack: "crack",
   d_other: "other", no_damage: "No damage marked", add_photos: "Take / upload photos", old_parts: "Old parts",
   wash: "Free wash wanted", contact: "Contact during repair", cp_phone: "phone", cp_sms: "SMS", cp_wechat: "WeChat",
-  submit_checkin: "Finish check-in, open the order", required_sig: "The customer must sign",
+  submit_checkin: "Finish check-in, open the order",
   // reception walk-around, issue 12 (pages/reception.js, kit/cardiagram.js)
   reception_technician: "Technician (pre-assigned)", reception_no_technician: "Not yet (the foreman dispatches)",
   reception_damage_kind: "Damage type", reception_damage_note: "Damage note",

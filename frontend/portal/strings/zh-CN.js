@@ -55,6 +55,9 @@ export default {
   search_h: "查找客户 / 车辆", search_ph: "姓名、手机号或尾号后4位、车牌(可不带省份或输中间几位)、车架号", search: "查找", no_results: "没有找到。",
   rw: "整车保修(3年/6万公里)", sanbao: "三包有效期(2年/5万公里)", active: "有效至 {d}", ended: "已过期", unknown: "未知(缺购车日期)", orders: "施工单",
   bookings: "预约记录", documents: "签字文件",
+  // vehicle file, round 3 (pages/vehicle.js)
+  vehicle_none: "暂无", vehicle_doc_check_in: "接车单签字", vehicle_doc_approval_estimate: "报价确认签字",
+  vehicle_doc_approval_additional: "增项确认签字",
   // reception walk-around (pages/reception.js)
   checkin_h: "接车环检", from_booking: "预约单 {ref}", fuel: "油量", f_empty: "空", f_quarter: "1/4", f_half: "1/2",
   f_three_quarters: "3/4", f_full: "满", covers: "已铺三件套", interior: "内饰", i_clean: "整洁", i_dirty: "较脏",
@@ -62,7 +65,7 @@ export default {
   c_noise: "噪音", c_frequency: "频率", c_when: "情景(车速、路况、天气)", findings: "顾问检查发现", damage_h: "外观检查:点击车身部位标记损伤",
   d_scratch: "划痕", d_dent: "凹陷", d_crack: "裂纹", d_other: "其他", no_damage: "未标记损伤", add_photos: "拍照 / 上传照片",
   old_parts: "旧件", wash: "需要免费洗车", contact: "维修中联系方式", cp_phone: "电话", cp_sms: "短信", cp_wechat: "微信",
-  submit_checkin: "完成接车并开单", required_sig: "请客户签字",
+  submit_checkin: "完成接车并开单",
   // reception walk-around, issue 12 (pages/reception.js, kit/cardiagram.js)
   reception_technician: "技师(预派工)", reception_no_technician: "暂不指定(由车间主管派工)", reception_damage_kind: "损伤类型",
   reception_damage_note: "损伤说明", car_diagram: "车身外观图:点击或按回车键标记/取消部位", car_front: "车头", car_rear: "车尾",
