@@ -115,21 +115,24 @@ def order_row(o: RepairOrder, *, prices: bool = True) -> dict[str, Any]:
 
 
 def _documents(orders: list[RepairOrder]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The car's photos and signed documents; each photo says what it shows as data (``kind``:
+    check_in, damage with its ``zone`` and ``damage``, or a line's ``description``), which the
+    page puts in words."""
     photos, signed = [], []
     for o in orders:
         sheet = o.reception
         for key in sheet.get("photo_keys", []):
-            photos.append({"order_id": o.id, "reference": o.reference, "what": "check-in",
+            photos.append({"order_id": o.id, "reference": o.reference, "kind": "check_in",
                            "url": files.view_url(key)})
         for mark in sheet.get("damage", []):
             for key in mark.get("photo_keys", []):
-                photos.append({"order_id": o.id, "reference": o.reference,
-                               "what": f"damage: {mark['zone']} {mark['kind']}",
+                photos.append({"order_id": o.id, "reference": o.reference, "kind": "damage",
+                               "zone": mark["zone"], "damage": mark["kind"],
                                "url": files.view_url(key)})
         for line in o.lines:
             for key in line.photo_keys:
-                photos.append({"order_id": o.id, "reference": o.reference,
-                               "what": line.description, "url": files.view_url(key)})
+                photos.append({"order_id": o.id, "reference": o.reference, "kind": "line",
+                               "description": line.description, "url": files.view_url(key)})
         if sheet.get("signature_key"):
             signed.append({"order_id": o.id, "reference": o.reference, "document": "check_in",
                            "signed_at": sheet.get("signed_at"),

@@ -423,3 +423,24 @@ def test_an_empty_walk_in_form_hears_of_every_missing_field_with_the_signature_a
                            "fuel_level", "old_parts", "signature"}
     assert fields["customer.name"] == "请填写此项"
     assert list(RepairOrderItem.scan()) == [] and list(VehicleItem.scan()) == []
+
+
+def test_the_vehicle_files_photos_say_what_they_show_as_data_not_english(api, advisor, clock):
+    """The file's photos carry what they show (a check-in photo, a damage mark's zone and kind,
+    a line) as data the page puts in the reader's words, not an English caption."""
+    keys = []
+    for _ in range(3):
+        photo = advisor.post("/api/staff/uploads", {"content_type": "image/jpeg", "size": 4}).json_body
+        assert requests.put(photo["url"], data=b"\xff\xd8\xff\xe0", headers=photo["headers"]).ok
+        keys.append(photo["key"])
+    _, order = _checked_in(api, advisor, clock, photo_keys=[keys[0]], damage=[
+        {"zone": "left_front_door", "kind": "scratch", "note": "10cm", "photo_keys": [keys[1]]}])
+    advisor.post(f"/api/staff/orders/{order['id']}/lines", {
+        **part_line(description="刹车片", photo_keys=[keys[2]]), "version": order["version"]})
+    file = advisor.get(f"/api/staff/vehicles/{order['vehicle']['id']}").json_body
+    shown = [{k: v for k, v in p.items() if k not in ("url", "order_id", "reference")}
+             for p in file["photos"]]
+    assert shown == [{"kind": "check_in"},
+                     {"kind": "damage", "zone": "left_front_door", "damage": "scratch"},
+                     {"kind": "line", "description": "刹车片"}]
+    assert all(p["url"] and "what" not in p for p in file["photos"])

@@ -12,6 +12,12 @@ function cover(c) {
   return c.active ? T("active", { d: c.until }) : T("ended") + " (" + c.until + ")";
 }
 
+/** What a photo shows, in words: a check-in photo, a damage mark (zone and kind) or a line. */
+function photoTitle(p) {
+  if (p.kind === "damage") return T("zone_" + p.zone) + " · " + T("d_" + p.damage);
+  return p.kind === "line" ? p.description : T("vehicle_photo_check_in");
+}
+
 const NONE = () => '<span class="muted">' + T("vehicle_none") + "</span>";
 const listOr = (items) => items.length ? items.join("") : '<li class="muted">' + T("vehicle_none") + "</li>";
 /** A signed document in words (check_in, approval_estimate...); a kind without words keeps its code. */
@@ -35,7 +41,7 @@ export default function show(view, id) {
         '<tr><td><a href="#/order/' + o.id + '">' + esc(o.reference) + "</a></td><td>" + local(o.opened_at) + '</td><td><span class="pill ' + o.status + '">' + T("o_" + o.status) + '</span></td><td class="num">¥' + o.estimate + "</td></tr>")) +
       "<h3>" + T("bookings") + '</h3><ul id="vbookings">' + listOr(v.bookings.map((b) => "<li>" + local(b.slot_start) + " · " + esc(b.reference) + " · " + T("s_" + b.status) + "</li>")) +
       "</ul><h3>" + T("photos") + '</h3><div class="photos" id="vphotos">' + (v.photos.length ? v.photos.map((p) =>
-        '<a href="' + esc(p.url) + '" target="_blank" title="' + esc(p.what) + '"><img src="' + esc(p.url) + '" alt="' + esc(p.what) + '"></a>').join("") : NONE()) +
+        '<a href="' + esc(p.url) + '" target="_blank" title="' + esc(photoTitle(p)) + '"><img src="' + esc(p.url) + '" alt="' + esc(photoTitle(p)) + '"></a>').join("") : NONE()) +
       "</div><h3>" + T("documents") + '</h3><ul id="docs">' + listOr(v.documents.map((d) =>
         '<li><a href="' + esc(d.url) + '" target="_blank">' + esc(d.reference) + " · " + docName(d.document) + "</a> " + local(d.signed_at) + "</li>")) +
       "</ul>" + auditList(v.audit) + "</section>";

@@ -74,7 +74,7 @@ export default {
   bookings: "Bookings", documents: "Signed documents",
   // vehicle file, round 3 (pages/vehicle.js)
   vehicle_none: "None yet", vehicle_doc_check_in: "Check-in sheet", vehicle_doc_approval_estimate: "Estimate approval",
-  vehicle_doc_approval_additional: "Additional work approval",
+  vehicle_photo_check_in: "Check-in photo", vehicle_doc_approval_additional: "Additional work approval",
   // reception walk-around (pages/reception.js)
   checkin_h: "Reception walk-around", from_booking: "Booking {ref}", fuel: "Fuel", f_empty: "empty", f_quarter: "1/4",
   f_half: "1/2", f_three_quarters: "3/4", f_full: "full", covers: "Covers fitted", interior: "Interior",

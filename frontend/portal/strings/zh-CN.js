@@ -57,7 +57,7 @@ export default {
   bookings: "预约记录", documents: "签字文件",
   // vehicle file, round 3 (pages/vehicle.js)
   vehicle_none: "暂无", vehicle_doc_check_in: "接车单签字", vehicle_doc_approval_estimate: "报价确认签字",
-  vehicle_doc_approval_additional: "增项确认签字",
+  vehicle_photo_check_in: "接车照片", vehicle_doc_approval_additional: "增项确认签字",
   // reception walk-around (pages/reception.js)
   checkin_h: "接车环检", from_booking: "预约单 {ref}", fuel: "油量", f_empty: "空", f_quarter: "1/4", f_half: "1/2",
   f_three_quarters: "3/4", f_full: "满", covers: "已铺三件套", interior: "内饰", i_clean: "整洁", i_dirty: "较脏",
