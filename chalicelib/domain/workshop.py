@@ -446,6 +446,19 @@ def may_sign(staff: Staff, level: str, job: Job, quality: Quality) -> bool:
     return True
 
 
+def can_sign(staff: Staff, job: Job, quality: Quality) -> bool:
+    """Whether ``staff`` may sign the next level of the check (what ``may_sign`` allows):
+    a list offers a reader only the checks that are theirs."""
+    level = quality.next_level
+    if level is None:
+        return False
+    try:
+        may_sign(staff, level, job, quality)
+    except Forbidden:
+        return False
+    return True
+
+
 def checklist_view(lang_en: bool = False) -> dict[str, list[dict[str, str]]]:
     return {level: [{"code": c, "label": en if lang_en else zh, "label_zh": zh, "label_en": en}
                     for c, zh, en in items] for level, items in CHECKLISTS.items()}

@@ -61,6 +61,7 @@ def board(staff: Staff) -> dict[str, Any]:
     settings = current_store().settings
     orders = records_db.orders_in_store()
     cards = [job_card(o, now) for o in orders if o.status in ON_FLOOR]
+    checked = {o.id: o for o in orders if o.status == ro.QUALITY_CHECK}
     cards.sort(key=lambda c: (c["promised_at"] or "9999"))
     people = technicians()
     known = {p["username"] for p in people}
@@ -79,7 +80,10 @@ def board(staff: Staff) -> dict[str, Any]:
         "technicians": lanes,
         "bays": [{"bay": b, "order_id": busy[b]["order_id"] if b in busy else None,
                   "plate": busy[b]["plate"] if b in busy else None} for b in settings.bays],
-        "quality_check": [c for c in cards if c["status"] == ro.QUALITY_CHECK],
+        # each check says whether the reader may sign its next level (我的工单 lists those)
+        "quality_check": [{**c, "may_check": ws.can_sign(staff, checked[c["order_id"]].job,
+                                                         checked[c["order_id"]].quality)}
+                          for c in cards if c["status"] == ro.QUALITY_CHECK],
         "ready": [{"order_id": o.id, "reference": o.reference, "plate": o.plate,
                    "status": o.status, "version": o.version,
                    **({"amount_due": yuan(o.agreed(settings.tax_rate).customer_fen)}

@@ -239,3 +239,23 @@ def test_a_finding_is_refused_once_the_job_is_in_quality_check(api, advisor, sta
         "version": order["version"], "description": "右后刹车片磨损"})
     assert late.status_code == 409 and late.json_body["error"]["code"] == "order_closed"
     assert len(RepairOrderItem.get(order["id"]).lines) == 3
+
+
+def test_the_board_tells_each_reader_which_checks_are_theirs_to_sign(api, advisor, staff, clock):
+    """我的工单 lists only the checks its reader may sign: the job's own technician the
+    self-check, then the foreman the team lead's check; never a level of someone else's."""
+    from tests.api.test_workshop_to_followup import qc
+    order = dispatched_and_worked(staff, approved_order(api, advisor, clock))
+
+    def may_check(who):
+        board = staff.as_(who).get("/api/staff/workshop").json_body
+        return {c["order_id"]: c["may_check"] for c in board["quality_check"]}
+
+    assert may_check("technician") == {order["id"]: True}        # his own job's self-check
+    assert may_check("technician2") == {order["id"]: False}      # not his job
+    assert may_check("foreman") == {order["id"]: False}          # not yet his level
+    answer = qc(staff, "technician", order, "self")
+    assert answer.status_code == 200, answer.json_body
+    assert may_check("technician") == {order["id"]: False}       # 互检 is the foreman's
+    assert may_check("foreman") == {order["id"]: True}
+    assert may_check("inspector") == {order["id"]: False}

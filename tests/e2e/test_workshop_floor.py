@@ -229,3 +229,8 @@ def test_board_job_view_finding_and_quality_check_on_the_floor(stack, tablet, ph
     expect(phone.locator("#banner")).to_contain_text("已保存")
     [record] = RepairOrderItem.get(oid).quality["records"]
     assert record["level"] == "self" and set(record["items"].values()) == {"pass"}
+    # 我的工单 lists only the checks its reader signs: the team lead's check is not his
+    phone.goto(f"{stack.url}/portal/#/jobs")
+    expect(phone.locator("#view h2").first).to_have_text("我的工单")
+    expect(phone.locator("#view")).not_to_contain_text("待质检")
+    expect(phone.locator("#view")).not_to_contain_text("互检")

@@ -14,7 +14,7 @@ export default function show(view) {
     if (r.status !== 200) return problem(r);
     let mine = [];
     for (const t of r.body.technicians) if (t.username === me().username || has(["foreman", "manager"])) mine = mine.concat(t.jobs);
-    const qc = r.body.quality_check;
+    const qc = r.body.quality_check.filter((c) => c.may_check);   // only the checks this reader signs
     view.innerHTML = '<section class="card"><h2>' + T("nav_jobs") + "</h2>" + (mine.map((c) =>
       '<div class="job' + (c.at_risk ? " risk" : "") + '" data-job="' + c.order_id + '" data-v="' + c.version + '"><div class="top"><a href="#/order/' + c.order_id + '">' + esc(c.plate) + "</a><span>" + T("j_" + c.job) + "</span></div>" +
       "<div>" + T("promised") + " <b>" + when(c.promised_at, r.body.generated_at) + "</b>" + (c.bay ? " · " + T("bay") + " <b>" + esc(c.bay) + "</b>" : "") + "</div>" +
