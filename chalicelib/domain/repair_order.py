@@ -465,6 +465,13 @@ class RepairOrder:
     def agreed(self, tax_rate: Decimal) -> Totals:
         return totals([ln for ln in self.lines if ln.status in AGREED], tax_rate)
 
+    def amount_due_fen(self, tax_rate: Decimal) -> int:
+        """应收金额: what the customer pays for the order: once settled, what was paid (after
+        the discount); before, the estimate (every line not declined)."""
+        if self.settlement:
+            return self.settlement.amount_due_fen
+        return self.estimate(tax_rate).customer_fen
+
     def audit_view(self) -> dict[str, Any]:
         view = {"status": self.status,
                 "promised_at": self.promised_at.isoformat() if self.promised_at else None,
