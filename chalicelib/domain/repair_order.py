@@ -28,7 +28,7 @@ from .booking import WALK_IN
 from .errors import Conflict, FieldErrors, NotFound, ValidationError
 from .money import decimal_text, included_tax, parse_money, parse_quantity, times, yuan
 from .settlement import Delivery, Settlement, require_authority
-from .staff import Staff
+from .staff import FRONT_DESK, Staff
 from .store import Service, StoreSettings
 from .files import NOT_A_PHOTO, photo_list_problem
 from .validation import LATER_THAN_NOW, REQUIRED, clean_choice, clean_text
@@ -465,6 +465,13 @@ class RepairOrder:
     def agreed(self, tax_rate: Decimal) -> Totals:
         return totals([ln for ln in self.lines if ln.status in AGREED], tax_rate)
 
+    def amount_due_fen(self, tax_rate: Decimal) -> int:
+        """应收金额: what the customer pays for the order: once settled, what was paid (after
+        the discount); before, the estimate (every line not declined)."""
+        if self.settlement:
+            return self.settlement.amount_due_fen
+        return self.estimate(tax_rate).customer_fen
+
     def audit_view(self) -> dict[str, Any]:
         view = {"status": self.status,
                 "promised_at": self.promised_at.isoformat() if self.promised_at else None,
@@ -526,6 +533,11 @@ class RepairOrder:
                              old=STATUS_NAMES[self.status], new=STATUS_NAMES[to]),
                            code="invalid_transition")
         return replace(self, status=to)
+
+    def may_add_lines(self, staff: Staff) -> bool:
+        """Whether this member of staff may add a line to the order now: a front-desk role
+        (the route's rule) while the order still takes lines (add_line's rule)."""
+        return bool(staff.roles & FRONT_DESK) and self.status in ACCEPTS_LINES
 
     def add_line(self, data: LineInput, *, now: datetime, by: str) -> "RepairOrder":
         if self.status not in ACCEPTS_LINES:

@@ -228,7 +228,8 @@ def order_view(order_id: str, staff: Staff, order: ro.RepairOrder | None = None)
     suggested = suggest_promise(order.labour_to_do_minutes, now=store_now(),
                                 hours_on=settings.hours_on)
     return {
-        **_work_view(order, history),
+        **_work_view(order, history, amounts=True),
+        "may_add_lines": order.may_add_lines(staff),
         "booking_id": order.booking_id or None,
         "opened_at": order.opened_at.isoformat(), "updated_at": order.updated_at.isoformat(),
         "promise_suggested": suggested.isoformat() if suggested else None,
@@ -256,7 +257,16 @@ def order_view(order_id: str, staff: Staff, order: ro.RepairOrder | None = None)
     }
 
 
-def _work_view(order: ro.RepairOrder, history: list[Any]) -> dict[str, Any]:
+def _timeline_entry(e: Any, amounts: bool) -> dict[str, Any]:
+    """One event of the timeline; with amounts (the order view, never the job view) the
+    settlement carries its amount_due change, as in the audit entry."""
+    entry = {"at": e.at.isoformat(), "actor": e.actor, "action": e.action, "names": e.names}
+    if amounts and e.action == "settled" and "amount_due" in (e.changes or {}):
+        entry["changes"] = {"amount_due": e.changes["amount_due"]}
+    return entry
+
+
+def _work_view(order: ro.RepairOrder, history: list[Any], amounts: bool = False) -> dict[str, Any]:
     """What every role reads of an order: its state, the promise, the job and its checks."""
     now = store_now()
     worked = order.job.worked_minutes(now)
@@ -267,9 +277,7 @@ def _work_view(order: ro.RepairOrder, history: list[Any]) -> dict[str, Any]:
         "version": order.version,
         "promised_at": order.promised_at.isoformat() if order.promised_at else None,
         # every event of the order, for every role: who did what, when (时间线)
-        "timeline": [{"at": e.at.isoformat(), "actor": e.actor, "action": e.action,
-                      "names": e.names}
-                     for e in reversed(history)],
+        "timeline": [_timeline_entry(e, amounts) for e in reversed(history)],
         # the display names of the logins the page shows (technician, clock, finder, who gave a
         # discount): 王师傅
         "names": auth.display_names({order.job.technician, *worked,

@@ -12,6 +12,7 @@ from ..domain import audit as audit_rules
 from ..domain.booking import ARRIVED, Booking, require_object
 from ..domain.errors import FieldErrors, NotFound
 from ..i18n import _
+from ..domain.money import yuan
 from ..domain.repair_order import RepairOrder
 from ..domain.staff import AUDIT_READERS, MANAGER, Staff
 from ..domain.validation import clean_text, expect_version, mask_phone
@@ -108,7 +109,7 @@ def order_row(o: RepairOrder, *, prices: bool = True) -> dict[str, Any]:
             "technician": o.job.technician or None, "rework_count": o.quality.rework_count,
             "comeback_of": o.comeback_of or None,
             "findings_to_price": o.findings_to_price,
-            "amount_due": o.agreed(settings.tax_rate).view()["customer_pays"]}
+            "amount_due": yuan(o.amount_due_fen(settings.tax_rate))}
     if not prices:
         del row["estimate"], row["amount_due"]
     return row

@@ -86,7 +86,7 @@ def board(staff: Staff) -> dict[str, Any]:
                           for c in cards if c["status"] == ro.QUALITY_CHECK],
         "ready": [{"order_id": o.id, "reference": o.reference, "plate": o.plate,
                    "status": o.status, "version": o.version,
-                   **({"amount_due": yuan(o.agreed(settings.tax_rate).customer_fen)}
+                   **({"amount_due": yuan(o.amount_due_fen(settings.tax_rate))}
                       if staff.reads_prices else {})}
                   for o in orders if o.status in (ro.READY, ro.SETTLED)],
         "at_risk": sum(1 for c in cards if c["at_risk"]),

@@ -100,6 +100,8 @@ def test_an_approved_order_goes_through_the_workshop_to_delivery_and_follow_up(
         api, advisor, staff, clock, sms, client):
     order = approved_order(api, advisor, clock)
     oid, path = order["id"], f"/api/staff/orders/{order['id']}"
+    assert order["may_add_lines"] is True           # the advisor, on an approved order
+    assert not any(staff.as_(r).get(path).json_body["may_add_lines"] for r in ("cashier", "foreman"))
     board = staff.as_("foreman").get("/api/staff/workshop").json_body
     assert [c["order_id"] for c in board["waiting"]] == [oid]
     assert {t["username"] for t in board["technicians"]} == {"technician", "technician2"}
@@ -156,9 +158,26 @@ def test_an_approved_order_goes_through_the_workshop_to_delivery_and_follow_up(
                                            "discount": "40.00", "discount_reason": "老客户"})
     assert over.status_code == 422 and over.json_body["error"]["code"] == "discount_over_limit"
     assert RepairOrderItem.get(oid).status == "ready"
+    # the page offers the add-line form only where the server accepts lines (same rule)
+    assert advisor.get(path).json_body["may_add_lines"] is False     # ready: no more lines
+    assert cashier.get(path).json_body["may_add_lines"] is False
+    assert staff.as_("foreman").get(path).json_body["may_add_lines"] is False
+    refused = cashier.post(f"{path}/lines", {"version": order["version"], **part_line()})
+    assert refused.status_code == 403
     order = cashier.post(f"{path}/settle", {"version": order["version"], "payment_method": "wechat_pay",
                                             "discount": "39.00", "discount_reason": "老客户"}).json_body
-    assert order["status"] == "settled"
+    assert order["status"] == "settled" and order["may_add_lines"] is False
+    # 应收金额 in the list of cars in the store: what was paid once settled (after the discount)
+    rows = cashier.get("/api/staff/orders?scope=in_store").json_body["orders"]
+    assert next(r for r in rows if r["id"] == oid)["amount_due"] == "741.00"
+    closed = advisor.post(f"{path}/lines", {"version": order["version"], **part_line()})
+    assert closed.status_code == 409 and closed.json_body["error"]["code"] == "order_closed"
+    assert advisor.get(path).json_body["may_add_lines"] is False
+    # the timeline's settlement names its amount for the roles that read prices, never in the job view
+    paid = [e for e in order["timeline"] if e["action"] == "settled"]
+    assert paid and paid[0]["changes"]["amount_due"]["after"] == "741.00"
+    job = tech.get(path).json_body
+    assert [e for e in job["timeline"] if e["action"] == "settled"][0].get("changes") is None
     assert order["settlement"]["amount_due"] == "741.00" and order["settlement"]["tax_included"] == "85.25"
     invoice = cashier.get(f"{path}/print?doc=invoice").body.decode()
     assert "前刹车片" in invoice and "741.00" in invoice and "微信支付" in invoice
@@ -403,3 +422,16 @@ def test_the_customers_order_link_shows_progress_and_refuses_forged_tokens(api, 
     assert told.status_code == 201 and told.json_body["reply_by"] == "2026-12-02T08:50:00+08:00"
     assert [c.data["source"] for c in ComplaintItem.scan()] == ["customer"]
     assert [m.kind for m in OutboxItem.scan() if m.kind == "complaint_ack"] == ["complaint_ack"]
+
+
+def test_the_list_of_cars_in_store_shows_the_estimate_as_amount_due_until_settled(api, advisor, staff, clock):
+    """应收金额 before the customer's answer is the estimate, not ¥0.00."""
+    booking_id = book(api)
+    clock.move_to(store_time(2026, 12, 1, 8, 50))
+    order = advisor.post("/api/staff/checkins", checkin_body(booking_id=booking_id)).json_body
+    order = advisor.post(f"/api/staff/orders/{order['id']}/lines",
+                         {**part_line(), "version": order["version"]}).json_body
+    assert order["status"] == "open" and order["agreed"]["customer_pays"] == "0.00"
+    rows = staff.as_("cashier").get("/api/staff/orders?scope=in_store").json_body["orders"]
+    row = next(r for r in rows if r["id"] == order["id"])
+    assert row["amount_due"] == order["estimate"]["customer_pays"] != "0.00"

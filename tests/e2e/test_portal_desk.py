@@ -175,6 +175,22 @@ def test_the_desk_keeps_the_technician_the_typed_line_and_the_promise(stack, tab
     assert suggested
     expect(promised).to_have_value(suggested[:16])
     assert page.evaluate(UNLABELLED) == []
+    # the customer sees the total of what they approve, job by job, following each choice
+    view = stack.request("GET", f"/api/staff/orders/{order_id}", None, advisor2)[1]
+    jobs = {it["description"]: it for it in view["approval_items"]}
+    cents = lambda y: round(float(y) * 100)
+    full = cents(view["agreed"]["customer_pays"]) + sum(cents(it["customer_amount"]) for it in jobs.values())
+    total = dialog.locator("#dtotal")
+    expect(total).to_have_text(f"¥{full / 100:.2f}")
+    filter_job = jobs["空调滤芯"]
+    radio = f'input[name="d_{filter_job["id"]}"]'
+    dialog.locator(radio + '[value="declined"]').check()
+    expect(total).to_have_text(f"¥{(full - cents(filter_job['customer_amount'])) / 100:.2f}")
+    dialog.locator(radio + '[value="approved"]').check()
+    expect(total).to_have_text(f"¥{full / 100:.2f}")
+    expect(dialog.get_by_role("img", name="客户签字")).to_be_visible()
+    expect(dialog.get_by_text("客户签字", exact=True)).to_be_visible()     # a visible label
+    expect(dialog.get_by_role("button", name="关闭")).to_be_visible()
     sign(page, "#dsig")
     look(page, "approval-dialog-1024")
     dialog.locator("#dok").click()
@@ -224,6 +240,10 @@ def test_the_desk_keeps_the_technician_the_typed_line_and_the_promise(stack, tab
             expect(page.locator("#view table thead th")).to_have_text(
                 ["单号", "车牌号", "客户", "状态", "预计交车时间", "应收金额"])
             look(page, "cashier-1024")
+        if username in ("cashier", "foreman"):   # roles that may not add lines: no form
+            page.goto(f"{stack.url}/portal/#/order/{order_id}")
+            expect(page.locator("#jobsec")).to_be_visible()
+            expect(page.locator("#al")).to_have_count(0)
 
     # in English: the walk-in reception names the diagram and the damage note in English
     sign_in(page, stack, "advisor")

@@ -114,6 +114,7 @@ def test_approved_order_to_delivery_then_survey_and_complaint(stack, tablet, pho
     sign_in(page, stack, "cashier")
     page.goto(f"{stack.url}/portal/#/order/{oid}")
     expect(page.locator(".due")).to_have_text("¥360.00")
+    expect(page.locator("#al")).to_have_count(0)          # the cashier may not add lines
     page.fill("#stf input[name=discount]", "100")
     page.fill("#stf input[name=discount_reason]", "老客户")
     page.click("#stf button[type=submit]")
@@ -126,10 +127,18 @@ def test_approved_order_to_delivery_then_survey_and_complaint(stack, tablet, pho
     page.select_option("#stf select[name=payment_method]", "alipay")
     page.click("#stf button[type=submit]")
     expect(page.locator("body")).to_contain_text("支付宝")
+    # the timeline's payment names its amount, as 操作记录 does
+    expect(page.locator("ol.timeline")).to_contain_text("结算收款 ¥360.00")
 
     # the advisor hands the car back
     sign_in(page, stack, "advisor")
     page.goto(f"{stack.url}/portal/#/order/{oid}")
+    expect(page.locator("#dlf")).to_be_visible()
+    expect(page.locator("#al")).to_have_count(0)          # settled: no more lines
+    # the customer's mobile as a person writes it, the call link keeping the whole number
+    tel = page.locator("#view a.tel").first
+    expect(tel).to_have_text("138 0013 8000")
+    expect(tel).to_have_attribute("href", "tel:+8613800138000")
     for item in ("clean", "old_parts", "keys", "documents"):
         page.check(f"#dlf input[name=ck_{item}]")
     page.click("#dlf button[type=submit]")

@@ -15,5 +15,10 @@ export function pill(cls, text) { return '<span class="pill ' + esc(cls) + '">' 
 /** A customer's mobile as shown (masked) and, when the server sent the whole number (only to
     the roles that phone customers), a call link carrying it; label names the call for screen readers. */
 export function telLink(shown, full, label) {
-  return full ? '<a class="tel" href="tel:' + esc(full) + '" aria-label="' + esc(label + " " + shown) + '">' + esc(shown) + "</a>" : esc(shown);
+  return full ? '<a class="tel" href="tel:' + esc(full) + '" aria-label="' + esc(label + " " + phoneText(shown)) + '">' + esc(phoneText(shown)) + "</a>" : esc(phoneText(shown));
+}
+/** A mainland mobile as a person writes it: +8613800138011 -> 138 0013 8011 (others as given). */
+export function phoneText(p) {
+  const m = /^(?:\+86)?(1\d\d)(\d{4})(\d{4})$/.exec(p || "");
+  return m ? m.slice(1).join(" ") : p || "";
 }

@@ -70,7 +70,9 @@ function what(e) {
 
 /** One entry as a sentence (plain text: escape it when placing it in HTML). */
 export function sentence(e) {
-  const key = "hist_" + e.action, vars = { who: person(e, e.actor), what: what(e) };
+  const vars = { who: person(e, e.actor), what: what(e) };
+  // a settlement without its amount (the job view): no "¥" left hanging
+  const key = "hist_" + e.action + (e.action === "settled" && !vars.what ? "_plain" : "");
   const text = T(key, vars);
   return text === key ? T("hist_other", vars) : text;
 }

@@ -4,7 +4,7 @@
 import { T } from "../kit/i18n.js";
 import { call } from "../kit/api.js";
 import { say } from "../kit/banner.js";
-import { esc, table } from "../kit/dom.js";
+import { esc, table, phoneText } from "../kit/dom.js";
 import { input, select, problem } from "../kit/forms.js";
 import { local } from "../kit/time.js";
 import { rerender } from "../kit/nav.js";
@@ -24,7 +24,7 @@ function eventText(e, name) {
 }
 
 function customerCell(k) {
-  const phone = k.can_call && k.phone ? '<a class="call" href="tel:' + esc(k.phone) + '">' + esc(k.phone) + "</a>" : esc(k.phone_masked);
+  const phone = k.can_call && k.phone ? '<a class="call" href="tel:' + esc(k.phone) + '">' + esc(phoneText(k.phone)) + "</a>" : esc(k.phone_masked);
   return esc(k.plate) + "<br>" + esc(k.customer_name) + (phone ? "<br>" + phone : "") +
     (k.order_id ? '<br><a href="#/order/' + esc(k.order_id) + '">' + T("cpl_order", { ref: esc(k.order_reference || "") }) + "</a>" : "");
 }

@@ -3,7 +3,7 @@
 import { T } from "../kit/i18n.js";
 import { call } from "../kit/api.js";
 import { say } from "../kit/banner.js";
-import { esc } from "../kit/dom.js";
+import { esc, phoneText } from "../kit/dom.js";
 import { input, select, problem } from "../kit/forms.js";
 import { rerender } from "../kit/nav.js";
 
@@ -13,7 +13,7 @@ function stars(n) { return '<span class="stars">' + "★★★★★".slice(0, n
     they gave, and the form for the call's outcome. */
 function card(f) {
   const s = f.survey;
-  const phone = f.can_call ? '<a class="call" href="tel:' + esc(f.phone) + '">' + esc(f.phone) + "</a>" : esc(f.phone_masked);
+  const phone = f.can_call ? '<a class="call" href="tel:' + esc(f.phone) + '">' + esc(phoneText(f.phone)) + "</a>" : esc(f.phone_masked);
   return '<div class="job" data-fu="' + f.order_id + '" data-v="' + f.version + '"><div class="top"><span>' + esc(f.customer_name) + " · " + esc(f.plate) + "</span><span>" + T("task_" + f.task.kind) +
     ' · <span class="due">' + T("fu_due", { d: esc((f.due_on || "").slice(5)) }) + "</span>" + (f.overdue ? ' <span class="pill risk">' + T("overdue") + "</span>" : "") + "</span></div>" +
     "<div>" + phone + " · " + esc(f.order_reference) + " · " + T("advisor") + " " + esc(f.advisor_name || f.advisor) + "</div>" +

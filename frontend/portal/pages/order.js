@@ -3,7 +3,7 @@
 import { T } from "../kit/i18n.js";
 import { call } from "../kit/api.js";
 import { say } from "../kit/banner.js";
-import { esc, table } from "../kit/dom.js";
+import { esc, table, telLink } from "../kit/dom.js";
 import { who } from "../kit/people.js";
 import { input, select, problem } from "../kit/forms.js";
 import { local, fromInput, toInput } from "../kit/time.js";
@@ -75,20 +75,20 @@ export function renderOrder(view, o) {
   if (o.view === "job") return renderJob(view, o, (next) => renderOrder(view, next));   // the technician's job view
   const drafts = o.lines.filter((l) => l.status === "draft");
   view.innerHTML = '<section class="card"><h2>' + T("order_h", { ref: esc(o.reference) }) + ' <span class="pill ' + o.status + '" data-watch="status">' + T("o_" + o.status) + "</span></h2>" +
-    '<div class="grid2"><div>' + T("customer") + ": " + esc(o.customer.name) + " " + esc(o.customer.phone) + "</div><div>" + T("vehicle") + ": " + esc(o.vehicle.plate) + " " + esc(o.vehicle.model) + "</div>" +
+    '<div class="grid2"><div>' + T("customer") + ": " + esc(o.customer.name) + " " + telLink(o.customer.phone, o.customer.phone !== o.customer.phone_masked && o.customer.phone, T("board_call", { n: o.customer.name })) + "</div><div>" + T("vehicle") + ": " + esc(o.vehicle.plate) + " " + esc(o.vehicle.model) + "</div>" +
     "<div>" + T("opened") + ": " + local(o.opened_at) + "</div><div>" + T("promised") + ': <b id="prom" data-watch="promised">' + local(o.promised_at) + "</b></div></div>" +
     '<div class="btns" style="margin-top:8px"><button type="button" id="pr1">' + T("print_order") + '</button><button type="button" id="pr2">' + T("print_checkin") + "</button>" +
     '<a class="small" href="#/vehicle/' + o.vehicle.id + '">' + T("nav_search") + "</a></div></section>" +
     (o.recommendations.length ? '<section class="card banner warn"><b>' + T("recommendations") + "</b> (" + T("offered") + "): " + o.recommendations.map((x) => esc(x.description) + " ¥" + x.amount).join(", ") + "</section>" : "") +
     '<section class="card"><h3>' + T("lines") + "</h3>" +
     table([T("kind"), T("description"), T("quantity") + "/" + T("hours"), T("unit_price"), T("amount"), T("pay_type"), T("status"), '<span class="sr-only">' + T("actions") + "</span>"],
-      o.lines.map((l) => lineRow(l, o)), 'id="lines"') + lineForm() +
+      o.lines.map((l) => lineRow(l, o)), 'id="lines"') + (o.may_add_lines ? lineForm() : "") +
     '<div class="grid2"><div>' + totalsBox(o.estimate, T("estimate")) + "</div><div>" + totalsBox(o.agreed, T("agreed")) + "</div></div></section>" +
     approvalsSection(o, drafts) + workSections(o);
   const render = (next) => renderOrder(view, next);
   const lf = view.querySelector("#al"), linePhotos = [];
-  lf.photo.addEventListener("change", (ev) => uploadPhotos(ev.target.files, linePhotos, () => {}));
-  lf.addEventListener("submit", (ev) => {
+  if (lf) lf.photo.addEventListener("change", (ev) => uploadPhotos(ev.target.files, linePhotos, () => {}));
+  if (lf) lf.addEventListener("submit", (ev) => {
     ev.preventDefault();
     call("POST", "/api/staff/orders/" + o.id + "/lines", lineBody(lf, o, linePhotos)).then((r) => {
       if (r.status === 201) { say(T("saved"), "ok"); render(r.body); } else problem(r, lf);
@@ -158,18 +158,25 @@ function wireApproval(view, o, drafts, render) {
   });
   const inStore = view.querySelector("#instore");
   if (inStore) inStore.addEventListener("click", () => {
-    const pendingIds = o.pending_approval ? o.approvals.find((a) => a.id === o.pending_approval).line_ids : drafts.map((l) => l.id);
-    const dlg = openDialog(T("sign_here"), '<form method="dialog" id="df"><div id="dl">' + o.lines.filter((l) => pendingIds.includes(l.id)).map((l) =>
-      '<div class="row" role="radiogroup" aria-labelledby="dn_' + l.id + '"><span style="flex:1" id="dn_' + l.id + '">' + esc(l.description) + " ¥" + l.amount + '</span><label><input type="radio" name="d_' + l.id + '" value="approved" checked> ' + T("approve") +
-      '</label><label><input type="radio" name="d_' + l.id + '" value="declined"> ' + T("decline") + "</label></div>").join("") +
-      "</div>" + input("promised_at", T("promised"), { type: "datetime-local", value: (ap && ap.promised_at && ap.promised_at.value) || toInput(o.promise_suggested || o.promised_at) }) +
-      '<canvas class="sign" id="dsig" aria-label="' + T("signature") + '" role="img"></canvas><div class="err" data-err="signature"></div>' +
+    const items = o.approval_items;   // job by job (a job's labour and parts: one answer), as the customer's page
+    const dlg = openDialog(T("sign_here"), '<form method="dialog" id="df"><div id="dl">' + items.map((it) =>
+      '<div class="row" role="radiogroup" aria-labelledby="dn_' + it.id + '"><span style="flex:1" id="dn_' + it.id + '">' + esc(it.description) + " ¥" + it.customer_amount + '</span><label><input type="radio" name="d_' + it.id + '" value="approved" checked> ' + T("approve") +
+      '</label><label><input type="radio" name="d_' + it.id + '" value="declined"> ' + T("decline") + "</label></div>").join("") +
+      '</div><p class="big">' + T("order_sign_total") + ' <b id="dtotal" aria-live="polite"></b></p>' + input("promised_at", T("promised"), { type: "datetime-local", value: (ap && ap.promised_at && ap.promised_at.value) || toInput(o.promise_suggested || o.promised_at) }) +
+      '<div class="field"><span class="label" id="dsig-l">' + T("signature") + '</span><canvas class="sign" id="dsig" role="img" aria-labelledby="dsig-l"></canvas><div class="err" data-err="signature"></div></div>' +
       '<div class="btns"><button type="button" id="dclr">' + T("clear") + '</button><button type="button" class="go" id="dok">' + T("approve") + ' ✔</button><button value="cancel" aria-label="' + T("close") + '">✕</button></div></form>', { id: "dlg" });
+    const fen = (y) => Math.round(Number(y) * 100), chosen = (it) => dlg.querySelector('input[name="d_' + it.id + '"]:checked').value;
+    const live = () => {   // what was agreed before plus each job approved now
+      const total = items.reduce((sum, it) => sum + (chosen(it) === "approved" ? fen(it.customer_amount) : 0), fen(o.agreed.customer_pays));
+      dlg.querySelector("#dtotal").textContent = "¥" + (total / 100).toFixed(2);
+    };
+    live();
+    dlg.querySelector("#dl").addEventListener("change", live);
     const pad = signaturePad(dlg.querySelector("#dsig"));
     dlg.querySelector("#dclr").onclick = pad.clear;
     dlg.querySelector("#dok").onclick = () => {
       const decisions = {};
-      for (const lid of pendingIds) decisions[lid] = dlg.querySelector('input[name="d_' + lid + '"]:checked').value;
+      for (const it of items) for (const lid of it.line_ids) decisions[lid] = chosen(it);
       const df = dlg.querySelector("#df"), when = df.promised_at.value ? fromInput(df.promised_at.value) : undefined;
       call("POST", "/api/staff/orders/" + o.id + "/approve-in-store", { version: o.version, decisions, signature: pad.value(), promised_at: when }).then((r) => {
         if (r.status !== 200) return problem(r, dlg.querySelector("#df"));

@@ -2,7 +2,7 @@
    a VIN; bookings not checked in yet are listed too. A new search clears the last result first. */
 import { T } from "../kit/i18n.js";
 import { call } from "../kit/api.js";
-import { esc, table, pill } from "../kit/dom.js";
+import { esc, table, pill, phoneText } from "../kit/dom.js";
 import { problem, clearErrors } from "../kit/forms.js";
 import { local } from "../kit/time.js";
 
@@ -26,9 +26,9 @@ export default function show(view) {
       let html = "";
       if (results.length) html += table([T("plate"), T("model"), T("vin"), T("customer")], results.map((v) =>
         '<tr><td class="nw">' + (v.id ? '<a href="#/vehicle/' + v.id + '">' + esc(v.plate) + "</a>" : "—") + "</td><td>" + esc(v.model || "") +
-        "</td><td>" + esc(v.vin || "") + "</td><td>" + esc(v.customer ? v.customer.name + " " + v.customer.phone : "") + "</td></tr>"));
+        "</td><td>" + esc(v.vin || "") + "</td><td>" + esc(v.customer ? v.customer.name + " " + phoneText(v.customer.phone) : "") + "</td></tr>"));
       if (bookings.length) html += "<h3>" + T("search_booked") + "</h3>" + table([T("time"), T("customer"), T("vehicle"), T("status"), T("actions")], bookings.map((b) =>
-        '<tr><td class="nw">' + local(b.slot_start) + "</td><td>" + esc(b.customer.name) + '<br><span class="muted nw">' + esc(b.customer.phone) + '</span></td><td><span class="plate">' +
+        '<tr><td class="nw">' + local(b.slot_start) + "</td><td>" + esc(b.customer.name) + '<br><span class="muted nw">' + esc(phoneText(b.customer.phone)) + '</span></td><td><span class="plate">' +
         esc(b.vehicle.plate) + '</span><br><span class="muted">' + esc(b.vehicle.model || "") + "</span></td><td>" + pill(b.status, T("s_" + b.status)) + "</td><td>" +
         (b.status === "booked" || b.status === "confirmed" ? '<a href="#/checkin/' + esc(b.id) + '">' + T("check_in") + "</a>" : "") + "</td></tr>"));
       res.innerHTML = html;

@@ -2,7 +2,7 @@
    photos, signed documents and the change history. */
 import { T } from "../kit/i18n.js";
 import { call } from "../kit/api.js";
-import { esc, table } from "../kit/dom.js";
+import { esc, table, phoneText } from "../kit/dom.js";
 import { problem } from "../kit/forms.js";
 import { local } from "../kit/time.js";
 import { auditList } from "../kit/history.js";
@@ -31,7 +31,7 @@ export default function show(view, id) {
     if (r.status !== 200) return problem(r);
     const v = r.body;
     view.innerHTML = '<section class="card"><h2>' + esc(v.plate) + ' <span class="muted">' + esc(v.model) + '</span></h2><div class="grid2">' +
-      "<div>" + T("customer") + ": " + esc(v.customer ? v.customer.name + " " + v.customer.phone : "") + "</div>" +
+      "<div>" + T("customer") + ": " + esc(v.customer ? v.customer.name + " " + phoneText(v.customer.phone) : "") + "</div>" +
       "<div>" + T("vin") + ": " + esc(v.vin || "—") + "</div><div>" + T("sale_date") + ": " + esc(v.sale_date || "—") + "</div>" +
       "<div>" + T("mileage") + ": " + esc(v.mileage_km) + "</div><div>" + T("rw") + ": <b>" + cover(v.warranty.repair_warranty) + "</b></div>" +
       "<div>" + T("sanbao") + ": <b>" + cover(v.warranty.sanbao) + "</b></div></div>" +

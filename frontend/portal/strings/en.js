@@ -174,5 +174,7 @@ export default {
   hist_qc_final_passed: "{who} passed the final check", hist_qc_final_failed: "{who} failed the final check",
   hist_washed: "{who} washed the car", hist_settled: "{who} took payment of ¥{what}", hist_delivered: "{who} handed the car back",
   hist_created: "{who} opened the file", hist_checked_in: "{who} checked the car in", hist_edited: "{who} edited the details",
-  hist_mileage_corrected: "{who} corrected the mileage"
+  hist_mileage_corrected: "{who} corrected the mileage",
+  // order (pages/order.js), round 3
+  order_sign_total: "Total as chosen", hist_settled_plain: "{who} took payment",
 };

@@ -139,5 +139,7 @@ export default {
   hist_qc_self_passed: "{who} 自检合格", hist_qc_self_failed: "{who} 自检不合格", hist_qc_team_lead_passed: "{who} 互检合格",
   hist_qc_team_lead_failed: "{who} 互检不合格", hist_qc_final_passed: "{who} 终检合格", hist_qc_final_failed: "{who} 终检不合格",
   hist_washed: "{who} 洗车完成", hist_settled: "{who} 结算收款 ¥{what}", hist_delivered: "{who} 交车", hist_created: "{who} 建档",
-  hist_checked_in: "{who} 接车登记", hist_edited: "{who} 修改了资料", hist_mileage_corrected: "{who} 更正了里程"
+  hist_checked_in: "{who} 接车登记", hist_edited: "{who} 修改了资料", hist_mileage_corrected: "{who} 更正了里程",
+  // order (pages/order.js), round 3
+  order_sign_total: "按客户选择合计", hist_settled_plain: "{who} 结算收款",
 };
