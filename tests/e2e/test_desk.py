@@ -290,6 +290,7 @@ def test_the_desk_confirms_calls_cancels_moves_books_by_phone_and_finds_customer
     row = page.locator(f'tr[data-booking="{moving["id"]}"]')
     expect(row.locator('button[data-act="move"]')).to_have_text("Reschedule")
     expect(row.locator('button[data-act="confirm"]')).to_have_text("Confirm booking")
+    expect(page.locator("#who")).to_have_text(re.compile(r" · Service advisor$"))   # round 3: words
     shot(page, "board-en")
     accessible(page)
     no_login_shown(page)
