@@ -239,7 +239,7 @@ def test_board_job_view_finding_and_quality_check_on_the_floor(stack, tablet, ph
     # round 3: the answers in one column at 390 px, whatever the width of each item's words
     boxes = qcf.locator("select").evaluate_all(
         "s => s.map((e) => { const r = e.getBoundingClientRect(); return [Math.round(r.left), Math.round(r.width)]; })")
-    assert len(boxes) == len(codes) and len(set(boxes)) == 1, boxes
+    assert len(boxes) == len(codes) and len({tuple(b) for b in boxes}) == 1, boxes
     expect(phone.locator("#qsig-l")).to_have_text("检验人签字")
     expect(qcf).not_to_contain_text("客户签字")
     phone.locator("#qsig").scroll_into_view_if_needed()
