@@ -26,7 +26,7 @@ from .history import Trail
 from .files import NOT_A_PHOTO, photo_list_problem
 from .money import decimal_text, to_decimal
 from .staff import FOREMAN, INSPECTOR, MANAGER, ROLE_NAMES, TECHNICIAN, Staff
-from .validation import clean_text, required_choice
+from .validation import REQUIRED_CHOICE, clean_text, required_choice
 
 # ---- the job and its clock --------------------------------------------------------
 ASSIGNED = "assigned"
@@ -173,8 +173,10 @@ class Dispatch:
 
 def parse_dispatch(body: dict[str, Any], *, technicians: set[str], bays: tuple[str, ...]) -> Dispatch:
     errors = FieldErrors()
-    technician = clean_text(errors, "technician", body.get("technician"), max_len=64, required=True)
-    if technician and technician not in technicians:
+    technician = clean_text(errors, "technician", body.get("technician"), max_len=64)
+    if not technician:   # chosen from the store's list, not typed: "please choose one"
+        errors.add("technician", REQUIRED_CHOICE)
+    elif technician and technician not in technicians:
         errors.add("technician", _("not a technician of this store"))
     bay = clean_text(errors, "bay", body.get("bay"), max_len=20)
     if bay and bay not in bays:

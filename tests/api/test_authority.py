@@ -118,6 +118,13 @@ def test_a_line_starts_only_on_the_job_dispatched_to_whoever_starts_it(api, advi
     assert RepairOrderItem.get(order["id"]).status == "approved"
 
     foreman = staff.as_("foreman")
+    unchosen = foreman.post(f"{path}/dispatch", {"version": order["version"], "technician": "", "bay": ""})
+    assert unchosen.status_code == 422   # the foreman has to choose whom: a choice, not a text
+    assert unchosen.json_body["error"]["fields"] == {"technician": "请选择一项"}
+    assert foreman.post(f"{path}/dispatch", {"version": order["version"], "technician": ""},
+                        headers={"Accept-Language": "en"}).json_body["error"]["fields"] == {
+        "technician": "required"}
+    assert RepairOrderItem.get(order["id"]).version == order["version"]
     order = foreman.post(f"{path}/dispatch", {"version": order["version"], "technician": "technician"}).json_body
     someone_else = staff.as_("technician2").post(f"{path}/lines/{line}/start", {"version": order["version"]})
     assert someone_else.status_code == 403 and someone_else.json_body["error"]["code"] == "not_your_job"

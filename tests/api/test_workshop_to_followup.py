@@ -349,6 +349,9 @@ def test_follow_up_calls_retry_and_an_issue_raised_opens_a_complaint(api, adviso
     clock.move_to(store_time(2026, 12, 4, 10, 0))
     [due] = clerk.get("/api/staff/followups").json_body["followups"]
     call = f"/api/staff/followups/{order['id']}/calls"
+    silent = clerk.post(call, {"version": due["version"], "outcome": ""})   # no result: nothing saved
+    assert silent.status_code == 422 and set(silent.json_body["error"]["fields"]) == {"outcome"}
+    assert clerk.get("/api/staff/followups").json_body["followups"] == [due]
     bad = clerk.post(call, {"version": due["version"], "outcome": "not_reached"})
     assert bad.status_code == 422 and set(bad.json_body["error"]["fields"]) == {"retry_on"}
     retry = clerk.post(call, {"version": due["version"], "outcome": "not_reached",

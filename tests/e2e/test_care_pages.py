@@ -134,6 +134,15 @@ def test_history_sentences_complaint_desk_and_followup_agenda(stack, tablet):
     expect(page.locator('#fu-today a[href="tel:+8613900139000"]')).to_be_visible()
     expect(page.locator("#fu-today [data-fu]")).to_contain_text("顾问 张顾问")
     shot(page, "followups")
+    # round 3: no result chosen for the clerk; 记录 without one is refused at the field
+    outcome = page.locator("#fu-upcoming [data-fu] select[name=outcome]")
+    assert outcome.input_value() == ""
+    page.click("#fu-upcoming [data-fu] button[type=submit]")
+    expect(outcome).to_have_attribute("aria-invalid", "true")
+    error = page.locator("#" + outcome.get_attribute("aria-describedby").split()[-1])
+    expect(error).to_have_text("请选择回访结果")
+    shot(page, "followups-no-result")
+    expect(page.locator("#fu-upcoming [data-fu]")).not_to_contain_text("二次回访")
     # a call made ahead of its day moves it on
     page.locator("#fu-upcoming [data-fu] select[name=outcome]").select_option("satisfied")
     page.click("#fu-upcoming [data-fu] button[type=submit]")

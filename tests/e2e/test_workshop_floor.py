@@ -52,6 +52,18 @@ def approved(stack, advisor, order, promised):
     return order
 
 
+def assert_options_fit(selects):
+    """Every option's text fits its select (nothing cut off as "王师("), the arrow left aside."""
+    cut = selects.evaluate_all("""(sels) => sels.flatMap((s) => {
+        const cs = getComputedStyle(s), span = document.createElement("span");
+        span.style.font = cs.font; span.style.whiteSpace = "pre"; document.body.append(span);
+        const room = s.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight) - 16;
+        const bad = [...s.options].filter((o) => { span.textContent = o.text;
+            return span.getBoundingClientRect().width > room; }).map((o) => s.name + ":" + o.text);
+        span.remove(); return bad; })""")
+    assert cut == []
+
+
 def no_horizontal_scroll(page):
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
@@ -100,6 +112,18 @@ def test_board_job_view_finding_and_quality_check_on_the_floor(stack, tablet, ph
     waiting_count = page.locator(".counts > div", has_text="待派工").locator("b")
     expect(waiting_count).to_have_text("2")
     card = page.locator(f'#waiting [data-job="{oid}"]')
+    # round 3: no technician chosen for the foreman; 派工 without a choice is refused at the field
+    tech_select = card.locator("select[name=technician]")
+    expect(tech_select.locator("option:checked")).to_have_text("请选择技师")
+    assert tech_select.input_value() == "" and card.locator("select[name=bay]").input_value() == ""
+    assert_options_fit(card.locator("select"))
+    card.locator("button[type=submit]").click()
+    expect(tech_select).to_have_attribute("aria-invalid", "true")
+    error = page.locator("#" + tech_select.get_attribute("aria-describedby").split()[-1])
+    expect(error).to_have_text("请选择一项")
+    shot(page, "workshop-dispatch-unchosen")
+    expect(page.locator(f'#waiting [data-job="{oid}"]')).to_have_count(1)
+    expect(waiting_count).to_have_text("2")
     card.locator("select[name=technician]").select_option("technician")
     card.locator("select[name=bay]").select_option("2")
     card.locator("button[type=submit]").click()
@@ -212,6 +236,10 @@ def test_board_job_view_finding_and_quality_check_on_the_floor(stack, tablet, ph
     codes = [code for code, _, _ in CHECKLISTS["self"]]
     for code in codes:
         expect(qcf.locator(f"select[name=item_{code}]")).to_have_value("")
+    # round 3: the answers in one column at 390 px, whatever the width of each item's words
+    boxes = qcf.locator("select").evaluate_all(
+        "s => s.map((e) => { const r = e.getBoundingClientRect(); return [Math.round(r.left), Math.round(r.width)]; })")
+    assert len(boxes) == len(codes) and len({tuple(b) for b in boxes}) == 1, boxes
     expect(phone.locator("#qsig-l")).to_have_text("检验人签字")
     expect(qcf).not_to_contain_text("客户签字")
     phone.locator("#qsig").scroll_into_view_if_needed()

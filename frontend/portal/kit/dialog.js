@@ -1,5 +1,12 @@
 /* Modal dialogs: the native <dialog> (focus kept inside, Esc closes, the page behind inert). */
 import { uid } from "./forms.js";
+import { say } from "./banner.js";
+
+/** A red banner left by a dialog's refused answer speaks of fields no longer shown: cleared. */
+function clearBad() {
+  const banner = document.getElementById("banner");
+  if (banner && banner.classList.contains("bad")) say("");
+}
 
 /** Opens a modal dialog titled title around body (HTML); resolves nothing, returns the
     <dialog> element (query its controls; close() removes it). */
@@ -10,7 +17,8 @@ export function openDialog(title, body, opts = {}) {
   if (opts.id) dlg.id = opts.id;
   dlg.innerHTML = '<h3 id="' + id + '">' + title + "</h3>" + body;
   document.body.appendChild(dlg);
-  dlg.addEventListener("close", () => dlg.remove());
+  clearBad();   // a stale error from before does not belong to this dialog
+  dlg.addEventListener("close", () => { dlg.remove(); clearBad(); });
   dlg.showModal();
   return dlg;
 }

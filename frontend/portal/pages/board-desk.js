@@ -80,10 +80,12 @@ function dialog(id, title, html) {
 }
 
 const codes = (b) => b.services.map((s) => s.code);
+/** Whose booking a dialog is about: the customer and the plate. */
+const who = (b) => esc(b.customer.name + " " + b.vehicle.plate);
 
 /** Cancel a booking on the customer's word: the lost-booking reason and a note. */
 export function cancelBooking(b, done) {
-  const [dlg, form] = dialog("cancel-dlg", T("board_cancel_h", { ref: esc(b.reference) }), lostField() + textarea("note", T("board_note")));
+  const [dlg, form] = dialog("cancel-dlg", T("board_cancel_h", { ref: esc(b.reference), who: who(b) }), lostField() + textarea("note", T("board_note")));
   form.addEventListener("submit", (ev) => {
     ev.preventDefault();
     send(dlg, form, "/api/staff/bookings/" + b.id + "/cancel", { version: b.version, lost_reason: form.lost_reason.value, note: form.note.value },
@@ -93,7 +95,7 @@ export function cancelBooking(b, done) {
 
 /** Move a booking to another slot (its place moves with it). */
 export function moveBooking(b, done) {
-  const [dlg, form] = dialog("move-dlg", T("board_move_h", { ref: esc(b.reference) }), slotField(b.slot_start.slice(0, 10)));
+  const [dlg, form] = dialog("move-dlg", T("board_move_h", { ref: esc(b.reference), who: who(b) }), slotField(b.slot_start.slice(0, 10)));
   wireSlots(form, () => codes(b));
   form.addEventListener("submit", (ev) => {
     ev.preventDefault();
@@ -104,7 +106,7 @@ export function moveBooking(b, done) {
 
 /** Record a confirmation call: confirmed, not reached, rescheduled (to the time agreed) or cancelled. */
 export function recordCall(b, done) {
-  const [dlg, form] = dialog("call-dlg", T("call_h", { ref: esc(b.reference) }),
+  const [dlg, form] = dialog("call-dlg", T("call_h", { ref: esc(b.reference), who: who(b) }),
     radios("outcome", T("call_outcome"), OUTCOMES.map((o) => [o, T("co_" + o)]), { required: true }) +
     '<div class="if-cancelled" hidden>' + lostField() + '</div><div class="if-rescheduled" hidden>' + slotField(b.slot_start.slice(0, 10)) + "</div>" +
     textarea("note", T("board_note")));

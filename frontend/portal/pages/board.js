@@ -75,7 +75,7 @@ function renderBoard(view, data, techs) {
       '<td><span class="plate">' + esc(b.vehicle.plate) + '</span><br><span class="muted">' + esc(b.vehicle.model) + "</span></td><td>" +
       b.services.map((s) => '<span class="svcname">' + esc(serviceName(s)) + "</span>").join("<br>") + '<br><span class="muted">¥' + b.estimate + ' · <span class="nw">' + T("t_" + b.transport) + "</span></span>" +
       (b.note ? '<br><span class="muted">' + esc(b.note) + "</span>" : "") + "</td><td>" + esc(b.advisor_name || "—") + "<br>" +
-      (active ? '<select data-act="tech" data-id="' + b.id + '" aria-label="' + T("technician") + '">' +
+      (active ? '<select data-act="tech" data-id="' + b.id + '" aria-label="' + T("board_tech_for", { b: esc(b.customer.name + " " + b.vehicle.plate) }) + '">' +
         options.map(([u, name]) => '<option value="' + esc(u) + '"' + (u === (b.technician || "") ? " selected" : "") + ">" + esc(name) + "</option>").join("") + "</select>" : esc(b.technician_name || "")) +
       (b.parts_ready ? '<br><span class="muted">' + T("parts_ready") + " ✔</span>" : "") + "</td>" +
       '<td><span class="pill ' + b.status + '">' + T("s_" + b.status) + "</span>" +

@@ -18,7 +18,7 @@ function card(f) {
     ' · <span class="due">' + T("fu_due", { d: esc((f.due_on || "").slice(5)) }) + "</span>" + (f.overdue ? ' <span class="pill risk">' + T("overdue") + "</span>" : "") + "</span></div>" +
     "<div>" + phone + " · " + esc(f.order_reference) + " · " + T("advisor") + " " + esc(f.advisor_name || f.advisor) + "</div>" +
     (s ? '<div class="survey' + (f.survey_low ? " banner bad" : "") + '">' + T("survey") + ": " + [s.attitude, s.quality, s.timeliness].map(stars).join(" / ") + (s.comment ? " “" + esc(s.comment) + "”" : "") + "</div>" : "") +
-    '<form class="row" novalidate>' + select("outcome", T("status"), ["satisfied", "reached", "not_reached", "issue_raised"].map((x) => [x, T("o_" + x)])) +
+    '<form class="row" novalidate>' + select("outcome", T("status"), [["", T("board_choose")]].concat(["satisfied", "reached", "not_reached", "issue_raised"].map((x) => [x, T("o_" + x)])), { required: true }) +
     input("retry_on", T("retry_on"), { type: "date" }) + input("issue", T("issue")) + input("note", T("note")) +
     '<button class="small go" type="submit">' + T("record") + "</button></form></div>";
 }

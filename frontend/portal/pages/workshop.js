@@ -18,9 +18,9 @@ function marks(c) {
 function jobCard(c, techs, bays, now) {
   let acts = "";
   if (has(["foreman", "manager"]) && (c.status === "approved" || c.status === "in_work")) {
-    acts = '<form class="row" data-dispatch="' + c.order_id + '" data-v="' + c.version + '"><select name="technician" aria-label="' + T("technician") + '">' +
+    acts = '<form class="row" data-dispatch="' + c.order_id + '" data-v="' + c.version + '"><div class="pick"><select name="technician" aria-label="' + T("technician") + '" aria-required="true"><option value="">' + T("ws_pick_tech") + "</option>" +
       techs.map((t) => '<option value="' + esc(t.username) + '"' + (t.username === c.technician ? " selected" : "") + ">" + esc(t.name) + "</option>").join("") +
-      '</select><select name="bay" aria-label="' + T("bay") + '"><option value="">' + T("bay") + "</option>" + bays.map((b) => "<option" + (b === c.bay ? " selected" : "") + ">" + esc(b) + "</option>").join("") +
+      '</select></div><select name="bay" aria-label="' + T("bay") + '"><option value="">' + T("bay") + "</option>" + bays.map((b) => "<option" + (b === c.bay ? " selected" : "") + ">" + esc(b) + "</option>").join("") +
       '</select><button class="small go" type="submit">' + (c.technician ? T("handover") : T("dispatch")) + "</button></form>";
   }
   return '<div class="job' + (c.at_risk ? " risk" : "") + '" data-job="' + c.order_id + '"><div class="top"><span><a href="#/order/' + c.order_id + '">' + esc(c.plate) + "</a>" + marks(c) + '</span><span class="pill ' + (c.job === "running" ? "in_work" : "") + '">' + T("j_" + c.job) + "</span></div>" +

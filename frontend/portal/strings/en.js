@@ -11,8 +11,8 @@ export default {
   title_advisor: "Service advisor desk", title_technician: "Technician desk", title_foreman: "Workshop foreman desk",
   title_inspector: "Quality inspector desk", title_cashier: "Cashier desk", title_follow_up: "Follow-up desk",
   title_manager: "Service manager desk", title_site: "After-sales",
-  role_advisor: "advisor", role_technician: "technician", role_foreman: "foreman", role_inspector: "inspector",
-  role_cashier: "cashier", role_follow_up: "follow-up clerk", role_manager: "service manager",
+  role_advisor: "Service advisor", role_technician: "Technician", role_foreman: "Foreman", role_inspector: "Quality inspector",
+  role_cashier: "Cashier", role_follow_up: "Follow-up clerk", role_manager: "Service manager",
   conflict_h: "Someone else changed this record while you were editing:", conflict_added: "Added: {x}",
   conflict_removed: "Removed: {x}", conflict_changed: "Changed: {x}", conflict_value: "{what}: {was} → {now}",
   conflict_none: "Nothing visible on the page changed", conflict_save: "Save again",
@@ -54,14 +54,15 @@ export default {
   t_wait: "Waits", t_drop_off: "Drop-off", t_loaner: "Loaner", t_pickup: "Pick-up",
   // desk: board actions, confirmation calls, phone booking (pages/board.js, pages/calls.js, pages/board-desk.js)
   board_confirm: "Confirm booking", board_cancel: "Cancel booking", board_move: "Reschedule", board_call: "Call {n}",
-  board_lost: "Reason lost", lost_bad_time: "Time does not suit", lost_repaired_elsewhere: "Repaired elsewhere",
+  board_lost: "Reason for cancelling", lost_bad_time: "Time does not suit", lost_repaired_elsewhere: "Repaired elsewhere",
   lost_car_sold: "Car sold", lost_price: "Price", lost_unreachable: "Cannot be reached", lost_other: "Other (say why in the note)",
-  board_note: "Note", board_cancel_h: "Cancel booking {ref}", board_move_h: "Reschedule {ref}", board_choose: "Choose",
+  board_note: "Note", board_cancel_h: "Cancel booking {ref} · {who}", board_move_h: "Reschedule {ref} · {who}", board_choose: "Choose",
   board_save: "Save", board_cancelled: "Booking cancelled; the customer has been texted.",
+  board_tech_for: "Technician for {b}",
   board_moved: "Booking moved; the customer has been texted.", slots_left: "{n} left", slots_full: "full",
   slots_none: "No bookable time on this day.", nav_calls: "Confirmation calls", calls_h: "Confirmation calls",
   calls_intro: "The day's bookings not yet confirmed (tomorrow by default): call each and record the outcome.",
-  calls_none: "No booking to confirm.", calls_log: "Calls", call_record: "Record call", call_h: "Call outcome · {ref}",
+  calls_none: "No booking to confirm.", calls_log: "Calls", call_record: "Record call", call_h: "Call outcome · {ref} · {who}",
   call_outcome: "Outcome", co_confirmed: "Confirmed", co_not_reached: "Not reached", co_rescheduled: "Rescheduled",
   co_cancelled: "Cancelled", calls_tried: "{n} calls", nb_date: "Date", nb_services: "Services (one or more)",
   nb_note: "Note (customer requests, ...)", nb_concern: "Describe the problem (for repairs)",
@@ -127,6 +128,7 @@ export default {
   // workshop board (pages/workshop.js)
   waiting: "Waiting for dispatch", bays: "Bays", ready_h: "Settle / deliver", dispatch: "Dispatch",
   handover: "Hand over", at_risk: "Promise at risk", none: "none",
+  ws_pick_tech: "Choose a technician",
   // my jobs (pages/jobs.js)
   no_jobs: "No jobs.",
   // workshop floor (issue 12: pages/workshop.js, pages/jobs.js, pages/order-job.js, pages/order-work.js)

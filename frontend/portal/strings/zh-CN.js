@@ -41,13 +41,14 @@ export default {
   no_show_reason: "未到店原因(如:电话未接通)", none_today: "当天没有预约。", new_booking: "电话 / 散客预约", channel: "渠道", ch_phone: "电话",
   ch_walk_in: "散客", book: "预约", t_wait: "店内等候", t_drop_off: "送修", t_loaner: "代步车", t_pickup: "取送车",
   // desk: board actions, confirmation calls, phone booking (pages/board.js, pages/calls.js, pages/board-desk.js)
-  board_confirm: "确认预约", board_cancel: "取消预约", board_move: "改约", board_call: "致电 {n}", board_lost: "战败原因",
+  board_confirm: "确认预约", board_cancel: "取消预约", board_move: "改约", board_call: "致电 {n}", board_lost: "取消原因",
   lost_bad_time: "时间不合适", lost_repaired_elsewhere: "已在他处维修", lost_car_sold: "车辆已出售", lost_price: "价格原因",
-  lost_unreachable: "联系不上", lost_other: "其他(请填写备注)", board_note: "备注", board_cancel_h: "取消预约 {ref}",
-  board_move_h: "改约 {ref}", board_choose: "请选择", board_save: "保存", board_cancelled: "预约已取消,已短信通知客户。",
+  lost_unreachable: "联系不上", lost_other: "其他(请填写备注)", board_note: "备注", board_cancel_h: "取消预约 {ref} · {who}",
+  board_move_h: "改约 {ref} · {who}", board_choose: "请选择", board_save: "保存", board_cancelled: "预约已取消,已短信通知客户。",
+  board_tech_for: "{b} 的技师",
   board_moved: "已改约,已短信通知客户。", slots_left: "剩 {n} 位", slots_full: "已满", slots_none: "当天没有可预约的时段。",
   nav_calls: "确认电话", calls_h: "预约确认电话", calls_intro: "当天尚未确认的预约(默认明天),逐个致电并记录结果。",
-  calls_none: "没有需要确认的预约。", calls_log: "通话记录", call_record: "记录通话", call_h: "通话结果 · {ref}",
+  calls_none: "没有需要确认的预约。", calls_log: "通话记录", call_record: "记录通话", call_h: "通话结果 · {ref} · {who}",
   call_outcome: "通话结果", co_confirmed: "已确认到店", co_not_reached: "未接通", co_rescheduled: "改约", co_cancelled: "取消预约",
   calls_tried: "已拨 {n} 次", nb_date: "预约日期", nb_services: "项目(可多选)", nb_note: "备注(客户要求等)",
   nb_concern: "故障描述(维修项目建议填写)", search_booked: "已预约、尚未到店",
@@ -97,6 +98,7 @@ export default {
   late: "延误 {m} 分钟", timeline: "时间线", resend_link: "重新发送客户进度短信", link_resent: "客户进度短信已发送到客户手机。",
   // workshop board (pages/workshop.js)
   waiting: "待派工", bays: "工位", ready_h: "待结算 / 交车", dispatch: "派工", handover: "交接", at_risk: "交车时间有风险", none: "无",
+  ws_pick_tech: "请选择技师",
   // my jobs (pages/jobs.js)
   no_jobs: "没有工单。",
   // workshop floor (issue 12: pages/workshop.js, pages/jobs.js, pages/order-job.js, pages/order-work.js)
