@@ -1,9 +1,8 @@
 /* Confirmation calls (预约确认电话): a day's bookings not yet confirmed (tomorrow's by default),
    each with a call link and its calls so far; the outcome of each call is recorded. */
 import { T, serviceName } from "../kit/i18n.js";
-import { call } from "../kit/api.js";
+import { call, problem } from "../kit/api.js";
 import { esc, table, telLink } from "../kit/dom.js";
-import { problem } from "../kit/forms.js";
 import { local, today } from "../kit/time.js";
 import { recordCall } from "./board-desk.js";
 

@@ -1,9 +1,8 @@
 /* My jobs (我的工单): the technician's jobs with the clock, on a phone or a workshop tablet. */
 import { T } from "../kit/i18n.js";
-import { call } from "../kit/api.js";
+import { call, problem } from "../kit/api.js";
 import { say } from "../kit/banner.js";
 import { esc } from "../kit/dom.js";
-import { problem } from "../kit/forms.js";
 import { me, has } from "../kit/session.js";
 import { clockButtons, askPause, hm } from "../kit/clock.js";
 import { rerender } from "../kit/nav.js";

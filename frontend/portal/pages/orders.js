@@ -1,8 +1,7 @@
 /* Cars in the store (在店车辆): every open repair order, the advisor's and the cashier's list. */
 import { T } from "../kit/i18n.js";
-import { call } from "../kit/api.js";
+import { call, problem } from "../kit/api.js";
 import { esc, table } from "../kit/dom.js";
-import { problem } from "../kit/forms.js";
 import { local } from "../kit/time.js";
 
 export default function show(view) {

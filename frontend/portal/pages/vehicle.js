@@ -1,9 +1,8 @@
 /* One vehicle's file (一车一档): owner, warranty, declined recommendations, orders, bookings,
    photos, signed documents and the change history. */
 import { T } from "../kit/i18n.js";
-import { call } from "../kit/api.js";
+import { call, problem } from "../kit/api.js";
 import { esc, table, phoneText } from "../kit/dom.js";
-import { problem } from "../kit/forms.js";
 import { local } from "../kit/time.js";
 import { auditList } from "../kit/history.js";
 
