@@ -7,6 +7,8 @@ from chalicelib.api.customer import customer_api
 from chalicelib.api.http import api_error_shape, security_headers
 from chalicelib.api.meta import meta_api
 from chalicelib.api.staff import staff_api
+# the manager's administration: routes on staff_api, registered when imported
+from chalicelib.api import accounts, pricebook, settings  # noqa: F401,E402  isort: skip
 
 app = Chalice(app_name="aftersales")
 app.log.setLevel(logging.INFO)   # Chalice sets ERROR without debug; log_event lines are INFO

@@ -223,20 +223,6 @@ def staff_in_role(role: str) -> list[dict[str, str]]:
     return people
 
 
-def with_display_name(staff: Staff) -> Staff:
-    """``staff`` with their display name (Cognito's ``name``, e.g. 张顾问): the token's when it
-    carries one, else the staff directory's (cached). An action that a print or a customer
-    page names the person by (check-in, quality check, settlement) records this name, so a
-    print never asks Cognito."""
-    if staff.name and staff.name != staff.username:
-        return staff
-    for role in sorted(staff.roles):
-        for person in staff_in_role(role):
-            if person["username"] == staff.username:
-                return replace(staff, name=person["name"])
-    return staff
-
-
 def forget_directory() -> None:
     with _directory_lock:
         _directory.clear()

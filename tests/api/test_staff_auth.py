@@ -76,6 +76,12 @@ MATRIX = [
     ("POST", "/api/staff/complaints/k1/notes", COMPLAINTS),
     ("POST", "/api/staff/complaints/k1/assign", MANAGER),
     ("POST", "/api/staff/complaints/k1/resolve", COMPLAINTS),
+    # ---- store settings (issue 13) ----
+
+    # ---- price book (issue 13) ----
+
+    # ---- staff accounts (issue 13) ----
+
 ]
 
 

@@ -179,4 +179,12 @@ export default {
   hist_mileage_corrected: "{who} corrected the mileage",
   // order (pages/order.js), round 3
   order_sign_total: "Total as chosen", hist_settled_plain: "{who} took payment",
+  // navigation (issue 13: the manager's administration pages)
+  nav_settings: "Store settings", nav_pricebook: "Price book", nav_accounts: "Staff",
+  // ---- store settings (pages/settings.js) ----
+
+  // ---- price book (pages/pricebook.js) ----
+
+  // ---- staff accounts (pages/accounts.js) ----
+
 };

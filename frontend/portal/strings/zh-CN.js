@@ -144,4 +144,12 @@ export default {
   hist_checked_in: "{who} 接车登记", hist_edited: "{who} 修改了资料", hist_mileage_corrected: "{who} 更正了里程",
   // order (pages/order.js), round 3
   order_sign_total: "按客户选择合计", hist_settled_plain: "{who} 结算收款",
+  // navigation (issue 13: the manager's administration pages)
+  nav_settings: "门店设置", nav_pricebook: "价格本", nav_accounts: "员工",
+  // ---- store settings (pages/settings.js) ----
+
+  // ---- price book (pages/pricebook.js) ----
+
+  // ---- staff accounts (pages/accounts.js) ----
+
 };
