@@ -11,7 +11,11 @@ VEHICLE = "vehicle"
 ORDER = "order"
 FOLLOW_UP = "followup"
 COMPLAINT = "complaint"
-SUBJECTS = (BOOKING, CUSTOMER, VEHICLE, ORDER, FOLLOW_UP, COMPLAINT)
+# the manager's administration (issue 13): the store's settings, price book entries, staff accounts
+STORE = "store"
+PRICEBOOK = "pricebook"
+STAFF = "staff"
+SUBJECTS = (BOOKING, CUSTOMER, VEHICLE, ORDER, FOLLOW_UP, COMPLAINT, STORE, PRICEBOOK, STAFF)
 
 
 @dataclass(frozen=True)
