@@ -22,6 +22,7 @@ from .outbox import to_item as outbox_item
 from .timefmt import parse
 from .tx import Cancelled, Tx, commit
 from .verifications import VerificationRejected
+from . import store as store_db   # store settings: a booking holds only with the settings it used
 
 PLATES_PREFIX = "plates#"  # capacity partition holding one marker per car booked that day
 
@@ -131,9 +132,11 @@ def find_idempotent(key: str) -> tuple[str, str] | None:
 def create_booking(booking: Booking, *, take: SlotTake, limits: Limits,
                    messages: list[OutboxMessage], link: ShortLink,
                    idempotency: Idempotency | None, audit: list[AuditEntry] = (),
-                   verification: Proof | None = None) -> None:
+                   verification: Proof | None = None, settings=None) -> None:
     """Write the booking, its messages and link, and take its capacity: all or nothing.
-    With ``verification``, the phone's code is consumed in the same transaction."""
+    With ``verification``, the phone's code is consumed in the same transaction. With
+    ``settings``, it holds only if the store profile is still at their version
+    (``store_db.SettingsChanged`` otherwise: retry with fresh settings)."""
     item = to_item(booking)
     item.message_ids = [m.message_id for m in messages]
     item.link_code = link.code
@@ -155,6 +158,8 @@ def create_booking(booking: Booking, *, take: SlotTake, limits: Limits,
                 booking_id=booking.id, expires=idempotency.expires),
                 IdempotencyItem.key.does_not_exist())
         _take(tx, take, limits)
+        if settings is not None:
+            store_db.check_profile(tx, settings)
         if verification is not None:
             verifications_db.consume(tx, verification, booking_id=booking.id,
                                      now=booking.created_at)
@@ -166,6 +171,8 @@ def create_booking(booking: Booking, *, take: SlotTake, limits: Limits,
             found = find_idempotent(idempotency.key)
             if found:
                 raise IdempotencyReplay(*found) from None
+        if "settings" in exc.failed:
+            raise store_db.SettingsChanged() from None
         if "verification" in exc.failed:
             raise VerificationRejected() from None
         _raise_capacity(exc)
@@ -174,7 +181,7 @@ def create_booking(booking: Booking, *, take: SlotTake, limits: Limits,
 
 def reschedule_booking(old: Booking, new: Booking, *, release: SlotTake, take: SlotTake,
                        limits: Limits, messages: list[OutboxMessage],
-                       audit: list[AuditEntry] = ()) -> None:
+                       audit: list[AuditEntry] = (), settings=None) -> None:
     """Move a booking to another slot: release the old capacity and take the new one atomically.
     Its search keys are written again, to expire after the new time."""
     item = to_item(new)
@@ -193,10 +200,14 @@ def reschedule_booking(old: Booking, new: Booking, *, release: SlotTake, take: S
         other_day = release.day != take.day
         _release(tx, release, whole_day=other_day)
         _take(tx, take, limits, whole_day=other_day)
+        if settings is not None:
+            store_db.check_profile(tx, settings)
 
     try:
         commit(build)
     except Cancelled as exc:
+        if "settings" in exc.failed:
+            raise store_db.SettingsChanged() from None
         if "booking" in exc.failed:
             raise _changed() from None
         _raise_capacity(exc)

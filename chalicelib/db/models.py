@@ -24,6 +24,8 @@ class StoreItem(Model):
     store_id = UnicodeAttribute(hash_key=True)
     item = UnicodeAttribute(range_key=True)      # "profile" or "service#<code>"
     data = JSONAttribute()
+    # store settings (issue 13): the profile's version; a booking's transaction checks it
+    version = NumberAttribute(null=True)
 
 
 class BookingsByDate(GlobalSecondaryIndex):

@@ -31,7 +31,12 @@ class Tx:
 
     def __init__(self, tw: TransactWrite):
         self.tw = tw
-        self._labels: dict[str, list[str]] = {"delete": [], "put": [], "update": []}
+        self._labels: dict[str, list[str]] = {"check": [], "delete": [], "put": [], "update": []}
+
+    def check(self, label: str, model_cls, hash_key, range_key=None, condition=None) -> None:
+        """A ConditionCheck: the transaction holds only if ``condition`` is true of that item."""
+        self.tw.condition_check(model_cls, hash_key, range_key=range_key, condition=condition)
+        self._labels["check"].append(label)
 
     def save(self, label: str, model, condition=None) -> None:
         self.tw.save(model, condition=condition)
@@ -47,7 +52,8 @@ class Tx:
 
     @property
     def labels(self) -> list[str]:
-        return self._labels["delete"] + self._labels["put"] + self._labels["update"]
+        return (self._labels["check"] + self._labels["delete"] + self._labels["put"]
+                + self._labels["update"])
 
 
 def commit(build: Callable[[Tx], None]) -> None:

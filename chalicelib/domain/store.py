@@ -54,6 +54,12 @@ class StoreSettings:
     online_max_labor_minutes: int = 360  # labour one online booking may hold; more: call the store
     max_active_bookings_per_phone: int = 2   # upcoming online bookings one mobile may hold
     sms_per_phone_per_hour: int = 5     # more to one number within an hour are skipped
+    # ---- store settings (issue 13) ----
+    # one day's own hours (date -> [open, close]): short hours on 除夕, a 调休 Sunday open
+    special_hours: dict[str, list[str]] = field(default_factory=dict)
+    # quality-check checklists per level (质检): [[code, 中文, English], ...]; None: the standard
+    qc_checklists: dict[str, list[list[str]]] | None = None
+    version: int = 0                    # the profile's version (optimistic lock), not a setting
 
     @property
     def tz(self) -> ZoneInfo:
@@ -62,6 +68,9 @@ class StoreSettings:
     def hours_on(self, day: date) -> tuple[time, time] | None:
         if day.isoformat() in self.closed_dates:
             return None
+        special = self.special_hours.get(day.isoformat())
+        if special:
+            return _hhmm(special[0]), _hhmm(special[1])
         hours = self.opening_hours.get(WEEKDAYS[day.weekday()])
         if not hours:
             return None
@@ -86,6 +95,8 @@ class StoreSettings:
         data["bays"] = list(self.bays)
         data["followup_days"] = list(self.followup_days)
         data["discount_limits"] = dict(self.discount_limits)
+        data["special_hours"] = {d: list(h) for d, h in self.special_hours.items()}
+        del data["version"]    # kept on the profile item, beside the settings
         return data
 
     @classmethod
@@ -104,7 +115,7 @@ class StoreSettings:
                      "labor_rate_fen", "qc_minutes", "service_interval_km",
                      "service_interval_months", "complaint_reply_hours",
                      "complaint_escalate_hours", "online_max_labor_minutes",
-                     "max_active_bookings_per_phone", "sms_per_phone_per_hour"):
+                     "max_active_bookings_per_phone", "sms_per_phone_per_hour", "version"):
             if name in values:
                 values[name] = int(values[name])
         if "verify_phone" in values:

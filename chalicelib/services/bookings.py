@@ -33,7 +33,8 @@ from ..domain.store import Service, StoreSettings
 from ..domain.validation import mask_phone, mask_vin, parse_date, parse_instant
 from ..domain.tokens import TOKEN_MAX_AGE, check_booking_token, sign_booking
 from ..logs import log_event
-from .store import StoreContext, current_store
+from .store import StoreContext, current_store, forget_store
+from ..db.store import SettingsChanged
 
 ONLINE = "online"     # booked by the customer on the site: phone verified, limits per request
 CUSTOMER_ACTOR = "customer"   # changes made by the customer through their own link
@@ -146,7 +147,20 @@ def _take(settings: StoreSettings, slot: slots_rules.Slot, booking: Booking) -> 
 
 def create_booking(body: Any, *, idempotency_key: str | None = None,
                    channel: str = "online", staff: Staff | None = None) -> dict[str, Any]:
-    """A booking made online by the customer, or at the desk (phone, walk-in) by ``staff``."""
+    """A booking made online by the customer, or at the desk (phone, walk-in) by ``staff``.
+    Made with settings older than the profile (another instance's cache, a change just
+    saved), its transaction fails and it is tried once more with the settings as now."""
+    try:
+        return _create_booking(body, idempotency_key=idempotency_key, channel=channel,
+                               staff=staff)
+    except SettingsChanged:
+        forget_store()
+        log_event("booking_settings_refreshed", channel=channel)
+    return _create_booking(body, idempotency_key=idempotency_key, channel=channel, staff=staff)
+
+
+def _create_booking(body: Any, *, idempotency_key: str | None, channel: str,
+                    staff: Staff | None) -> dict[str, Any]:
     ctx = current_store()
     settings = ctx.settings
     now = clock.now()
@@ -190,7 +204,8 @@ def create_booking(body: Any, *, idempotency_key: str | None = None,
             _within_phone_limit(settings, booking.customer.phone, now, proof, idempotency)
         bookings_db.create_booking(booking, take=_take(settings, slot, booking),
                                    limits=limits, messages=messages, link=link,
-                                   idempotency=idempotency, audit=audit, verification=proof)
+                                   idempotency=idempotency, audit=audit, verification=proof,
+                                   settings=settings)
     except IdempotencyReplay as replay:
         return _replay(replay, idempotency)
     except VerificationRejected:
@@ -325,7 +340,19 @@ def write_move(old: Booking, new: Booking, slot: slots_rules.Slot, *, actor: str
                now: datetime, desk: bool) -> None:
     """Write a booking moved to ``slot`` (by the customer's link, or by the ``desk``, where a
     walk-in keeps the labour kept for walk-ins): the capacity moved in one transaction, the
-    'rescheduled' SMS and new reminders, the old ones taken back, the audit entry."""
+    'rescheduled' SMS and new reminders, the old ones taken back, the audit entry. Made with
+    settings older than the profile, it is checked once more against the settings as now."""
+    try:
+        _write_move(old, new, slot, actor=actor, now=now, desk=desk)
+    except SettingsChanged:
+        forget_store()
+        settings = current_store().settings
+        slot = bookable_slot(settings, slot.start, now, desk=desk)
+        _write_move(old, new, slot, actor=actor, now=now, desk=desk)
+
+
+def _write_move(old: Booking, new: Booking, slot: slots_rules.Slot, *, actor: str,
+                now: datetime, desk: bool) -> None:
     settings = current_store().settings
     messages = _outbox(new, msg.plan_reschedule(settings, slot.start, now), now)
     old_slot = slots_rules.Slot(old.slot_start, old.slot_end)
@@ -333,7 +360,8 @@ def write_move(old: Booking, new: Booking, slot: slots_rules.Slot, *, actor: str
         bookings_db.reschedule_booking(
             old, new, release=_take(settings, old_slot, old),
             take=_take(settings, slot, new), limits=_limits(settings, old.channel if desk else ONLINE),
-            messages=messages, audit=[_booking_audit(old, new, "rescheduled", now, actor)])
+            messages=messages, audit=[_booking_audit(old, new, "rescheduled", now, actor)],
+            settings=settings)
     except AlreadyBooked:
         raise _already_booked() from None
     except CapacityExhausted:

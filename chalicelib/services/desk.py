@@ -11,7 +11,7 @@ from .. import clock
 from ..db import bookings as bookings_db
 from ..db import records as records_db
 from ..domain import audit as audit_rules
-from ..domain.booking import (BOOKED, CALL_CANCELLED, CALL_CONFIRMED, CALL_RESCHEDULED,
+from ..domain.booking import (ACTIVE, BOOKED, CALL_CANCELLED, CALL_CONFIRMED, CALL_RESCHEDULED,
                               Booking, BookingDesk, parse_call, parse_lost_reason, parse_reason,
                               require_object)
 from ..domain.errors import FieldErrors, NotFound, ValidationError
@@ -101,7 +101,32 @@ def call_list(date_text: str | None, staff: Staff) -> dict[str, Any]:
     bookings = [b for b in bookings_db.day_bookings(day) if b.status == BOOKED]
     names = _technician_names()
     return {"date": day.isoformat(), "bookings": [board_row(b, staff, names) for b in bookings],
+            "recalls": _recalls(staff, names),
             "generated_at": store_now().isoformat()}
+
+
+# ---- store settings (issue 13): bookings a settings change stranded ----
+def _recalls(staff: Staff, names: dict[str, str]) -> list[dict[str, Any]]:
+    """The bookings a settings change left without a place, whatever their day, with the
+    reason: still expected, at the time they were stranded at, and not called since."""
+    from . import settings as settings_service
+    from ..domain.settings import REASONS
+    from ..i18n import current_language, render
+    entries = settings_service.recall_rows(clock.now())
+    if not entries:
+        return []
+    found = {b.id: b for b in bookings_db.get_bookings([k for k, _v in entries])}
+    rows = []
+    for booking_id, entry in entries:
+        b = found.get(booking_id)
+        if (b is None or b.status not in ACTIVE or b.slot_start.isoformat() != entry["slot_start"]
+                or any(c.get("at", "") > entry["at"] for c in b.calls)):
+            continue
+        rows.append({**board_row(b, staff, names),
+                     "recall": {"reason": entry["reason"], "at": entry["at"],
+                                "reason_text": render(REASONS[entry["reason"]],
+                                                      current_language())}})
+    return rows
 
 
 def _load(booking_id: str) -> Booking:
