@@ -161,8 +161,6 @@ def _across_fields(errors: FieldErrors, new: StoreSettings, changes: dict[str, A
         field = ("complaint_escalate_hours" if "complaint_escalate_hours" in changes
                  else "complaint_reply_hours")
         errors.add(field, _("escalation must come after the reply time"))
-    if new.quiet_start == new.quiet_end:
-        errors.add("quiet_end", _("must differ from the start"))
     minutes = new.slot_minutes
     for day in WEEKDAYS:
         hours = new.opening_hours.get(day)

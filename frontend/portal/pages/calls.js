@@ -24,19 +24,29 @@ export default function show(view) {
       if (r.status !== 200) return problem(r);
       const box = view.querySelector("#calls");
       shown = {};
-      if (!r.body.bookings.length) { box.innerHTML = '<p class="muted">' + T("calls_none") + "</p>"; return; }
-      box.innerHTML = table([T("slot"), T("customer"), T("vehicle"), T("services"), T("calls_log"), T("actions")], r.body.bookings.map((b) => {
+      // store settings (issue 13): bookings a settings change left without a place, any day
+      const recalls = r.body.recalls || [];
+      const head = recalls.length ? "<h3>" + T("s_recall_h") + "</h3>" + rows(recalls, true) + "<h3>" + esc(asked) + "</h3>" : "";
+      if (!r.body.bookings.length) { box.innerHTML = head + '<p class="muted">' + T("calls_none") + "</p>"; bind(box); return; }
+      box.innerHTML = head + rows(r.body.bookings, false);
+      bind(box);
+    });
+  }
+  function bind(box) {
+    box.querySelectorAll('[data-act="call"]').forEach((el) => el.addEventListener("click", () => recordCall(shown[el.dataset.id], load)));
+  }
+  function rows(list, recall) {
+      return table([T("slot"), T("customer"), T("vehicle"), T("services"), T("calls_log"), T("actions")], list.map((b) => {
         shown[b.id] = b;
         const last = b.calls[b.calls.length - 1];
-        return '<tr data-call="' + b.id + '"><td class="nw">' + local(b.slot_start, false) + "</td><td>" + esc(b.customer.name) + "<br>" +
+        return '<tr data-call="' + b.id + '"><td class="nw">' + local(b.slot_start, recall ? undefined : false) +
+          (recall ? '<br><span class="pill warn">' + esc(b.recall.reason_text) + "</span>" : "") + "</td><td>" + esc(b.customer.name) + "<br>" +
           telLink(b.customer.phone, b.customer.phone_full, T("board_call", { n: b.customer.name })) + '</td><td><span class="plate">' + esc(b.vehicle.plate) +
           '</span><br><span class="muted">' + esc(b.vehicle.model) + "</span></td><td>" + b.services.map((s) => '<span class="svcname">' + esc(serviceName(s)) + "</span>").join("<br>") +
           "</td><td>" + (last ? T("calls_tried", { n: b.calls.length }) + '<br><span class="muted">' + local(last.at) + " " + T("co_" + last.outcome) +
             (last.note ? ":" + esc(last.note) : "") + "</span>" : "—") +
           '</td><td><div class="btns"><button type="button" class="go" data-act="call" data-id="' + b.id + '">' + T("call_record") + "</button></div></td></tr>";
-      }));
-      box.querySelectorAll('[data-act="call"]').forEach((el) => el.addEventListener("click", () => recordCall(shown[el.dataset.id], load)));
-    });
+      }), recall ? 'id="recalls"' : "");
   }
   dateInput.addEventListener("change", () => { sessionStorage.setItem("calls.date", dateInput.value); load(); });
   load();

@@ -147,6 +147,21 @@ export default {
   // navigation (issue 13: the manager's administration pages)
   nav_settings: "门店设置", nav_pricebook: "价格本", nav_accounts: "员工",
   // ---- store settings (pages/settings.js) ----
+  s_wd: "周一,周二,周三,周四,周五,周六,周日", s_g_store: "门店信息", s_g_hours: "营业时间与特殊日期", s_g_cap: "预约容量",
+  s_g_hol: "节假日", s_g_sms: "短信", s_g_price: "价格与折扣", s_g_ws: "车间与质检", s_g_care: "回访与投诉", s_g_online: "在线预约",
+  s_name: "门店名称", s_name_en: "英文名称", s_addr: "地址", s_addr_en: "英文地址", s_slot_min: "时段(分钟)",
+  s_slot_cap: "每时段接待数", s_ws_hours: "车间日工时", s_walkin: "散客预留(%)", s_notice: "提前(分钟)", s_horizon: "可预约天数",
+  s_sig: "短信签名", s_quiet_a: "免打扰开始", s_quiet_b: "免打扰结束", s_sms_hour: "每号每时短信上限", s_rate: "工时单价(元)",
+  s_tax: "税率(%)", s_disc_adv: "顾问折扣上限(%)", s_disc_cash: "收银折扣上限(%)", s_bays: "工位", s_qc_min: "质检(分钟)",
+  s_int_km: "保养间隔(公里)", s_int_mon: "保养间隔(月)", s_fu_sms: "回访短信(天)", s_fu_call: "回访电话(天)",
+  s_cpl_reply: "投诉回复(小时)", s_cpl_esc: "投诉升级(小时)", s_onl_labor: "在线单次工时上限(分)", s_onl_per_phone: "每号预约上限",
+  s_special: "特殊营业日", s_closed: "休息日", s_verify: "在线预约需验证码", s_shut: "休息", s_open: "开门", s_close: "关门",
+  s_changed: "{who} 把{what}从 {was} 改为 {now}", s_qc_items: "每行:中文 / English", s_add_day: "日期", s_add: "添加",
+  s_year: "年份", s_aff_h: "{n}个预约将无位", s_aff_intro: "仍保存则列入确认电话,由顾问联系改约。",
+  s_reason: "原因", s_apply: "仍然保存", s_hol_none: "暂无{y}年节假日数据,请手动设置。",
+  s_hol_intro: "放假日建议休息,调休日建议营业。", s_hol_all: "全部采纳", s_hol: "节日", s_now: "当前",
+  s_offer: "建议", s_hol_off: "放假", s_hol_work: "调休上班", s_taken: "已采纳", s_take: "采纳", s_eff: "保存后{n}分钟内生效。",
+  s_saved_aff: "已保存,{n}个预约待联系。", s_recall_h: "设置变更:需联系改约",
 
   // ---- price book (pages/pricebook.js) ----
 
