@@ -77,6 +77,9 @@ MATRIX = [
     ("POST", "/api/staff/complaints/k1/assign", MANAGER),
     ("POST", "/api/staff/complaints/k1/resolve", COMPLAINTS),
     # ---- store settings (issue 13) ----
+    ("GET", "/api/staff/settings", MANAGER),
+    ("PUT", "/api/staff/settings", MANAGER),
+    ("GET", "/api/staff/settings/holidays?year=2026", MANAGER),
 
     # ---- price book (issue 13) ----
 
