@@ -386,8 +386,10 @@ class QcInput:
 
 
 def parse_qc(body: dict[str, Any], *, test_drive_required: bool,
-             errors: FieldErrors | None = None) -> QcInput:
-    """The checklist of one level; ``errors`` may already hold other problems of the form."""
+             errors: FieldErrors | None = None, checklists: dict | None = None) -> QcInput:
+    """The checklist of one level; ``errors`` may already hold other problems of the form.
+    ``checklists``: the store's (settings, issue 13), else the standard ``CHECKLISTS``."""
+    lists = checklists or CHECKLISTS
     errors = errors if errors is not None else FieldErrors()
     level = required_choice(errors, "level", body.get("level"), LEVELS,
                             missing=_("required: self, team_lead or final"))
@@ -396,7 +398,7 @@ def parse_qc(body: dict[str, Any], *, test_drive_required: bool,
     if level:
         if not isinstance(items_in, dict):
             items_in = {}
-        for code, _zh, _en in CHECKLISTS[level]:
+        for code, _zh, _en in lists[level]:
             value = items_in.get(code)
             if value not in (PASS, FAIL):
                 errors.add(f"items.{code}", _("pass or fail"))
@@ -461,6 +463,7 @@ def can_sign(staff: Staff, job: Job, quality: Quality) -> bool:
     return True
 
 
-def checklist_view(lang_en: bool = False) -> dict[str, list[dict[str, str]]]:
+def checklist_view(lang_en: bool = False,
+                   checklists: dict | None = None) -> dict[str, list[dict[str, str]]]:
     return {level: [{"code": c, "label": en if lang_en else zh, "label_zh": zh, "label_en": en}
-                    for c, zh, en in items] for level, items in CHECKLISTS.items()}
+                    for c, zh, en in items] for level, items in (checklists or CHECKLISTS).items()}

@@ -289,7 +289,7 @@ def _work_view(order: ro.RepairOrder, history: list[Any], amounts: bool = False)
                 "worked_minutes": worked,
                 "sold_minutes": order.sold_minutes},
         "quality": {**order.quality.to_dict(), "next_level": next_level,
-                    "checklist": ws.checklist_view()[next_level] if next_level else None,
+                    "checklist": ws.checklist_view(checklists=current_store().settings.qc_checklists)[next_level] if next_level else None,
                     "records": [_qc_view(r) for r in order.quality.records]},
         "test_drive_required": order.needs_test_drive(current_store().catalogue),
         "wash_wanted": order.wash_wanted, "wash_done_at": order.wash_done_at or None,

@@ -90,7 +90,7 @@ def board(staff: Staff) -> dict[str, Any]:
                       if staff.reads_prices else {})}
                   for o in orders if o.status in (ro.READY, ro.SETTLED)],
         "at_risk": sum(1 for c in cards if c["at_risk"]),
-        "checklists": ws.checklist_view(),
+        "checklists": ws.checklist_view(checklists=current_store().settings.qc_checklists),
         "pause_reasons": list(ws.PAUSE_REASONS),
     }
 
@@ -164,7 +164,8 @@ def quality_check(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
     old = order_to_change(order_id, body)
     errors = FieldErrors()
     png = decode_signature(errors, "signature", body.get("signature"))
-    data = ws.parse_qc(body, test_drive_required=old.needs_test_drive(current_store().catalogue), errors=errors)
+    data = ws.parse_qc(body, test_drive_required=old.needs_test_drive(current_store().catalogue), errors=errors,
+                       checklists=current_store().settings.qc_checklists)
     now = store_now()
     key = files.signature_key(f"qc-{data.level}", old.id, now.date(), secrets.token_hex(4))
     order = old.record_qc(data, staff=auth.with_display_name(staff), signature_key=key, now=now)

@@ -257,3 +257,11 @@ def test_a_booking_made_with_stale_cached_settings_is_retried_with_the_new_ones(
     assert "slot_start" in answer.json_body["error"]["fields"]
     assert capacity(SAT, "14:00") == 0 and list(BookingItem.scan()) == []
     assert store_service.current_store().settings.opening_hours["sat"] == ["08:00", "12:00"]
+
+
+def test_the_workshop_checks_the_lists_the_manager_set(manager, staff):
+    items = [{"code": "concern_fixed", "zh": "故障已排除", "en": "Concern fixed"},
+             {"zh": "胎压已复核", "en": "Tyre pressures re-checked"}]
+    assert _put(manager, qc_checklists={"final": items}).status_code == 200
+    board = staff.as_("inspector").get("/api/staff/workshop").json_body
+    assert [i["code"] for i in board["checklists"]["final"]] == ["concern_fixed", "item_1"]
