@@ -81,6 +81,12 @@ MATRIX = [
     # ---- price book (issue 13) ----
 
     # ---- staff accounts (issue 13) ----
+    ("GET", "/api/staff/accounts", MANAGER),
+    ("POST", "/api/staff/accounts", MANAGER),
+    ("PUT", "/api/staff/accounts/u1", MANAGER),
+    ("POST", "/api/staff/accounts/u1/disable", MANAGER),
+    ("POST", "/api/staff/accounts/u1/enable", MANAGER),
+    ("POST", "/api/staff/accounts/u1/reset-password", MANAGER),
 
 ]
 
@@ -88,7 +94,8 @@ MATRIX = [
 def _template(path: str) -> str:
     path = path.split("?")[0]
     for concrete, name in (("b1", "booking_id"), ("c1", "customer_id"), ("v1", "vehicle_id"),
-                           ("o1", "order_id"), ("l1", "line_id"), ("k1", "complaint_id")):
+                           ("o1", "order_id"), ("l1", "line_id"), ("k1", "complaint_id"),
+                           ("u1", "username")):
         path = re.sub(rf"/{concrete}(?=/|$)", "/{%s}" % name, path)
     return path
 
