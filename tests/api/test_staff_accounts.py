@@ -285,3 +285,36 @@ def test_a_bad_session_is_401_and_sets_nothing(client, created):
 def test_the_audit_rows_are_written_to_the_table(manager, created):
     rows = list(AuditItem.query("staff#zhou.tech"))
     assert len(rows) == 1 and rows[0].actor == "manager" and rows[0].names["manager"] == "周经理"
+
+
+# ---- the real staff list: no demo login as a fallback --------------------------------------
+
+def test_escalation_names_the_real_managers_never_a_made_up_login(manager, staff, clock):
+    from datetime import timedelta
+
+    from chalicelib.services.complaints import run_escalation
+    # the store's manager account is renamed: 'manager' is now only a demo login nobody holds
+    pool = _pool()
+    pool.admin_remove_user_from_group(UserPoolId=get_config().user_pool_id, Username="manager",
+                                      GroupName="manager")
+    pool.admin_add_user_to_group(UserPoolId=get_config().user_pool_id, Username="advisor2",
+                                 GroupName="manager")
+    from chalicelib.services import auth
+    auth.forget_directory()
+    made = staff.as_("advisor").post("/api/staff/complaints", {"description": "等太久", "phone": "13800138000",
+                                                            "customer_name": "王先生"})
+    assert made.status_code == 201, made.json_body
+    clock.shift(timedelta(days=3))
+    assert run_escalation()["escalated"] == 1
+    events = staff.as_("advisor").get(f"/api/staff/complaints/{made.json_body['id']}").json_body["events"]
+    assert [e["note"] for e in events if e["action"] == "escalated"] == ["advisor2"]
+
+    # with no manager at all, nobody is named (not the login 'manager')
+    pool.admin_remove_user_from_group(UserPoolId=get_config().user_pool_id, Username="advisor2",
+                                      GroupName="manager")
+    auth.forget_directory()
+    from chalicelib.services.complaints import default_owner
+    assert default_owner() == "followup"
+    pool.admin_disable_user(UserPoolId=get_config().user_pool_id, Username="followup")
+    auth.forget_directory()
+    assert default_owner() == ""
