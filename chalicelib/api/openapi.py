@@ -101,6 +101,16 @@ def _staff_paths() -> dict[str, Any]:
             "responses": {"200": _json({"type": "object"}), **_errors(400, 422),
                           "401": _json(_ERROR, "Wrong username or password"),
                           "403": _json(_ERROR, "Account of another store")}}},
+        "/api/auth/new-password": {"post": {
+            "summary": "The first sign-in's new password: answers the login's 401 "
+                       "new_password_required (its session) and returns the tokens",
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "required": ["username", "session", "new_password"],
+                "properties": {"username": {"type": "string"}, "session": {"type": "string"},
+                               "new_password": {"type": "string", "minLength": 10}}}}}},
+            "responses": {"200": _json({"type": "object"}), **_errors(400, 422),
+                          "401": _json(_ERROR, "The session expired: sign in again"),
+                          "403": _json(_ERROR, "Account of another store")}}},
         "/api/auth/refresh": {"post": {
             "summary": "New tokens from the refresh token",
             "requestBody": {"required": True, "content": {"application/json": {"schema": {

@@ -102,6 +102,12 @@ def login():
     return auth.login(_body())
 
 
+@staff_api.route("/api/auth/new-password", methods=["POST"], content_types=JSON_TYPES)
+@api
+def new_password():
+    return auth.new_password(_body())
+
+
 @staff_api.route("/api/auth/refresh", methods=["POST"], content_types=JSON_TYPES)
 @api
 def refresh():

@@ -19,8 +19,8 @@ from botocore.exceptions import ClientError
 
 from ..config import get_config
 from ..domain.booking import require_object
-from ..domain.errors import DomainError, FieldErrors, Forbidden, TooManyRequests
-from ..domain.staff import ROLES, Staff
+from ..domain.errors import DomainError, FieldErrors, Forbidden, TooManyRequests, ValidationError
+from ..domain.staff import ROLES, Staff, check_new_password
 from ..domain.validation import REQUIRED, clean_text
 from ..i18n import _
 from ..logs import log_event
@@ -162,12 +162,57 @@ def login(body: Any) -> dict[str, Any]:
             raise TooManyRequests(_("Too many sign-in attempts: wait a minute and try again"),
                                   retry_after=SIGN_IN_RETRY_SECONDS) from None
         raise
+    if answer.get("ChallengeName") == "NEW_PASSWORD_REQUIRED":
+        # the first sign-in with the temporary password the manager gave (or a reset): the
+        # portal asks for a new password and sends it with this session (POST /api/auth/new-password)
+        log_event("staff_login_new_password", username=username)
+        raise Unauthenticated(_("Set a new password to sign in"), code="new_password_required",
+                              extra={"challenge": "new_password", "session": answer["Session"],
+                                     "username": username})
     if "AuthenticationResult" not in answer:
-        # e.g. NEW_PASSWORD_REQUIRED: the manager must finish setting up this account
+        # another challenge (e.g. MFA) this portal does not answer yet
         raise Unauthenticated(_("This account is not ready: ask your manager to reset its password"),
                               code="account_not_ready")
     tokens = _this_store(_tokens(answer["AuthenticationResult"]))
     log_event("staff_login", username=username, roles=tokens["staff"]["roles"])
+    return tokens
+
+
+def new_password(body: Any) -> dict[str, Any]:
+    """Answers the first sign-in's challenge: the new password, with the session the login gave
+    (valid a few minutes); the tokens, as a login answers them."""
+    require_object(body)
+    errors = FieldErrors()
+    username = clean_text(errors, "username", body.get("username"), max_len=128, required=True)
+    session = body.get("session")
+    if not isinstance(session, str) or not session:
+        errors.add("session", _("missing or invalid"))
+    password = check_new_password(errors, "new_password", body.get("new_password"))
+    errors.raise_if_any()
+    if not 20 <= len(str(session)) <= 2048:   # Cognito's bounds: no session it issued
+        raise Unauthenticated(_("This step timed out: sign in again with the temporary password"),
+                              code="session_expired")
+    try:
+        answer = _cognito().respond_to_auth_challenge(
+            ClientId=get_config().user_pool_client_id, ChallengeName="NEW_PASSWORD_REQUIRED",
+            Session=session, ChallengeResponses={"USERNAME": username, "NEW_PASSWORD": password})
+    except ClientError as exc:
+        code = exc.response.get("Error", {}).get("Code", "")
+        if code == "InvalidPasswordException":
+            raise ValidationError(_("Please correct the marked fields"), fields={
+                "new_password": _("does not meet the password rules")}) from None
+        if code in THROTTLED_SIGN_IN:
+            raise TooManyRequests(_("Too many sign-in attempts: wait a minute and try again"),
+                                  retry_after=SIGN_IN_RETRY_SECONDS) from None
+        # an expired or used session, a disabled account: start again from the sign-in
+        log_event("staff_new_password_refused", reason=code)
+        raise Unauthenticated(_("This step timed out: sign in again with the temporary password"),
+                              code="session_expired") from None
+    if "AuthenticationResult" not in answer:
+        raise Unauthenticated(_("This account is not ready: ask your manager to reset its password"),
+                              code="account_not_ready")
+    tokens = _this_store(_tokens(answer["AuthenticationResult"]))
+    log_event("staff_new_password_set", username=username)
     return tokens
 
 

@@ -27,12 +27,13 @@ RACES = ("complaint_already_open", "complaint_changed")
 
 
 def default_owner() -> str:
-    """Complaints go to the customer-relations clerk (回访专员), else the manager."""
+    """Complaints go to the customer-relations clerk (回访专员), else the manager; with neither
+    in the store's staff, to nobody yet ("": the manager assigns it), never a made-up login."""
     for role in (FOLLOW_UP, MANAGER):
         people = auth.staff_in_role(role)
         if people:
             return people[0]["username"]
-    return MANAGER
+    return ""
 
 
 def _audit(complaint: cpl.Complaint, before: cpl.Complaint | None, *, actor: str, action: str,
@@ -284,7 +285,7 @@ def run_escalation(now: datetime | None = None) -> dict[str, int]:
     for complaint in records_db.complaints_to_escalate(now):
         if not complaint.escalation_due(now):
             continue
-        managers = ",".join(p["username"] for p in auth.staff_in_role(MANAGER)) or MANAGER
+        managers = ",".join(p["username"] for p in auth.staff_in_role(MANAGER))
         new = complaint.escalate(now=now, to=managers)
         try:
             records_db.save(records_db.Changes(

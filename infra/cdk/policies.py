@@ -5,10 +5,15 @@ function gets exactly what its code calls, on this store's resources only.
 
 | function              | DynamoDB          | S3 files  | SNS SMS  | Cognito             |
 |-----------------------|-------------------|-----------|----------|---------------------|
-| api_handler           | store tables, r/w | put, get  | -        | ListUsersInGroup    |
+| api_handler           | store tables, r/w | put, get  | -        | ListUsersInGroup,   |
+|                       |                   |           |          | staff accounts (1)  |
 | staff_authorizer      | -                 | -         | -        | - (JWKS over HTTPS) |
 | outbox_sweep          | store tables, r/w | -         | Publish  | -                   |
 | complaint_escalation  | store tables, r/w | -         | -        | ListUsersInGroup    |
+
+(1) the manager's staff accounts (issue 13): ListUsers, AdminGetUser, AdminListGroupsForUser,
+AdminCreateUser, AdminUpdateUserAttributes, AdminDeleteUserAttributes, AdminAdd/RemoveUser
+To/FromGroup, AdminDisableUser, AdminEnableUser, AdminSetUserPassword, AdminUserGlobalSignOut.
 """
 from __future__ import annotations
 
@@ -48,6 +53,21 @@ def _staff_directory(user_pool_arn: str) -> iam.PolicyStatement:
                                resources=[user_pool_arn])
 
 
+STAFF_ACCOUNT_ACTIONS = [
+    "cognito-idp:ListUsers", "cognito-idp:AdminGetUser", "cognito-idp:AdminListGroupsForUser",
+    "cognito-idp:AdminCreateUser", "cognito-idp:AdminUpdateUserAttributes",
+    "cognito-idp:AdminDeleteUserAttributes", "cognito-idp:AdminAddUserToGroup",
+    "cognito-idp:AdminRemoveUserFromGroup", "cognito-idp:AdminDisableUser",
+    "cognito-idp:AdminEnableUser", "cognito-idp:AdminSetUserPassword",
+    "cognito-idp:AdminUserGlobalSignOut",
+]
+
+
+def _staff_accounts(user_pool_arn: str) -> iam.PolicyStatement:
+    return iam.PolicyStatement(sid="StaffAccounts", actions=STAFF_ACCOUNT_ACTIONS,
+                               resources=[user_pool_arn])
+
+
 def documents(*, stack_name: str, table_arns: list[str], files_bucket_arn: str,
               user_pool_arn: str) -> dict[str, iam.PolicyDocument]:
     """Function name -> its policy."""
@@ -58,7 +78,7 @@ def documents(*, stack_name: str, table_arns: list[str], files_bucket_arn: str,
             # photos uploaded with presigned PUTs, signatures written, presigned GETs to show them
             iam.PolicyStatement(sid="Files", actions=["s3:PutObject", "s3:GetObject"],
                                 resources=[f"{files_bucket_arn}/*"]),
-            _staff_directory(user_pool_arn),
+            _staff_directory(user_pool_arn), _staff_accounts(user_pool_arn),
         ]),
         "staff_authorizer": iam.PolicyDocument(statements=base),
         "outbox_sweep": iam.PolicyDocument(statements=base + [

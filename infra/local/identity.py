@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import boto3
 
-from infra.staff_pool import AUTH_FLOWS, CLIENT_NAME, PASSWORD_MIN_LENGTH, ROLE_GROUPS, STORE_ATTRIBUTE
+from infra.staff_pool import AUTH_FLOWS, CLIENT_NAME, PASSWORD_POLICY, ROLE_GROUPS, STORE_ATTRIBUTE
 
 DEMO_PASSWORD = "Demo-2026!"
 
@@ -48,7 +48,7 @@ def create_pool(store_id: str) -> tuple[str, str]:
         PoolName=f"{store_id}-staff",
         Schema=[{"Name": STORE_ATTRIBUTE, "AttributeDataType": "String", "Mutable": True},
                 {"Name": "name", "AttributeDataType": "String", "Mutable": True}],
-        Policies={"PasswordPolicy": {"MinimumLength": PASSWORD_MIN_LENGTH}})["UserPool"]["Id"]
+        Policies={"PasswordPolicy": dict(PASSWORD_POLICY)})["UserPool"]["Id"]
     app_client = client.create_user_pool_client(
         UserPoolId=pool, ClientName=CLIENT_NAME, GenerateSecret=False,
         ExplicitAuthFlows=[f"ALLOW_{flow}" for flow in AUTH_FLOWS],

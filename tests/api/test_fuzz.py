@@ -48,6 +48,7 @@ FIELDS = [
     "slot_start", "staff_involved", "technician", "test_drive", "transport", "unit_price",
     "username", "valuables_reminded", "vehicle", "version", "vin", "wash", "attitude",
     "quality", "timeliness", "owner", "parts_ready", "advisor", "checklist",
+    "roles", "mobile", "session", "new_password",   # staff accounts (issue 13)
 ]
 RAW_BODIES = [
     "", "{", "}", "null", "[]", '"text"', "1e999", "9" * 5000, "[" * 100_000 + "]" * 100_000,
@@ -80,7 +81,9 @@ def _world(api, staff, clock):
         "ids": {"booking_id": [booked["id"], other["id"]], "order_id": [order["id"]],
                 "line_id": [ln["id"] for ln in order["lines"]],
                 "customer_id": [order["customer"]["id"]], "vehicle_id": [order["vehicle"]["id"]],
-                "complaint_id": [complaint.get("id", "cpl_missing")], "code": ["abc123"]},
+                "complaint_id": [complaint.get("id", "cpl_missing")], "code": ["abc123"],
+                # staff accounts (issue 13): real logins, another store's, and the manager's own
+                "username": ["technician2", "other-store", "manager"]},
         "tokens": [api.token_of(booked), api.token_of(other),
                    sign_approval(secret, order["id"], order["pending_approval"]),
                    sign_order(secret, order["id"])],
@@ -130,6 +133,12 @@ def _example(method, path, world):
         "/api/staff/complaints/{complaint_id}/notes": {"note": "已致电"},
         "/api/staff/complaints/{complaint_id}/assign": {"owner": "manager"},
         "/api/staff/complaints/{complaint_id}/resolve": {"resolution": "已退款", "customer_accepted": True},
+        # staff accounts (issue 13)
+        "/api/staff/accounts": {"username": "zhou.tech", "name": "周师傅", "roles": ["technician"],
+                                "mobile": "13900139001"},
+        "/api/staff/accounts/{username}": {"name": "钱师傅", "roles": ["technician"], "mobile": ""},
+        "/api/auth/new-password": {"username": "zhou.tech", "session": "s" * 40,
+                                   "new_password": "zhou2026shop"},
     }
     body = copy.deepcopy(examples.get(path, {}))
     if path.startswith("/api/staff/") and method != "GET":

@@ -84,6 +84,12 @@ MATRIX = [
     # ---- price book (issue 13) ----
 
     # ---- staff accounts (issue 13) ----
+    ("GET", "/api/staff/accounts", MANAGER),
+    ("POST", "/api/staff/accounts", MANAGER),
+    ("PUT", "/api/staff/accounts/u1", MANAGER),
+    ("POST", "/api/staff/accounts/u1/disable", MANAGER),
+    ("POST", "/api/staff/accounts/u1/enable", MANAGER),
+    ("POST", "/api/staff/accounts/u1/reset-password", MANAGER),
 
 ]
 
@@ -91,12 +97,14 @@ MATRIX = [
 def _template(path: str) -> str:
     path = path.split("?")[0]
     for concrete, name in (("b1", "booking_id"), ("c1", "customer_id"), ("v1", "vehicle_id"),
-                           ("o1", "order_id"), ("l1", "line_id"), ("k1", "complaint_id")):
+                           ("o1", "order_id"), ("l1", "line_id"), ("k1", "complaint_id"),
+                           ("u1", "username")):
         path = re.sub(rf"/{concrete}(?=/|$)", "/{%s}" % name, path)
     return path
 
 
 def test_the_matrix_covers_every_staff_route_with_its_roles():
+    from chalicelib.api import accounts, pricebook, settings  # noqa: F401  (register when imported)
     from chalicelib.api.staff import STAFF_ROUTES
     declared = {(r.method, r.path): set(r.roles) for r in STAFF_ROUTES}
     assert declared == {(m, _template(p)): roles for m, p, roles in MATRIX}

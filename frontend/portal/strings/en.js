@@ -201,5 +201,10 @@ export default {
   // ---- price book (pages/pricebook.js) ----
 
   // ---- staff accounts (pages/accounts.js) ----
-
+  acc_h: "Staff accounts", acc_new: "New account", acc_login: "Login", acc_roles: "Roles", acc_create: "Create", acc_active: "Active",
+  acc_new_password: "Password not set", acc_disabled: "Disabled", acc_edit: "Edit", acc_disable: "Disable", acc_enable: "Enable",
+  acc_reset: "Reset password", acc_pw_h: "Temporary password of {n}", acc_pw_note: "Shown only this once: tell it to them in person; they set a new password at first sign-in.",
+  acc_copy: "Copy", acc_copied: "Copied", acc_sure: "Yes", acc_disable_q: "Disable {n}? They can no longer sign in.", acc_reset_q: "Reset the password of {n}?",
+  acc_mobile_hint: "For complaint escalation SMS", acc_done: "Saved", np_h: "Set a new password", np_new: "New password", np_repeat: "Repeat the new password",
+  np_rule: "10+ characters, with a digit and a lowercase letter", np_mismatch: "The two entries differ",
 };

@@ -166,5 +166,10 @@ export default {
   // ---- price book (pages/pricebook.js) ----
 
   // ---- staff accounts (pages/accounts.js) ----
-
+  acc_h: "员工账号", acc_new: "新建账号", acc_login: "登录名", acc_roles: "角色", acc_create: "创建", acc_active: "正常",
+  acc_new_password: "待设密码", acc_disabled: "已停用", acc_edit: "修改", acc_disable: "停用", acc_enable: "启用",
+  acc_reset: "重置密码", acc_pw_h: "{n} 的临时密码", acc_pw_note: "只显示这一次：请当面告知本人，首次登录时须设置新密码。",
+  acc_copy: "复制", acc_copied: "已复制", acc_sure: "确定", acc_disable_q: "停用 {n}？停用后不能登录。", acc_reset_q: "重置 {n} 的密码？",
+  acc_mobile_hint: "用于投诉升级短信", acc_done: "已保存", np_h: "设置新密码", np_new: "新密码", np_repeat: "再次输入新密码",
+  np_rule: "至少 10 位，含数字和小写字母", np_mismatch: "两次输入不一致",
 };
