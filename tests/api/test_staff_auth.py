@@ -79,6 +79,13 @@ MATRIX = [
     # ---- store settings (issue 13) ----
 
     # ---- price book (issue 13) ----
+    ("GET", "/api/staff/pricebook/search?q=jy", DESK),          # the advisor adds lines from it
+    ("GET", "/api/staff/pricebook/export?kind=parts&format=csv", MANAGER),
+    ("POST", "/api/staff/pricebook/import", MANAGER),
+    ("GET", "/api/staff/pricebook/parts", MANAGER),
+    ("POST", "/api/staff/pricebook/parts", MANAGER),
+    ("PUT", "/api/staff/pricebook/parts/p1", MANAGER),
+    ("GET", "/api/staff/pricebook/parts/p1/history", MANAGER),
 
     # ---- staff accounts (issue 13) ----
 
@@ -88,7 +95,8 @@ MATRIX = [
 def _template(path: str) -> str:
     path = path.split("?")[0]
     for concrete, name in (("b1", "booking_id"), ("c1", "customer_id"), ("v1", "vehicle_id"),
-                           ("o1", "order_id"), ("l1", "line_id"), ("k1", "complaint_id")):
+                           ("o1", "order_id"), ("l1", "line_id"), ("k1", "complaint_id"),
+                           ("parts", "kind"), ("p1", "code")):
         path = re.sub(rf"/{concrete}(?=/|$)", "/{%s}" % name, path)
     return path
 
