@@ -102,6 +102,7 @@ def _template(path: str) -> str:
 
 
 def test_the_matrix_covers_every_staff_route_with_its_roles():
+    import app  # noqa: F401  (registers the administration's route modules, as a deployment does)
     from chalicelib.api.staff import STAFF_ROUTES
     declared = {(r.method, r.path): set(r.roles) for r in STAFF_ROUTES}
     assert declared == {(m, _template(p)): roles for m, p, roles in MATRIX}
