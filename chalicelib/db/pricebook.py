@@ -11,6 +11,7 @@
 """
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Iterable, Iterator
 
 from pynamodb.exceptions import DoesNotExist
@@ -29,6 +30,8 @@ from .store import SERVICE_PREFIX
 SEARCH = "s#"
 SEARCH_PAGE = 40            # key items read by one search (several may name one entry)
 TX_MAX = 100                # DynamoDB's limit of items in one transaction
+BATCH = 25                  # ... and of one BatchWriteItem
+WRITERS = 8                 # batch writes of search keys in flight at once
 
 Entry = pb.Operation | pb.Part | pb.Package
 _CLASSES = {pb.OPERATION: pb.Operation, pb.PART: pb.Part, pb.PACKAGE: pb.Package}
@@ -160,21 +163,35 @@ def _key_items(entry: pb.Operation | pb.Part) -> dict[str, PricebookItem]:
     return items
 
 
+def _write_keys(chunk: list[tuple[bool, PricebookItem]]) -> None:
+    with PricebookItem.batch_write() as batch:
+        for put, item in chunk:
+            if put:
+                batch.save(item)
+            else:
+                batch.delete(item)
+
+
 def write_search_keys(changes: list[tuple[Entry | None, Entry]]) -> None:
     """Each changed operation's or part's search keys, rewritten (they carry its price), and
-    the keys it gave up (a renamed entry) deleted."""
+    the keys it gave up (a renamed entry) deleted: batches of 25, several at a time (an import
+    of 5000 parts writes some 60,000 keys)."""
     bind()
-    with PricebookItem.batch_write() as batch:
-        for old, new in changes:
-            if isinstance(new, pb.Package):
-                continue
-            fresh = _key_items(new)
-            if old is not None and not isinstance(old, pb.Package):
-                for sk, item in _key_items(old).items():
-                    if sk not in fresh:
-                        batch.delete(item)
-            for item in fresh.values():
-                batch.save(item)
+    writes: list[tuple[bool, PricebookItem]] = []
+    for old, new in changes:
+        if isinstance(new, pb.Package):
+            continue
+        fresh = _key_items(new)
+        if old is not None and not isinstance(old, pb.Package):
+            writes += [(False, item) for sk, item in _key_items(old).items() if sk not in fresh]
+        writes += [(True, item) for item in fresh.values()]
+    chunks = [writes[i:i + BATCH] for i in range(0, len(writes), BATCH)]
+    if len(chunks) <= 1:
+        for chunk in chunks:
+            _write_keys(chunk)
+        return
+    with ThreadPoolExecutor(max_workers=WRITERS) as pool:
+        list(pool.map(_write_keys, chunks))
 
 
 def all_entries(kind: str) -> Iterator[Entry]:

@@ -379,18 +379,41 @@ def initials(text: str) -> str:
     return normalize("".join(lazy_pinyin(text, style=Style.FIRST_LETTER, strict=False)))
 
 
-def _suffixes(text: str) -> set[str]:
+def _kind_of_char(ch: str) -> str:
+    return "d" if ch.isdigit() else ("l" if ch.isascii() else "c")
+
+
+def _suffixes(text: str, min_len: int = 1) -> set[str]:
+    """The text from each place a search may start typing it: every Chinese character (a name
+    is searched from its middle: 滤清器 of 机油滤清器), and where letters turn to digits or back
+    (5w30 of 机油5w30, 115561b of 06a115561b)."""
     text = text[:MAX_KEY_TEXT]
-    return {text[i:] for i in range(len(text)) if text[i:]}
+    starts = [i for i, ch in enumerate(text)
+              if i == 0 or _kind_of_char(ch) == "c" or _kind_of_char(ch) != _kind_of_char(text[i - 1])]
+    return {text[i:] for i in starts if len(text) - i >= min_len}
+
+
+def _initial_suffixes(name: str) -> set[str]:
+    """The pinyin initials from each Chinese character on (jylqq, lqq of 机油滤清器); other
+    letters and digits kept as they are (jy5w30 of 机油 5W-30)."""
+    from pypinyin import Style, lazy_pinyin
+    text, starts = "", []
+    for ch in normalize(name)[:MAX_KEY_TEXT]:
+        if _kind_of_char(ch) == "c":
+            starts.append(len(text))
+            text += normalize("".join(lazy_pinyin(ch, style=Style.FIRST_LETTER, strict=False)))[:1]
+        else:
+            text += ch
+    return {text[i:] for i in starts + [0] if text[i:]} if starts else set()
 
 
 def search_texts(code: str, name: str, name_en: str) -> set[str]:
     """Every text whose start a search may type to find this entry."""
     texts = {normalize(code)}
     # a part number is often read off the box from the middle: 115561 of 06A115561B
-    texts |= {s for s in _suffixes(normalize(code)) if len(s) >= 4}
+    texts |= _suffixes(normalize(code), min_len=4)
     texts |= _suffixes(normalize(name))
-    texts |= _suffixes(initials(name))
+    texts |= _initial_suffixes(name)
     words = [normalize(w) for w in re.split(r"[\s/,()\-]+", name_en) if w]
     texts |= {"".join(words[i:])[:MAX_KEY_TEXT] for i in range(len(words))}
     return {t for t in texts if t}
