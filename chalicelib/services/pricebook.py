@@ -94,7 +94,7 @@ def list_entries(kind_name: Any, after: Any, q: Any) -> dict[str, Any]:
     kind = _kind(kind_name)
     ctx = current_store()
     if kind == pb.PACKAGE:
-        packages = list(book_db.all_entries(pb.PACKAGE))
+        packages = sorted(book_db.all_entries(pb.PACKAGE), key=lambda p: (p.position, p.code))
         services = {s.code: s for s in services_for(packages)}
         return {"packages": [_package_view(p, services.get(p.code)) for p in packages],
                 "labor_rate": yuan(ctx.settings.labor_rate_fen)}

@@ -63,9 +63,9 @@ def test_the_manager_prices_the_book_and_the_booking_and_order_agree(stack, brow
         page.get_by_role("tab", name="套餐").click()
         expect(page.locator("tr[data-pkg=MAINT_BASIC]")).to_contain_text("¥495.00")
         page.locator("tr[data-pkg=MAINT_BASIC]").get_by_role("button", name="编辑").click()
-        expect(page.locator("#pkest")).to_have_text("¥495.00 · 48 min")
+        expect(page.locator("#pkest")).to_have_text("¥495.00 · 工时 48 分钟")
         page.get_by_label("数量 G052195M4").fill("5")
-        expect(page.locator("#pkest")).to_have_text("¥545.00 · 48 min")
+        expect(page.locator("#pkest")).to_have_text("¥545.00 · 工时 48 分钟")
         page.get_by_label("数量 G052195M4").fill("4")
         shot(page, "package-editor-1024")
 

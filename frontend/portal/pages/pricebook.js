@@ -61,7 +61,7 @@ function editPackage(box, p, rate, done) {
       if (i.kind === "labor") { hours += k.hours || 0; total += Math.round((k.hours || 0) * (i.rate === null || i.rate === undefined || i.rate === "" ? rate : fen(i.rate))); }
       else total += Math.round(Number(i.quantity || 0) * (k.price || 0));
     }
-    f.querySelector("#pkest").textContent = "¥" + yuan(total) + " · " + Math.round(hours * 60) + " min";
+    f.querySelector("#pkest").textContent = T("pb_est", { p: yuan(total), m: Math.round(hours * 60) });
   }
   function drawItems() {
     f.querySelector("#pkitems").innerHTML = table([T("kind"), T("pb_code"), T("description"), T("quantity") + " / " + T("rate"), '<span class="sr-only">' + T("actions") + "</span>"],
