@@ -10,6 +10,8 @@ import { bookSearch, bookSearchField } from "../kit/typeahead.js";
 const TABS = ["packages", "operations", "parts", "sheets"];
 const CATS = ["maintenance", "inspection", "repair", "bodywork", "recall"];
 const UNITS = ["个", "件", "升", "瓶", "套", "对", "只", "条", "桶", "米", "组"];
+// a sheet's columns, as the report names them
+const COLS = { code: "pb_code", number: "part_number", name: "pb_name", name_en: "pb_name_en", hours: "hours", unit_price: "unit_price", unit: "pb_unit", stock: "pb_stock" };
 let tab = "packages";
 let editing = null;   // {kind, code} of the open editor: opened again when the page is shown again (409)
 const fen = (y) => Math.round(Number(y || 0) * 100);
@@ -174,7 +176,7 @@ function sheets(box) {
         if (r.status !== 200) { out.textContent = ""; return problem(r, f); }
         const b = r.body;
         out.innerHTML = '<p id="imsum">' + T("pb_report", { rows: b.rows, created: b.created, changed: b.changed, refused: b.refused }) + "</p>" +
-          (b.problems.length ? table([T("pb_row"), T("pb_column"), T("reason")], b.problems.map((p) => '<tr data-row="' + p.row + '"><td>' + p.row + "</td><td>" + esc(p.column) + "</td><td>" + esc(p.reason) + "</td></tr>"), 'id="improbs"') : "");
+          (b.problems.length ? table([T("pb_row"), T("pb_column"), T("pb_reason")], b.problems.map((p) => '<tr data-row="' + p.row + '"><td>' + p.row + "</td><td>" + esc(T(COLS[p.column] || p.column)) + "</td><td>" + esc(p.reason) + "</td></tr>"), 'id="improbs"') : "");
       });
     };
     reader.readAsDataURL(file);
