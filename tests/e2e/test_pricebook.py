@@ -59,6 +59,23 @@ def test_the_manager_prices_the_book_and_the_booking_and_order_agree(stack, brow
         expect(page.locator("tr[data-entry='06A115561B']")).to_contain_text("¥55.00")
         shot(page, "parts-1024")
 
+        # a colleague saves the same part first: what the manager typed is kept (409)
+        page.locator("tr[data-entry='06A115561B']").get_by_role("button", name="编辑").click()
+        page.locator("#pbf").get_by_label("英文名称").fill("Oil filter (OEM)")
+        manager = staff_token(stack, "manager")
+        status, part = stack.request("GET", "/api/staff/pricebook/parts?q=06A115561B", None, manager)
+        theirs = part["items"][0]
+        status, _ = stack.request("PUT", "/api/staff/pricebook/parts/06A115561B",
+                                  {**theirs, "stock": 61}, manager)
+        assert status == 200
+        page.locator("#pbf").get_by_role("button", name="保存").click()
+        expect(page.locator("#pbf .conflict")).to_be_visible()
+        expect(page.locator("#pbf").get_by_label("英文名称")).to_have_value("Oil filter (OEM)")
+        expect(page.locator("#pbf .conflict")).to_contain_text("61")   # what changed, said
+        page.locator("#pbf .conflict").get_by_role("button", name="再次保存").click()
+        expect(page.locator("tr[data-entry='06A115561B']")).to_contain_text("Oil filter (OEM)")
+        assert pricebook_db.get("part", "06A115561B").name_en == "Oil filter (OEM)"
+
         # the package editor shows the new figure, computed live as the content changes
         page.get_by_role("tab", name="套餐").click()
         expect(page.locator("tr[data-pkg=MAINT_BASIC]")).to_contain_text("¥495.00")

@@ -13,6 +13,7 @@ const UNITS = ["个", "件", "升", "瓶", "套", "对", "只", "条", "桶", "�
 // a sheet's columns, as the report names them
 const COLS = { code: "pb_code", number: "part_number", name: "pb_name", name_en: "pb_name_en", hours: "hours", unit_price: "unit_price", unit: "pb_unit", stock: "pb_stock" };
 let tab = "packages";
+const query = { operations: "", parts: "" };   // each list's filter, kept when the page shows again
 let editing = null;   // {kind, code} of the open editor: opened again when the page is shown again (409)
 const fen = (y) => Math.round(Number(y || 0) * 100);
 const yuan = (f) => (f / 100).toFixed(2);
@@ -25,7 +26,7 @@ export default function show(view) {
   const box = view.querySelector("#pbv");
   if (tab === "packages") packages(box);
   else if (tab === "sheets") sheets(box);
-  else entries(box, tab, "", null);
+  else entries(box, tab, query[tab], null);
 }
 
 // ---- packages ------------------------------------------------------------------------------
@@ -97,6 +98,7 @@ function editPackage(box, p, rate, done) {
 
 // ---- operations and parts ------------------------------------------------------------------
 function entries(box, kind, q, after, rows) {
+  query[kind] = q;
   const path = "/api/staff/pricebook/" + kind + "?q=" + encodeURIComponent(q) + (after ? "&after=" + encodeURIComponent(after) : "");
   call("GET", path).then((r) => {
     if (r.status !== 200) return problem(r);
