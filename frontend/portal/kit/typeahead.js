@@ -15,7 +15,7 @@ export function bookSearchField() {
 
 function label(h) {
   const name = lang() === "en" && h.name_en ? h.name_en : h.name;
-  return esc(h.code) + " · " + esc(name) + " · " + (h.kind === "op" ? esc(h.hours) + " h" : "¥" + esc(h.unit_price) + "/" + esc(h.unit));
+  return esc(h.code) + " · " + esc(name) + " · " + (h.kind === "op" ? T("pb_h", { n: esc(h.hours) }) : "¥" + esc(h.unit_price) + "/" + esc(h.unit));
 }
 
 /** Wires the field in form: pick(hit) is called with the chosen entry. */

@@ -184,6 +184,7 @@ export default {
   // ---- store settings (pages/settings.js) ----
 
   // ---- price book (pages/pricebook.js) ----
+  pb_h: "{n} h",
   pb_reason: "Reason",
   pb_est: "¥{p} · {m} min labour",
   pb_find: "Find in price book", pb_find_hint: "code, name or pinyin initials", pb_packages: "Packages", pb_operations: "Operations",

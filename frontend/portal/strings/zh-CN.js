@@ -149,6 +149,7 @@ export default {
   // ---- store settings (pages/settings.js) ----
 
   // ---- price book (pages/pricebook.js) ----
+  pb_h: "{n} 工时",
   pb_reason: "原因",
   pb_est: "¥{p} · 工时 {m} 分钟",
   pb_find: "查价格本", pb_find_hint: "代码、名称或拼音首字母", pb_packages: "套餐", pb_operations: "工时项目",
