@@ -17,6 +17,9 @@ app.register_middleware(api_error_shape, "http")
 app.register_blueprint(customer_api)
 app.register_blueprint(meta_api)
 app.register_blueprint(staff_api)
+# the price book's export (.xlsx) is a binary answer; the portal asks for it with this Accept
+app.api.binary_types.append(
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 @app.schedule(Rate(1, unit=Rate.MINUTES))

@@ -34,9 +34,14 @@ def seed(store_id: str, *, force: bool = False) -> str:
     if existing is not None and not force:
         return (f"{store.store_id}: profile already there, left as it is (--force overwrites); "
                 f"{backfilled} records given their search keys")
+    from chalicelib.db import pricebook as pricebook_db
+    from infra.catalogue import standard_pricebook
+    operations, parts, packages = standard_pricebook()
+    pricebook_db.seed(operations, parts, packages)
     services = standard_services()
     save_store(store.settings(), services)
-    return f"{store.store_id}: profile and {len(services)} catalogue services written"
+    return (f"{store.store_id}: profile, {len(services)} catalogue services and a price book "
+            f"of {len(operations)} operations and {len(parts)} parts written")
 
 
 def main(argv: list[str] | None = None) -> int:

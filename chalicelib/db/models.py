@@ -506,8 +506,27 @@ class VerificationItem(Model):
     expires = TTLAttribute()
 
 
+# ---- price book (issue 13, the pricebook part) --------------------------------------------
+class PricebookItem(Model):
+    """The price book (价格本). Partitions: "op" (labour operations), "part" (parts) and
+    "package" (service packages), one item per entry keyed by its code, with a version; and
+    "s#<first character>" search key items (检索键): ``sk`` is "<text>#<kind>#<code>" for each
+    text that finds the entry, ``data`` what the type-ahead shows, so a search is one Query
+    (begins_with) on the partition of the typed text's first character."""
+    class Meta:
+        base_name = "pricebook"
+        table_name = ""  # set by db.bind()
+        region = "ap-east-1"
+        billing_mode = "PAY_PER_REQUEST"
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    data = JSONAttribute()
+    version = NumberAttribute(null=True)    # entries only; checked in a condition on write
+
+
 MODELS: tuple[type[Model], ...] = (StoreItem, BookingItem, CapacityItem, OutboxItem,
                                    IdempotencyItem, LinkItem, CustomerItem, VehicleItem,
                                    UniqueItem, RepairOrderItem, AuditItem, FollowUpItem,
                                    ComplaintItem, EventItem, VerificationItem, SmsRateItem,
-                                   SearchItem)
+                                   SearchItem, PricebookItem)

@@ -126,6 +126,7 @@ class Line:
     labor_line: str = ""      # a part: the labour line whose work fits it ("" if on its own)
     found_by: str = ""        # 技师发现: the technician who reported it from the bay
     to_price: bool = False    # a finding the advisor has not priced yet: it cannot be sent
+    package: str = ""         # the booked service (保养套餐) the line came from at check-in
 
     @classmethod
     def new(cls, data: "LineInput", *, now: datetime, by: str, additional: bool = False) -> "Line":
@@ -154,7 +155,7 @@ class Line:
                 "added_by": self.added_by, "decided_at": self.decided_at,
                 "decided_via": self.decided_via, "reason": self.reason,
                 "discount_by": self.discount_by, "labor_line": self.labor_line,
-                "found_by": self.found_by, "to_price": self.to_price}
+                "found_by": self.found_by, "to_price": self.to_price, "package": self.package}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Line":
@@ -166,7 +167,8 @@ class Line:
                    added_by=d.get("added_by", ""), decided_at=d.get("decided_at", ""),
                    decided_via=d.get("decided_via", ""), reason=d.get("reason", ""),
                    discount_by=d.get("discount_by", ""), labor_line=d.get("labor_line", ""),
-                   found_by=d.get("found_by", ""), to_price=bool(d.get("to_price", False)))
+                   found_by=d.get("found_by", ""), to_price=bool(d.get("to_price", False)),
+                   package=d.get("package", ""))
 
 
 @dataclass(frozen=True)
@@ -236,19 +238,28 @@ def parse_line(body: Any, *, default_rate_fen: int, photo_key_ok) -> LineInput:
 # ``settlement.within_authority``); the manager decides above them by writing the line.
 
 def list_price_fen(data: LineInput, *, labor_rate_fen: int,
-                   catalogue: Mapping[str, Service]) -> int | None:
+                   catalogue: Mapping[str, Service], book_unit_fen: int | None = None) -> int | None:
     """What the line costs at list price; None when nobody can know (a part typed by hand at
     0.00: there is no price book yet, so a hand-typed part's own price is its list price).
 
     Labour is the store's rate x hours; a service of the catalogue costs at most its
     catalogue price, for as many of its flat-rate hours as the line has (free checks and
-    recalls are free; a quoted package price is no discount)."""
+    recalls are free; a quoted package price is no discount).
+
+    Price book (价格本): a part in the book costs its quantity x the book's unit price
+    (``book_unit_fen``); an operation a package sells at its own rate (a diagnosis at ¥200 an
+    hour, a free check at ¥0) costs at most that rate."""
     if data.kind == PART:
+        if book_unit_fen is not None:
+            return times(data.quantity, book_unit_fen)
         return data.amount_fen if data.unit_price_fen > 0 else None
     at_rate = times(data.quantity, labor_rate_fen)
     service = catalogue.get(data.code) if data.code else None
     if service is None:
-        return at_rate
+        rates = [int(ln["rate_fen"]) for s in catalogue.values() for ln in s.lines
+                 if data.code and ln.get("kind") == LABOR and ln.get("code") == data.code
+                 and ln.get("rate_fen") is not None]
+        return min([at_rate] + [times(data.quantity, r) for r in rates])
     if service.labor_minutes <= 0:
         return min(at_rate, service.price_estimate_fen)
     share = data.quantity * 60 / Decimal(service.labor_minutes)
@@ -256,11 +267,13 @@ def list_price_fen(data: LineInput, *, labor_rate_fen: int,
 
 
 def authorise_line(data: LineInput, *, staff: Staff, settings: StoreSettings,
-                   catalogue: Mapping[str, Service]) -> LineInput:
+                   catalogue: Mapping[str, Service], book_unit_fen: int | None = None
+                   ) -> LineInput:
     """The line as ``staff`` may write it: a discounted or non-customer line needs a reason
     and must be within the writer's limit (422 ``discount_over_limit`` naming the field);
     it records who gave the discount."""
-    listed = list_price_fen(data, labor_rate_fen=settings.labor_rate_fen, catalogue=catalogue)
+    listed = list_price_fen(data, labor_rate_fen=settings.labor_rate_fen, catalogue=catalogue,
+                            book_unit_fen=book_unit_fen)
     customer_pays = data.amount_fen if data.pay_type == "customer" else 0
     discount = max(0, listed - customer_pays) if listed is not None else 0
     if listed is not None and discount == 0 and data.pay_type == "customer":
@@ -507,9 +520,10 @@ class RepairOrder:
         return int(hours * 60)
 
     def needs_test_drive(self, catalogue: Mapping[str, Service]) -> bool:
-        """A line of a catalogue service marked for a test drive (试车) at the final check."""
-        return any(catalogue[ln.code].test_drive for ln in self.invoice_lines
-                   if ln.code in catalogue)
+        """A line of a catalogue service (or of its package) marked for a test drive (试车) at
+        the final check."""
+        return any(catalogue[ln.package or ln.code].test_drive for ln in self.invoice_lines
+                   if (ln.package or ln.code) in catalogue)
 
     @property
     def booked(self) -> bool:

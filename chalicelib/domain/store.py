@@ -138,19 +138,39 @@ class Service:
     category: str = "maintenance"
     position: int = 0          # order in the catalogue
     test_drive: bool = False   # the final inspection needs a test drive record (试车)
+    # -- price book (价格本): a service made from a package keeps the package's lines (labour:
+    # code, name, hours, rate_fen or None for the store's rate; parts: code, name, quantity,
+    # unit_price_fen) and its handling minutes; ``priced`` computes the figures above from them
+    lines: tuple[dict[str, Any], ...] = ()
+    handling_minutes: int = 0
+
+    def priced(self, labor_rate_fen: int) -> "Service":
+        """The service with its labour, duration and estimate computed from its package's
+        lines at the store's current labour rate (unchanged when it has no lines)."""
+        if not self.lines:
+            return self
+        from .pricebook import estimate
+        figures = estimate(self.lines, labor_rate_fen=labor_rate_fen,
+                           handling_minutes=self.handling_minutes)
+        return replace(self, labor_minutes=figures.labor_minutes,
+                       duration_min=figures.duration_min, price_estimate_fen=figures.price_fen)
 
     @property
     def labor_hours(self) -> Decimal:
         return (Decimal(self.labor_minutes) / 60).quantize(Decimal("0.01")).normalize()
 
     def to_dict(self) -> dict[str, Any]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        data["lines"] = [dict(line) for line in self.lines]
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Service":
         known = {f.name for f in fields(cls)}
         values = {k: v for k, v in data.items() if k in known}
-        for name in ("duration_min", "labor_minutes", "price_estimate_fen", "position"):
+        values["lines"] = tuple(dict(line) for line in values.get("lines") or ())
+        for name in ("duration_min", "labor_minutes", "price_estimate_fen", "position",
+                     "handling_minutes"):
             if name in values:
                 values[name] = int(values[name])
         return cls(**values)

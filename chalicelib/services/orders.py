@@ -15,6 +15,7 @@ from ..db import records as records_db
 from ..db.links import ShortLink
 from ..domain import audit as audit_rules
 from ..domain import messages as msg
+from ..domain import pricebook as pricebook_rules
 from ..domain import repair_order as ro
 from ..domain import workshop as ws
 from ..domain.booking import ACTIVE, BookingDesk, new_reference, require_object
@@ -29,7 +30,7 @@ from ..domain.tokens import APPROVAL_MAX_AGE, check_approval_token, sign_approva
 from ..domain.validation import day_asked, expect_version, mask_phone
 from ..domain.vehicles import CustomerRecord, Recommendation, VehicleRecord, new_id
 from ..logs import log_event
-from . import auth, files
+from . import auth, files, pricebook
 from .customer_orders import line_view, order_message, work_item_view
 from .customer_orders import report as customer_report
 from .store import current_store, store_now
@@ -53,14 +54,31 @@ def require_uploaded(photos: dict[str, str]) -> None:
 
 # ---- reception (接车) ---------------------------------------------------------------
 
-def _labour_lines(codes: list[str], now: datetime, by: str) -> tuple[ro.Line, ...]:
-    """One labour line per booked service, at the store's rate: a start the advisor edits."""
+def _booked_lines(codes: list[str], now: datetime, by: str) -> tuple[ro.Line, ...]:
+    """The booked services as the order opens with them: a package's own lines (价格本: its
+    operations at its rate or the store's, its parts at their price; the parts fitted in its
+    first labour line's job), so the order's total is the estimate the customer was quoted. A
+    service without lines: one labour line of its hours at the store's rate."""
     ctx = current_store()
-    return tuple(ro.Line.new(ro.LineInput(
-        kind=ro.LABOR, code=service.code, description=service.name,
-        quantity=service.labor_hours, unit_price_fen=ctx.settings.labor_rate_fen,
-        pay_type="customer", photo_keys=()), now=now, by=by)
-        for service in (ctx.catalogue[code] for code in codes))
+    rate = ctx.settings.labor_rate_fen
+    lines: list[ro.Line] = []
+    for service in (ctx.catalogue[code] for code in codes):
+        if not service.lines:
+            lines.append(ro.Line.new(ro.LineInput(
+                kind=ro.LABOR, code=service.code, description=service.name,
+                quantity=service.labor_hours, unit_price_fen=rate,
+                pay_type="customer", photo_keys=()), now=now, by=by))
+            continue
+        job = ""
+        for priced in pricebook_rules.priced_lines(service.lines, rate):
+            kind = ro.LABOR if priced.kind == pricebook_rules.LABOR_LINE else ro.PART
+            line = ro.Line.new(ro.LineInput(
+                kind=kind, code=priced.code, description=priced.name, quantity=priced.quantity,
+                unit_price_fen=priced.unit_price_fen, pay_type="customer", photo_keys=(),
+                labor_line=job if kind == ro.PART else ""), now=now, by=by)
+            job = job or (line.id if kind == ro.LABOR else "")
+            lines.append(replace(line, package=service.code))
+    return tuple(lines)
 
 
 def _technicians() -> dict[str, str]:
@@ -153,7 +171,7 @@ def check_in(body: Any, staff: Staff) -> dict[str, Any]:
         phone=customer.phone, advisor=actor, opened_at=now, updated_at=now,
         booking_id=booking.id if booking else "",
         booking_channel=booking.channel if booking else "", promised_at=checkin.promised_at,
-        lines=_labour_lines(codes, now, actor), reception=sheet,
+        lines=_booked_lines(codes, now, actor), reception=sheet,
         job=ws.pre_assigned(checkin.technician if checkin.technician is not None
                             else (booking.technician if booking else ""), at=now, by=actor),
         locale=booking.locale if booking else "zh-CN",
@@ -379,10 +397,13 @@ def _line_input(body: Any, staff: Staff) -> ro.LineInput:
     """The line as this person may write it: a discount within their role's limit, and
     photos that were uploaded."""
     ctx = current_store()
+    # an operation code or part number of the price book fills what the line leaves out
+    body, book_unit_fen = pricebook.line_from_book(body)
     data = ro.parse_line(body, default_rate_fen=ctx.settings.labor_rate_fen,
                          photo_key_ok=photo_key_ok)
     require_uploaded({f"photo_keys.{i}": key for i, key in enumerate(data.photo_keys)})
-    return ro.authorise_line(data, staff=staff, settings=ctx.settings, catalogue=ctx.catalogue)
+    return ro.authorise_line(data, staff=staff, settings=ctx.settings, catalogue=ctx.catalogue,
+                             book_unit_fen=book_unit_fen)
 
 
 def add_line(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:

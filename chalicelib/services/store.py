@@ -44,8 +44,11 @@ def current_store() -> StoreContext:
         if _cached and time.monotonic() - _cached[0] < ttl:
             return _cached[1]
     settings, services = store_db.load_store(get_config().store_id)
-    context = StoreContext(settings=settings or default_settings(),
-                           services=sorted(services, key=lambda s: (s.position, s.code)))
+    settings = settings or default_settings()
+    # a package's figures at today's labour rate: a rate change rewrites no service
+    priced = (s.priced(settings.labor_rate_fen) for s in services)
+    context = StoreContext(settings=settings,
+                           services=sorted(priced, key=lambda s: (s.position, s.code)))
     with _lock:
         _cached = (time.monotonic(), context)
     return context

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from chalicelib.domain.store import WEEKDAYS, StoreSettings
-from infra.catalogue import standard_services
+from infra.catalogue import standard_pricebook, standard_services
 
 
 def demo_settings(store_id: str = "demo") -> StoreSettings:
@@ -28,3 +28,4 @@ def demo_settings(store_id: str = "demo") -> StoreSettings:
 
 # the demo store starts with the standard catalogue, as a newly deployed store does
 demo_services = standard_services
+demo_pricebook = standard_pricebook     # its operations, parts and packages (价格本)

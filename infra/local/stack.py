@@ -70,6 +70,9 @@ def bootstrap(*, demo: bool = True) -> list[str]:
         records_db.backfill_search_keys()     # records restored from before the search keys
         settings, _ = store_db.load_store(get_config().store_id)
         if settings is None:
+            from chalicelib.db import pricebook as pricebook_db
+            from .demo import demo_pricebook
+            pricebook_db.seed(*demo_pricebook())
             save_store(demo_settings(get_config().store_id), demo_services())
         create_demo_staff(get_config().store_id)
     return created

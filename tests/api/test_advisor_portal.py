@@ -29,6 +29,10 @@ def _book(api, **overrides):
     return answer.json_body
 
 
+def booking_estimate(api, code="MAINT_10K"):
+    return next(s["price_estimate"] for s in api.get("/api/services").json_body if s["code"] == code)
+
+
 def _checked_in(api, advisor, clock, **overrides):
     booking = _book(api)
     clock.move_to(store_time(2026, 12, 1, 8, 50))
@@ -111,9 +115,12 @@ def test_check_in_files_customer_and_car_opens_the_order_and_marks_arrival(api, 
     assert order["reception"]["concern"] == {"what": "刹车异响", "where": "左前轮"}
     assert order["reception"]["findings"] == "左前刹车片剩余2mm"
     assert order["reception"]["signature_url"].startswith("https://")
-    # booked service becomes a labour line at the store's rate: 1.2 h x 300.00
+    # the booked service opens as its package's lines (价格本), at the estimate the customer
+    # was quoted: 0.8 h x 300 + 4 L x 50 + 40, 0.2 h x 300 twice, + the air filter 80 = 680.00
     assert [(ln["code"], ln["quantity"], ln["amount"]) for ln in order["lines"]] == [
-        ("MAINT_10K", "1.2", "360.00")]
+        ("LB-OIL", "0.8", "240.00"), ("G052195M4", "4", "200.00"), ("06A115561B", "1", "40.00"),
+        ("LB-AIRF", "0.2", "60.00"), ("LB-INSP", "0.2", "60.00"), ("5Q0129620D", "1", "80.00")]
+    assert order["estimate"]["total"] == booking_estimate(api) == "680.00"
     [item] = [b for b in all_bookings() if b.booking_id == booking["id"]]
     assert item.status == "arrived" and item.order_id == order["id"]
     vehicle = advisor.get(f"/api/staff/vehicles/{order['vehicle']['id']}").json_body
@@ -226,11 +233,12 @@ def test_lines_totals_per_pay_type_and_tax_are_exact(api, advisor, staff, clock)
                                             "version": order["version"]}).json_body
     order = advisor.post(url, {**part_line(description="机油", quantity="4.5", unit_price="68.00"),
                                "version": order["version"]}).json_body
-    # 360.00 + 0.20 + 306.00 for the customer; 0.3 x 333.33 = 99.999 -> 100.00 under warranty
-    assert order["estimate"]["by_pay_type"] == {"customer": "666.20", "warranty": "100.00",
+    # 680.00 (the package) + 0.20 + 306.00 for the customer; 0.3 x 333.33 = 99.999 -> 100.00
+    # under warranty
+    assert order["estimate"]["by_pay_type"] == {"customer": "986.20", "warranty": "100.00",
                                                 "internal": "0.00", "goodwill": "0.00"}
-    assert order["estimate"]["customer_pays"] == "666.20" and order["estimate"]["total"] == "766.20"
-    assert order["estimate"]["tax_included"] == "76.64"   # 666.20 x 13 / 113
+    assert order["estimate"]["customer_pays"] == "986.20" and order["estimate"]["total"] == "1086.20"
+    assert order["estimate"]["tax_included"] == "113.46"   # 986.20 x 13 / 113
     bad = advisor.post(url, {"kind": "part", "description": "", "quantity": "0",
                              "unit_price": "12.345", "pay_type": "free", "version": order["version"]})
     assert bad.status_code == 422
@@ -238,14 +246,14 @@ def test_lines_totals_per_pay_type_and_tax_are_exact(api, advisor, staff, clock)
 
 
 def test_the_second_writer_gets_409_and_nothing_is_overwritten(api, advisor, staff, clock):
-    _, order = _checked_in(api, advisor, clock)
+    _, order = _checked_in(api, advisor, clock, services=["DIAG"])  # one line
     url = f"/api/staff/orders/{order['id']}/lines"
     first = advisor.post(url, {**part_line(), "version": order["version"]})
     second = staff.as_("manager").post(url, {**labour_line(), "version": order["version"]})
     assert first.status_code == 201 and second.status_code == 409
     assert second.json_body["error"]["code"] == "order_changed"
     lines = advisor.get(f"/api/staff/orders/{order['id']}").json_body["lines"]
-    assert [ln["description"] for ln in lines] == ["10000公里保养", "前刹车片"]
+    assert [ln["description"] for ln in lines] == ["故障诊断", "前刹车片"]
     no_version = advisor.post(url, part_line())
     assert no_version.status_code == 422 and "version" in no_version.json_body["error"]["fields"]
 
@@ -264,7 +272,7 @@ def _send(advisor, order, **extra):
 
 def test_remote_approval_by_sms_link_approves_one_line_and_declines_another(
         api, advisor, staff, clock, sms, client):
-    _, order = _checked_in(api, advisor, clock)
+    _, order = _checked_in(api, advisor, clock, services=["DIAG"])  # one line
     order = advisor.post(f"/api/staff/orders/{order['id']}/lines",
                          {**part_line(), "version": order["version"]}).json_body
     promised = "2026-12-01T16:00:00+08:00"
@@ -275,15 +283,15 @@ def test_remote_approval_by_sms_link_approves_one_line_and_declines_another(
     run_sweep()
     [(phone, text)] = [m for m in sms() if "逐项确认" in m[1]]
     assert phone == "+8613800138000"
-    assert "粤B12345" in text and "¥780.00" in text and "12月1日(周二)16:00" in text
+    assert "粤B12345" in text and "¥620.00" in text and "12月1日(周二)16:00" in text
     short = text.split("https://4s.example.cn")[1].split()[0]
     target = client.http.get(short).headers["Location"]
     query = parse_qs(urlsplit(target).query)
     order_id, token = query["o"][0], query["t"][0]
     assert order_id == order["id"]
     page = api.get(f"/api/orders/{order_id}/approval?token={token}").json_body
-    assert [ln["amount"] for ln in page["lines"]] == ["360.00", "420.00"]
-    assert page["total_if_all_approved"]["customer_pays"] == "780.00"
+    assert [ln["amount"] for ln in page["lines"]] == ["200.00", "420.00"]
+    assert page["total_if_all_approved"]["customer_pays"] == "620.00"
     labour, part = (ln["id"] for ln in page["lines"])
     # work cannot start before the customer decides
     tech = staff.as_("technician")
@@ -293,11 +301,11 @@ def test_remote_approval_by_sms_link_approves_one_line_and_declines_another(
     decided = api.post(f"/api/orders/{order_id}/approval?token={token}",
                        {"decisions": {labour: "approved", part: "declined"}})
     assert decided.status_code == 200, decided.json_body
-    assert decided.json_body["total_now"]["customer_pays"] == "360.00"
+    assert decided.json_body["total_now"]["customer_pays"] == "200.00"
     after = advisor.get(f"/api/staff/orders/{order_id}").json_body
     assert after["status"] == "approved"
     assert {ln["id"]: ln["status"] for ln in after["lines"]} == {labour: "approved", part: "declined"}
-    assert after["agreed"]["customer_pays"] == "360.00"
+    assert after["agreed"]["customer_pays"] == "200.00"
     # answered once: a replay changes nothing
     again = api.post(f"/api/orders/{order_id}/approval?token={token}",
                      {"decisions": {labour: "declined", part: "approved"}})
@@ -341,7 +349,7 @@ def test_tampered_expired_or_other_order_links_get_403_and_change_nothing(api, a
 
 
 def test_additional_work_moves_the_promise_only_when_the_customer_accepts(api, advisor, clock):
-    _, order = _checked_in(api, advisor, clock)
+    _, order = _checked_in(api, advisor, clock, services=["DIAG"])  # one line
     order = advisor.post(f"/api/staff/orders/{order['id']}/approve-in-store", {
         "version": order["version"], "promised_at": "2026-12-01T12:00:00+08:00",
         "decisions": {order["lines"][0]["id"]: "approved"},
@@ -365,18 +373,19 @@ def test_additional_work_moves_the_promise_only_when_the_customer_accepts(api, a
     token = _approval_token(order["id"], order["pending_approval"])
     page = api.get(f"/api/orders/{order['id']}/approval?token={token}").json_body
     assert page["request"]["kind"] == "additional"
-    assert page["agreed_before"]["customer_pays"] == "360.00"
-    assert page["total_if_all_approved"]["customer_pays"] == "780.00"
+    assert page["agreed_before"]["customer_pays"] == "200.00"
+    assert page["total_if_all_approved"]["customer_pays"] == "620.00"
     assert page["request"]["promised_at"] == "2026-12-01T15:00:00+08:00"
     part = order["lines"][1]["id"]
     api.post(f"/api/orders/{order['id']}/approval?token={token}", {"decisions": {part: "approved"}})
     final = advisor.get(f"/api/staff/orders/{order['id']}").json_body
     assert final["promised_at"] == "2026-12-01T15:00:00+08:00"
-    assert final["agreed"]["customer_pays"] == "780.00"
+    assert final["agreed"]["customer_pays"] == "620.00"
 
 
 def test_declined_additional_work_keeps_the_promise(api, advisor, clock):
-    _, order = _checked_in(api, advisor, clock, promised_at="2026-12-01T12:00:00+08:00")
+    _, order = _checked_in(api, advisor, clock, promised_at="2026-12-01T12:00:00+08:00",
+                           services=["DIAG"])   # checked in as one line
     order = advisor.post(f"/api/staff/orders/{order['id']}/approve-in-store", {
         "version": order["version"], "decisions": {order["lines"][0]["id"]: "approved"},
         "signature": SIGNATURE}).json_body
@@ -394,11 +403,11 @@ def test_declined_additional_work_keeps_the_promise(api, advisor, clock):
 
 
 def test_printable_order_and_check_in_sheet(api, advisor, clock, client):
-    _, order = _checked_in(api, advisor, clock)
+    _, order = _checked_in(api, advisor, clock, services=["DIAG"])  # one line
     html = advisor.get(f"/api/staff/orders/{order['id']}/print?doc=order")
     assert html.status_code == 200 and html.headers["Content-Type"].startswith("text/html")
     text = html.body.decode()
-    assert "维修委托书" in text and order["reference"] in text and "360.00" in text
+    assert "维修委托书" in text and order["reference"] in text and "200.00" in text
     assert "骏达大众4S店" in text and "@media print" in text
     sheet = advisor.get(f"/api/staff/orders/{order['id']}/print?doc=checkin&lang=en").body.decode()
     assert "Check-in sheet" in sheet and "left front door" in sheet and "scratch" in sheet

@@ -104,7 +104,7 @@ def test_the_order_history_keeps_who_did_it_by_name_and_each_line_as_its_fields(
         "version": order["version"], "kind": "part", "description": "机油滤清器", "quantity": "2",
         "unit_price": "45.50"})
     assert added.status_code == 201, added.json_body
-    new_line = next(ln for ln in added.json_body["lines"] if ln["description"] == "机油滤清器")
+    new_line = added.json_body["lines"][-1]
     trail = added.json_body["audit"]
     assert [(e["actor"], e["action"], e["names"]) for e in trail] == [
         ("advisor", "line_added", {"advisor": "张顾问"}), ("advisor", "opened", {"advisor": "张顾问"})]

@@ -82,6 +82,13 @@ MATRIX = [
     ("GET", "/api/staff/settings/holidays?year=2026", MANAGER),
 
     # ---- price book (issue 13) ----
+    ("GET", "/api/staff/pricebook/search?q=jy", DESK),          # the advisor adds lines from it
+    ("GET", "/api/staff/pricebook/export?kind=parts&format=csv", MANAGER),
+    ("POST", "/api/staff/pricebook/import", MANAGER),
+    ("GET", "/api/staff/pricebook/parts", MANAGER),
+    ("POST", "/api/staff/pricebook/parts", MANAGER),
+    ("PUT", "/api/staff/pricebook/parts/p1", MANAGER),
+    ("GET", "/api/staff/pricebook/parts/p1/history", MANAGER),
 
     # ---- staff accounts (issue 13) ----
     ("GET", "/api/staff/accounts", MANAGER),
@@ -98,7 +105,7 @@ def _template(path: str) -> str:
     path = path.split("?")[0]
     for concrete, name in (("b1", "booking_id"), ("c1", "customer_id"), ("v1", "vehicle_id"),
                            ("o1", "order_id"), ("l1", "line_id"), ("k1", "complaint_id"),
-                           ("u1", "username")):
+                           ("u1", "username"), ("parts", "kind"), ("p1", "code")):
         path = re.sub(rf"/{concrete}(?=/|$)", "/{%s}" % name, path)
     return path
 

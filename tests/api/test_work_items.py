@@ -24,8 +24,9 @@ def _add(advisor, order, line):
 
 
 def _with_ignition_job(api, advisor, clock):
-    """The 10,000 km service, and the coil job: its labour and, fitted in it, its part."""
-    _, order = _checked_in(api, advisor, clock)
+    """A fault diagnosis (the service booked, checked in as its one labour line at its ¥200),
+    and the coil job: its labour and, fitted in it, its part."""
+    _, order = _checked_in(api, advisor, clock, services=["DIAG"])
     order = _add(advisor, order, labour_line(operation="IGN01", description="更换点火线圈",
                                              hours="1", rate="300.00"))
     labour = order["lines"][-1]["id"]
@@ -55,23 +56,23 @@ def test_the_customer_decides_each_job_once_and_the_server_applies_it_to_its_lin
     page = api.get(url).json_body
     service = order["lines"][0]["id"]
     assert [(i["id"], i["line_ids"], i["customer_amount"], i["status"]) for i in page["work_items"]] == [
-        (service, [service], "360.00", "pending"), (labour, [labour, part], "900.00", "pending")]
+        (service, [service], "200.00", "pending"), (labour, [labour, part], "900.00", "pending")]
     assert [ln["description"] for ln in page["work_items"][1]["lines"]] == ["更换点火线圈", "点火线圈"]
-    assert page["total_if_all_approved"]["customer_pays"] == "1260.00"
+    assert page["total_if_all_approved"]["customer_pays"] == "1100.00"
     assert page["tax_rate_percent"] == "13"
     assert [ln["labor_line"] for ln in page["lines"]] == [None, None, labour]   # still there
 
     decided = api.post(url, {"decisions": {service: "approved", labour: "declined"}})
     assert decided.status_code == 200, decided.json_body
-    assert _statuses(order["id"]) == {"10000公里保养": "approved", "更换点火线圈": "declined",
+    assert _statuses(order["id"]) == {"故障诊断": "approved", "更换点火线圈": "declined",
                                       "点火线圈": "declined"}
     assert [i["status"] for i in decided.json_body["work_items"]] == ["approved", "declined"]
-    assert decided.json_body["total_now"]["customer_pays"] == "360.00"
+    assert decided.json_body["total_now"]["customer_pays"] == "200.00"
     # the customer's progress page lists the same jobs with their status
     token = sign_order(get_config().secret_key, order["id"])
     status = api.get(f"/api/orders/{order['id']}/status?token={token}").json_body
     assert [(i["description"], i["status"]) for i in status["work_items"]] == [
-        ("10000公里保养", "approved"), ("更换点火线圈", "declined")]
+        ("故障诊断", "approved"), ("更换点火线圈", "declined")]
 
 
 def test_a_job_answered_both_ways_is_refused_and_nothing_changes(api, advisor, clock):
@@ -92,19 +93,19 @@ def test_a_job_answered_both_ways_is_refused_and_nothing_changes(api, advisor, c
     listed = api.post(url, {"decisions": {service: "approved", labour: "approved", part: "approved"}})
     assert listed.status_code == 200, listed.json_body
     assert set(_statuses(order["id"]).values()) == {"approved"}
-    assert listed.json_body["total_now"]["customer_pays"] == "1260.00"
+    assert listed.json_body["total_now"]["customer_pays"] == "1100.00"
 
 
 def test_in_store_the_advisor_gets_the_same_jobs_and_one_answer_covers_a_job(api, advisor, clock):
     order, labour, part = _with_ignition_job(api, advisor, clock)
     service = order["lines"][0]["id"]
     assert [(i["id"], i["line_ids"], i["amount"]) for i in order["approval_items"]] == [
-        (service, [service], "360.00"), (labour, [labour, part], "900.00")]
+        (service, [service], "200.00"), (labour, [labour, part], "900.00")]
     answer = advisor.post(f"/api/staff/orders/{order['id']}/approve-in-store", {
         "version": order["version"], "promised_at": PROMISED, "signature": SIGNATURE,
         "decisions": {service: "declined", labour: "approved"}})
     assert answer.status_code == 200, answer.json_body
-    assert _statuses(order["id"]) == {"10000公里保养": "declined", "更换点火线圈": "approved",
+    assert _statuses(order["id"]) == {"故障诊断": "declined", "更换点火线圈": "approved",
                                       "点火线圈": "approved"}
     assert answer.json_body["agreed"]["customer_pays"] == "900.00"
     assert answer.json_body["approval_items"] == []
@@ -126,7 +127,7 @@ def test_a_part_joins_only_a_labour_line_of_the_order_and_stands_alone_when_it_g
     removed = advisor.post(f"{url}/{labour}/remove", {"version": order["version"]})
     assert removed.status_code == 200, removed.json_body
     assert [(ln["description"], ln["labor_line"]) for ln in removed.json_body["lines"]] == [
-        ("10000公里保养", None), ("点火线圈", None)]
+        ("故障诊断", None), ("点火线圈", None)]
     assert [i["line_ids"] for i in removed.json_body["approval_items"]] == [
         [removed.json_body["lines"][0]["id"]], [part]]
 

@@ -15,7 +15,8 @@ from tests.api.test_workshop_to_followup import (approved_order, book, dispatche
                                                  worked_and_checked)
 from tests.factories import SIGNATURE, checkin_body, labour_line, part_line, store_time
 
-PRICES = ("300.00", "360.00", "420.00", "88.00", "780.00")   # rate, labour, pads, filter, total
+# rate, the oil change's labour and oil, the package, pads, filter, total
+PRICES = ("300.00", "240.00", "200.00", "680.00", "420.00", "88.00", "1100.00")
 FULL, MASKED = "13800138000", "138****8000"
 
 
@@ -127,13 +128,14 @@ def test_the_technician_reads_the_job_without_prices_or_the_customers_mobile(
         assert body["customer"] == {"name": "王先生"}
         assert [(ln["description"], ln["status"]) for ln in body["lines"]
                 if ln["status"] != "declined"] == [
-            ("10000公里保养", "approved" if what == "job" else "in_work"),
-            ("前刹车片", "approved" if what == "job" else "in_work")]
+            (name, "approved" if what == "job" else "in_work")
+            for name in ("更换机油及机油滤清器", "机油 5W-30", "机油滤清器", "更换空气滤清器",
+                         "常规检查", "空气滤清器", "前刹车片")]   # the package's lines (价格本)
     assert started.json_body["job"]["state"] == "running"
 
     # the advisor still reads the whole order
     full = advisor.get(path).json_body
-    assert full["customer"]["phone"] == "+86" + FULL and full["agreed"]["customer_pays"] == "780.00"
+    assert full["customer"]["phone"] == "+86" + FULL and full["agreed"]["customer_pays"] == "1100.00"
     assert "view" not in full
 
 
@@ -145,7 +147,7 @@ def test_the_workshop_board_shows_the_amount_due_only_to_those_who_handle_money(
     assert [r["order_id"] for r in tech_board.json_body["ready"]] == [order["id"]]
     _no_price_no_mobile(tech_board, "board")
     cashier = staff.as_("cashier").get("/api/staff/workshop").json_body
-    assert cashier["ready"][0]["amount_due"] == "780.00"
+    assert cashier["ready"][0]["amount_due"] == "1100.00"
 
 
 # ---- item 4: a finding reported from the bay --------------------------------------------------
@@ -185,7 +187,7 @@ def test_a_finding_from_the_bay_is_a_draft_line_the_advisor_prices_before_the_cu
     other = staff.as_("technician2").post(f"{path}/findings", {
         "version": job["version"], "description": "右后刹车片磨损"})
     assert other.status_code == 403 and other.json_body["error"]["code"] == "not_your_job"
-    assert len(RepairOrderItem.get(order["id"]).lines) == 3
+    assert len(RepairOrderItem.get(order["id"]).lines) == 8   # the package's 6, pads, filter
 
     found = tech.post(f"{path}/findings", {"version": job["version"],
                                            "description": "右后刹车片磨损至2mm", "photo_keys": [key]})
@@ -238,7 +240,7 @@ def test_a_finding_is_refused_once_the_job_is_in_quality_check(api, advisor, sta
     late = staff.as_("technician").post(f"/api/staff/orders/{order['id']}/findings", {
         "version": order["version"], "description": "右后刹车片磨损"})
     assert late.status_code == 409 and late.json_body["error"]["code"] == "order_closed"
-    assert len(RepairOrderItem.get(order["id"]).lines) == 3
+    assert len(RepairOrderItem.get(order["id"]).lines) == 8   # the package's 6, pads, filter
 
 
 def test_the_board_tells_each_reader_which_checks_are_theirs_to_sign(api, advisor, staff, clock):

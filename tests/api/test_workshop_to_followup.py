@@ -41,10 +41,13 @@ def approved_order(api, advisor, clock, plate="粤B12345", phone="13800138000", 
                          {**part_line(), "version": order["version"]}).json_body
     order = advisor.post(f"/api/staff/orders/{order['id']}/lines", {
         **part_line(description="空调滤芯", unit_price="88.00"), "version": order["version"]}).json_body
-    labour, brake, filter_ = (ln["id"] for ln in order["lines"])
+    # the booked 10,000 km service opens as its package's lines (price book, issue 13): its
+    # labour and parts approved with the pads; the filter declined
+    *package, brake, filter_ = (ln["id"] for ln in order["lines"])
     order = advisor.post(f"/api/staff/orders/{order['id']}/approve-in-store", {
         "version": order["version"], "promised_at": f"2026-12-01T{slot + 6:02d}:00:00+08:00",
-        "decisions": {labour: "approved", brake: "approved", filter_: "declined"},
+        "decisions": {**dict.fromkeys(package, "approved"), brake: "approved",
+                      filter_: "declined"},
         "signature": SIGNATURE})
     assert order.status_code == 200, order.json_body
     assert order.json_body["status"] == "approved"
@@ -141,21 +144,22 @@ def test_an_approved_order_goes_through_the_workshop_to_delivery_and_follow_up(
     order = tech.post(f"{path}/wash", {"version": order["version"]}).json_body
     assert order["status"] == "ready"
 
-    # the customer hears the car is ready, with the amount due (labour 360 + pads 420)
+    # the customer hears the car is ready, with the amount due (the 10,000 km package 680 + pads 420)
     clock.shift(timedelta(minutes=1))
     run_sweep()
     ready_text = sms()[-1][1]
-    assert "可以提车" in ready_text and "¥780.00" in ready_text and "粤B12345" in ready_text
+    assert "可以提车" in ready_text and "¥1100.00" in ready_text and "粤B12345" in ready_text
     status_url = short_link_target(client, ready_text)
     query = parse_qs(urlsplit(status_url).query)
     status = api.get(f"/api/orders/{oid}/status?token={query['t'][0]}").json_body
-    assert status["progress"] == "ready" and status["report"]["parts_replaced"][0]["description"] == "前刹车片"
+    assert status["progress"] == "ready" and [p["description"] for p in status["report"]["parts_replaced"]] == [
+        "机油 5W-30", "机油滤清器", "空气滤清器", "前刹车片"]
     assert [r["description"] for r in status["report"]["recommendations"]] == ["空调滤芯"]
 
     # settlement: over the cashier's 5% limit is refused and changes nothing
     cashier = staff.as_("cashier")
     over = cashier.post(f"{path}/settle", {"version": order["version"], "payment_method": "wechat_pay",
-                                           "discount": "40.00", "discount_reason": "老客户"})
+                                           "discount": "56.00", "discount_reason": "老客户"})
     assert over.status_code == 422 and over.json_body["error"]["code"] == "discount_over_limit"
     assert RepairOrderItem.get(oid).status == "ready"
     # the page offers the add-line form only where the server accepts lines (same rule)
@@ -165,22 +169,22 @@ def test_an_approved_order_goes_through_the_workshop_to_delivery_and_follow_up(
     refused = cashier.post(f"{path}/lines", {"version": order["version"], **part_line()})
     assert refused.status_code == 403
     order = cashier.post(f"{path}/settle", {"version": order["version"], "payment_method": "wechat_pay",
-                                            "discount": "39.00", "discount_reason": "老客户"}).json_body
+                                            "discount": "55.00", "discount_reason": "老客户"}).json_body
     assert order["status"] == "settled" and order["may_add_lines"] is False
     # 应收金额 in the list of cars in the store: what was paid once settled (after the discount)
     rows = cashier.get("/api/staff/orders?scope=in_store").json_body["orders"]
-    assert next(r for r in rows if r["id"] == oid)["amount_due"] == "741.00"
+    assert next(r for r in rows if r["id"] == oid)["amount_due"] == "1045.00"
     closed = advisor.post(f"{path}/lines", {"version": order["version"], **part_line()})
     assert closed.status_code == 409 and closed.json_body["error"]["code"] == "order_closed"
     assert advisor.get(path).json_body["may_add_lines"] is False
     # the timeline's settlement names its amount for the roles that read prices, never in the job view
     paid = [e for e in order["timeline"] if e["action"] == "settled"]
-    assert paid and paid[0]["changes"]["amount_due"]["after"] == "741.00"
+    assert paid and paid[0]["changes"]["amount_due"]["after"] == "1045.00"
     job = tech.get(path).json_body
     assert [e for e in job["timeline"] if e["action"] == "settled"][0].get("changes") is None
-    assert order["settlement"]["amount_due"] == "741.00" and order["settlement"]["tax_included"] == "85.25"
+    assert order["settlement"]["amount_due"] == "1045.00" and order["settlement"]["tax_included"] == "120.22"
     invoice = cashier.get(f"{path}/print?doc=invoice").body.decode()
-    assert "前刹车片" in invoice and "741.00" in invoice and "微信支付" in invoice
+    assert "前刹车片" in invoice and "1045.00" in invoice and "微信支付" in invoice
     assert invoice.index("空调滤芯") > invoice.index("客户暂不维修的建议项目")   # listed, not charged
 
     # delivery: the whole checklist, the next service, the follow-up planned

@@ -74,9 +74,10 @@ def test_advisor_checks_in_builds_the_order_and_the_customer_decides_by_sms_link
     shot(page, "portal-checkin")
     page.click("button[type=submit]")
 
-    # the repair order: the booked service is a labour line; add a part
+    # the repair order: the booked service is its package's lines (price book); add a part
     expect(page.locator("h2")).to_contain_text("施工单")
-    expect(page.locator("#lines")).to_contain_text("10000公里保养")
+    expect(page.locator("#lines")).to_contain_text("更换机油及机油滤清器")
+    expect(page.locator(".totals").first).to_contain_text("680.00")   # the booking's estimate
     page.select_option('#al select[name="kind"]', "part")
     page.fill('#al input[name="description"]', "前刹车片")
     page.fill('#al input[name="code"]', "1K0698151")
@@ -84,7 +85,7 @@ def test_advisor_checks_in_builds_the_order_and_the_customer_decides_by_sms_link
     page.fill('#al input[name="price"]', "420.00")
     page.click('#al button[type="submit"]')
     expect(page.locator("#lines")).to_contain_text("前刹车片")
-    expect(page.locator(".totals").first).to_contain_text("780.00")
+    expect(page.locator(".totals").first).to_contain_text("1100.00")
     page.fill('#ap input[name="promised_at"]', f"{day.isoformat()}T16:00")
     page.click("#sms")
     expect(page.locator("#sent")).to_contain_text("已发送到客户手机")
@@ -103,13 +104,14 @@ def test_advisor_checks_in_builds_the_order_and_the_customer_decides_by_sms_link
     phone.goto(f"{stack.url}/l/{code}")
     expect(phone.locator("#view")).to_contain_text("前刹车片")
     lines = phone.locator(".line")
-    expect(lines).to_have_count(2)
-    phone.locator(".line").nth(0).locator('input[value="approved"]').check()
-    phone.locator(".line").nth(1).locator('input[value="declined"]').check()
+    expect(lines).to_have_count(4)         # the package's three jobs and the pads
+    for n in range(3):
+        lines.nth(n).locator('input[value="approved"]').check()
+    lines.nth(3).locator('input[value="declined"]').check()
     shot(phone, "approve-page")
     phone.click("#send")
     expect(phone.locator("#banner")).to_contain_text("已收到")
-    expect(phone.locator(".sum.big")).to_contain_text("360.00")
+    expect(phone.locator(".sum.big")).to_contain_text("680.00")
 
     # back at the desk: the result on the order
     page.reload()
@@ -119,7 +121,7 @@ def test_advisor_checks_in_builds_the_order_and_the_customer_decides_by_sms_link
     shot(page, "portal-order-decided")
     [item] = list(RepairOrderItem.scan())
     assert item.status == "approved"
-    assert sorted(line["status"] for line in item.lines) == ["approved", "declined"]
+    assert sorted(line["status"] for line in item.lines) == ["approved"] * 6 + ["declined"]
     assert item.reception["damage"][0] == {"zone": "left_front_door", "kind": "scratch",
                                            "note": "约10厘米", "photo_keys": []}
 

@@ -65,7 +65,8 @@ def test_history_sentences_complaint_desk_and_followup_agenda(stack, tablet):
     expect(history).to_contain_text("王师傅 开工")
     expect(history).to_contain_text("张顾问 开单")
     expect(history).to_contain_text("派工给 王师傅")
-    expect(history).to_contain_text("张顾问 答复了报价：同意「10000公里保养」")
+    expect(history).to_contain_text("张顾问 答复了报价：同意「")       # the package's lines, named
+    expect(history).to_contain_text("「更换机油及机油滤清器」")
     expect(page.locator("ol.timeline")).to_contain_text("派工给 王师傅")
     text = history.inner_text()
     for developer in ("line_added", "lines.", "null", "→", "advisor", "technician"):

@@ -28,12 +28,13 @@ def local(stack, url):
 
 
 def order_with_ignition_job(stack):
-    """Checked in for the 10,000 km service; the advisor adds a job found at the walk-around:
+    """Checked in for a fault diagnosis (one line at its ¥200); the advisor adds a job found at
+    the walk-around:
     the labour 更换点火线圈 and its part 点火线圈, then sends the estimate by SMS."""
     day = stack.next_open_day()
     status, booked = stack.request("POST", "/api/bookings", {
         "customer": {"name": "王先生", "phone": "13800138000"},
-        "vehicle": {"plate": "粤B12345", "model": "朗逸"}, "services": ["MAINT_10K"],
+        "vehicle": {"plate": "粤B12345", "model": "朗逸"}, "services": ["DIAG"],
         "slot_start": stack.slot(day, 9)})
     assert status == 201, booked
     advisor = staff_token(stack, "advisor")
@@ -78,13 +79,13 @@ def test_approval_per_job_with_a_live_total_then_every_status_in_words(stack, br
         expect(live).to_have_text("¥0.00")
         expect(page.locator("#undecided")).to_have_text("还有2项未选择")
         jobs.nth(0).get_by_label("同意维修").check()
-        expect(live).to_have_text("¥360.00")
+        expect(live).to_have_text("¥200.00")
         ignition.get_by_label("同意维修").check()
-        expect(live).to_have_text("¥1260.00")
-        expect(page.locator("#live-tax")).to_have_text("¥144.96")     # 1260.00 x 13 / 113
+        expect(live).to_have_text("¥1100.00")
+        expect(page.locator("#live-tax")).to_have_text("¥126.55")     # 1100.00 x 13 / 113
         ignition.get_by_label("暂不维修").check()
-        expect(live).to_have_text("¥360.00")
-        expect(page.locator("#live-tax")).to_have_text("¥41.42")
+        expect(live).to_have_text("¥200.00")
+        expect(page.locator("#live-tax")).to_have_text("¥23.01")
         expect(page.locator("#undecided")).to_be_hidden()
         shot(page, "customer-approve-per-job")
         page.click("#send")
@@ -92,11 +93,11 @@ def test_approval_per_job_with_a_live_total_then_every_status_in_words(stack, br
 
         # the server applied one answer to the whole job
         lines = {ln["description"]: ln["status"] for ln in RepairOrderItem.get(oid).lines}
-        assert lines == {"10000公里保养": "approved", "更换点火线圈": "declined",
+        assert lines == {"故障诊断": "approved", "更换点火线圈": "declined",
                          "点火线圈": "declined"}
         expect(jobs.nth(0).locator(".state")).to_have_text("已同意")
         expect(ignition.locator(".state")).to_have_text("暂不维修")
-        expect(page.locator(".sum.big")).to_contain_text("¥360.00")
+        expect(page.locator(".sum.big")).to_contain_text("¥200.00")
         page.click("#lang")
         expect(ignition.locator(".state")).to_have_text("Declined")
         expect(jobs.nth(0).locator(".state")).to_have_text("Approved")

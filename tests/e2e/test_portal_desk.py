@@ -128,8 +128,8 @@ def test_the_desk_keeps_the_technician_the_typed_line_and_the_promise(stack, tab
     look(page, "reception-1024")
     page.click("#ci button[type=submit]")
 
-    # the order: the job is the pre-assigned technician's
-    expect(page.locator("#lines")).to_contain_text("10000公里保养")
+    # the order: the job is the pre-assigned technician's; the booked package's lines (价格本)
+    expect(page.locator("#lines")).to_contain_text("更换机油及机油滤清器")
     [item] = list(RepairOrderItem.scan())
     assert item.job["technician"] == "technician2"
     assert item.reception["damage"] == [{"zone": "left_front_door", "kind": "scratch",
@@ -158,13 +158,15 @@ def test_the_desk_keeps_the_technician_the_typed_line_and_the_promise(stack, tab
     expect(page.locator('#al select[name="kind"]')).to_have_value("part")
     expect(page.locator('#al input[name="price"]')).to_have_value("88.00")
     look(page, "order-conflict-1024")
-    assert len(RepairOrderItem.get(order_id).lines) == 2        # nothing of theirs saved yet
+    assert len(RepairOrderItem.get(order_id).lines) == 7        # nothing of theirs saved yet
     conflict.get_by_role("button", name="再次保存").click()
     expect(page.locator("#lines")).to_contain_text("空调滤芯")
     expect(page.locator("#al .conflict")).to_have_count(0)
     expect(page.locator('#al input[name="description"]')).to_have_value("")
     lines = RepairOrderItem.get(order_id).lines
-    assert sorted(ln["description"] for ln in lines) == ["10000公里保养", "机油滤清器", "空调滤芯"]
+    assert sorted(ln["description"] for ln in lines) == sorted([
+        "更换机油及机油滤清器", "机油 5W-30", "机油滤清器", "更换空气滤清器", "常规检查", "空气滤清器",
+        "机油滤清器", "空调滤芯"])
 
     # approval in store: the promised time is in the dialog, prefilled from the labour hours
     page.click("#instore")

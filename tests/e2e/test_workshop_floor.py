@@ -155,7 +155,7 @@ def test_board_job_view_finding_and_quality_check_on_the_floor(stack, tablet, ph
     expect(view).to_contain_text("左前刹车片剩余2mm")      # the advisor's findings
     expect(view).to_contain_text("工位 2")
     expect(view).to_contain_text(shown(booked_promise, now))
-    expect(view).to_contain_text("10000公里保养")
+    expect(view).to_contain_text("更换机油及机油滤清器")   # the booked package's lines
     text = phone.locator("body").inner_text()
     assert "¥" not in text and "13800138000" not in text and "138****8000" not in text
     expect(phone.locator("#al")).to_have_count(0)           # no add-line form

@@ -48,7 +48,8 @@ def approved_order(stack):
     promised = (clock.now() + timedelta(hours=6)).isoformat()
     status, order = stack.request("POST", f"/api/staff/orders/{order['id']}/approve-in-store", {
         "version": order["version"], "promised_at": promised, "signature": SIGNATURE,
-        "decisions": {order["lines"][0]["id"]: "approved"}}, advisor)
+        # the 10,000 km package's lines (price book): every job of it approved
+        "decisions": {ln["id"]: "approved" for ln in order["lines"]}}, advisor)
     assert status == 200 and order["status"] == "approved", order
     return order
 
@@ -113,7 +114,7 @@ def test_approved_order_to_delivery_then_survey_and_complaint(stack, tablet, pho
     # the cashier takes the payment
     sign_in(page, stack, "cashier")
     page.goto(f"{stack.url}/portal/#/order/{oid}")
-    expect(page.locator(".due")).to_have_text("¥360.00")
+    expect(page.locator(".due")).to_have_text("¥680.00")
     expect(page.locator("#al")).to_have_count(0)          # the cashier may not add lines
     page.fill("#stf input[name=discount]", "100")
     page.fill("#stf input[name=discount_reason]", "老客户")
@@ -128,7 +129,7 @@ def test_approved_order_to_delivery_then_survey_and_complaint(stack, tablet, pho
     page.click("#stf button[type=submit]")
     expect(page.locator("body")).to_contain_text("支付宝")
     # the timeline's payment names its amount, as 操作记录 does
-    expect(page.locator("ol.timeline")).to_contain_text("结算收款 ¥360.00")
+    expect(page.locator("ol.timeline")).to_contain_text("结算收款 ¥680.00")
 
     # the advisor hands the car back
     sign_in(page, stack, "advisor")

@@ -12,6 +12,7 @@ import { uploadPhotos } from "../kit/photos.js";
 import { printDoc } from "../kit/print.js";
 import { auditList } from "../kit/history.js";
 import { openDialog } from "../kit/dialog.js";
+import { bookSearch, bookSearchField } from "../kit/typeahead.js";
 import { workSections, wireWork } from "./order-work.js";
 import { renderJob } from "./order-job.js";
 
@@ -54,7 +55,7 @@ function lineFields(v = {}) {
 }
 
 function lineForm() {
-  return '<form id="al" class="row" novalidate>' + lineFields() +
+  return '<form id="al" class="row" novalidate>' + bookSearchField() + lineFields() +
     input("photo", T("photos"), { type: "file", attrs: 'accept="image/jpeg,image/png,image/webp" capture="environment" multiple' }) +
     '<button class="small go" type="submit">' + T("add_line") + "</button></form>";
 }
@@ -88,6 +89,7 @@ export function renderOrder(view, o) {
   const render = (next) => renderOrder(view, next);
   const lf = view.querySelector("#al"), linePhotos = [];
   if (lf) lf.photo.addEventListener("change", (ev) => uploadPhotos(ev.target.files, linePhotos, () => {}));
+  if (lf) bookSearch(lf, (h) => fillFromBook(lf, h));
   if (lf) lf.addEventListener("submit", (ev) => {
     ev.preventDefault();
     call("POST", "/api/staff/orders/" + o.id + "/lines", lineBody(lf, o, linePhotos)).then((r) => {
@@ -104,6 +106,16 @@ export function renderOrder(view, o) {
   view.querySelector("#pr2").addEventListener("click", () => printDoc(o.id, "checkin"));
   wireApproval(view, o, drafts, render);
   wireWork(view, o, render);
+}
+
+/** A price book entry chosen in the type-ahead fills the line (the advisor may still edit it). */
+function fillFromBook(f, h) {
+  f.kind.value = h.kind === "op" ? "labor" : "part";
+  f.code.value = h.code;
+  f.description.value = h.name;
+  f.qty.value = h.kind === "op" ? h.hours : "1";
+  f.price.value = h.kind === "op" ? "" : h.unit_price;
+  f.qty.focus();
 }
 
 /** A line's body for the API from a form of lineFields(). */

@@ -199,6 +199,17 @@ export default {
   s_saved_aff: "Saved; {n} bookings to call.", s_recall_h: "Settings changed: call to rebook",
 
   // ---- price book (pages/pricebook.js) ----
+  pb_h: "{n} h",
+  pb_reason: "Reason",
+  pb_est: "¥{p} · {m} min labour",
+  pb_find: "Find in price book", pb_find_hint: "code, name or pinyin initials", pb_packages: "Packages", pb_operations: "Operations",
+  pb_parts: "Parts", pb_sheets: "Import / export", pb_code: "Code", pb_estimate: "Estimate", pb_labour_min: "Labour (min)",
+  pb_duration: "Duration (min)", pb_edit: "Edit", pb_name: "Name", pb_name_en: "English name", pb_category: "Category",
+  pb_cat_maintenance: "Maintenance", pb_cat_inspection: "Inspection", pb_cat_repair: "Repair", pb_cat_bodywork: "Body & paint", pb_cat_recall: "Recall",
+  pb_position: "Order", pb_handling: "Handling (min)", pb_store_rate: "store rate", pb_filter: "Filter", pb_search: "Search",
+  pb_new: "New", pb_more: "More", pb_unit: "Unit", pb_stock: "Stock", pb_import: "Import", pb_export: "Export",
+  pb_sheet_of: "Sheet of", pb_file: "File (.xlsx / .csv)", pb_uploading: "Uploading…", pb_choose_file: "choose a file",
+  pb_report: "{rows} rows: {created} new, {changed} changed, {refused} refused", pb_row: "Row", pb_column: "Column",
 
   // ---- staff accounts (pages/accounts.js) ----
   acc_h: "Staff accounts", acc_new: "New account", acc_login: "Login", acc_roles: "Roles", acc_create: "Create", acc_active: "Active",

@@ -164,6 +164,17 @@ export default {
   s_saved_aff: "已保存,{n}个预约待联系。", s_recall_h: "设置变更:需联系改约",
 
   // ---- price book (pages/pricebook.js) ----
+  pb_h: "{n} 工时",
+  pb_reason: "原因",
+  pb_est: "¥{p} · 工时 {m} 分钟",
+  pb_find: "查价格本", pb_find_hint: "代码、名称或拼音首字母", pb_packages: "套餐", pb_operations: "工时项目",
+  pb_parts: "零件", pb_sheets: "导入导出", pb_code: "代码", pb_estimate: "估价", pb_labour_min: "工时(分钟)",
+  pb_duration: "估时(分钟)", pb_edit: "编辑", pb_name: "名称", pb_name_en: "英文名称", pb_category: "类别",
+  pb_cat_maintenance: "保养", pb_cat_inspection: "检查", pb_cat_repair: "维修", pb_cat_bodywork: "钣喷", pb_cat_recall: "召回",
+  pb_position: "排序", pb_handling: "交接时间(分钟)", pb_store_rate: "门店工时单价", pb_filter: "筛选", pb_search: "搜索",
+  pb_new: "新增", pb_more: "更多", pb_unit: "单位", pb_stock: "库存", pb_import: "导入", pb_export: "导出",
+  pb_sheet_of: "表格内容", pb_file: "文件(.xlsx / .csv)", pb_uploading: "正在上传…", pb_choose_file: "请选择文件",
+  pb_report: "共 {rows} 行:新增 {created},修改 {changed},拒绝 {refused}", pb_row: "行", pb_column: "列",
 
   // ---- staff accounts (pages/accounts.js) ----
   acc_h: "员工账号", acc_new: "新建账号", acc_login: "登录名", acc_roles: "角色", acc_create: "创建", acc_active: "正常",
