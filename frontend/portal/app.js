@@ -1,5 +1,5 @@
 /* Staff portal: the shell and the hash router (#/x/<arg> -> pages/<PAGES[x]>.js show(view, arg)). */
-import { T, lang, setLang, loadStrings } from "./kit/i18n.js";
+import { T, lang, setLang, loadStrings, loadArea } from "./kit/i18n.js";
 import { current, keep } from "./kit/session.js";
 import { pageChanged } from "./kit/api.js";
 import { say } from "./kit/banner.js";
@@ -48,6 +48,7 @@ async function route() {
   if (!current() && parts[0] !== "login") { location.hash = "#/login"; return; }
   shell();
   const page = await import(`./pages/${PAGES[parts[0]] || "board"}.js`);
+  if (page.area) await loadArea(page.area);   // an area's own strings (the administration's)
   if (mine !== shown) return;   // the user moved on while the module loaded
   const left = page.default(view, parts[1]);
   if (typeof left === "function") leave = left;

@@ -99,6 +99,9 @@ function row(a, self) {
     (a.enabled ? btn("reset-password", T("acc_reset")) + (a.username === self ? "" : btn("disable", T("acc_disable"))) : btn("enable", T("acc_enable"))) + "</td></tr>";
 }
 
+/** Strings of the manager's administration (strings/admin/<lang>.js), loaded by the router first. */
+export const area = "admin";
+
 export default function show(view) {
   call("GET", "/api/staff/accounts").then((r) => {
     if (r.status !== 200) return problem(r);

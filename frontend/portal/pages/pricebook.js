@@ -18,6 +18,9 @@ let editing = null;   // {kind, code} of the open editor: opened again when the 
 const fen = (y) => Math.round(Number(y || 0) * 100);
 const yuan = (f) => (f / 100).toFixed(2);
 
+/** Strings of the manager's administration (strings/admin/<lang>.js), loaded by the router first. */
+export const area = "admin";
+
 export default function show(view) {
   view.innerHTML = '<section class="card"><h2>' + T("nav_pricebook") + '</h2><div class="btns" role="tablist">' +
     TABS.map((t) => '<button type="button" role="tab" data-tab="' + t + '" aria-selected="' + (t === tab) + '"' + (t === tab ? ' class="go"' : "") + ">" + T("pb_" + t) + "</button>").join("") +

@@ -152,6 +152,9 @@ function addSpecial(f, day, hours) {
   f.querySelector("#specials").insertAdjacentHTML("beforeend", hoursRow("special_hours." + day, day, hours, true));
 }
 
+/** Strings of the manager's administration (strings/admin/<lang>.js), loaded by the router first. */
+export const area = "admin";
+
 export default function show(view) {
   view.innerHTML = '<section><h2>' + T("nav_settings") + '</h2><div id="st"><p class="loading">…</p></div></section>';
   call("GET", "/api/staff/settings").then((r) => {

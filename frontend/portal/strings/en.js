@@ -181,41 +181,9 @@ export default {
   order_sign_total: "Total as chosen", hist_settled_plain: "{who} took payment",
   // navigation (issue 13: the manager's administration pages)
   nav_settings: "Store settings", nav_pricebook: "Price book", nav_accounts: "Staff",
-  // ---- store settings (pages/settings.js) ----
-  s_wd: "Mon,Tue,Wed,Thu,Fri,Sat,Sun", s_g_store: "Store", s_g_hours: "Hours and special days", s_g_cap: "Booking capacity",
-  s_g_hol: "Public holidays", s_g_sms: "SMS", s_g_price: "Prices and discounts", s_g_ws: "Workshop and QC", s_g_care: "Follow-up, complaints", s_g_online: "Online booking",
-  s_name: "Store name", s_name_en: "Name (English)", s_addr: "Address", s_addr_en: "Address (English)", s_slot_min: "Slot length (min)",
-  s_slot_cap: "Places per slot", s_ws_hours: "Workshop hours a day", s_walkin: "Walk-in reserve (%)", s_notice: "Minimum notice (min)", s_horizon: "Days bookable ahead",
-  s_sig: "SMS signature", s_quiet_a: "Quiet from", s_quiet_b: "Quiet until", s_sms_hour: "SMS per number/hour", s_rate: "Labour rate (¥)",
-  s_tax: "Tax rate (%)", s_disc_adv: "Advisor discount (%)", s_disc_cash: "Cashier discount (%)", s_bays: "Bays", s_qc_min: "QC time (min)",
-  s_int_km: "Service interval (km)", s_int_mon: "Service interval (months)", s_fu_sms: "Follow-up SMS (days)", s_fu_call: "Follow-up call (days)",
-  s_cpl_reply: "Complaint reply (h)", s_cpl_esc: "Complaint escalation (h)", s_onl_labor: "Online labour cap (min)", s_onl_per_phone: "Bookings per mobile",
-  s_special: "Special days", s_closed: "Closed dates", s_verify: "SMS code online", s_shut: "Closed", s_open: "opens", s_close: "closes",
-  s_changed: "{who} changed {what} from {was} to {now}", s_qc_items: "one a line: 中文 / English", s_add_day: "Date", s_add: "Add",
-  s_year: "Year", s_aff_h: "{n} bookings lose their place", s_aff_intro: "Saved anyway, they go to the call list.",
-  s_reason: "Reason", s_apply: "Save anyway", s_hol_none: "No holiday data for {y}: set days by hand.",
-  s_hol_intro: "Holidays: closed; 调休 days: open.", s_hol_all: "Accept all", s_hol: "Holiday", s_now: "Now",
-  s_offer: "Offer", s_hol_off: "off", s_hol_work: "working day", s_taken: "Accepted", s_take: "Accept", s_eff: "Effective within {n} min of saving.",
-  s_saved_aff: "Saved; {n} bookings to call.", s_recall_h: "Settings changed: call to rebook",
-
-  // ---- price book (pages/pricebook.js) ----
-  pb_h: "{n} h",
-  pb_reason: "Reason",
-  pb_est: "¥{p} · {m} min labour",
-  pb_find: "Find in price book", pb_find_hint: "code, name or pinyin initials", pb_packages: "Packages", pb_operations: "Operations",
-  pb_parts: "Parts", pb_sheets: "Import / export", pb_code: "Code", pb_estimate: "Estimate", pb_labour_min: "Labour (min)",
-  pb_duration: "Duration (min)", pb_edit: "Edit", pb_name: "Name", pb_name_en: "English name", pb_category: "Category",
-  pb_cat_maintenance: "Maintenance", pb_cat_inspection: "Inspection", pb_cat_repair: "Repair", pb_cat_bodywork: "Body & paint", pb_cat_recall: "Recall",
-  pb_position: "Order", pb_handling: "Handling (min)", pb_store_rate: "store rate", pb_filter: "Filter", pb_search: "Search",
-  pb_new: "New", pb_more: "More", pb_unit: "Unit", pb_stock: "Stock", pb_import: "Import", pb_export: "Export",
-  pb_sheet_of: "Sheet of", pb_file: "File (.xlsx / .csv)", pb_uploading: "Uploading…", pb_choose_file: "choose a file",
-  pb_report: "{rows} rows: {created} new, {changed} changed, {refused} refused", pb_row: "Row", pb_column: "Column",
-
-  // ---- staff accounts (pages/accounts.js) ----
-  acc_h: "Staff accounts", acc_new: "New account", acc_login: "Login", acc_roles: "Roles", acc_create: "Create", acc_active: "Active",
-  acc_new_password: "Password not set", acc_disabled: "Disabled", acc_edit: "Edit", acc_disable: "Disable", acc_enable: "Enable",
-  acc_reset: "Reset password", acc_pw_h: "Temporary password of {n}", acc_pw_note: "Shown only this once: tell it to them in person; they set a new password at first sign-in.",
-  acc_copy: "Copy", acc_copied: "Copied", acc_sure: "Yes", acc_disable_q: "Disable {n}? They can no longer sign in.", acc_reset_q: "Reset the password of {n}?",
-  acc_mobile_hint: "For complaint escalation SMS", acc_done: "Saved", np_h: "Set a new password", np_new: "New password", np_repeat: "Repeat the new password",
-  np_rule: "10+ characters, with a digit and a lowercase letter", np_mismatch: "The two entries differ",
+  // the administration's strings that other pages show too (the rest: strings/admin/en.js)
+  s_recall_h: "Settings changed: call to rebook", pb_h: "{n} h", pb_find: "Find in price book",
+  pb_find_hint: "code, name or pinyin initials", np_h: "Set a new password", np_new: "New password",
+  np_repeat: "Repeat the new password", np_rule: "10+ characters, with a digit and a lowercase letter",
+  np_mismatch: "The two entries differ",
 };

@@ -146,41 +146,7 @@ export default {
   order_sign_total: "按客户选择合计", hist_settled_plain: "{who} 结算收款",
   // navigation (issue 13: the manager's administration pages)
   nav_settings: "门店设置", nav_pricebook: "价格本", nav_accounts: "员工",
-  // ---- store settings (pages/settings.js) ----
-  s_wd: "周一,周二,周三,周四,周五,周六,周日", s_g_store: "门店信息", s_g_hours: "营业时间与特殊日期", s_g_cap: "预约容量",
-  s_g_hol: "节假日", s_g_sms: "短信", s_g_price: "价格与折扣", s_g_ws: "车间与质检", s_g_care: "回访与投诉", s_g_online: "在线预约",
-  s_name: "门店名称", s_name_en: "英文名称", s_addr: "地址", s_addr_en: "英文地址", s_slot_min: "时段(分钟)",
-  s_slot_cap: "每时段接待数", s_ws_hours: "车间日工时", s_walkin: "散客预留(%)", s_notice: "提前(分钟)", s_horizon: "可预约天数",
-  s_sig: "短信签名", s_quiet_a: "免打扰开始", s_quiet_b: "免打扰结束", s_sms_hour: "每号每时短信上限", s_rate: "工时单价(元)",
-  s_tax: "税率(%)", s_disc_adv: "顾问折扣上限(%)", s_disc_cash: "收银折扣上限(%)", s_bays: "工位", s_qc_min: "质检(分钟)",
-  s_int_km: "保养间隔(公里)", s_int_mon: "保养间隔(月)", s_fu_sms: "回访短信(天)", s_fu_call: "回访电话(天)",
-  s_cpl_reply: "投诉回复(小时)", s_cpl_esc: "投诉升级(小时)", s_onl_labor: "在线单次工时上限(分)", s_onl_per_phone: "每号预约上限",
-  s_special: "特殊营业日", s_closed: "休息日", s_verify: "在线预约需验证码", s_shut: "休息", s_open: "开门", s_close: "关门",
-  s_changed: "{who} 把{what}从 {was} 改为 {now}", s_qc_items: "每行:中文 / English", s_add_day: "日期", s_add: "添加",
-  s_year: "年份", s_aff_h: "{n}个预约将无位", s_aff_intro: "仍保存则列入确认电话,由顾问联系改约。",
-  s_reason: "原因", s_apply: "仍然保存", s_hol_none: "暂无{y}年节假日数据,请手动设置。",
-  s_hol_intro: "放假日建议休息,调休日建议营业。", s_hol_all: "全部采纳", s_hol: "节日", s_now: "当前",
-  s_offer: "建议", s_hol_off: "放假", s_hol_work: "调休上班", s_taken: "已采纳", s_take: "采纳", s_eff: "保存后{n}分钟内生效。",
-  s_saved_aff: "已保存,{n}个预约待联系。", s_recall_h: "设置变更:需联系改约",
-
-  // ---- price book (pages/pricebook.js) ----
-  pb_h: "{n} 工时",
-  pb_reason: "原因",
-  pb_est: "¥{p} · 工时 {m} 分钟",
-  pb_find: "查价格本", pb_find_hint: "代码、名称或拼音首字母", pb_packages: "套餐", pb_operations: "工时项目",
-  pb_parts: "零件", pb_sheets: "导入导出", pb_code: "代码", pb_estimate: "估价", pb_labour_min: "工时(分钟)",
-  pb_duration: "估时(分钟)", pb_edit: "编辑", pb_name: "名称", pb_name_en: "英文名称", pb_category: "类别",
-  pb_cat_maintenance: "保养", pb_cat_inspection: "检查", pb_cat_repair: "维修", pb_cat_bodywork: "钣喷", pb_cat_recall: "召回",
-  pb_position: "排序", pb_handling: "交接时间(分钟)", pb_store_rate: "门店工时单价", pb_filter: "筛选", pb_search: "搜索",
-  pb_new: "新增", pb_more: "更多", pb_unit: "单位", pb_stock: "库存", pb_import: "导入", pb_export: "导出",
-  pb_sheet_of: "表格内容", pb_file: "文件(.xlsx / .csv)", pb_uploading: "正在上传…", pb_choose_file: "请选择文件",
-  pb_report: "共 {rows} 行:新增 {created},修改 {changed},拒绝 {refused}", pb_row: "行", pb_column: "列",
-
-  // ---- staff accounts (pages/accounts.js) ----
-  acc_h: "员工账号", acc_new: "新建账号", acc_login: "登录名", acc_roles: "角色", acc_create: "创建", acc_active: "正常",
-  acc_new_password: "待设密码", acc_disabled: "已停用", acc_edit: "修改", acc_disable: "停用", acc_enable: "启用",
-  acc_reset: "重置密码", acc_pw_h: "{n} 的临时密码", acc_pw_note: "只显示这一次：请当面告知本人，首次登录时须设置新密码。",
-  acc_copy: "复制", acc_copied: "已复制", acc_sure: "确定", acc_disable_q: "停用 {n}？停用后不能登录。", acc_reset_q: "重置 {n} 的密码？",
-  acc_mobile_hint: "用于投诉升级短信", acc_done: "已保存", np_h: "设置新密码", np_new: "新密码", np_repeat: "再次输入新密码",
-  np_rule: "至少 10 位，含数字和小写字母", np_mismatch: "两次输入不一致",
+  // the administration's strings that other pages show too (the rest: strings/admin/zh-CN.js)
+  s_recall_h: "设置变更:需联系改约", pb_h: "{n} 工时", pb_find: "查价格本", pb_find_hint: "代码、名称或拼音首字母", np_h: "设置新密码",
+  np_new: "新密码", np_repeat: "再次输入新密码", np_rule: "至少 10 位，含数字和小写字母", np_mismatch: "两次输入不一致",
 };
