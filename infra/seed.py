@@ -31,15 +31,17 @@ def seed(store_id: str, *, force: bool = False) -> str:
     from chalicelib.db import records as records_db
     backfilled = records_db.backfill_search_keys()     # records filed before the search keys
     existing, _ = store_db.load_store(store.store_id)
-    if existing is not None and not force:
+    from chalicelib.db import pricebook as pricebook_db
+    if existing is not None and not force and pricebook_db.has_packages():
         return (f"{store.store_id}: profile already there, left as it is (--force overwrites); "
                 f"{backfilled} records given their search keys")
-    from chalicelib.db import pricebook as pricebook_db
     from infra.catalogue import standard_pricebook
     operations, parts, packages = standard_pricebook()
     pricebook_db.seed(operations, parts, packages)
     services = standard_services()
-    save_store(store.settings(), services)
+    # a store set up before the price book keeps its settings; its catalogue was the standard
+    # one (only this seed wrote it), which the standard price book reproduces price for price
+    save_store(existing if existing is not None and not force else store.settings(), services)
     return (f"{store.store_id}: profile, {len(services)} catalogue services and a price book "
             f"of {len(operations)} operations and {len(parts)} parts written")
 

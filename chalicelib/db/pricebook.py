@@ -201,6 +201,12 @@ def all_entries(kind: str) -> Iterator[Entry]:
         yield _entry(kind, item)
 
 
+def has_packages() -> bool:
+    """Whether the store has a price book yet (a store set up before it has none): 1 Query."""
+    bind()
+    return any(True for _ in PricebookItem.query(pb.PACKAGE, limit=1))
+
+
 def seed(operations: list[pb.Operation], parts: list[pb.Part],
          packages: list[pb.Package]) -> None:
     """A new store's price book (infra.seed, the demo store): entries at version 1 and their

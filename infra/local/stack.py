@@ -69,11 +69,13 @@ def bootstrap(*, demo: bool = True) -> list[str]:
         from chalicelib.db import records as records_db
         records_db.backfill_search_keys()     # records restored from before the search keys
         settings, _ = store_db.load_store(get_config().store_id)
-        if settings is None:
-            from chalicelib.db import pricebook as pricebook_db
+        from chalicelib.db import pricebook as pricebook_db
+        if settings is None or not pricebook_db.has_packages():
+            # a new store, or data kept from before the price book: its catalogue was the
+            # standard one, which the standard price book reproduces price for price
             from .demo import demo_pricebook
             pricebook_db.seed(*demo_pricebook())
-            save_store(demo_settings(get_config().store_id), demo_services())
+            save_store(settings or demo_settings(get_config().store_id), demo_services())
         create_demo_staff(get_config().store_id)
     return created
 

@@ -175,6 +175,34 @@ def test_seed_writes_the_store_profile_once_and_force_overwrites():
         os.environ.update(saved)
 
 
+def test_seed_gives_a_store_set_up_before_the_price_book_its_book_and_keeps_its_settings():
+    from chalicelib.db import pricebook as pricebook_db
+    from chalicelib.domain.store import Service
+    from chalicelib.services.store import save_store
+    from infra.seed import seed
+    from infra.store_config import store_by_id
+    saved = dict(os.environ)
+    try:
+        with mock_aws():
+            os.environ.update({"TABLE_PREFIX": "gz-tianhe-prod-", "STORE_ID": "gz-tianhe"})
+            db.create_tables()
+            # as issue 12's seed left a store: a profile (edited since) and bare catalogue items
+            old = [Service(code="DIAG", name="故障诊断", name_en="Fault diagnosis", duration_min=60,
+                           labor_minutes=60, price_estimate_fen=20000, category="repair")]
+            save_store(store_by_id("gz-tianhe").settings().with_changes(slot_capacity=7), old)
+            assert not pricebook_db.has_packages()
+            assert "written" in seed("gz-tianhe")
+            settings, services = load_store_item("gz-tianhe")
+            assert settings.slot_capacity == 7                       # the manager's edit kept
+            assert pricebook_db.has_packages() and len(services) == 10
+            diag = next(s for s in services if s.code == "DIAG")
+            assert diag.price_estimate_fen == 20000 and diag.lines   # same price, now its lines
+            assert "left as it is" in seed("gz-tianhe")              # once only
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
 def test_restore_puts_a_point_in_time_copy_back_into_the_live_table():
     from infra.restore import copy_back
     with mock_aws():
