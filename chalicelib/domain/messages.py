@@ -26,10 +26,12 @@ READY = "ready"                         # 交车通知: the car is ready, the am
 SURVEY = "survey"                       # 首次回访: survey link, delivery + 3 days
 SECOND_FOLLOW_UP = "second_follow_up"   # 二次回访: delivery + 7 days
 COMPLAINT_ACK = "complaint_ack"         # 投诉受理: we reply by ...
+COMPLAINT_ESCALATED = "complaint_escalated"   # 投诉升级: to the store's managers' mobiles
 ORDER_LINK = "order_link"               # the customer's order link, sent again on request
 VERIFICATION_CODE = "verification_code"  # 短信验证码: sent at once, kept here as a record only
 KINDS = (CONFIRMATION, REMINDER_DAY, REMINDER_HOUR, RESCHEDULED, CANCELLED, APPROVAL_REQUEST,
-         READY, SURVEY, SECOND_FOLLOW_UP, COMPLAINT_ACK, ORDER_LINK, VERIFICATION_CODE)
+         READY, SURVEY, SECOND_FOLLOW_UP, COMPLAINT_ACK, ORDER_LINK, VERIFICATION_CODE,
+         COMPLAINT_ESCALATED)
 # Messages about an upcoming visit: useless once it has begun.
 ABOUT_VISIT = {CONFIRMATION, REMINDER_DAY, REMINDER_HOUR, RESCHEDULED}
 REMINDER_OFFSETS = {REMINDER_DAY: timedelta(days=1), REMINDER_HOUR: timedelta(hours=1)}

@@ -6,6 +6,8 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any, Callable, TypeVar
 
+from botocore.exceptions import ClientError
+
 from ..db import records as records_db
 from ..domain import audit as audit_rules
 from ..domain import complaints as cpl
@@ -282,15 +284,19 @@ def run_escalation(now: datetime | None = None) -> dict[str, int]:
     One query on a sparse index; each escalation is a conditional write (version)."""
     now = now or store_now()
     counts = {"escalated": 0, "conflict": 0}
+    mobiles: list[tuple[str, str]] | None = None     # read once a run, only if one is due
     for complaint in records_db.complaints_to_escalate(now):
         if not complaint.escalation_due(now):
             continue
+        if mobiles is None:
+            mobiles = _manager_mobiles()
         managers = ",".join(p["username"] for p in auth.staff_in_role(MANAGER))
         new = complaint.escalate(now=now, to=managers)
         try:
             records_db.save(records_db.Changes(
                 complaints=[(new, False)],
-                audit=[_audit(new, complaint, actor="system", action="escalated", now=now)]))
+                audit=[_audit(new, complaint, actor="system", action="escalated", now=now)],
+                messages=_escalation_texts(new, mobiles, now)))
         except Conflict as exc:   # changed meanwhile (resolved?): the next run looks again
             log_event("complaint_escalation_skipped", complaint_id=complaint.id,
                       reason=exc.__class__.__name__)
@@ -299,3 +305,27 @@ def run_escalation(now: datetime | None = None) -> dict[str, int]:
         log_event("complaint_escalated", complaint_id=complaint.id, to=managers)
         counts["escalated"] += 1
     return counts
+
+
+def _manager_mobiles() -> list[tuple[str, str]]:
+    """(username, mobile) of the managers the escalation SMS goes to (set on their accounts)."""
+    from . import accounts
+    try:
+        return accounts.escalation_mobiles()
+    except ClientError as exc:   # the pool unreachable: escalate anyway, without the SMS
+        log_event("escalation_sms_skipped", reason=exc.response.get("Error", {}).get("Code", ""))
+        return []
+
+
+def _escalation_texts(complaint: cpl.Complaint, mobiles: list[tuple[str, str]],
+                      now: datetime) -> list[msg.OutboxMessage]:
+    """One SMS per manager with a mobile, in the complaint's transaction (once: its id names
+    the complaint and the manager); the reference only, never the customer's words or a link."""
+    settings = current_store().settings
+    text = render(msg.COMPLAINT_ESCALATED, "zh-CN", sig=settings.sms_signature,
+                  reference=complaint.reference)
+    return [msg.prepared_message(message_id=f"{complaint.id}.{msg.COMPLAINT_ESCALATED}.{username}",
+                                 kind=msg.COMPLAINT_ESCALATED, phone=mobile, locale="zh-CN",
+                                 text=text, due=now, settings=settings, now=now,
+                                 order_id=complaint.order_id)
+            for username, mobile in mobiles]

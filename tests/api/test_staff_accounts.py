@@ -318,3 +318,24 @@ def test_escalation_names_the_real_managers_never_a_made_up_login(manager, staff
     pool.admin_disable_user(UserPoolId=get_config().user_pool_id, Username="followup")
     auth.forget_directory()
     assert default_owner() == ""
+
+
+def test_an_escalated_complaint_is_texted_to_the_managers_with_a_mobile_once(manager, staff, clock):
+    """The mobile the manager sets on an account is where the escalation SMS goes (issue 13)."""
+    from datetime import timedelta
+
+    from chalicelib.db.models import OutboxItem
+    from chalicelib.services.complaints import run_escalation
+    changed = manager.put("/api/staff/accounts/manager", {"mobile": "13900139000"})
+    assert changed.status_code == 200, changed.json_body
+    made = staff.as_("advisor").post("/api/staff/complaints", {
+        "description": "等太久", "phone": "13800138000", "customer_name": "王先生"})
+    assert made.status_code == 201, made.json_body
+    reference = made.json_body["reference"]
+    clock.shift(timedelta(days=3))
+    assert run_escalation()["escalated"] == 1
+    assert run_escalation()["escalated"] == 0
+    sent = [m for m in OutboxItem.scan() if m.kind == "complaint_escalated"]
+    assert [m.phone for m in sent] == ["+8613900139000"]
+    assert reference in sent[0].text and "已超时未解决" in sent[0].text
+    assert "13800138000" not in sent[0].text and "http" not in sent[0].text
