@@ -143,9 +143,10 @@ def test_technician_phone_header_photos_failed_upload_and_named_controls(stack, 
     expect(retry).to_have_text("重新上传")
     no_horizontal_scroll(phone)
     shot(phone, "technician-upload-failed-390")
+    opened_with = len(RepairOrderItem.get(oid).lines)        # the booked package's lines
     form.locator("button[type=submit]").click()          # not "still uploading": a failed photo
     expect(phone.locator("#banner")).to_contain_text("照片上传失败")
-    assert len(RepairOrderItem.get(oid).lines) == 1          # nothing reported yet
+    assert len(RepairOrderItem.get(oid).lines) == opened_with   # nothing reported yet
     failing["on"] = False
     retry.click()
     expect(form.locator("[data-photos]")).to_have_text("已上传 1 张")
@@ -153,6 +154,7 @@ def test_technician_phone_header_photos_failed_upload_and_named_controls(stack, 
     expect(retry).to_have_count(0)
     form.locator("button[type=submit]").click()
     expect(phone.locator("#banner")).to_contain_text("已报告")
+    assert len(RepairOrderItem.get(oid).lines) == opened_with + 1
     stored = RepairOrderItem.get(oid).lines[-1]
     assert stored["description"] == "右后刹车片磨损至2mm" and len(stored["photo_keys"]) == 1
     shot(phone, "technician-job-view-390")
