@@ -73,6 +73,7 @@ def test_a_new_technician_signs_in_sets_a_password_is_dispatchable_then_is_disab
         # the technician's first sign-in: asked for a new password (twice), then signed in
         sign_in_as(page, stack, "zhou.tech", temporary)
         expect(page.locator(".login h2")).to_have_text("设置新密码")
+        expect(page.locator("#np button[type=submit]")).to_have_text("设置密码并登录")   # not 登录
         page.fill("input[name=new_password]", "zhou2026shop")
         page.fill("input[name=repeat]", "zhou2026shopX")
         page.click("button[type=submit]")

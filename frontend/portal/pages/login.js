@@ -13,7 +13,7 @@ function newPassword(view, username, session) {
   const pw = { type: "password", required: true, attrs: 'autocomplete="new-password"' };
   view.innerHTML = '<form class="card login" id="np" novalidate><h2>' + T("np_h") + '</h2><p class="muted">' + T("np_rule") + "</p>" +
     input("new_password", T("np_new"), pw) + input("repeat", T("np_repeat"), pw) +
-    '<button class="primary" type="submit">' + T("login") + "</button></form>";
+    '<button class="primary" type="submit">' + T("np_go") + "</button></form>";
   const form = view.querySelector("form");
   form.new_password.focus();
   form.addEventListener("submit", (ev) => {

@@ -67,7 +67,8 @@ function editPackage(box, p, rate, done) {
       if (i.kind === "labor") { hours += k.hours || 0; total += Math.round((k.hours || 0) * (i.rate === null || i.rate === undefined || i.rate === "" ? rate : fen(i.rate))); }
       else total += Math.round(Number(i.quantity || 0) * (k.price || 0));
     }
-    f.querySelector("#pkest").textContent = T("pb_est", { p: yuan(total), m: Math.round(hours * 60) });
+    // a quantity or rate that is not a number yet: no figure rather than NaN (the field says why on save)
+    f.querySelector("#pkest").textContent = Number.isFinite(total) ? T("pb_est", { p: yuan(total), m: Math.round(hours * 60) }) : "—";
   }
   function drawItems() {
     f.querySelector("#pkitems").innerHTML = table([T("kind"), T("pb_code"), T("description"), T("quantity") + " / " + T("rate"), '<span class="sr-only">' + T("actions") + "</span>"],
@@ -87,6 +88,7 @@ function editPackage(box, p, rate, done) {
     drawItems();
   });
   drawItems();
+  f.name.focus();   // the editor opens below the list: bring it into view
   f.addEventListener("submit", (ev) => {
     ev.preventDefault();
     clearErrors(f);

@@ -129,6 +129,7 @@ function holidays(view, f, p) {
     if (r.status !== 200) { problem(r); return; }
     if (!r.body.covered) { box.innerHTML = '<p class="warn" role="status">' + T("s_hol_none", { y: year }) + "</p>"; return; }
     const rows = r.body.days.filter((d) => !d.past);
+    if (!rows.length) { box.innerHTML = '<p class="muted" role="status">' + T("s_hol_rest", { y: year }) + "</p>"; return; }
     box.innerHTML = '<p class="muted">' + T("s_hol_intro") + '</p><button type="button" class="small" id="hol-all">' + T("s_hol_all") + "</button>" +
       table([T("date"), T("s_hol"), T("s_now"), T("s_offer"), T("actions")], rows.map((d) => '<tr data-day="' + d.date + '"><td class="nw">' + d.date + " " + wd(DAYS.indexOf(d.weekday)) +
         "</td><td>" + esc(p.lang === "en" ? d.name_en : d.name) + " · " + T(d.kind === "holiday" ? "s_hol_off" : "s_hol_work") + "</td><td>" + shown(d.hours) + "</td><td>" + shown(d.offer) +

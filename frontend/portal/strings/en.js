@@ -183,7 +183,7 @@ export default {
   nav_settings: "Store settings", nav_pricebook: "Price book", nav_accounts: "Staff",
   // the administration's strings that other pages show too (the rest: strings/admin/en.js)
   s_recall_h: "Settings changed: call to rebook", pb_h: "{n} h", pb_find: "Find in price book",
-  pb_find_hint: "code, name or pinyin initials", np_h: "Set a new password", np_new: "New password",
+  pb_find_hint: "code, name or pinyin initials", np_go: "Set password and sign in", np_h: "Set a new password", np_new: "New password",
   np_repeat: "Repeat the new password", np_rule: "10+ characters, with a digit and a lowercase letter",
   np_mismatch: "The two entries differ",
 };

@@ -147,6 +147,6 @@ export default {
   // navigation (issue 13: the manager's administration pages)
   nav_settings: "门店设置", nav_pricebook: "价格本", nav_accounts: "员工",
   // the administration's strings that other pages show too (the rest: strings/admin/zh-CN.js)
-  s_recall_h: "设置变更:需联系改约", pb_h: "{n} 工时", pb_find: "查价格本", pb_find_hint: "代码、名称或拼音首字母", np_h: "设置新密码",
+  s_recall_h: "设置变更:需联系改约", pb_h: "{n} 工时", pb_find: "查价格本", pb_find_hint: "代码、名称或拼音首字母", np_go: "设置密码并登录", np_h: "设置新密码",
   np_new: "新密码", np_repeat: "再次输入新密码", np_rule: "至少 10 位，含数字和小写字母", np_mismatch: "两次输入不一致",
 };

@@ -17,7 +17,7 @@ export default {
   s_changed: "{who} changed {what} from {was} to {now}", s_qc_items: "one a line: 中文 / English", s_add_day: "Date",
   s_add: "Add", s_year: "Year", s_aff_h: "{n} bookings lose their place",
   s_aff_intro: "Saved anyway, they go to the call list.", s_reason: "Reason", s_apply: "Save anyway",
-  s_hol_none: "No holiday data for {y}: set days by hand.", s_hol_intro: "Holidays: closed; 调休 days: open.",
+  s_hol_rest: "No more public holidays in {y}.", s_hol_none: "No holiday data for {y}: set days by hand.", s_hol_intro: "Holidays: closed; 调休 days: open.",
   s_hol_all: "Accept all", s_hol: "Holiday", s_now: "Now", s_offer: "Offer", s_hol_off: "off",
   s_hol_work: "working day", s_taken: "Accepted", s_take: "Accept", s_eff: "Effective within {n} min of saving.",
   s_saved_aff: "Saved; {n} bookings to call.", pb_reason: "Reason", pb_est: "¥{p} · {m} min labour",

@@ -11,7 +11,7 @@ export default {
   s_onl_labor: "在线单次工时上限(分)", s_onl_per_phone: "每号预约上限", s_special: "特殊营业日", s_closed: "休息日", s_verify: "在线预约需验证码",
   s_shut: "休息", s_open: "开门", s_close: "关门", s_changed: "{who} 把{what}从 {was} 改为 {now}",
   s_qc_items: "每行:中文 / English", s_add_day: "日期", s_add: "添加", s_year: "年份", s_aff_h: "{n}个预约将无位",
-  s_aff_intro: "仍保存则列入确认电话,由顾问联系改约。", s_reason: "原因", s_apply: "仍然保存", s_hol_none: "暂无{y}年节假日数据,请手动设置。",
+  s_aff_intro: "仍保存则列入确认电话,由顾问联系改约。", s_reason: "原因", s_apply: "仍然保存", s_hol_rest: "{y}年余下没有节假日。", s_hol_none: "暂无{y}年节假日数据,请手动设置。",
   s_hol_intro: "放假日建议休息,调休日建议营业。", s_hol_all: "全部采纳", s_hol: "节日", s_now: "当前", s_offer: "建议", s_hol_off: "放假",
   s_hol_work: "调休上班", s_taken: "已采纳", s_take: "采纳", s_eff: "保存后{n}分钟内生效。", s_saved_aff: "已保存,{n}个预约待联系。",
   pb_reason: "原因", pb_est: "¥{p} · 工时 {m} 分钟", pb_packages: "套餐", pb_operations: "工时项目", pb_parts: "零件",
