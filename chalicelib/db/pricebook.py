@@ -203,8 +203,7 @@ def all_entries(kind: str) -> Iterator[Entry]:
 
 def has_packages() -> bool:
     """Whether the store has a price book yet (a store set up before it has none): 1 Query."""
-    bind()
-    return any(True for _ in PricebookItem.query(pb.PACKAGE, limit=1))
+    return bool(entries(pb.PACKAGE, limit=1)[0])
 
 
 def seed(operations: list[pb.Operation], parts: list[pb.Part],

@@ -30,21 +30,12 @@ from ..logs import log_event
 from . import auth
 from .store import store_now
 
-STORE_ATTRIBUTE = "custom:store_id"
+STORE_ATTRIBUTE = auth.STORE_ATTRIBUTE
 AUDIT_TRIES = 2
 
 
 def _pool() -> str:
     return get_config().user_pool_id
-
-
-def _account(user: dict[str, Any], roles: frozenset[str]) -> Account:
-    attrs = {a["Name"]: a["Value"] for a in user.get("Attributes") or user.get("UserAttributes") or []}
-    return Account(username=user["Username"], name=attrs.get("name") or user["Username"],
-                   roles=roles, mobile=attrs.get("phone_number", ""),
-                   enabled=bool(user.get("Enabled", True)),
-                   password_set=user.get("UserStatus") not in ("FORCE_CHANGE_PASSWORD", "RESET_REQUIRED"),
-                   store_id=attrs.get(STORE_ATTRIBUTE, ""))
 
 
 def _not_found() -> NotFound:
@@ -64,7 +55,7 @@ def _load(username: str) -> Account:
                                                           "InvalidParameterException"):
             raise _not_found() from None
         raise
-    account = _account(user, frozenset(g["GroupName"] for g in groups if g["GroupName"] in ROLES))
+    account = auth.pool_account(user, frozenset(g["GroupName"] for g in groups if g["GroupName"] in ROLES))
     if account.store_id != get_config().store_id:
         raise _not_found()
     return account
@@ -82,7 +73,7 @@ def accounts() -> list[Account]:
     found = []
     for page in client.get_paginator("list_users").paginate(UserPoolId=pool):
         for user in page.get("Users", []):
-            account = _account(user, frozenset(roles.get(user["Username"], ())))
+            account = auth.pool_account(user, frozenset(roles.get(user["Username"], ())))
             if account.store_id == store_id:
                 found.append(account)
     return sorted(found, key=lambda a: (not a.enabled, a.username))

@@ -20,7 +20,7 @@ from botocore.exceptions import ClientError
 from ..config import get_config
 from ..domain.booking import require_object
 from ..domain.errors import DomainError, FieldErrors, Forbidden, TooManyRequests, ValidationError
-from ..domain.staff import ROLES, Staff, check_new_password
+from ..domain.staff import ROLES, Account, Staff, check_new_password
 from ..domain.validation import REQUIRED, clean_text
 from ..i18n import _
 from ..logs import log_event
@@ -245,6 +245,20 @@ _directory_lock = threading.Lock()
 _directory: dict[str, tuple[float, list[dict[str, str]]]] = {}
 
 
+STORE_ATTRIBUTE = "custom:store_id"   # the store a pool account works for
+
+
+def pool_account(user: dict[str, Any], roles: frozenset[str] = frozenset()) -> Account:
+    """A user as Cognito answers it (ListUsers, ListUsersInGroup, AdminGetUser) as an account:
+    login, display name (``name``, else the login), mobile, enabled, store."""
+    attrs = {a["Name"]: a["Value"] for a in user.get("Attributes") or user.get("UserAttributes") or []}
+    return Account(username=user["Username"], name=attrs.get("name") or user["Username"],
+                   roles=roles, mobile=attrs.get("phone_number", ""),
+                   enabled=bool(user.get("Enabled", True)),
+                   password_set=user.get("UserStatus") not in ("FORCE_CHANGE_PASSWORD", "RESET_REQUIRED"),
+                   store_id=attrs.get(STORE_ATTRIBUTE, ""))
+
+
 def staff_in_role(role: str) -> list[dict[str, str]]:
     """This store's enabled staff in a Cognito group: [{username, name}], cached 5 minutes."""
     cfg = get_config()
@@ -257,11 +271,10 @@ def staff_in_role(role: str) -> list[dict[str, str]]:
     paginator = _cognito().get_paginator("list_users_in_group")
     for page in paginator.paginate(UserPoolId=cfg.user_pool_id, GroupName=role):
         for user in page.get("Users", []):
-            attrs = {a["Name"]: a["Value"] for a in user.get("Attributes", [])}
-            if attrs.get("custom:store_id") != cfg.store_id or not user.get("Enabled", True):
+            account = pool_account(user)
+            if account.store_id != cfg.store_id or not account.enabled:
                 continue
-            people.append({"username": user["Username"],
-                           "name": attrs.get("name") or user["Username"]})
+            people.append({"username": account.username, "name": account.name})
     people.sort(key=lambda p: p["username"])
     with _directory_lock:
         _directory[key] = (time.monotonic(), people)
