@@ -29,6 +29,22 @@ def outbox_sweep(event):
     return run_sweep().counts
 
 
+# fastsms: the outbox table's stream. Chalice writes this ARN into the template as it is; the
+# deployment (infra/cdk/store_stack.py) replaces it with the store's outbox stream, and the
+# local stack (infra/local/streams.py) feeds the same handler from the embedded endpoint.
+OUTBOX_STREAM = "arn:aws:dynamodb:ap-east-1:000000000000:table/outbox/stream/set-by-deployment"
+
+
+@app.on_dynamodb_record(stream_arn=OUTBOX_STREAM, batch_size=10, starting_position="LATEST")
+def outbox_fast_path(event):
+    """Publish a message due at once (confirmation, reschedule, cancellation, approval request,
+    complaint acknowledgement...) seconds after its transaction, not at the next sweep."""
+    from chalicelib.db.outbox import from_stream_image
+    from chalicelib.notify.sweep import run_fast_path
+    return run_fast_path([from_stream_image(record.new_image) for record in event
+                          if record.event_name in ("INSERT", "MODIFY") and record.new_image]).counts
+
+
 @app.schedule(Rate(15, unit=Rate.MINUTES))
 def complaint_escalation(event):
     """Complaints unresolved past their escalation time (2 days) go to the manager."""

@@ -129,6 +129,8 @@ class OutboxItem(Model):
         table_name = ""  # set by db.bind()
         region = "ap-east-1"
         billing_mode = "PAY_PER_REQUEST"
+        # fastsms: each new or requeued message reaches the sender at once (app.outbox_fast_path)
+        stream_view_type = "NEW_IMAGE"
 
     message_id = UnicodeAttribute(hash_key=True)
     booking_id = UnicodeAttribute(null=True)

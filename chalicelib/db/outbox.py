@@ -48,6 +48,12 @@ def to_message(item: OutboxItem) -> OutboxMessage:
         note=item.note, finished_at=parse(item.finished_at) if item.finished_at else None)
 
 
+def from_stream_image(image: dict) -> OutboxMessage:
+    """A message as a DynamoDB stream record's ``NewImage`` shows it (attribute-value JSON):
+    what the item was when that change was written, read with no request."""
+    return to_message(OutboxItem.from_raw_data(image))
+
+
 def due_messages(now: datetime, limit: int = 100) -> list[OutboxMessage]:
     """Messages whose next attempt is due: one query on the ``due`` index."""
     bind()

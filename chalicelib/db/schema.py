@@ -34,6 +34,7 @@ class TableDefinition:
     sort_key: Key | None
     indexes: tuple[IndexDefinition, ...]
     ttl_attribute: str | None      # items expire by this epoch-seconds attribute
+    stream_view_type: str | None = None   # a DynamoDB stream of its changes (outbox: NEW_IMAGE)
 
     def table_name(self, prefix: str) -> str:
         return f"{prefix}{self.base_name}"
@@ -59,6 +60,9 @@ class TableDefinition:
                 {"IndexName": i.name, "KeySchema": _key_schema(i.partition_key, i.sort_key),
                  "Projection": {"ProjectionType": i.projection}}
                 for i in self.indexes]
+        if self.stream_view_type:
+            request["StreamSpecification"] = {"StreamEnabled": True,
+                                              "StreamViewType": self.stream_view_type}
         return request
 
 
@@ -91,7 +95,8 @@ def definition_of(model) -> TableDefinition:
     ttl = model._ttl_attribute()
     return TableDefinition(base_name=model.Meta.base_name, partition_key=partition,
                            sort_key=sort, indexes=tuple(indexes),
-                           ttl_attribute=ttl.attr_name if ttl is not None else None)
+                           ttl_attribute=ttl.attr_name if ttl is not None else None,
+                           stream_view_type=getattr(model.Meta, "stream_view_type", None))
 
 
 @lru_cache(maxsize=1)

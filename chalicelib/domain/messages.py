@@ -218,3 +218,10 @@ def prepared_message(*, message_id: str, kind: str, phone: str, locale: str, tex
     return OutboxMessage(message_id=message_id, booking_id="", order_id=order_id, kind=kind,
                          phone=phone, locale=locale, slot_start=due, due_at=due, created_at=now,
                          next_attempt_at=due, text=text)
+
+
+def due_now(message: OutboxMessage, now: datetime) -> bool:
+    """Whether the sender that sees this (new or requeued) message should try it now: waiting
+    in the queue, claimed by nobody, and its next attempt due."""
+    return (message.status == PENDING and message.claim_token is None
+            and message.next_attempt_at is not None and message.next_attempt_at <= now)

@@ -67,6 +67,32 @@ def run_sweep(*, now: datetime | None = None, sender: SnsSmsSender | None = None
     return result
 
 
+def run_fast_path(messages: list[msg.OutboxMessage], *, now: datetime | None = None,
+                  sender: SnsSmsSender | None = None) -> SweepResult:
+    """Publish the messages a change of the outbox just showed (its DynamoDB stream), if they
+    are due now: the sweep's own per-message path (claim, decide, opt-out, rate, publish,
+    record), so of the two only the one whose claim succeeds sends, and quiet hours, opt-outs,
+    the hourly limit and retries are those of the sweep. Messages not due yet (a reminder, one
+    deferred to the end of quiet hours or retried after an SNS error), claimed or final ones
+    are left to the sweep, which stays the backstop: a message this path fails on is still
+    queued (an SNS error: retried with backoff; anything else: once its claim's lease ends)."""
+    moment = now or clock.now()
+    result = SweepResult()
+    for message in messages:
+        if not msg.due_now(message, moment):
+            continue
+        sender = sender or SnsSmsSender()
+        try:
+            result.add(_handle(message, moment, sender))
+        except Exception:  # the sweep publishes it later; the others still go now
+            log_event("outbox_message_error", logging.ERROR, exc_info=True,
+                      message_id=message.message_id, path="fast")
+            result.add("error")
+    if result.counts:
+        log_event("outbox_fast_path", **result.counts)
+    return result
+
+
 def render_message(message: msg.OutboxMessage, booking: Booking, ctx: StoreContext) -> str:
     settings = ctx.settings
     english = message.locale == "en"
