@@ -10,6 +10,8 @@ function gets exactly what its code calls, on this store's resources only.
 | staff_authorizer      | -                 | -         | -        | - (JWKS over HTTPS) |
 | outbox_sweep          | store tables, r/w | -         | Publish  | -                   |
 | complaint_escalation  | store tables, r/w | -         | -        | ListUsersInGroup    |
+| outbox_fast_path      | store tables, r/w | -         | Publish  | -                   |
+|                       | + outbox stream   |           |          |                     |
 
 (1) the manager's staff accounts (issue 13): ListUsers, AdminGetUser, AdminListGroupsForUser,
 AdminCreateUser, AdminUpdateUserAttributes, AdminDeleteUserAttributes, AdminAdd/RemoveUser
@@ -68,8 +70,24 @@ def _staff_accounts(user_pool_arn: str) -> iam.PolicyStatement:
                                resources=[user_pool_arn])
 
 
+def _send_sms() -> iam.PolicyStatement:
+    # SMS to a phone number has no resource ARN: SNS takes "*" for direct publishing
+    return iam.PolicyStatement(sid="SendSms", resources=["*"],
+                               actions=["sns:Publish", "sns:CheckIfPhoneNumberIsOptedOut"])
+
+
+def _outbox_stream(stream_arn: str) -> list[iam.PolicyStatement]:
+    """What Lambda's event source mapping reads the outbox's stream with (fastsms)."""
+    return [
+        iam.PolicyStatement(sid="OutboxStream", resources=[stream_arn], actions=[
+            "dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"]),
+        # ListStreams names no stream (it lists them): it takes no resource but "*"
+        iam.PolicyStatement(sid="ListStreams", resources=["*"], actions=["dynamodb:ListStreams"]),
+    ]
+
+
 def documents(*, stack_name: str, table_arns: list[str], files_bucket_arn: str,
-              user_pool_arn: str) -> dict[str, iam.PolicyDocument]:
+              user_pool_arn: str, outbox_stream_arn: str) -> dict[str, iam.PolicyDocument]:
     """Function name -> its policy."""
     base = [_logs(stack_name), _tracing()]
     return {
@@ -81,13 +99,11 @@ def documents(*, stack_name: str, table_arns: list[str], files_bucket_arn: str,
             _staff_directory(user_pool_arn), _staff_accounts(user_pool_arn),
         ]),
         "staff_authorizer": iam.PolicyDocument(statements=base),
-        "outbox_sweep": iam.PolicyDocument(statements=base + [
-            _tables(table_arns),
-            # SMS to a phone number has no resource ARN: SNS takes "*" for direct publishing
-            iam.PolicyStatement(sid="SendSms", resources=["*"],
-                                actions=["sns:Publish", "sns:CheckIfPhoneNumberIsOptedOut"]),
-        ]),
+        "outbox_sweep": iam.PolicyDocument(statements=base + [_tables(table_arns), _send_sms()]),
         "complaint_escalation": iam.PolicyDocument(statements=base + [
             _tables(table_arns), _staff_directory(user_pool_arn),
         ]),
+        # fastsms: the sweep's rights, and the outbox's stream (its dead letters: store_stack)
+        "outbox_fast_path": iam.PolicyDocument(statements=base + [
+            _tables(table_arns), _send_sms(), *_outbox_stream(outbox_stream_arn)]),
     }

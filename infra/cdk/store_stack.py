@@ -46,9 +46,16 @@ LOG_RETENTION_DAYS = 90
 ASYNC_RETRIES = 2            # EventBridge-invoked functions: Lambda retries twice, then the DLQ
 # CloudFormation logical ids of the functions in Chalice's SAM template
 FUNCTION_IDS = {"api_handler": "APIHandler", "staff_authorizer": "StaffAuthorizer",
-                "outbox_sweep": "OutboxSweep", "complaint_escalation": "ComplaintEscalation"}
+                "outbox_sweep": "OutboxSweep", "complaint_escalation": "ComplaintEscalation",
+                "outbox_fast_path": "OutboxFastPath"}
 SCHEDULED = ("outbox_sweep", "complaint_escalation")
 TIMEOUTS = {"outbox_sweep": 55, "complaint_escalation": 120}   # seconds; the API: 30
+# fastsms: the outbox's stream -> outbox_fast_path (app.py): a batch that fails is split in
+# two and tried again, twice, then its place in the stream goes to the dead letters (the
+# messages themselves stay queued for the sweep)
+STREAM_RETRIES = 2
+STREAM_MAX_AGE = 3600        # seconds: older records are the sweep's
+SENDERS = ("outbox_sweep", "outbox_fast_path")   # publish SMS: their logs count failures
 # API Gateway's own refusals -> the error codes of API.md (bodies from infra/local/gateway.py)
 GATEWAY_RESPONSE_TYPES = {
     "UNAUTHORIZED": "unauthorized", "EXPIRED_TOKEN": "unauthorized",
@@ -108,6 +115,7 @@ class StoreStack(Stack):
         self.roles = self._roles()
         self.app = self._chalice_app()
         self._async_failures()
+        self._fast_sms()
         self.origin_secret = self._origin_lock()
         self.distribution = self._distribution(self._web_acl_arn())
         self._publish_site()
@@ -146,6 +154,9 @@ class StoreStack(Stack):
                 time_to_live_specification=dynamodb.CfnTable.TimeToLiveSpecificationProperty(
                     attribute_name=definition.ttl_attribute, enabled=True)
                 if definition.ttl_attribute else None,
+                stream_specification=dynamodb.CfnTable.StreamSpecificationProperty(
+                    stream_view_type=definition.stream_view_type)
+                if definition.stream_view_type else None,
             )
             table.apply_removal_policy(RemovalPolicy.RETAIN)
             tables[definition.base_name] = table
@@ -210,6 +221,7 @@ class StoreStack(Stack):
         docs = policies.documents(
             stack_name=self.names.stack,
             table_arns=[t.attr_arn for t in self.tables.values()],
+            outbox_stream_arn=self.tables["outbox"].attr_stream_arn,
             files_bucket_arn=self.files_bucket.bucket_arn,
             user_pool_arn=self.user_pool.user_pool_arn)
         return {name: iam.Role(
@@ -313,6 +325,29 @@ class StoreStack(Stack):
             resources=[self.dead_letters.queue_arn],
             conditions={"ArnLike": {"aws:SourceArn": f"arn:{Aws.PARTITION}:events:{Aws.REGION}:"
                                                      f"{Aws.ACCOUNT_ID}:rule/{self.names.stack}-*"}}))
+
+    def _fast_sms(self) -> None:
+        """fastsms: the outbox's stream triggers outbox_fast_path (Chalice's template names a
+        placeholder stream, app.OUTBOX_STREAM): batches of 10 as soon as they come, only the
+        images of queued messages (claims and final states are filtered out by Lambda),
+        failures split and retried, then recorded in the dead-letter queue."""
+        function = self.app.get_resource(FUNCTION_IDS["outbox_fast_path"])
+        event = "Events.OutboxFastPathDynamodbEventSource.Properties"
+        function.add_property_override(f"{event}.Stream", self.tables["outbox"].attr_stream_arn)
+        function.add_property_override(f"{event}.BisectBatchOnFunctionError", True)
+        function.add_property_override(f"{event}.MaximumRetryAttempts", STREAM_RETRIES)
+        function.add_property_override(f"{event}.MaximumRecordAgeInSeconds", STREAM_MAX_AGE)
+        function.add_property_override(f"{event}.DestinationConfig", {
+            "OnFailure": {"Type": "SQS", "Destination": self.dead_letters.queue_arn}})
+        function.add_property_override(f"{event}.FilterCriteria", {"Filters": [{"Pattern": json.dumps(
+            {"eventName": ["INSERT", "MODIFY"],
+             "dynamodb": {"NewImage": {"queue": {"S": ["pending"]}}}})}]})
+        self.roles["outbox_fast_path"].add_to_policy(iam.PolicyStatement(
+            sid="DeadLetters", actions=["sqs:SendMessage"], resources=[self.dead_letters.queue_arn]))
+        Validations.of(function).acknowledge(Acknowledgment(
+            id="CloudFormation-Validate::E0001",
+            reason="CDK's validator reads the SAM event without its properties once one is "
+                   "overridden; the written template has them all (cfn-lint checks it)"))
 
     # -- edge -------------------------------------------------------------------------------
     def _origin_lock(self) -> secretsmanager.Secret:
@@ -491,18 +526,28 @@ class StoreStack(Stack):
                     f"{name}: {metric_name.lower()} in the last 5 minutes")
         alarm("DeadLettersWaiting", self.dead_letters.metric_approximate_number_of_messages_visible(
             period=Duration.minutes(5)), 1,
-            "A scheduled run failed three times, or an alarm mail bounced: read the queue")
-        # SMS the sweep gave up on (after its retries), counted from its structured log
-        sweep_logs = self.log_groups["outbox_sweep"]
+            "A scheduled run failed three times, a batch of the outbox's stream could not be "
+            "handled, or an alarm mail bounced: read the queue")
+        # fastsms: the stream's records waiting longer than a minute: confirmations are late
+        alarm("OutboxFastPathIteratorAge", cloudwatch.Metric(
+            namespace="AWS/Lambda", metric_name="IteratorAge",
+            dimensions_map={"FunctionName": Fn.ref(FUNCTION_IDS["outbox_fast_path"])},
+            statistic="Maximum", period=Duration.minutes(5)), 60_000,
+            "SMS due at once wait over a minute for the fast path (the sweep still sends them)")
+        # SMS the senders gave up on (after their retries), counted from their structured logs
         for event, threshold, what in (("sms_failed", 1, "SMS could not be sent"),
                                        ("sms_retry", 10, "SMS sending keeps failing (SNS?)")):
             metric_name = event.replace("_", " ").title().replace(" ", "")
-            logs.CfnMetricFilter(
-                self, f"{metric_name}Filter", log_group_name=sweep_logs.ref,   # made after it
-                filter_pattern=logs.FilterPattern.string_value("$.event", "=", event).log_pattern_string,
-                metric_transformations=[logs.CfnMetricFilter.MetricTransformationProperty(
-                    metric_namespace=f"Aftersales/{self.store.store_id}", metric_name=metric_name,
-                    metric_value="1", default_value=0)])
+            for sender in SENDERS:
+                # the sweep's filters keep their ids; the fast path's are named after it
+                prefix = "" if sender == "outbox_sweep" else FUNCTION_IDS[sender]
+                logs.CfnMetricFilter(
+                    self, f"{prefix}{metric_name}Filter",
+                    log_group_name=self.log_groups[sender].ref,   # made after it
+                    filter_pattern=logs.FilterPattern.string_value("$.event", "=", event).log_pattern_string,
+                    metric_transformations=[logs.CfnMetricFilter.MetricTransformationProperty(
+                        metric_namespace=f"Aftersales/{self.store.store_id}", metric_name=metric_name,
+                        metric_value="1", default_value=0)])
             alarm(metric_name, cloudwatch.Metric(
                 namespace=f"Aftersales/{self.store.store_id}", metric_name=metric_name,
                 statistic="Sum", period=Duration.minutes(15)), threshold, what)

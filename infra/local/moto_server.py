@@ -5,6 +5,11 @@ back by restoring a copy of the whole table: two requests handled at once
 could overwrite each other. Real DynamoDB serialises writes to an item, so
 this server handles one request at a time (connections stay concurrent).
 It also counts requests per operation, for `make bench`.
+
+A table's stream keeps every record in moto (DynamoDB: 24 hours), and each GetRecords leaves
+a shard iterator behind: the local stream poller hands back what it has read
+(``stream_read``), so neither grows with the time `make run` runs, and a transaction (which
+copies the whole table, stream included) stays as cheap as it was.
 """
 from __future__ import annotations
 
@@ -48,6 +53,24 @@ class MotoServer:
     def start(self) -> "MotoServer":
         self._thread.start()
         return self
+
+    def stream_read(self, table_name: str, through: int) -> None:
+        """Forget ``table_name``'s stream records up to sequence number ``through`` and the
+        shard iterators handed out so far (the poller asks for a new one each time)."""
+        from moto.core import DEFAULT_ACCOUNT_ID
+        from moto.dynamodb.models import dynamodb_backends
+        from moto.dynamodbstreams.models import dynamodbstreams_backends
+        with self.app._lock:
+            for region, backend in dynamodb_backends[DEFAULT_ACCOUNT_ID].items():
+                table = backend.tables.get(table_name)
+                shard = table.stream_shard if table is not None else None
+                if shard is None:
+                    continue
+                done = min(through - shard.starting_sequence_number + 1, len(shard.items))
+                if done > 0:
+                    del shard.items[:done]
+                    shard.starting_sequence_number += done
+                dynamodbstreams_backends[DEFAULT_ACCOUNT_ID][region].shard_iterators.clear()
 
     def stop(self) -> None:
         self._server.shutdown()

@@ -216,6 +216,9 @@ def main(argv: list[str] | None = None) -> int:
         aws.stop()
         return 1
     scheduler = Scheduler(on_tick=save).start()
+    # fastsms: the outbox's stream to app.outbox_fast_path, as Lambda reads it in AWS
+    from .streams import outbox_poller
+    fast_sms = outbox_poller(on_read=aws.stream_read).start()
     print(f"""
   4S after-sales, local stack ({restored} saved items restored from {state.relative_to(ROOT)})
   Booking site    {base}/
@@ -223,7 +226,9 @@ def main(argv: list[str] | None = None) -> int:
   API             {base}/api/  (OpenAPI: {base}/api/openapi.json)
   AWS endpoint    {aws.url}  region ap-east-1, any credentials
 {_logins(base)}
-  Scheduled SMS sweep runs every {int(scheduler.interval)} s. Ctrl-C stops (data is kept; `make reset` clears it).
+  SMS due at once go out within a second (the outbox's stream, read every {fast_sms.interval} s);
+  the scheduled sweep (reminders, retries, the backstop) runs every {int(scheduler.interval)} s.
+  Ctrl-C stops (data is kept; `make reset` clears it).
 """, flush=True)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -233,6 +238,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         pass
     print("Stopping: saving data...", flush=True)
+    fast_sms.stop()
     scheduler.stop()
     http.shutdown()
     save()

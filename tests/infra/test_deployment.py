@@ -146,15 +146,20 @@ def test_tables_are_deployed_exactly_as_the_code_defines_them(synthesized):
                 "AttributeName": definition.ttl_attribute, "Enabled": True}
         else:
             assert "TimeToLiveSpecification" not in props
+        if definition.stream_view_type:     # fastsms: the outbox's stream
+            assert props["StreamSpecification"] == {"StreamViewType": definition.stream_view_type}
+        else:
+            assert "StreamSpecification" not in props
 
 
 def test_functions_run_with_hand_written_roles_and_the_stores_settings(synthesized):
     tpl = template(synthesized, "sz-nanshan")
     functions = resources(tpl, "AWS::Serverless::Function")
-    assert set(functions) == {"APIHandler", "StaffAuthorizer", "OutboxSweep", "ComplaintEscalation"}, \
+    assert set(functions) == {"APIHandler", "StaffAuthorizer", "OutboxSweep", "ComplaintEscalation",
+                              "OutboxFastPath"}, \
         "a new function needs its own role: FUNCTION_IDS in infra/cdk/store_stack.py, infra/cdk/policies.py"
     roles = resources(tpl, "AWS::IAM::Role")
-    assert len({json.dumps(f["Properties"]["Role"]) for f in functions.values()}) == 4   # one each
+    assert len({json.dumps(f["Properties"]["Role"]) for f in functions.values()}) == 5   # one each
 
     def actions(function: str) -> set[str]:
         role_id = functions[function]["Properties"]["Role"]["Fn::GetAtt"][0]
@@ -176,6 +181,11 @@ def test_functions_run_with_hand_written_roles_and_the_stores_settings(synthesiz
     assert "s3:PutObject" in actions("APIHandler")
     assert "s3:PutObject" not in actions("OutboxSweep")
     assert "cognito-idp:ListUsersInGroup" in actions("ComplaintEscalation")
+    # fastsms: the fast path sends as the sweep does and alone reads the outbox's stream
+    assert {"sns:Publish", "sns:CheckIfPhoneNumberIsOptedOut", "dynamodb:GetRecords",
+            "sqs:SendMessage"} <= actions("OutboxFastPath")
+    assert not any("GetRecords" in a for f in functions if f != "OutboxFastPath" for a in actions(f))
+    assert "s3:PutObject" not in actions("OutboxFastPath")
     assert not any("*" in a for f in functions for a in actions(f))     # no wildcard actions
     log_groups = resources(tpl, "AWS::Logs::LogGroup")
     for logical, function in functions.items():
@@ -186,7 +196,8 @@ def test_functions_run_with_hand_written_roles_and_the_stores_settings(synthesiz
         assert (group["LogGroupName"], group["RetentionInDays"]) == (f"/aws/lambda/{name}", 90)
     filters = resources(tpl, "AWS::Logs::MetricFilter").values()
     assert {json.dumps(f["Properties"]["LogGroupName"]) for f in filters} == {
-        json.dumps({"Ref": functions["OutboxSweep"]["DependsOn"][0]})}
+        json.dumps({"Ref": functions[sender]["DependsOn"][0]})
+        for sender in ("OutboxSweep", "OutboxFastPath")}
     env = functions["APIHandler"]["Properties"]["Environment"]["Variables"]
     assert env["STORE_ID"] == "sz-nanshan" and env["TABLE_PREFIX"] == "sz-nanshan-prod-"
     assert env["PUBLIC_BASE_URL"] == "https://service.junda-toyota.example.com"
@@ -198,7 +209,8 @@ def test_scheduled_functions_have_retries_and_a_dead_letter_queue(synthesized):
     tpl = template(synthesized, "gz-tianhe")
     functions = resources(tpl, "AWS::Serverless::Function")
     queue = next(iter(resources(tpl, "AWS::SQS::Queue")))
-    scheduled = {k: v for k, v in functions.items() if v["Properties"].get("Events")}
+    scheduled = {k: v for k, v in functions.items()
+                 if any(e["Type"] == "Schedule" for e in v["Properties"].get("Events", {}).values())}
     assert {k: [e["Properties"]["Schedule"] for e in v["Properties"]["Events"].values()]
             for k, v in scheduled.items()} == {"OutboxSweep": ["rate(1 minute)"],
                                                "ComplaintEscalation": ["rate(15 minutes)"]}
@@ -209,6 +221,28 @@ def test_scheduled_functions_have_retries_and_a_dead_letter_queue(synthesized):
         assert config["MaximumRetryAttempts"] == 2
         for event in function["Properties"]["Events"].values():
             assert event["Properties"]["DeadLetterConfig"] == {"Arn": {"Fn::GetAtt": [queue, "Arn"]}}
+
+
+def test_the_outbox_stream_triggers_the_fast_path_with_retries_and_dead_letters(synthesized):
+    """fastsms: new and requeued outbox messages reach outbox_fast_path from the table's stream."""
+    tpl = template(synthesized, "gz-tianhe")
+    functions = resources(tpl, "AWS::Serverless::Function")
+    queue = next(iter(resources(tpl, "AWS::SQS::Queue")))
+    outbox = next(k for k, v in resources(tpl, "AWS::DynamoDB::Table").items()
+                  if v["Properties"]["TableName"] == STORES["gz-tianhe"].names.table("outbox"))
+    [event] = functions["OutboxFastPath"]["Properties"]["Events"].values()
+    props = event["Properties"]
+    assert event["Type"] == "DynamoDB"
+    assert props["Stream"] == {"Fn::GetAtt": [outbox, "StreamArn"]}    # not Chalice's placeholder
+    assert (props["StartingPosition"], props["BatchSize"], props["MaximumBatchingWindowInSeconds"]) == (
+        "LATEST", 10, 0)
+    assert props["BisectBatchOnFunctionError"] is True and props["MaximumRetryAttempts"] == 2
+    assert props["DestinationConfig"]["OnFailure"]["Destination"] == {"Fn::GetAtt": [queue, "Arn"]}
+    [pattern] = [json.loads(f["Pattern"]) for f in props["FilterCriteria"]["Filters"]]
+    assert pattern == {"eventName": ["INSERT", "MODIFY"],
+                       "dynamodb": {"NewImage": {"queue": {"S": ["pending"]}}}}
+    alarms = {a["Properties"]["MetricName"] for a in resources(tpl, "AWS::CloudWatch::Alarm").values()}
+    assert "IteratorAge" in alarms
 
 
 def test_gateway_refusals_answer_in_the_api_error_shape(synthesized):
@@ -402,5 +436,9 @@ def test_the_sam_transform_cloudformation_runs_succeeds_offline(synthesized, mon
         assert {"Ref": stage_id} in association["Properties"]["ResourceArn"]["Fn::Join"][1]
         functions = [v for v in expanded.values() if v["Type"] == "AWS::Lambda::Function"
                      and v["Properties"].get("Runtime") == "python3.11"]
-        assert len(functions) == 4
+        assert len(functions) == 5
+        [mapping] = [v["Properties"] for v in expanded.values()
+                     if v["Type"] == "AWS::Lambda::EventSourceMapping"]     # fastsms
+        assert mapping["BisectBatchOnFunctionError"] is True and mapping["MaximumRetryAttempts"] == 2
+        assert "StreamArn" in json.dumps(mapping["EventSourceArn"])
         assert not any(v["Type"] == "AWS::IAM::Role" and "ChaliceApp" in k for k, v in expanded.items())
