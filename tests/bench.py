@@ -394,6 +394,11 @@ def main() -> int:
     p50, p95 = http_latency()
     print(f"POST /api/bookings through the local server + moto: p50 {p50 * 1000:.0f} ms, "
           f"p95 {p95 * 1000:.0f} ms (30 bookings; local emulation, informative)")
+    # fastsms (issue 14): confirmation SMS within seconds of the 201
+    from tests.bench_fastsms import fastsms_lines
+    print("Confirmations in seconds (issue 14; local, other work on the machine adds noise):")
+    for line in fastsms_lines():
+        print(f"  {line}")
     print("Deployment (make synth):")
     for line in deployment():
         print(f"  {line}")

@@ -179,3 +179,20 @@ def test_the_hourly_limit_applies_on_the_fast_path(api, sms, fast_path, store):
     assert _item(first["id"], msg.CONFIRMATION).status == "sent"
     limited = _item(second["id"], msg.CONFIRMATION)
     assert limited.status == "skipped" and limited.note.startswith("rate_limited")
+
+
+def test_the_stream_is_still_read_after_a_transaction_that_failed(api, sms, fast_path, store):
+    """moto rolls a failed transaction back by putting back a copy of the tables it touched,
+    the outbox's stream included: the poller asks for its position again at each poll."""
+    store(slot_capacity=1)
+    first = api.book(booking_body())
+    assert first.status_code == 201
+    full = api.book(booking_body(customer={"phone": "13900139000"}, vehicle={"plate": "京A88888"}))
+    assert full.status_code == 409                 # the slot is full: the transaction failed
+    fast_path.poll()
+    assert [phone for phone, _ in sms()] == ["+8613800138000"]
+    later = api.book(booking_body(customer={"phone": "13900139000"}, vehicle={"plate": "京A88888"},
+                                  slot_start="2026-12-01T10:00:00+08:00"))
+    assert later.status_code == 201
+    fast_path.poll()
+    assert [phone for phone, _ in sms()] == ["+8613800138000", "+8613900139000"]
