@@ -10,11 +10,14 @@ from datetime import timedelta
 
 import pytest
 
+from chalicelib import clock as app_clock
+from chalicelib.db import outbox as outbox_db
 from chalicelib.db.models import OutboxItem
 from chalicelib.domain import messages as msg
 from chalicelib.notify import sweep
 from chalicelib.notify.sms import SmsError, SnsSmsSender
 from chalicelib.notify.sweep import run_sweep
+from chalicelib.services.store import current_store
 from infra.local.streams import outbox_poller
 from tests.factories import booking_body, store_time
 
@@ -196,3 +199,15 @@ def test_the_stream_is_still_read_after_a_transaction_that_failed(api, sms, fast
     assert later.status_code == 201
     fast_path.poll()
     assert [phone for phone, _ in sms()] == ["+8613800138000", "+8613900139000"]
+
+
+def test_a_prepared_message_goes_out_at_once_with_its_own_text(aws, sms, fast_path):
+    """Complaint acknowledgements, escalations and order links carry their text: the same path."""
+    now = app_clock.now()
+    message = msg.prepared_message(message_id="c1.complaint_ack", kind=msg.COMPLAINT_ACK,
+                                   phone="+8613800138000", locale="zh-CN", text="【骏达大众】已受理",
+                                   due=now, settings=current_store().settings, now=now)
+    outbox_db.to_item(message).save()
+    fast_path.poll()
+    assert sms() == [("+8613800138000", "【骏达大众】已受理")]
+    assert OutboxItem.get("c1.complaint_ack").status == "sent"
