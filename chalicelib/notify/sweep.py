@@ -13,6 +13,10 @@ If the process dies between publishing and recording, the claim's lease
 confirmation twice is better off than one who never gets it. An SNS error
 leaves the message queued with backoff (1, 2, 4 ... 30 minutes); after
 MAX_ATTEMPTS it is marked failed, never silently lost.
+
+A message due at once need not wait for the sweep: ``run_fast_path`` (the outbox table's
+stream -> ``app.outbox_fast_path``) runs the same per-message path on it seconds after its
+transaction; the claim decides which of the two sends it, and the sweep is the backstop.
 """
 from __future__ import annotations
 
