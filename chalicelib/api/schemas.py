@@ -334,7 +334,9 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
          "vehicle": {"plate": "粤A66666"}, "note": "电话预约"}),
     ("POST", "/api/staff/bookings/{booking_id}/prepare"): _body(
         obj({"version": VERSION, "advisor": LOGIN, "technician": LOGIN, "parts_ready": FLAG},
-            minProperties=1, description="at least one of advisor, technician, parts_ready"),
+            anyOf=[{"required": ["advisor"]}, {"required": ["technician"]},
+                   {"required": ["parts_ready"]}],
+            description="at least one of advisor, technician, parts_ready"),
         {"advisor": "advisor", "technician": "technician", "parts_ready": True}),
     ("POST", "/api/staff/bookings/{booking_id}/confirm"): _body(
         obj({"version": VERSION}), {"version": 1}),
@@ -446,7 +448,9 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
              "order_id": text(ID_MAX, description="the repair order it is about"),
              "customer_name": text(cpl.CUSTOMER_NAME_MAX,
                                    description="required when no order_id is given"),
-             "plate": text(cpl.PLATE_MAX)}, ("description",)),
+             "plate": text(cpl.PLATE_MAX)}, ("description",),
+            anyOf=[{"required": ["order_id"]}, {"required": ["customer_name"]}],
+            description="about a repair order (order_id) or a customer named here"),
         {"description": "等待时间太长", "severity": "medium", "customer_name": "孙女士",
          "plate": "粤B88888"}),
     ("POST", "/api/staff/complaints/{complaint_id}/notes"): _body(
@@ -483,7 +487,8 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
         {"username": "zhou.tech", "name": "周师傅", "roles": ["technician"],
          "mobile": "13900139001"}),
     ("PUT", "/api/staff/accounts/{username}"): _body(
-        obj(ACCOUNT, minProperties=1, description="at least one of name, roles, mobile"),
+        obj(ACCOUNT, anyOf=[{"required": [k]} for k in ACCOUNT],
+            description="at least one of name, roles, mobile"),
         {"name": "周师傅", "roles": ["technician", "foreman"]}),
 }
 
