@@ -394,6 +394,11 @@ def main() -> int:
     p50, p95 = http_latency()
     print(f"POST /api/bookings through the local server + moto: p50 {p50 * 1000:.0f} ms, "
           f"p95 {p95 * 1000:.0f} ms (30 bookings; local emulation, informative)")
+    # schemas (issue 14): the OpenAPI document's coverage and size
+    from tests.bench_schemas import schema_figures
+    print("OpenAPI document (issue 14):")
+    for line in schema_figures():
+        print(f"  {line}")
     print("Deployment (make synth):")
     for line in deployment():
         print(f"  {line}")
