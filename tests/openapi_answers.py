@@ -38,7 +38,10 @@ GROUPS: dict[str, list[tuple[str, ...]]] = {   # (method, path[, place in the an
         ("PUT", f"{_ORDER}/lines/{{line_id}}")],
     "Job": [("GET", f"{_ORDER}/job")] + [("POST", f"{_ORDER}/{step}") for step in (
         "lines/{line_id}/start", "findings", "clock", "wash")],
-    "CustomerBooking": [("GET", "/api/bookings/{booking_id}"),
+    "Service": [("GET", "/api/services", "[]")],
+    "Slots": [("GET", "/api/slots"), ("GET", "/api/staff/slots")],
+    "BookingCreated": [("POST", "/api/bookings")],
+    "Booking": [("GET", "/api/bookings/{booking_id}"),
                         ("POST", "/api/bookings/{booking_id}/reschedule"),
                         ("POST", "/api/bookings/{booking_id}/cancel")],
     "DeskBooking": [("GET", "/api/staff/bookings/{booking_id}")] + [
@@ -128,7 +131,8 @@ def _at(value: Any, place: str) -> list[Any]:
     values = [value]
     for step in place.split("."):
         name = step.removesuffix("[]")
-        values = [v[name] for v in values if isinstance(v, dict) and name in v]
+        if name:
+            values = [v[name] for v in values if isinstance(v, dict) and name in v]
         if step.endswith("[]"):
             values = [item for v in values if isinstance(v, list) for item in v]
     return values
@@ -138,9 +142,9 @@ def _replace(schema: dict[str, Any], place: str, component: str) -> None:
     steps = place.split(".")
     for i, step in enumerate(steps):
         name, last = step.removesuffix("[]"), i == len(steps) - 1
-        holder, key = schema["properties"], name
+        holder, key = (schema["properties"], name) if name else ({"": schema}, "")
         if step.endswith("[]"):
-            holder, key = holder[name], "items"
+            holder, key = holder[key], "items"
         if last:
             holder[key] = {"$ref": f"#/components/schemas/{component}"}
         else:

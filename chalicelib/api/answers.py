@@ -17,7 +17,6 @@ from ..domain import staff as sf
 from . import schemas as s
 
 Schema = dict[str, Any]
-LINE_STATUSES = (ro.DRAFT, ro.PENDING, ro.LINE_APPROVED, ro.DECLINED, ro.LINE_IN_WORK, ro.DONE)
 
 
 def ref(name: str) -> Schema:
@@ -37,23 +36,32 @@ ERROR: Schema = {"type": "object", "required": ["error"], "properties": {
                      "description": "409 slot_full: the nearest free slots"},
     "retry_after": {"type": "integer", "description": "429: seconds to wait"}}}
 
-# (component or "METHOD path", dotted place in the answer) -> the values it may take
-ENUMS: dict[tuple[str, str], tuple[str, ...]] = {
-    ("StaffOrder", "status"): ro.STATUSES,
-    ("StaffOrder", "lines[].status"): LINE_STATUSES,
-    ("StaffOrder", "lines[].kind"): ro.LINE_KINDS,
-    ("StaffOrder", "lines[].pay_type"): ro.PAY_TYPES,
-    ("Job", "status"): ro.STATUSES,
-    ("CustomerBooking", "status"): bk.STATUSES,
-    ("DeskBooking", "status"): bk.STATUSES,
-    ("DeskBooking", "channel"): bk.CHANNELS,
-    ("DeskBooking", "transport"): bk.TRANSPORTS,
-    ("Complaint", "status"): (cpl.OPEN, cpl.RESOLVED),
-    ("Complaint", "severity"): cpl.SEVERITIES,
-    ("Complaint", "source"): cpl.SOURCES,
-    ("POST /api/bookings", "status"): (bk.BOOKED,),
-    ("GET /api/slots", "closed_reason"): ("past", "beyond_horizon", "closed"),
-    ("GET /api/staff/me", "roles[]"): sf.ROLES,
+# (component or "METHOD path", dotted place in the answer) -> what the domain says of it
+LINE_STATUSES = (ro.DRAFT, ro.PENDING, ro.LINE_APPROVED, ro.DECLINED, ro.LINE_IN_WORK, ro.DONE)
+MONEY_TEXT = {"description": "CNY, exact decimal text", "example": "680.00"}
+OVERLAYS: dict[tuple[str, str], Schema] = {
+    ("StaffOrder", "status"): {"enum": list(ro.STATUSES)},
+    ("StaffOrder", "lines[].status"): {"enum": list(LINE_STATUSES)},
+    ("StaffOrder", "lines[].kind"): {"enum": list(ro.LINE_KINDS)},
+    ("StaffOrder", "lines[].pay_type"): {"enum": list(ro.PAY_TYPES)},
+    ("StaffOrder", "version"): {"description": "send it back with a change of the order"},
+    ("Job", "status"): {"enum": list(ro.STATUSES)},
+    ("Booking", "status"): {"enum": list(bk.STATUSES)},
+    ("Booking", "reschedules_left"): {"description": "moves left through the link; then 409 "
+                                                     "too_many_changes (call the store)"},
+    ("DeskBooking", "status"): {"enum": list(bk.STATUSES)},
+    ("DeskBooking", "channel"): {"enum": list(bk.CHANNELS)},
+    ("DeskBooking", "transport"): {"enum": list(bk.TRANSPORTS)},
+    ("Complaint", "status"): {"enum": [cpl.OPEN, cpl.RESOLVED]},
+    ("Complaint", "severity"): {"enum": list(cpl.SEVERITIES)},
+    ("Complaint", "source"): {"enum": list(cpl.SOURCES)},
+    ("BookingCreated", "status"): {"enum": [bk.BOOKED]},
+    ("BookingCreated", "manage_url"): {"format": "uri",
+                                       "description": "the customer's link, with its token"},
+    ("Service", "price_estimate"): MONEY_TEXT,
+    ("Slots", "closed_reason"): {"enum": ["past", "beyond_horizon", "closed"]},
+    ("Slots", "slots[].available"): {"description": "how many more bookings it takes now"},
+    ("GET /api/staff/me", "roles[]"): {"enum": list(sf.ROLES)},
 }
 
 
@@ -77,10 +85,10 @@ def _load() -> tuple[dict[str, Schema], dict[tuple[str, str], tuple[int, Schema]
         **s.COMPONENTS, **learnt["components"]}
     operations = {tuple(key.split(" ", 1)): (op["status"], op["schema"])
                   for key, op in learnt["operations"].items()}
-    for (where, dotted), values in ENUMS.items():
+    for (where, dotted), overlay in OVERLAYS.items():
         schema = (components[where] if " " not in where
                   else operations[tuple(where.split(" ", 1))][1])  # type: ignore[index]
-        _place(schema, dotted)["enum"] = list(values)
+        _place(schema, dotted).update(overlay)
     answers = {key: (status, json_answer(schema, "Created" if status == 201 else "OK"))
                for key, (status, schema) in operations.items()}
     answers.update(BY_HAND)
