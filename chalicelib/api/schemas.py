@@ -26,7 +26,7 @@ from ..domain import staff as sf
 from ..domain import vehicles as vh
 from ..domain import verification as vf
 from ..domain import workshop as ws
-from ..domain.money import MAX_YUAN
+from ..domain.money import MAX_QUANTITY, MAX_YUAN
 from ..domain.store import WEEKDAYS
 from ..domain.validation import ID_MAX, INSTANT_EXAMPLE, LOGIN_MAX, VIN_PATTERN
 
@@ -91,10 +91,10 @@ def quantity(high: int) -> Schema:
                            "(a JSON number is taken too)"}
 
 
-PHONE: Schema = shared("Mobile", {"type": "string", "maxLength": 24, "example": "13800138000",
+PHONE: Schema = shared("Mobile", {"type": "string", "example": "13800138000",
                                   "description": "a mainland China mobile, 11 digits or "
                                                  "E.164 (+86...)"})
-PLATE: Schema = {"type": "string", "maxLength": 12, "example": "粤B12345",
+PLATE: Schema = {"type": "string", "example": "粤B12345",
                  "description": "a mainland licence plate (7 characters, 8 for new energy)"}
 VIN: Schema = {"type": "string", "pattern": VIN_PATTERN.pattern, "example": "LSVAU2180N2183294"}
 PHOTO_KEY: Schema = shared("PhotoKey", {"type": "string", "pattern": "^" + files.UPLOAD_KEY.pattern + "$",
@@ -139,7 +139,7 @@ LINE_FIELDS = {"kind": choice(ro.LINE_KINDS),
             "pay_type": choice(ro.PAY_TYPES),
             "part_number": text(ro.CODE_MAX, description="part: a price book number fills "
                                 "description and unit_price"),
-            "quantity": quantity(999), "unit_price": MONEY,
+            "quantity": quantity(MAX_QUANTITY), "unit_price": MONEY,
             "operation": text(ro.CODE_MAX, description="labour: a price book code fills "
                               "description and hours"),
             "hours": quantity(ro.MAX_LINE_HOURS),
@@ -147,9 +147,14 @@ LINE_FIELDS = {"kind": choice(ro.LINE_KINDS),
             "reason": text(ro.DESCRIPTION_MAX, description="why the price is below the list"),
             "labor_line": text(ro.LINE_ID_MAX, description="part: the labour line it is fitted in"),
             "photo_keys": photos(ro.MAX_LINE_PHOTOS), "version": VERSION}
-LINE = shared("Line", obj(LINE_FIELDS, ("kind", "version"), description=(
+LINE = shared("Line", obj(LINE_FIELDS, ("kind", "version"), anyOf=[
+    {"required": ["part_number"]}, {"required": ["operation"]},
+    {"required": ["description", "quantity", "unit_price"]},
+    {"required": ["description", "hours"]}], description=(
     "a labour line (operation, hours, rate) or a part line (part_number, quantity, "
-    "unit_price), with the order's version")))
+    "unit_price), with the order's version. An operation code or part number of the price "
+    "book fills what the line leaves out (description, hours; description, unit_price, "
+    "quantity 1); one typed by hand needs them")))
 SIGNED_PART = {"kind": "part", "part_number": "1K0698151", "description": "前刹车片",
                "quantity": "1", "unit_price": "420.00", "pay_type": "customer"}
 LABOUR = {"kind": "labor", "operation": "BRK01", "description": "更换前刹车片", "hours": "1.5",
@@ -212,32 +217,36 @@ CHECKIN_EXAMPLE = {
     "damage": [{"zone": "left_front_door", "kind": "scratch", "note": "10cm"}],
     "promised_at": "2026-12-01T18:00:00+08:00", "signature": SIGNATURE_EXAMPLE}
 
+HHMM = "^" + st._HHMM.pattern + "$"   # the parser's own pattern of a time of day
 _SETTINGS_PROPERTIES: dict[str, Schema] = {
     **{key: text(max_len, min_len=1 if needed else 0)
        for key, (max_len, needed) in st.TEXT_FIELDS.items()},
-    "phone": text(24, description="the store's phone: digits, spaces and dashes"),
+    "phone": text(st.PHONE_MAX, description="the store's phone: digits, spaces and dashes"),
     **{key: whole(low, high) for key, (low, high) in st.INT_FIELDS.items()},
     "slot_minutes": {"type": "integer", "enum": list(st.SLOT_CHOICES)},
     "opening_hours": obj({day: {"type": "array", "items": {"type": "string",
-                                                          "pattern": "^[0-2][0-9]:[0-5][0-9]$"},
+                                                          "pattern": HHMM},
                                 "description": "[opens, closes]; [] or null: closed"}
                           for day in WEEKDAYS}, additionalProperties=False),
     "special_hours": {"type": "object", "description": "YYYY-MM-DD: [opens, closes]",
                       "additionalProperties": {"type": "array", "items": {"type": "string"}}},
     "closed_dates": array(DAY),
-    "quiet_start": {"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$", "example": "21:00"},
-    "quiet_end": {"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$", "example": "08:00"},
-    "sms_signature": text(12, min_len=2),
-    "tax_rate_percent": {"type": "string", "example": "13", "description": "0 to 30"},
+    "quiet_start": {"type": "string", "pattern": HHMM, "example": "21:00"},
+    "quiet_end": {"type": "string", "pattern": HHMM, "example": "08:00"},
+    "sms_signature": text(st.SMS_SIGNATURE[1], min_len=st.SMS_SIGNATURE[0]),
+    "tax_rate_percent": {"type": "string", "example": "13",
+                         "description": f"0 to {st.MAX_TAX_PERCENT}, at most 2 decimals"},
     "labor_rate": MONEY,
     "discount_limits": obj({role: whole(0, 100) for role in st.DISCOUNT_ROLES},
                            additionalProperties=False),
-    "bays": array(text(10, min_len=1), min_items=1, max_items=st.MAX_BAYS),
-    "qc_checklists": obj({level: array(obj({"code": {"type": "string"}, "zh": text(40),
-                                             "en": text(80)}, ("zh", "en")),
+    "bays": array(text(st.BAY_NAME_MAX, min_len=1), min_items=1, max_items=st.MAX_BAYS),
+    "qc_checklists": obj({level: array(obj({"code": {"type": "string"},
+                                             **{k: text(n, min_len=1)
+                                                for k, n in st.CHECK_ITEM_MAX.items()}},
+                                            ("zh", "en")),
                                         min_items=1, max_items=st.MAX_CHECK_ITEMS)
                           for level in st.QC_LEVELS}, additionalProperties=False),
-    "followup_days": array(whole(1, 60), min_items=2, max_items=2),
+    "followup_days": array(whole(*st.FOLLOWUP_DAYS), min_items=2, max_items=2),
     "verify_phone": FLAG,
 }
 SETTINGS_CHANGE = obj({"version": VERSION, "apply_affected": FLAG, **_SETTINGS_PROPERTIES},
