@@ -89,7 +89,8 @@ def _load() -> tuple[dict[str, Schema], dict[tuple[str, str], tuple[int, Schema]
         schema = (components[where] if " " not in where
                   else operations[tuple(where.split(" ", 1))][1])  # type: ignore[index]
         _place(schema, dotted).update(overlay)
-    answers = {key: (status, json_answer(schema, "Created" if status == 201 else "OK"))
+    said = {200: "OK", 201: "Created", 202: "Accepted"}
+    answers = {key: (status, json_answer(schema, said[status]))
                for key, (status, schema) in operations.items()}
     answers.update(BY_HAND)
     return components, answers  # type: ignore[return-value]

@@ -11,6 +11,7 @@ import json
 import re
 from typing import Any
 
+from ..domain import verification
 from . import answers, schemas
 
 ERROR = {"$ref": "#/components/schemas/Error"}
@@ -52,8 +53,11 @@ PUBLIC: dict[tuple[str, str], dict[str, Any]] = {
          "description": "comma-separated service codes"}]},
     ("POST", "/api/verifications"): {
         "summary": "Send a one-time code (短信验证码) to a mobile before an online booking",
-        "description": "One SMS per number per 60 s, at most 5 per number per day: "
-                       "429 too_many_requests with retry_after and Retry-After."},
+        "description": f"One SMS per number per {verification.RESEND_SECONDS} s, at most "
+                       f"{verification.MAX_SENDS_PER_DAY} per number per day: 429 "
+                       "too_many_requests with retry_after and Retry-After. A code is valid "
+                       f"{verification.CODE_VALID.seconds // 60} minutes and for "
+                       f"{verification.MAX_ATTEMPTS} attempts."},
     ("POST", "/api/bookings"): {
         "summary": "Book a visit", "parameters": [
             {"name": "Idempotency-Key", "in": "header", "schema": {"type": "string"},
