@@ -2,7 +2,7 @@
 operations document their request body and their answer, the document's size as served, and
 what serving it costs once built (it is built once per process).
 
-    .venv/bin/python -c "from tests.bench_schemas import schema_figures; print(*schema_figures(), sep='\\n')"
+    .venv/bin/python -m tests.bench_schemas
 """
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ import json
 import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]

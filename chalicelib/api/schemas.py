@@ -11,6 +11,7 @@ sends the canonical form.
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ..domain import booking as bk
@@ -77,31 +78,36 @@ def shared(name: str, schema: Schema) -> Schema:
 
 
 FLAG: Schema = {"type": "boolean"}
-INSTANT: Schema = shared("Instant", {"type": "string", "format": "date-time", "example": INSTANT_EXAMPLE,
-                   "description": "ISO 8601 with its UTC offset"})
 DAY: Schema = {"type": "string", "format": "date", "example": "2026-12-01"}
-MONEY: Schema = shared("Money", {"type": "string", "pattern": r"^[0-9]+(\.[0-9]{1,2})?$", "example": "128.50",
-                 "description": f"yuan, at most 2 decimals, at most {MAX_YUAN:.2f} "
-                                "(a JSON number is taken too)"})
+DECIMAL = r"^[0-9]+(\.[0-9]{1,2})?$"
+INSTANT: Schema = shared("Instant", {
+    "type": "string", "format": "date-time", "example": INSTANT_EXAMPLE,
+    "description": "ISO 8601 with its UTC offset"})
+MONEY: Schema = shared("Money", {
+    "type": "string", "pattern": DECIMAL, "example": "128.50",
+    "description": f"yuan, at most 2 decimals, at most {MAX_YUAN:.2f} (a JSON number is "
+                   "taken too)"})
 
 
 def quantity(high: int) -> Schema:
-    return {"type": "string", "pattern": r"^[0-9]+(\.[0-9]{1,2})?$", "example": "1.5",
+    return {"type": "string", "pattern": DECIMAL, "example": "1.5",
             "description": f"more than 0, at most {high}, at most 2 decimals "
                            "(a JSON number is taken too)"}
 
 
-PHONE: Schema = shared("Mobile", {"type": "string", "example": "13800138000",
-                                  "description": "a mainland China mobile, 11 digits or "
-                                                 "E.164 (+86...)"})
+PHONE: Schema = shared("Mobile", {
+    "type": "string", "example": "13800138000",
+    "description": "a mainland China mobile, 11 digits or E.164 (+86...)"})
 PLATE: Schema = {"type": "string", "example": "粤B12345",
                  "description": "a mainland licence plate (7 characters, 8 for new energy)"}
 VIN: Schema = {"type": "string", "pattern": VIN_PATTERN.pattern, "example": "LSVAU2180N2183294"}
-PHOTO_KEY: Schema = shared("PhotoKey", {"type": "string", "pattern": "^" + files.UPLOAD_KEY.pattern + "$",
-                     "description": "the key POST /api/staff/uploads answered, once uploaded"})
-SIGNATURE: Schema = shared("Signature", {"type": "string", "pattern": "^" + files.DATA_URL_PREFIX.replace("+", r"\+"),
-                     "maxLength": files.MAX_SIGNATURE_BYTES * 4 // 3 + 100,
-                     "description": "the signature canvas as a PNG data URL"})
+PHOTO_KEY: Schema = shared("PhotoKey", {
+    "type": "string", "pattern": "^" + files.UPLOAD_KEY.pattern + "$",
+    "description": "the key POST /api/staff/uploads answered, once uploaded"})
+SIGNATURE: Schema = shared("Signature", {
+    "type": "string", "pattern": "^" + re.escape(files.DATA_URL_PREFIX),
+    "maxLength": files.MAX_SIGNATURE_BYTES * 4 // 3 + 100,
+    "description": "the signature canvas as a PNG data URL"})
 VERSION: Schema = shared("Version", {
     "type": "integer", "minimum": 0,
     "description": "the version you read: a stale one is 409 <record>_changed"})
@@ -118,7 +124,8 @@ def versioned(properties: dict[str, Schema], required: tuple[str, ...] = (), **e
     return obj({**properties, "version": VERSION}, ("version", *required), **extra)
 
 
-CUSTOMER = shared("Customer", obj({"name": text(bk.NAME_MAX, min_len=1), "phone": PHONE}, ("name", "phone")))
+CUSTOMER = shared("Customer", obj({"name": text(bk.NAME_MAX, min_len=1), "phone": PHONE},
+                                  ("name", "phone")))
 VEHICLE_FIELDS = {"plate": PLATE, "vin": VIN, "model": text(bk.MODEL_MAX),
                   "mileage_km": whole(0, bk.MAX_MILEAGE)}
 VEHICLE = shared("Vehicle", obj(VEHICLE_FIELDS, ("plate",)))
@@ -155,10 +162,8 @@ LINE = shared("Line", obj(LINE_FIELDS, ("kind", "version"), anyOf=[
     "unit_price), with the order's version. An operation code or part number of the price "
     "book fills what the line leaves out (description, hours; description, unit_price, "
     "quantity 1); one typed by hand needs them")))
-SIGNED_PART = {"kind": "part", "part_number": "1K0698151", "description": "前刹车片",
-               "quantity": "1", "unit_price": "420.00", "pay_type": "customer"}
-LABOUR = {"kind": "labor", "operation": "BRK01", "description": "更换前刹车片", "hours": "1.5",
-          "rate": "300.00", "pay_type": "customer"}
+PART_EXAMPLE = {"kind": "part", "part_number": "1K0698151", "description": "前刹车片",
+                "quantity": "1", "unit_price": "420.00", "pay_type": "customer"}
 SIGNATURE_EXAMPLE = ("data:image/png;base64,"
                      "iVBORw0KGgoAAAANSUhEUgAAAAYAAAAECAYAAACtBE5DAAAAb0lEQVR4nAFkAJv/AEQggjz95vHCazD5"
                      "DsfdAeSIdTSiDwsNBADDbtgOceD9d7B2cOuUC9UzX5c9qthhm5EA/8kR9XzO1Fi7vyzgN1PJvfoP8Bad"
@@ -331,7 +336,8 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
                               "maxLength": sf.PASSWORD_MAX_LENGTH,
                               "description": "a digit and a lowercase letter at least"}},
             ("username", "session", "new_password")),
-        {"username": "zhou.tech", "session": "the login's session", "new_password": "zhou2026shop"}),
+        {"username": "zhou.tech", "session": "the login's session",
+         "new_password": "zhou2026shop"}),
     ("POST", "/api/auth/refresh"): _body(
         obj({"refresh_token": {"type": "string", "minLength": 1}}, ("refresh_token",)),
         {"refresh_token": "the login's refresh_token"}),
@@ -378,9 +384,9 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
             ("content_type", "size")),
         {"content_type": "image/jpeg", "size": 250000}),
     ("POST", "/api/staff/checkins"): _body(CHECKIN, CHECKIN_EXAMPLE),
-    ("POST", "/api/staff/orders/{order_id}/lines"): _body(LINE, {**SIGNED_PART, "version": 1}),
+    ("POST", "/api/staff/orders/{order_id}/lines"): _body(LINE, {**PART_EXAMPLE, "version": 1}),
     ("PUT", "/api/staff/orders/{order_id}/lines/{line_id}"): _body(
-        LINE, {**SIGNED_PART, "unit_price": "400.00", "version": 1}),
+        LINE, {**PART_EXAMPLE, "unit_price": "400.00", "version": 1}),
     ("POST", "/api/staff/orders/{order_id}/lines/{line_id}/remove"): _body(
         versioned({}), {"version": 1}),
     ("POST", "/api/staff/orders/{order_id}/promise"): _body(
@@ -522,9 +528,9 @@ QUERIES: dict[tuple[str, str], list[Schema]] = {
         {**_DATE_Q, "required": True},
         _q("services", {"type": "string", "example": "MAINT_10K"}, "comma-separated service codes"),
         _q("channel", choice([c for c in bk.CHANNELS if c != "online"]), "default phone")],
-    ("GET", "/api/staff/search"): [_q("q", text(vh.MAX_SEARCH, min_len=vh.MIN_SEARCH, example="粤B12"),
-                                      "part of a plate, name, mobile (or its last 4), VIN",
-                                      required=True)],
+    ("GET", "/api/staff/search"): [
+        _q("q", text(vh.MAX_SEARCH, min_len=vh.MIN_SEARCH, example="粤B12"),
+           "part of a plate, name, mobile (or its last 4), VIN", required=True)],
     ("GET", "/api/staff/orders"): [_DATE_Q, _q("scope", choice(("in_store",)),
                                                "in_store: every car in the store")],
     ("GET", "/api/staff/followups"): [_DATE_Q],
