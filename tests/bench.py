@@ -399,6 +399,11 @@ def main() -> int:
     print("Confirmations in seconds (issue 14; local, other work on the machine adds noise):")
     for line in fastsms_lines():
         print(f"  {line}")
+    # schemas (issue 14): the OpenAPI document's coverage and size
+    from tests.bench_schemas import schema_figures
+    print("OpenAPI document (issue 14):")
+    for line in schema_figures():
+        print(f"  {line}")
     print("Deployment (make synth):")
     for line in deployment():
         print(f"  {line}")

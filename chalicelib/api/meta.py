@@ -1,8 +1,7 @@
 """The API's own description."""
-from chalice import Blueprint
+from chalice import Blueprint, Response
 
-from .http import api
-from .openapi import document
+from .http import JSON_HEADERS, api
 
 meta_api = Blueprint(__name__)
 
@@ -10,4 +9,6 @@ meta_api = Blueprint(__name__)
 @meta_api.route("/api/openapi.json", methods=["GET"])
 @api
 def openapi():
-    return document()
+    from .openapi import document_json   # built on first use, once: not on the cold path
+    return Response(body=document_json(), status_code=200,
+                    headers={**JSON_HEADERS, "Cache-Control": "public, max-age=300"})

@@ -1,247 +1,170 @@
-"""The OpenAPI 3 document of every route (served at /api/openapi.json)."""
+"""The OpenAPI 3 document of every route (served at /api/openapi.json).
+
+The routes and their summaries come from here and from the staff route registry; request
+bodies and query parameters from ``schemas`` (built on the parsers' own constants), answers
+from ``answers``. The document is built once per process and served as the same bytes.
+"""
 from __future__ import annotations
 
+import functools
+import json
+import re
 from typing import Any
 
-_ERROR = {"$ref": "#/components/schemas/Error"}
+from ..domain import verification
+from . import answers, schemas
 
-
-def _json(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
+ERROR = {"$ref": "#/components/schemas/Error"}
+# the error answers, once: each operation refers to those it may give
+ERROR_ANSWERS = {400: "Malformed request (not JSON, not an object, too large or too deep)",
+                 401: "Missing, invalid or expired token",
+                 403: "A bad or expired link token, or a role or store that may not call this",
+                 404: "Not found", 409: "Conflict: a stale version, or a state that does not "
+                                        "allow it (error.code says which)",
+                 422: "Invalid field values: error.fields names each",
+                 429: "Too many requests: retry_after seconds (also Retry-After)"}
 
 
 def _errors(*codes: int) -> dict[str, Any]:
-    text = {400: "Malformed request", 403: "Bad or expired token", 404: "Not found",
-            409: "Conflict", 422: "Invalid field values", 429: "Too many requests"}
-    return {str(c): _json(_ERROR, text[c]) for c in codes}
+    return {str(c): {"$ref": f"#/components/responses/E{c}"} for c in codes}
 
 
-_TOKEN = {"name": "token", "in": "query", "required": True, "schema": {"type": "string"},
-          "description": "Signed customer token from manage_url"}
-_BOOKING_ID = {"name": "booking_id", "in": "path", "required": True, "schema": {"type": "string"}}
+def _path_param(name: str) -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True,
+            "schema": schemas.PATH_ENUMS.get(name, {"type": "string"})}
 
-SCHEMAS: dict[str, Any] = {
-    "Error": {"type": "object", "required": ["error"], "properties": {
-        "error": {"type": "object", "required": ["code", "message"], "properties": {
-            "code": {"type": "string"}, "message": {"type": "string"},
-            "fields": {"type": "object", "additionalProperties": {"type": "string"}}}},
-        "alternatives": {"type": "array", "items": {"type": "string", "format": "date-time"}},
-        "retry_after": {"type": "integer", "description": "429: seconds to wait (also Retry-After)"}}},
-    "VerificationRequest": {"type": "object", "required": ["phone"], "properties": {
-        "phone": {"type": "string", "example": "13800138000"},
-        "locale": {"type": "string", "enum": ["zh-CN", "en"], "description": "SMS language"}}},
-    "VerificationSent": {"type": "object", "properties": {
-        "verification_id": {"type": "string"},
-        "expires_at": {"type": "string", "format": "date-time",
-                       "description": "the code is valid until then (10 minutes, 5 attempts)"},
-        "resend_after": {"type": "integer", "description": "seconds before another code may go"}}},
-    "Service": {"type": "object", "properties": {
-        "code": {"type": "string"}, "name": {"type": "string"}, "name_en": {"type": "string"},
-        "category": {"type": "string"}, "duration_min": {"type": "integer"},
-        "labor_hours": {"type": "number"},
-        "price_estimate": {"type": "string", "description": "CNY, exact decimal text", "example": "680.00"},
-        "currency": {"type": "string"}}},
-    "Slots": {"type": "object", "properties": {
-        "date": {"type": "string", "format": "date"},
-        "closed_reason": {"type": "string", "enum": ["past", "beyond_horizon", "closed"]},
-        "slots": {"type": "array", "items": {"type": "object", "properties": {
-            "start": {"type": "string", "format": "date-time"},
-            "end": {"type": "string", "format": "date-time"},
-            "available": {"type": "integer"}}}}}},
-    "BookingRequest": {"type": "object", "required": ["customer", "vehicle", "services", "slot_start"],
-                       "properties": {
-        "customer": {"type": "object", "required": ["name", "phone"], "properties": {
-            "name": {"type": "string", "maxLength": 30},
-            "phone": {"type": "string", "example": "+8613800138000"}}},
-        "vehicle": {"type": "object", "required": ["plate"], "properties": {
-            "plate": {"type": "string", "example": "粤B12345"},
-            "vin": {"type": "string", "minLength": 17, "maxLength": 17},
-            "model": {"type": "string", "maxLength": 40},
-            "mileage_km": {"type": "integer", "minimum": 0}}},
-        "services": {"type": "array", "items": {"type": "string"}, "minItems": 1},
-        "slot_start": {"type": "string", "format": "date-time"},
-        "concern": {"type": "object", "properties": {k: {"type": "string", "maxLength": 200}
-                                                     for k in ("what", "where", "noise", "frequency", "when")}},
-        "transport": {"type": "string", "enum": ["wait", "drop_off", "loaner", "pickup"]},
-        "locale": {"type": "string", "enum": ["zh-CN", "en"], "description": "SMS language"},
-        "verification": {"type": "object", "required": ["id", "code"],
-                         "description": "the SMS code of the customer's phone (store setting "
-                                        "verify_phone; ignored when it is off)",
-                         "properties": {"id": {"type": "string"},
-                                        "code": {"type": "string", "pattern": "^[0-9]{6}$"}}}}},
-    "BookingCreated": {"type": "object", "properties": {
-        "id": {"type": "string"}, "reference": {"type": "string"},
-        "status": {"type": "string", "enum": ["booked"]},
-        "slot_start": {"type": "string", "format": "date-time"},
-        "slot_end": {"type": "string", "format": "date-time"},
-        "manage_url": {"type": "string", "format": "uri"}}},
-    "Booking": {"type": "object", "properties": {
-        "id": {"type": "string"}, "reference": {"type": "string"},
-        "status": {"type": "string", "enum": ["booked", "cancelled"]},
-        "slot_start": {"type": "string", "format": "date-time"},
-        "slot_end": {"type": "string", "format": "date-time"},
-        "services": {"type": "array", "items": {"$ref": "#/components/schemas/Service"}},
-        "can_change": {"type": "boolean"}, "cancel_reason": {"type": "string", "nullable": True},
-        "reschedules_left": {"type": "integer", "description": "moves left through the link; "
-                             "then 409 too_many_changes (call the store)"}}},
+
+def _token(what: str) -> dict[str, Any]:
+    return {"name": "token", "in": "query", "required": True, "schema": {"type": "string"},
+            "description": f"Signed token from {what}"}
+
+
+_MANAGE = _token("manage_url")
+_APPROVAL = _token("the approval SMS link")
+_ORDER_LINK = _token("the order link (ready or follow-up SMS)")
+
+# the routes outside the staff registry: (method, path) -> summary, extra fields
+PUBLIC: dict[tuple[str, str], dict[str, Any]] = {
+    ("GET", "/api/store"): {"summary": "Store profile: name, address, phone, hours"},
+    ("GET", "/api/services"): {"summary": "Service catalogue"},
+    ("GET", "/api/slots"): {"summary": "Reception slots of a day", "parameters": [
+        {"name": "date", "in": "query", "required": True, "schema": schemas.DAY},
+        {"name": "services", "in": "query", "schema": {"type": "string", "example": "MAINT_10K"},
+         "description": "comma-separated service codes"}]},
+    ("POST", "/api/verifications"): {
+        "summary": "Send a one-time code (短信验证码) to a mobile before an online booking",
+        "description": f"One SMS per number per {verification.RESEND_SECONDS} s, at most "
+                       f"{verification.MAX_SENDS_PER_DAY} per number per day: 429 "
+                       "too_many_requests with retry_after and Retry-After. A code is valid "
+                       f"{verification.CODE_VALID.seconds // 60} minutes and for "
+                       f"{verification.MAX_ATTEMPTS} attempts."},
+    ("POST", "/api/bookings"): {
+        "summary": "Book a visit", "parameters": [
+            {"name": "Idempotency-Key", "in": "header", "schema": {"type": "string"},
+             "description": "the same request sent again with the same key books once"}],
+        "description": "409 slot_full with alternatives: the nearest free slots"},
+    ("GET", "/api/bookings/{booking_id}"): {"summary": "The booking, as its customer may see it",
+                                            "parameters": [_MANAGE]},
+    ("POST", "/api/bookings/{booking_id}/reschedule"): {
+        "summary": "Move the booking to another slot", "parameters": [_MANAGE]},
+    ("POST", "/api/bookings/{booking_id}/cancel"): {
+        "summary": "Cancel the booking with a reason", "parameters": [_MANAGE]},
+    ("GET", "/api/orders/{order_id}/approval"): {
+        "summary": "The lines a customer is asked to approve (signed SMS link), and the same "
+                   "lines as work_items: the jobs decided as one (a labour line with the parts "
+                   "fitted in it)", "parameters": [_APPROVAL]},
+    ("POST", "/api/orders/{order_id}/approval"): {
+        "summary": "The customer approves or declines each job: decisions keyed by the work "
+                   "item's id (or by each of its lines' ids, one answer for the whole job)",
+        "parameters": [_APPROVAL]},
+    ("GET", "/api/orders/{order_id}/status"): {
+        "summary": "The customer's order page: progress, report, survey (signed link)",
+        "parameters": [_ORDER_LINK]},
+    ("POST", "/api/orders/{order_id}/survey"): {
+        "summary": "The satisfaction survey: 1-5 stars for attitude, quality, timeliness",
+        "parameters": [_ORDER_LINK]},
+    ("POST", "/api/orders/{order_id}/complaint"): {
+        "summary": "The customer reports a problem from their order link",
+        "description": "While the order has an open complaint, the text becomes its note "
+                       "(opened: false): no second complaint, no second SMS",
+        "parameters": [_ORDER_LINK]},
+    ("GET", "/l/{code}"): {
+        "summary": "Short SMS link: redirects to the customer page. A wrong or expired one: "
+                   "404 link_not_found, or for a browser (Accept: text/html) a redirect to "
+                   "/link.html, which says what to do"},
+    ("GET", "/api/openapi.json"): {"summary": "This document"},
+    ("POST", "/api/auth/login"): {
+        "summary": "Staff sign-in (Amazon Cognito): returns the ID token for Authorization",
+        "description": "401 wrong_credentials; 401 new_password_required with challenge and "
+                       "session on a first sign-in (answer it at /api/auth/new-password); "
+                       "403 for an account of another store"},
+    ("POST", "/api/auth/new-password"): {
+        "summary": "The first sign-in's new password: answers the login's 401 "
+                   "new_password_required (its session) and returns the tokens"},
+    ("POST", "/api/auth/refresh"): {"summary": "New tokens from the refresh token"},
 }
 
 
-def _staff_paths() -> dict[str, Any]:
-    """Every /api/staff route, with the roles that may call it (x-roles), from the registry."""
-    import re
+def _operation(method: str, path: str, base: dict[str, Any], *, staff: bool) -> dict[str, Any]:
+    """The operation with its parameters, body and answers."""
+    key = (method, path)
+    operation = {k: v for k, v in base.items() if k != "parameters"}
+    params = [_path_param(name) for name in re.findall(r"{(\w+)}", path)]
+    params += base.get("parameters", []) + schemas.QUERIES.get(key, [])
+    if params:
+        operation["parameters"] = params
+    body = schemas.BODIES.get(key)
+    if body is not None:
+        operation["requestBody"] = {"required": True, "content": {"application/json": body}}
+    status, answer = answers.ANSWERS[key]
+    codes: set[int] = set(answers.ERRORS.get(key, ()))
+    if body is not None:
+        codes |= {400, 422}
+    if "{" in path:
+        codes.add(404)
+    if method in ("POST", "PUT") and path.startswith("/api/staff/"):
+        codes.add(409)
+    if staff:
+        codes |= {401, 403}
+    if any(p["name"] == "token" for p in params):
+        codes.add(403)
+    if any(p["in"] == "query" and p["name"] != "token" for p in params):
+        codes.add(422)
+    operation["responses"] = {str(status): answer, **_errors(*sorted(codes))}
+    return operation
 
+
+def _paths() -> dict[str, Any]:
     from .staff import STAFF_ROUTES
-    paths: dict[str, Any] = {
-        "/api/auth/login": {"post": {
-            "summary": "Staff sign-in (Amazon Cognito): returns the ID token for Authorization",
-            "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                "type": "object", "required": ["username", "password"], "properties": {
-                    "username": {"type": "string"}, "password": {"type": "string"}}}}}},
-            "responses": {"200": _json({"type": "object"}), **_errors(400, 422),
-                          "401": _json(_ERROR, "Wrong username or password"),
-                          "403": _json(_ERROR, "Account of another store")}}},
-        "/api/auth/new-password": {"post": {
-            "summary": "The first sign-in's new password: answers the login's 401 "
-                       "new_password_required (its session) and returns the tokens",
-            "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                "type": "object", "required": ["username", "session", "new_password"],
-                "properties": {"username": {"type": "string"}, "session": {"type": "string"},
-                               "new_password": {"type": "string", "minLength": 10}}}}}},
-            "responses": {"200": _json({"type": "object"}), **_errors(400, 422),
-                          "401": _json(_ERROR, "The session expired: sign in again"),
-                          "403": _json(_ERROR, "Account of another store")}}},
-        "/api/auth/refresh": {"post": {
-            "summary": "New tokens from the refresh token",
-            "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                "type": "object", "required": ["refresh_token"],
-                "properties": {"refresh_token": {"type": "string"}}}}}},
-            "responses": {"200": _json({"type": "object"}), "401": _json(_ERROR, "Sign in again")}}},
-        "/api/orders/{order_id}/approval": {
-            "get": {"summary": "The lines a customer is asked to approve (signed SMS link), "
-                               "and the same lines as work_items: the jobs decided as one "
-                               "(a labour line with the parts fitted in it)",
-                    "parameters": [_ORDER_ID, _APPROVAL_TOKEN],
-                    "responses": {"200": _json({"type": "object"}), **_errors(403, 404)}},
-            "post": {"summary": "The customer approves or declines each job: decisions "
-                                "keyed by the work item's id (or by each of its lines' ids, "
-                                "one answer for the whole job)",
-                     "parameters": [_ORDER_ID, _APPROVAL_TOKEN],
-                     "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                         "type": "object", "required": ["decisions"], "properties": {
-                             "decisions": {"type": "object", "additionalProperties": {
-                                 "type": "string", "enum": ["approved", "declined"]}}}}}}},
-                     "responses": {"200": _json({"type": "object"}),
-                                   **_errors(400, 403, 404, 409, 422)}}},
-        "/api/orders/{order_id}/status": {"get": {
-            "summary": "The customer's order page: progress, report, survey (signed link)",
-            "parameters": [_ORDER_ID, _ORDER_TOKEN],
-            "responses": {"200": _json({"type": "object"}), **_errors(403, 404)}}},
-        "/api/orders/{order_id}/survey": {"post": {
-            "summary": "The satisfaction survey: 1-5 stars for attitude, quality, timeliness",
-            "parameters": [_ORDER_ID, _ORDER_TOKEN],
-            "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                "type": "object", "required": ["attitude", "quality", "timeliness"],
-                "properties": {**{k: {"type": "integer", "minimum": 1, "maximum": 5}
-                                  for k in ("attitude", "quality", "timeliness")},
-                               "comment": {"type": "string", "maxLength": 500}}}}}},
-            "responses": {"200": _json({"type": "object"}), **_errors(400, 403, 404, 409, 422)}}},
-        "/api/orders/{order_id}/complaint": {"post": {
-            "summary": "The customer reports a problem from their order link",
-            "parameters": [_ORDER_ID, _ORDER_TOKEN],
-            "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                "type": "object", "required": ["description"],
-                "properties": {"description": {"type": "string", "maxLength": 1000}}}}}},
-            "description": "While the order has an open complaint, the text becomes its note "
-                           "(opened: false): no second complaint, no second SMS",
-            "responses": {"201": _json({"type": "object"}), **_errors(400, 403, 404, 409, 422)}}},
-    }
+    paths: dict[str, Any] = {}
+    for (method, path), base in PUBLIC.items():
+        paths.setdefault(path, {})[method.lower()] = _operation(method, path, base, staff=False)
     for route in STAFF_ROUTES:
-        params = [{"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
-                  for name in re.findall(r"{(\w+)}", route.path)]
-        operation: dict[str, Any] = {
-            "summary": route.summary, "security": [{"staffToken": []}],
-            "x-roles": sorted(route.roles),
-            "description": "Roles: " + ", ".join(sorted(route.roles)),
-            "responses": {"200": _json({"type": "object"}), **_errors(400, 404, 409, 422),
-                          "401": _json(_ERROR, "Missing, invalid or expired token"),
-                          "403": _json(_ERROR, "Role or store may not call this")}}
-        if params:
-            operation["parameters"] = params
-        if route.method in ("POST", "PUT"):
-            operation["requestBody"] = {"required": True, "content": {"application/json": {
-                "schema": {"type": "object"}}}}
-        paths.setdefault(route.path, {})[route.method.lower()] = operation
+        roles = sorted(route.roles)
+        base = {"summary": route.summary, "security": [{"staffToken": []}], "x-roles": roles,
+                "description": "Roles: " + ", ".join(roles)}
+        paths.setdefault(route.path, {})[route.method.lower()] = _operation(
+            route.method, route.path, base, staff=True)
     return paths
-
-
-_ORDER_ID = {"name": "order_id", "in": "path", "required": True, "schema": {"type": "string"}}
-_APPROVAL_TOKEN = {"name": "token", "in": "query", "required": True, "schema": {"type": "string"},
-                   "description": "Signed token from the approval SMS link"}
-
-
-_ORDER_TOKEN = {"name": "token", "in": "query", "required": True, "schema": {"type": "string"},
-                "description": "Signed token from the order link (ready or follow-up SMS)"}
 
 
 def document() -> dict[str, Any]:
     return {
         "openapi": "3.0.3",
-        "info": {"title": "4S after-sales service API", "version": "1.0.0"},
-        "paths": {
-            "/api/store": {"get": {"summary": "Store profile", "responses": {"200": _json({"type": "object"})}}},
-            "/api/services": {"get": {"summary": "Service catalogue", "responses": {
-                "200": _json({"type": "array", "items": {"$ref": "#/components/schemas/Service"}})}}},
-            "/api/slots": {"get": {"summary": "Reception slots of a day", "parameters": [
-                {"name": "date", "in": "query", "required": True, "schema": {"type": "string", "format": "date"}},
-                {"name": "services", "in": "query", "required": False, "schema": {"type": "string"},
-                 "description": "comma-separated service codes"}],
-                "responses": {"200": _json({"$ref": "#/components/schemas/Slots"}), **_errors(422)}}},
-            "/api/verifications": {"post": {
-                "summary": "Send a one-time code (短信验证码) to a mobile before an online booking",
-                "description": "One SMS per number per 60 s, at most 5 per number per day: "
-                               "429 too_many_requests with retry_after and Retry-After.",
-                "requestBody": {"required": True, "content": {"application/json": {
-                    "schema": {"$ref": "#/components/schemas/VerificationRequest"}}}},
-                "responses": {"202": _json({"$ref": "#/components/schemas/VerificationSent"},
-                                           "Code sent"),
-                              **_errors(400, 422, 429)}}},
-            "/api/bookings": {"post": {
-                "summary": "Book a visit", "parameters": [
-                    {"name": "Idempotency-Key", "in": "header", "required": False, "schema": {"type": "string"}}],
-                "requestBody": {"required": True, "content": {"application/json": {
-                    "schema": {"$ref": "#/components/schemas/BookingRequest"}}}},
-                "responses": {"201": _json({"$ref": "#/components/schemas/BookingCreated"}, "Booked"),
-                              **_errors(400, 409, 422)}}},
-            "/api/bookings/{booking_id}": {"get": {
-                "summary": "The booking, as its customer may see it", "parameters": [_BOOKING_ID, _TOKEN],
-                "responses": {"200": _json({"$ref": "#/components/schemas/Booking"}), **_errors(403, 404)}}},
-            "/api/bookings/{booking_id}/reschedule": {"post": {
-                "summary": "Move the booking to another slot", "parameters": [_BOOKING_ID, _TOKEN],
-                "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                    "type": "object", "required": ["slot_start"],
-                    "properties": {"slot_start": {"type": "string", "format": "date-time"}}}}}},
-                "responses": {"200": _json({"$ref": "#/components/schemas/Booking"}),
-                              **_errors(400, 403, 404, 409, 422)}}},
-            "/api/bookings/{booking_id}/cancel": {"post": {
-                "summary": "Cancel the booking with a reason", "parameters": [_BOOKING_ID, _TOKEN],
-                "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                    "type": "object", "required": ["reason"],
-                    "properties": {"reason": {"type": "string", "maxLength": 200}}}}}},
-                "responses": {"200": _json({"$ref": "#/components/schemas/Booking"}),
-                              **_errors(400, 403, 404, 409, 422)}}},
-            "/l/{code}": {"get": {"summary": "Short SMS link: redirects to the customer page. "
-                                             "A wrong or expired one: 404 link_not_found, or for "
-                                             "a browser (Accept: text/html) a redirect to "
-                                             "/link.html, which says what to do",
-                                  "parameters": [{"name": "code", "in": "path", "required": True,
-                                                  "schema": {"type": "string"}}],
-                                  "responses": {"302": {"description": "Redirect"}, **_errors(404)}}},
-            "/api/openapi.json": {"get": {"summary": "This document",
-                                          "responses": {"200": _json({"type": "object"})}}},
-            **_staff_paths(),
-        },
-        "components": {"schemas": SCHEMAS, "securitySchemes": {"staffToken": {
-            "type": "http", "scheme": "bearer", "bearerFormat": "JWT",
-            "description": "Cognito ID token from POST /api/auth/login"}}},
+        "info": {"title": "4S after-sales service API", "version": "1.1.0"},
+        "paths": _paths(),
+        "components": {
+            "schemas": answers.COMPONENTS,
+            "responses": {f"E{code}": {"description": text,
+                                       "content": {"application/json": {"schema": ERROR}}}
+                          for code, text in ERROR_ANSWERS.items()},
+            "securitySchemes": {"staffToken": {
+                "type": "http", "scheme": "bearer", "bearerFormat": "JWT",
+                "description": "Cognito ID token from POST /api/auth/login"}}},
     }
+
+
+@functools.lru_cache(maxsize=1)
+def document_json() -> str:
+    """The document as served: built once per process (it changes only with the code)."""
+    return json.dumps(document(), ensure_ascii=False, separators=(",", ":"))

@@ -46,6 +46,10 @@ CALL_CANCELLED = "cancelled"
 CALL_OUTCOMES = (CALL_CONFIRMED, CALL_NOT_REACHED, CALL_RESCHEDULED, CALL_CANCELLED)
 MAX_CALLS = 20          # calls kept on a booking; a booking nobody reaches 20 times is lost
 MAX_NOTE = 200
+NAME_MAX = 30       # the customer's name
+MODEL_MAX = 40      # the car's model, as the customer writes it
+CONCERN_MAX = 200   # each of the concern's five fields
+REASON_MAX = 200    # a reason in words (a cancellation, a no-show)
 
 _REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
@@ -116,7 +120,7 @@ def parse_customer(errors: FieldErrors, raw: Any, prefix: str = "customer") -> C
     if not isinstance(raw, dict):
         errors.add(prefix, _("required: an object with name and phone"))
         raw = {}
-    name = clean_text(errors, f"{prefix}.name", raw.get("name"), max_len=30, required=True)
+    name = clean_text(errors, f"{prefix}.name", raw.get("name"), max_len=NAME_MAX, required=True)
     phone = None
     if raw.get("phone") in (None, ""):
         errors.add(f"{prefix}.phone", REQUIRED)
@@ -147,7 +151,7 @@ def parse_vehicle(errors: FieldErrors, raw: Any, prefix: str = "vehicle", *,
         vin = normalize_vin(raw.get("vin")) or ""
         if not vin:
             errors.add(f"{prefix}.vin", _("must be 17 letters or digits, without I, O or Q"))
-    model = clean_text(errors, f"{prefix}.model", raw.get("model"), max_len=40)
+    model = clean_text(errors, f"{prefix}.model", raw.get("model"), max_len=MODEL_MAX)
     mileage = clean_int(errors, f"{prefix}.mileage_km", raw.get("mileage_km"),
                         low=0, high=MAX_MILEAGE)
     sale_date = None
@@ -170,7 +174,7 @@ def parse_concern(errors: FieldErrors, raw: Any) -> dict[str, str]:
         if key not in CONCERN_FIELDS:
             errors.add(f"concern.{key}", _("unknown field"))
     for key in CONCERN_FIELDS:
-        text = clean_text(errors, f"concern.{key}", raw.get(key), max_len=200)
+        text = clean_text(errors, f"concern.{key}", raw.get(key), max_len=CONCERN_MAX)
         if text:
             concern[key] = text
     return concern
@@ -380,7 +384,7 @@ def parse_call(body: Any, *, now: datetime) -> CallRecord:
 def parse_reason(body: Any) -> str:
     errors = FieldErrors()
     require_object(body)
-    reason = clean_text(errors, "reason", body.get("reason"), max_len=200, required=True)
+    reason = clean_text(errors, "reason", body.get("reason"), max_len=REASON_MAX, required=True)
     errors.raise_if_any()
     return reason
 

@@ -18,11 +18,15 @@ from typing import Any
 from ..i18n import _
 from .errors import Conflict, FieldErrors
 from .history import Trail
-from .validation import clean_choice, clean_text
+from .validation import ID_MAX, clean_choice, clean_text
 
 SOURCES = ("survey", "follow_up", "staff", "customer")
 FROM_CUSTOMER = ("survey", "customer")   # sent by the customer: a note from them is no reply
 SEVERITIES = ("low", "medium", "high")
+DESCRIPTION_MAX = 1000   # what happened (also a resolution, a note)
+STAFF_INVOLVED_MAX = 200
+CUSTOMER_NAME_MAX = 40   # who complains, when no order is named
+PLATE_MAX = 12
 OPEN = "open"
 RESOLVED = "resolved"
 
@@ -130,12 +134,12 @@ class ComplaintInput:
 
 def parse_complaint(body: dict[str, Any], *, customer: bool = False) -> ComplaintInput:
     errors = FieldErrors()
-    description = clean_text(errors, "description", body.get("description"), max_len=1000,
+    description = clean_text(errors, "description", body.get("description"), max_len=DESCRIPTION_MAX,
                              required=True)
     severity = "medium" if customer else clean_choice(errors, "severity", body.get("severity"),
                                                       SEVERITIES, default="medium")
-    staff_involved = clean_text(errors, "staff_involved", body.get("staff_involved"), max_len=200)
-    order_id = "" if customer else clean_text(errors, "order_id", body.get("order_id"), max_len=64)
+    staff_involved = clean_text(errors, "staff_involved", body.get("staff_involved"), max_len=STAFF_INVOLVED_MAX)
+    order_id = "" if customer else clean_text(errors, "order_id", body.get("order_id"), max_len=ID_MAX)
     errors.raise_if_any(_("Say what happened"))
     return ComplaintInput(description=description, severity=severity,
                           staff_involved=staff_involved, order_id=order_id)
@@ -143,7 +147,7 @@ def parse_complaint(body: dict[str, Any], *, customer: bool = False) -> Complain
 
 def parse_resolution(body: dict[str, Any]) -> tuple[str, bool]:
     errors = FieldErrors()
-    resolution = clean_text(errors, "resolution", body.get("resolution"), max_len=1000,
+    resolution = clean_text(errors, "resolution", body.get("resolution"), max_len=DESCRIPTION_MAX,
                             required=True)
     accepted = body.get("customer_accepted")
     if not isinstance(accepted, bool):

@@ -37,6 +37,9 @@ UPCOMING_DAYS = 7            # the clerk's list shows the calls due in the week 
 
 SCORES = ("attitude", "quality", "timeliness")   # 服务态度 / 维修质量 / 及时性
 LOW_SCORE = 3                                    # this or less opens a complaint
+STARS = (1, 5)                                   # a score's range
+NOTE_MAX = 500           # a call's note, the survey's comment
+ISSUE_MAX = 1000         # an issue raised on a call (it opens a complaint)
 
 
 @dataclass(frozen=True)
@@ -174,7 +177,7 @@ def parse_call(body: dict[str, Any], *, today: date) -> CallInput:
     errors = FieldErrors()
     outcome = required_choice(errors, "outcome", body.get("outcome"), OUTCOMES,
                               missing=_("required: %(outcomes)s", outcomes=", ".join(OUTCOMES)))
-    note = clean_text(errors, "note", body.get("note"), max_len=500)
+    note = clean_text(errors, "note", body.get("note"), max_len=NOTE_MAX)
     retry_on = ""
     if outcome == NOT_REACHED:
         retry = parse_date(errors, "retry_on", body.get("retry_on"), today=today,
@@ -185,7 +188,7 @@ def parse_call(body: dict[str, Any], *, today: date) -> CallInput:
         retry_on = retry.isoformat() if retry else ""
     issue, severity = "", ""
     if outcome == ISSUE_RAISED:
-        issue = clean_text(errors, "issue", body.get("issue"), max_len=1000, required=True)
+        issue = clean_text(errors, "issue", body.get("issue"), max_len=ISSUE_MAX, required=True)
         severity = clean_choice(errors, "severity", body.get("severity"), SEVERITIES,
                                 default="medium")
     errors.raise_if_any()
@@ -198,10 +201,10 @@ def parse_survey(body: dict[str, Any], *, now: datetime) -> Survey:
     scores: dict[str, int] = {}
     for name in SCORES:
         value = body.get(name)
-        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
+        if isinstance(value, bool) or not isinstance(value, int) or not STARS[0] <= value <= STARS[1]:
             errors.add(name, _("1 to 5 stars"))
         else:
             scores[name] = value
-    comment = clean_text(errors, "comment", body.get("comment"), max_len=500)
+    comment = clean_text(errors, "comment", body.get("comment"), max_len=NOTE_MAX)
     errors.raise_if_any(_("Give each question 1 to 5 stars"))
     return Survey(comment=comment, answered_at=now.isoformat(), **scores)

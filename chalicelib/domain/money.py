@@ -12,6 +12,7 @@ from .validation import REQUIRED
 MAX_FEN = 100_000_000  # 1,000,000.00 yuan: more is a typing mistake
 MAX_YUAN = Decimal(MAX_FEN) / 100
 FEN = Decimal("0.01")
+MAX_QUANTITY = 999     # a quantity's (a part line's) upper bound, unless its field says
 # a plain number in ASCII: no "Infinity", "NaN", "1_000" or other scripts' digits
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,4})?")
 
@@ -56,7 +57,8 @@ def parse_money(errors: FieldErrors, field: str, raw: Any, *, required: bool = T
     return int(value * 100)
 
 
-def parse_quantity(errors: FieldErrors, field: str, raw: Any, *, high: int = 999) -> Decimal | None:
+def parse_quantity(errors: FieldErrors, field: str, raw: Any, *, high: int = MAX_QUANTITY
+                   ) -> Decimal | None:
     """Hours or quantity: positive, at most 2 decimals."""
     value = to_decimal(raw)
     if raw is None or raw == "":

@@ -40,6 +40,11 @@ MAX_QUANTITY = 999
 MAX_PACKAGE_LINES = 30
 MAX_HANDLING = 480
 MAX_STOCK = 999_999
+CODE_MAX = 30                     # a code or part number as typed (then checked by pattern)
+NAME_MAX = 40
+NAME_EN_MAX = 80
+UNIT_MAX = 4
+MAX_POSITION = 999                # a package's place in the catalogue
 CODE_PATTERN = re.compile(r"[A-Z0-9][A-Z0-9_.\-]{1,23}")        # MAINT_BASIC, LB-OIL-01
 PART_NUMBER_PATTERN = re.compile(r"[A-Z0-9][A-Z0-9_.\-]{1,29}")  # 06A115561B, 04152-YZZA1
 UNITS = ("个", "件", "升", "瓶", "套", "对", "只", "条", "桶", "米", "组")
@@ -243,15 +248,15 @@ def estimate(lines: Iterable[Mapping[str, Any]], *, labor_rate_fen: int,
 
 def _code(errors: FieldErrors, field_name: str, raw: Any, pattern: re.Pattern[str],
           problem) -> str:
-    text = clean_text(errors, field_name, raw, max_len=30, required=True).upper()
+    text = clean_text(errors, field_name, raw, max_len=CODE_MAX, required=True).upper()
     if text and field_name not in errors.fields and not pattern.fullmatch(text):
         errors.add(field_name, problem)
     return text
 
 
 def _names(errors: FieldErrors, body: Mapping[str, Any]) -> tuple[str, str]:
-    name = clean_text(errors, "name", body.get("name"), max_len=40, required=True)
-    name_en = clean_text(errors, "name_en", body.get("name_en"), max_len=80)
+    name = clean_text(errors, "name", body.get("name"), max_len=NAME_MAX, required=True)
+    name_en = clean_text(errors, "name_en", body.get("name_en"), max_len=NAME_EN_MAX)
     return name, name_en
 
 
@@ -284,7 +289,7 @@ def parse_part(body: Any, *, number: str | None = None) -> Part:
     price = parse_money(errors, "unit_price", body.get("unit_price"))
     if price == 0:
         errors.add("unit_price", _("must be more than 0"))
-    unit = clean_text(errors, "unit", body.get("unit"), max_len=4) or "个"
+    unit = clean_text(errors, "unit", body.get("unit"), max_len=UNIT_MAX) or "个"
     if "unit" not in errors.fields and unit not in UNITS:
         errors.add("unit", _("one of: %(units)s", units=" ".join(UNITS)))
     stock = clean_int(errors, "stock", body.get("stock"), low=0, high=MAX_STOCK)
@@ -306,7 +311,7 @@ def parse_package(body: Any, *, code: str | None = None, operations: Mapping[str
     category = body.get("category") or "maintenance"
     if category not in CATEGORIES:
         errors.add("category", _("must be one of: %(choices)s", choices=", ".join(CATEGORIES)))
-    position = clean_int(errors, "position", body.get("position"), low=0, high=999) or 0
+    position = clean_int(errors, "position", body.get("position"), low=0, high=MAX_POSITION) or 0
     handling = clean_int(errors, "handling_minutes", body.get("handling_minutes"), low=0,
                          high=MAX_HANDLING)
     test_drive = body.get("test_drive", False)

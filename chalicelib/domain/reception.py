@@ -14,7 +14,8 @@ from .booking import (MAX_MILEAGE, SERVICE_CODES, Customer, Vehicle, parse_conce
                       parse_customer, parse_vehicle, require_object)
 from .errors import FieldErrors
 from .files import NOT_A_PHOTO, decode_signature, photo_key_ok, photo_list_problem
-from .validation import clean_choice, clean_int, clean_text, parse_instant, required_choice
+from .validation import (ID_MAX, LOGIN_MAX, clean_choice, clean_int, clean_text, parse_instant,
+                         required_choice)
 
 FUEL_LEVELS = ("empty", "quarter", "half", "three_quarters", "full")
 DAMAGE_KINDS = ("scratch", "dent", "crack", "other")          # 划痕 凹陷 裂纹 其他
@@ -27,6 +28,9 @@ OLD_PARTS = ("take_home", "dispose")                          # 带走 / 店内�
 CONTACT_PREFERENCES = ("phone", "sms", "wechat")
 MAX_DAMAGE_MARKS = 30
 MAX_PHOTOS = 20
+MAX_MARK_PHOTOS = 5      # photos of one damage mark
+NOTE_MAX = 200           # a damage mark's note, the interior's note
+FINDINGS_MAX = 500       # what the advisor found at the walk-around
 MAX_PROMISE_AHEAD = timedelta(days=365)   # a car promised further ahead is a typing mistake
 
 
@@ -113,8 +117,8 @@ def parse_damage(errors: FieldErrors, raw: Any) -> list[dict[str, Any]]:
             continue
         zone = required_choice(errors, f"damage.{i}.zone", mark.get("zone"), ZONES)
         kind = required_choice(errors, f"damage.{i}.kind", mark.get("kind"), DAMAGE_KINDS)
-        note = clean_text(errors, f"damage.{i}.note", mark.get("note"), max_len=200)
-        photos = _photos(errors, f"damage.{i}.photo_keys", mark.get("photo_keys"), 5)
+        note = clean_text(errors, f"damage.{i}.note", mark.get("note"), max_len=NOTE_MAX)
+        photos = _photos(errors, f"damage.{i}.photo_keys", mark.get("photo_keys"), MAX_MARK_PHOTOS)
         marks.append({"zone": zone, "kind": kind, "note": note, "photo_keys": photos})
     return marks
 
@@ -127,7 +131,7 @@ def parse_checkin(body: Any, *, catalogue: dict[str, Any], now: datetime,
     require_object(body)
     errors = FieldErrors()
     today = now.date()
-    booking_id = clean_text(errors, "booking_id", body.get("booking_id"), max_len=64)
+    booking_id = clean_text(errors, "booking_id", body.get("booking_id"), max_len=ID_MAX)
     customer = parse_customer(errors, body.get("customer"))
     vehicle = parse_vehicle(errors, body.get("vehicle"), sale_date_until=today)
     mileage = clean_int(errors, "mileage_km", body.get("mileage_km"), low=0, high=MAX_MILEAGE,
@@ -135,10 +139,10 @@ def parse_checkin(body: Any, *, catalogue: dict[str, Any], now: datetime,
     fuel = required_choice(errors, "fuel_level", body.get("fuel_level"), FUEL_LEVELS)
     covers = _flag(errors, "covers_fitted", body.get("covers_fitted"))
     interior = clean_choice(errors, "interior", body.get("interior"), INTERIOR, default="clean")
-    interior_note = clean_text(errors, "interior_note", body.get("interior_note"), max_len=200)
+    interior_note = clean_text(errors, "interior_note", body.get("interior_note"), max_len=NOTE_MAX)
     valuables = _flag(errors, "valuables_reminded", body.get("valuables_reminded"))
     concern = parse_concern(errors, body.get("concern"))
-    findings = clean_text(errors, "findings", body.get("findings"), max_len=500)
+    findings = clean_text(errors, "findings", body.get("findings"), max_len=FINDINGS_MAX)
     old_parts = required_choice(errors, "old_parts", body.get("old_parts"), OLD_PARTS,
                                 missing=_("required: take_home or dispose"))
     wash = _flag(errors, "wash", body.get("wash"))
@@ -157,7 +161,7 @@ def parse_checkin(body: Any, *, catalogue: dict[str, Any], now: datetime,
     png = decode_signature(errors, "signature", body.get("signature"))
     technician = None
     if "technician" in body:
-        technician = clean_text(errors, "technician", body.get("technician"), max_len=64)
+        technician = clean_text(errors, "technician", body.get("technician"), max_len=LOGIN_MAX)
         if technician and technician not in technicians:
             errors.add("technician", _("not a technician of this store"))
     errors.raise_if_any()

@@ -88,6 +88,11 @@ LINE_STATUS_NAMES = {DRAFT: _("draft"), PENDING: _("awaiting customer"),
                      LINE_APPROVED: _("approved"), DECLINED: _("declined"),
                      LINE_IN_WORK: _("in work"), DONE: _("done")}
 MAX_LINES = 60
+DESCRIPTION_MAX = 120    # a line's description (and a discount's reason)
+CODE_MAX = 40            # a line's operation code or part number
+MAX_LINE_HOURS = 200     # a labour line's hours
+LINE_ID_MAX = 16         # the labour line a part belongs to
+MAX_LINE_PHOTOS = 10
 PROMISE_PAST = _("The promised time is in the past")
 ORDER_NOT_FOUND = _("Repair order not found")
 
@@ -200,26 +205,26 @@ def parse_line(body: Any, *, default_rate_fen: int, photo_key_ok) -> LineInput:
     kind = clean_choice(errors, "kind", body.get("kind"), LINE_KINDS, default="")
     if not kind:
         errors.add("kind", _("required: labor or part"))
-    description = clean_text(errors, "description", body.get("description"), max_len=120,
+    description = clean_text(errors, "description", body.get("description"), max_len=DESCRIPTION_MAX,
                              required=True)
     pay_type = clean_choice(errors, "pay_type", body.get("pay_type"), PAY_TYPES, default="customer")
     if kind == PART:
-        code = clean_text(errors, "part_number", body.get("part_number"), max_len=40)
+        code = clean_text(errors, "part_number", body.get("part_number"), max_len=CODE_MAX)
         quantity = parse_quantity(errors, "quantity", body.get("quantity"))
         price = parse_money(errors, "unit_price", body.get("unit_price"))
     else:
-        code = clean_text(errors, "operation", body.get("operation"), max_len=40)
-        quantity = parse_quantity(errors, "hours", body.get("hours"), high=200)
+        code = clean_text(errors, "operation", body.get("operation"), max_len=CODE_MAX)
+        quantity = parse_quantity(errors, "hours", body.get("hours"), high=MAX_LINE_HOURS)
         price = parse_money(errors, "rate", body.get("rate"), required=False)
         if price is None and "rate" not in errors.fields:
             price = default_rate_fen
-    reason = clean_text(errors, "reason", body.get("reason"), max_len=120)
-    labor_line = clean_text(errors, "labor_line", body.get("labor_line"), max_len=16)
+    reason = clean_text(errors, "reason", body.get("reason"), max_len=DESCRIPTION_MAX)
+    labor_line = clean_text(errors, "labor_line", body.get("labor_line"), max_len=LINE_ID_MAX)
     if labor_line and kind == LABOR:
         errors.add("labor_line", _("only a part belongs to a labour line"))
     photos = body.get("photo_keys") or []
-    if not isinstance(photos, list) or len(photos) > 10:
-        errors.add("photo_keys", photo_list_problem(10))
+    if not isinstance(photos, list) or len(photos) > MAX_LINE_PHOTOS:
+        errors.add("photo_keys", photo_list_problem(MAX_LINE_PHOTOS))
         photos = []
     for i, key in enumerate(photos):
         if not photo_key_ok(key):

@@ -28,6 +28,12 @@ DISCOUNT_ROLES = ("advisor", "cashier")
 QC_LEVELS = ("self", "team_lead", "final")   # as domain.workshop.LEVELS
 MAX_CHECK_ITEMS = 20
 MAX_BAYS = 60
+BAY_NAME_MAX = 10
+PHONE_MAX = 24
+SMS_SIGNATURE = (2, 12)          # characters of the SMS signature (【】 added when sent)
+MAX_TAX_PERCENT = 30
+CHECK_ITEM_MAX = {"zh": 40, "en": 80}   # a quality-check item's name
+FOLLOWUP_DAYS = (1, 60)         # days after delivery of the survey SMS and the call
 _HHMM = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
 _CODE = re.compile(r"[a-z][a-z0-9_]{0,29}")
 _PHONE = re.compile(r"[0-9+][0-9 \-]{4,23}")
@@ -88,7 +94,7 @@ def parse_settings(body: Any, current: StoreSettings, *, today: date) -> StoreSe
         if key in body:
             changes[key] = clean_text(errors, key, body[key], max_len=max_len, required=required)
     if "phone" in body:
-        phone = clean_text(errors, "phone", body["phone"], max_len=24)
+        phone = clean_text(errors, "phone", body["phone"], max_len=PHONE_MAX)
         if phone and not _PHONE.fullmatch(phone):
             errors.add("phone", _("digits, spaces and dashes, e.g. 020-8888 6666"))
         changes["phone"] = phone
@@ -117,16 +123,16 @@ def parse_settings(body: Any, current: StoreSettings, *, today: date) -> StoreSe
             if text:
                 changes[key] = text
     if "sms_signature" in body:
-        sig = clean_text(errors, "sms_signature", body["sms_signature"], max_len=12,
+        sig = clean_text(errors, "sms_signature", body["sms_signature"], max_len=SMS_SIGNATURE[1],
                          required=True)
-        if sig and len(sig) < 2:
+        if sig and len(sig) < SMS_SIGNATURE[0]:
             errors.add("sms_signature", _("2 to 12 characters"))
         elif sig and any(ch in sig for ch in "【】[]"):
             errors.add("sms_signature", _("without brackets: they are added when sent"))
         elif sig:
             changes["sms_signature"] = sig
     if "tax_rate_percent" in body:
-        rate = _percent(errors, "tax_rate_percent", body["tax_rate_percent"], high=30)
+        rate = _percent(errors, "tax_rate_percent", body["tax_rate_percent"], high=MAX_TAX_PERCENT)
         if rate is not None:
             changes["tax_rate_percent"] = rate
     if "labor_rate" in body:
@@ -296,7 +302,7 @@ def _bays(errors: FieldErrors, raw: Any) -> tuple[str, ...] | None:
         return None
     bays: list[str] = []
     for i, value in enumerate(raw):
-        name = clean_text(errors, f"bays.{i}", value, max_len=10, required=True)
+        name = clean_text(errors, f"bays.{i}", value, max_len=BAY_NAME_MAX, required=True)
         if name in bays:
             errors.add(f"bays.{i}", _("named twice"))
         elif name:
@@ -327,8 +333,10 @@ def _checklists(errors: FieldErrors, raw: Any, current: StoreSettings) -> dict |
             if not isinstance(item, dict):
                 errors.add(where, _("an item with its names"))
                 continue
-            zh = clean_text(errors, f"{where}.zh", item.get("zh"), max_len=40, required=True)
-            en = clean_text(errors, f"{where}.en", item.get("en"), max_len=80, required=True)
+            zh = clean_text(errors, f"{where}.zh", item.get("zh"), max_len=CHECK_ITEM_MAX["zh"],
+                              required=True)
+            en = clean_text(errors, f"{where}.en", item.get("en"), max_len=CHECK_ITEM_MAX["en"],
+                              required=True)
             code = item.get("code") or ""
             if not code:
                 n = 1
@@ -350,8 +358,10 @@ def _followup_days(errors: FieldErrors, raw: Any) -> tuple[int, int] | None:
     if not isinstance(raw, list) or len(raw) != 2:
         errors.add("followup_days", _("two numbers of days: the SMS, then the call"))
         return None
-    first = clean_int(errors, "followup_days.0", raw[0], low=1, high=60, required=True)
-    second = clean_int(errors, "followup_days.1", raw[1], low=1, high=60, required=True)
+    first = clean_int(errors, "followup_days.0", raw[0], low=FOLLOWUP_DAYS[0], high=FOLLOWUP_DAYS[1],
+                        required=True)
+    second = clean_int(errors, "followup_days.1", raw[1], low=FOLLOWUP_DAYS[0], high=FOLLOWUP_DAYS[1],
+                         required=True)
     if first is None or second is None:
         return None
     if second < first:

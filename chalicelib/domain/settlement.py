@@ -25,6 +25,7 @@ from .store import StoreSettings
 from .validation import clean_text, required_choice
 
 PAYMENT_METHODS = ("cash", "card", "wechat_pay", "alipay", "transfer")   # 现金 刷卡 微信 支付宝 转账
+DISCOUNT_REASON_MAX = 120
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ def parse_settlement(body: dict[str, Any]) -> SettleInput:
     discount = 0
     if body.get("discount") not in (None, "", "0", 0):
         discount = parse_money(errors, "discount", body.get("discount")) or 0
-    reason = clean_text(errors, "discount_reason", body.get("discount_reason"), max_len=120)
+    reason = clean_text(errors, "discount_reason", body.get("discount_reason"), max_len=DISCOUNT_REASON_MAX)
     if discount and not reason:
         errors.add("discount_reason", _("say why the discount is given"))
     errors.raise_if_any()

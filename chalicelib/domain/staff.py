@@ -113,6 +113,7 @@ USERNAME_PATTERN = re.compile(r"[a-z][a-z0-9._-]{2,31}")   # a login: zhou.jl, t
 NAME_MAX = 20                  # a display name as printed and texted: 张顾问, 周师傅
 PASSWORD_MIN_LENGTH = 10       # the pool's policy (infra/staff_pool.py): 10+, a digit, a letter a-z
 PASSWORD_MAX_LENGTH = 256
+SIGN_IN_NAME_MAX = 128        # the login typed at sign-in (checked by Cognito)
 # a temporary password: no look-alikes (0/O, 1/l/I), and every class a pool may require
 _TEMP_LETTERS = "abcdefghijkmnpqrstuvwxyz"
 _TEMP_UPPER = "ABCDEFGHJKLMNPQRSTUVWXYZ"

@@ -93,6 +93,8 @@ def visible(text: str) -> str:
 
 
 REQUIRED = _("required")   # a field to fill in
+ID_MAX = 64      # a record's id sent in a form (booking_id, order_id)
+LOGIN_MAX = 64   # a staff login chosen in a form (advisor, technician, owner)
 LATER_THAN_NOW = _("must be later than now")
 
 

@@ -26,7 +26,7 @@ from .history import Trail
 from .files import NOT_A_PHOTO, photo_list_problem
 from .money import decimal_text, to_decimal
 from .staff import FOREMAN, INSPECTOR, MANAGER, ROLE_NAMES, TECHNICIAN, Staff
-from .validation import REQUIRED_CHOICE, clean_text, required_choice
+from .validation import LOGIN_MAX, REQUIRED_CHOICE, clean_text, required_choice
 
 # ---- the job and its clock --------------------------------------------------------
 ASSIGNED = "assigned"
@@ -38,6 +38,8 @@ FINISHED = "finished"
 REWORK = "rework"            # quality check failed: back to work
 CLOCK_ACTIONS = {"start": STARTED, "pause": PAUSED, "resume": RESUMED, "finish": FINISHED}
 PAUSE_REASONS = ("parts", "approval", "other")   # 等件 / 等客户确认 / 其他
+BAY_MAX = 20             # a bay's name
+NOTE_MAX = 200           # a dispatch's or a clock event's note
 ACTION_NAMES = {"start": _("start"), "pause": _("pause"), "resume": _("resume"),
                 "finish": _("finish")}   # what a sentence calls the clock actions
 
@@ -173,15 +175,15 @@ class Dispatch:
 
 def parse_dispatch(body: dict[str, Any], *, technicians: set[str], bays: tuple[str, ...]) -> Dispatch:
     errors = FieldErrors()
-    technician = clean_text(errors, "technician", body.get("technician"), max_len=64)
+    technician = clean_text(errors, "technician", body.get("technician"), max_len=LOGIN_MAX)
     if not technician:   # chosen from the store's list, not typed: "please choose one"
         errors.add("technician", REQUIRED_CHOICE)
     elif technician and technician not in technicians:
         errors.add("technician", _("not a technician of this store"))
-    bay = clean_text(errors, "bay", body.get("bay"), max_len=20)
+    bay = clean_text(errors, "bay", body.get("bay"), max_len=BAY_MAX)
     if bay and bay not in bays:
         errors.add("bay", _("one of %(bays)s", bays=", ".join(bays)))
-    note = clean_text(errors, "note", body.get("note"), max_len=200)
+    note = clean_text(errors, "note", body.get("note"), max_len=NOTE_MAX)
     errors.raise_if_any()
     return Dispatch(technician=technician, bay=bay, note=note)
 
@@ -210,7 +212,7 @@ def parse_clock(body: dict[str, Any]) -> ClockInput:
     if action == "pause":
         reason = required_choice(errors, "reason", body.get("reason"), PAUSE_REASONS,
                                  missing=_("required: parts, approval or other"))
-    note = clean_text(errors, "note", body.get("note"), max_len=200)
+    note = clean_text(errors, "note", body.get("note"), max_len=NOTE_MAX)
     if reason == "other" and not note:
         errors.add("note", _("say why the job is paused"))
     errors.raise_if_any()
@@ -225,11 +227,12 @@ class Finding:
 
 
 MAX_FINDING_PHOTOS = 10
+FINDING_MAX = 120        # a finding's description
 
 
 def parse_finding(body: dict[str, Any], *, photo_key_ok) -> Finding:
     errors = FieldErrors()
-    description = clean_text(errors, "description", body.get("description"), max_len=120,
+    description = clean_text(errors, "description", body.get("description"), max_len=FINDING_MAX,
                              required=True)
     photos = body.get("photo_keys") or []
     if not isinstance(photos, list) or len(photos) > MAX_FINDING_PHOTOS:
@@ -289,6 +292,9 @@ LEVEL_ROLES = {SELF: frozenset({TECHNICIAN}), TEAM_LEAD: frozenset({FOREMAN}),
 PASS = "pass"
 FAIL = "fail"
 MAX_QC_RECORDS = 30      # checks kept in one order (ten rounds of three levels): bounded
+QC_NOTE_MAX = 500
+MAX_TEST_DRIVE_KM = 200
+TEST_DRIVE_FINDINGS_MAX = 300
 
 # (code, 中文, English): the store's standard checklist per level
 CHECKLISTS: dict[str, tuple[tuple[str, str, str], ...]] = {
@@ -407,7 +413,7 @@ def parse_qc(body: dict[str, Any], *, test_drive_required: bool,
         for code in items_in:
             if code not in items and f"items.{code}" not in errors.fields:
                 errors.add(f"items.{code}", _("not on this checklist"))
-    note = clean_text(errors, "note", body.get("note"), max_len=500)
+    note = clean_text(errors, "note", body.get("note"), max_len=QC_NOTE_MAX)
     if FAIL in items.values() and not note:
         errors.add("note", _("say what failed and what must be redone"))
     drive = None
@@ -415,11 +421,11 @@ def parse_qc(body: dict[str, Any], *, test_drive_required: bool,
     if level == FINAL and (test_drive_required or raw):
         raw = raw if isinstance(raw, dict) else {}
         km = to_decimal(raw.get("distance_km"))
-        if km is None or not 0 < km <= 200:
+        if km is None or not 0 < km <= MAX_TEST_DRIVE_KM:
             errors.add("test_drive.distance_km",
                        _("required for this job: the test drive's km (0-200)"))
             km = None
-        findings = clean_text(errors, "test_drive.findings", raw.get("findings"), max_len=300,
+        findings = clean_text(errors, "test_drive.findings", raw.get("findings"), max_len=TEST_DRIVE_FINDINGS_MAX,
                               required=True)
         if km is not None and findings:
             drive = TestDrive(distance_km=decimal_text(km), findings=findings)

@@ -20,7 +20,8 @@ from botocore.exceptions import ClientError
 from ..config import get_config
 from ..domain.booking import require_object
 from ..domain.errors import DomainError, FieldErrors, Forbidden, TooManyRequests, ValidationError
-from ..domain.staff import ROLES, Account, Staff, check_new_password
+from ..domain.staff import (PASSWORD_MAX_LENGTH, ROLES, SIGN_IN_NAME_MAX, Account, Staff,
+                            check_new_password)
 from ..domain.validation import REQUIRED, clean_text
 from ..i18n import _
 from ..logs import log_event
@@ -110,12 +111,13 @@ SIGN_IN_AGAIN = _("Please sign in again")
 def _credentials(body: Any) -> tuple[str, str]:
     errors = FieldErrors()
     require_object(body)
-    username = clean_text(errors, "username", body.get("username"), max_len=128, required=True)
+    username = clean_text(errors, "username", body.get("username"), max_len=SIGN_IN_NAME_MAX,
+                          required=True)
     password = body.get("password")
     if not isinstance(password, str) or not password:
         errors.add("password", REQUIRED)
-    elif len(password) > 256:
-        errors.add("password", _("at most %(count)s characters", count=256))
+    elif len(password) > PASSWORD_MAX_LENGTH:
+        errors.add("password", _("at most %(count)s characters", count=PASSWORD_MAX_LENGTH))
     errors.raise_if_any()
     return username, password
 
@@ -183,7 +185,8 @@ def new_password(body: Any) -> dict[str, Any]:
     (valid a few minutes); the tokens, as a login answers them."""
     require_object(body)
     errors = FieldErrors()
-    username = clean_text(errors, "username", body.get("username"), max_len=128, required=True)
+    username = clean_text(errors, "username", body.get("username"), max_len=SIGN_IN_NAME_MAX,
+                          required=True)
     session = body.get("session")
     if not isinstance(session, str) or not session:
         errors.add("session", _("missing or invalid"))

@@ -17,7 +17,7 @@ from ..domain.booking import new_reference, require_object
 from ..domain.errors import Conflict, FieldErrors, Forbidden, NotFound, ValidationError
 from ..i18n import _
 from ..domain.staff import COMPLAINT_DESK, FOLLOW_UP, MANAGER, MANAGERS, Staff
-from ..domain.validation import clean_text, expect_version, mask_phone
+from ..domain.validation import LOGIN_MAX, clean_text, expect_version, mask_phone
 from ..logs import log_event
 from ..notify.templates import format_when, render
 from . import auth
@@ -211,8 +211,8 @@ def create(body: Any, staff: Staff) -> dict[str, Any]:
     else:
         errors = FieldErrors()
         about["customer_name"] = clean_text(errors, "customer_name", body.get("customer_name"),
-                                            max_len=40, required=True)
-        about["plate"] = clean_text(errors, "plate", body.get("plate"), max_len=12)
+                                            max_len=cpl.CUSTOMER_NAME_MAX, required=True)
+        about["plate"] = clean_text(errors, "plate", body.get("plate"), max_len=cpl.PLATE_MAX)
         errors.raise_if_any(_("Say who complains, or link the repair order"))
     owner = staff.username if staff.roles & COMPLAINT_DESK else default_owner()
     changes = records_db.Changes()
@@ -245,7 +245,7 @@ def _may_handle(staff: Staff, complaint: cpl.Complaint) -> None:
 def add_note(complaint_id: str, body: Any, staff: Staff) -> dict[str, Any]:
     errors = FieldErrors()
     note = clean_text(errors, "note", (body or {}).get("note") if isinstance(body, dict) else None,
-                      max_len=1000, required=True)
+                      max_len=cpl.DESCRIPTION_MAX, required=True)
     errors.raise_if_any()
 
     def change(c: cpl.Complaint, now: datetime) -> cpl.Complaint:
@@ -257,7 +257,7 @@ def add_note(complaint_id: str, body: Any, staff: Staff) -> dict[str, Any]:
 def assign(complaint_id: str, body: Any, staff: Staff) -> dict[str, Any]:
     errors = FieldErrors()
     owner = clean_text(errors, "owner", (body or {}).get("owner") if isinstance(body, dict) else None,
-                       max_len=64, required=True)
+                       max_len=LOGIN_MAX, required=True)
     errors.raise_if_any()
     if owner not in {p["username"] for p in handlers()}:
         raise ValidationError(_("Not someone who handles complaints"),

@@ -19,7 +19,8 @@ from ..i18n import _
 from ..domain.money import yuan
 from ..domain.slots import Slot
 from ..domain.staff import ADVISOR, TECHNICIAN, Staff
-from ..domain.validation import clean_text, day_asked, expect_version, mask_phone, parse_instant
+from ..domain.validation import (LOGIN_MAX, clean_text, day_asked, expect_version, mask_phone,
+                                 parse_instant)
 from . import auth
 from . import bookings as booking_service
 from .store import current_store, store_now
@@ -168,9 +169,9 @@ def prepare(booking_id: str, body: Any, staff: Staff) -> dict[str, Any]:
     errors = FieldErrors()
     advisor = technician = parts = None
     if "advisor" in body:
-        advisor = clean_text(errors, "advisor", body["advisor"], max_len=64)
+        advisor = clean_text(errors, "advisor", body["advisor"], max_len=LOGIN_MAX)
     if "technician" in body:
-        technician = clean_text(errors, "technician", body["technician"], max_len=64)
+        technician = clean_text(errors, "technician", body["technician"], max_len=LOGIN_MAX)
         if technician and technician not in _technician_names():
             errors.add("technician", _("not a technician of this store"))
     name = ""

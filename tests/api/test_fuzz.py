@@ -92,9 +92,9 @@ def _world(api, staff, clock):
     }
 
 
-def _example(method, path, world):
+def _example(method, path, world, operation=None):
     """A body the route would accept (or nearly): fuzzing starts from it to get past the
-    first check."""
+    first check. Without one here, the document's example of the operation (schemas)."""
     line = world["line_id"]
     examples = {
         "/api/bookings": booking_body(), "/api/staff/bookings": {**booking_body(), "channel": "phone"},
@@ -140,7 +140,9 @@ def _example(method, path, world):
         "/api/auth/new-password": {"username": "zhou.tech", "session": "s" * 40,
                                    "new_password": "zhou2026shop"},
     }
-    body = copy.deepcopy(examples.get(path, {}))
+    documented = ((operation or {}).get("requestBody", {}).get("content", {})
+                  .get("application/json", {}).get("example", {}))
+    body = copy.deepcopy(examples.get(path, documented))
     if path.startswith("/api/staff/") and method != "GET":
         order = RepairOrderItem.get(world["order_id"])
         body.setdefault("version", int(order.version))
@@ -184,7 +186,7 @@ def _deep(depth, key):
     return json.dumps(key).join(["{", ": "]) * depth + "{}" + "}" * depth
 
 
-def _body(data, method, path, world):
+def _body(data, method, path, world, operation=None):
     kind = data.draw(st.sampled_from(["mutated", "mutated", "mutated", "random", "raw", "deep"]))
     if kind == "raw":
         return data.draw(st.sampled_from(RAW_BODIES))
@@ -194,7 +196,7 @@ def _body(data, method, path, world):
     if kind == "random":
         body = data.draw(values)
     else:
-        body = _example(method, path, world)
+        body = _example(method, path, world, operation)
         for _ in range(data.draw(st.integers(min_value=1, max_value=3))):
             places = _paths(body)
             if places and data.draw(st.booleans()):
@@ -239,7 +241,8 @@ def _call(client, data, method, template, operation, world, principal):
             ["x", world["manager"][:-4] + "AAAA", "e30.e30.", "a" * 5000]))
     if data.draw(st.booleans()):
         headers["Idempotency-Key"] = _text_param(data, ["k1"]).replace("\n", " ")[:200] or "k"
-    body = _body(data, method, template, world) if method in ("POST", "PUT") else b""
+    body = (_body(data, method, template, world, operation) if method in ("POST", "PUT")
+            else b"")
     if isinstance(body, str):   # the bytes on the wire; a raw lone surrogate is invalid UTF-8
         body = body.encode("utf-8", "surrogatepass")
     return client.http.request(method, path, headers=headers, body=body), path, who
