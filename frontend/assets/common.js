@@ -205,6 +205,7 @@
   function money(text) { return "¥" + text; }
 
   /* ---- slot picker: day chips + slot grid; calls onPick(slotStart or null) ---- */
+  var slotRequests = 0;
   function SlotPicker(opts) {
     this.store = opts.store; this.daysEl = opts.days; this.slotsEl = opts.slots; this.statusEl = opts.status;
     this.services = opts.services || []; this.onPick = opts.onPick; this.exclude = opts.exclude || null;
@@ -251,15 +252,19 @@
     this.daysEl.querySelectorAll(".day").forEach(function (b) { b.setAttribute("aria-pressed", String(b.dataset.date === day)); });
     this.slotsEl.innerHTML = "";
     this.statusEl.className = "loading"; this.statusEl.textContent = t("loading_slots");
-    var seq = ++this.seq;
+    // the grid's last request wins, whichever picker asked (the booking page makes a new
+    // picker when the customer goes back or takes an alternative, while a request may be out)
+    var seq = this.seq = ++slotRequests;
+    this.slotsEl.dataset.request = String(seq);
     var q = "/api/slots?date=" + day + (this.services.length ? "&services=" + this.services.join(",") : "");
+    var stale = function () { return seq !== self.seq || self.slotsEl.dataset.request !== String(seq); };
     api("GET", q).then(function (r) {
-      if (seq !== self.seq) return;
+      if (stale()) return;
       self.statusEl.className = "hint"; self.statusEl.textContent = "";
       if (r.status !== 200) { self.statusEl.className = "banner bad"; self.statusEl.textContent = t("server"); return; }
       var slots = r.body.slots;
       if (then) then(slots);
-      if (seq !== self.seq) return;
+      if (stale()) return;
       if (!slots.length) { self.statusEl.textContent = t(r.body.closed_reason ? "no_slots_" + r.body.closed_reason : "no_slots"); return; }
       if (!slots.some(function (x) { return x.available > 0; })) self.statusEl.textContent = t("no_slots");
       slots.forEach(function (slot) {
@@ -276,7 +281,7 @@
         self.slotsEl.appendChild(b);
       });
     }, function () {
-      if (seq !== self.seq) return;
+      if (stale()) return;
       self.statusEl.className = "banner bad"; self.statusEl.textContent = t("network");
     });
   };

@@ -176,6 +176,15 @@ def test_a_forged_link_shows_a_clear_message(stack, phone):
     expect(phone.locator("#view")).to_be_hidden()
 
 
+def _wait_for(page, condition, timeout_ms=5000):
+    """Let the page run until ``condition()`` holds (a Playwright route handler is called then)."""
+    for _ in range(timeout_ms // 50):
+        if condition():
+            return
+        page.wait_for_timeout(50)
+    raise AssertionError("the page did not get there in time")
+
+
 def test_slot_taken_while_filling_the_form_offers_the_nearest_times(stack, phone):
     from chalicelib.services import bookings
     from chalicelib.services.store import current_store, save_store
@@ -190,13 +199,25 @@ def test_slot_taken_while_filling_the_form_offers_the_nearest_times(stack, phone
     # meanwhile someone else takes the last place by phone
     bookings.create_booking(booking_body(slot_start=wanted, services=["MAINT_BASIC"]))
     page.keyboard.press("Tab")
+    # the day's slots are held back until the customer has also picked an alternative, so two
+    # answers arrive together (a slow mobile network): the grid must show the last one only
+    held, holding = [], [True]
+    page.route("**/api/slots?*", lambda route: held.append(route) if holding[0] else route.continue_())
     page.click("#next")
     expect(page.locator("#banner")).to_contain_text("该时段刚刚约满")
     alternatives = page.locator("#banner .alts button")
     expect(alternatives).to_have_count(3)
-    shot(page, "booking-slot-full")
     alternatives.first.click()  # the nearest: 09:00 the same day
-    expect(page.locator(f'.slot[data-start="{stack.slot(day, 9)}"]')).to_have_attribute("aria-pressed", "true")
+    _wait_for(page, lambda: len(held) >= 2)
+    holding[0] = False
+    for route in held:
+        route.continue_()
+    nine = page.locator(f'.slot[data-start="{stack.slot(day, 9)}"]')
+    expect(nine).to_have_count(1)
+    expect(nine).to_have_attribute("aria-pressed", "true")
+    expect(page.locator(".slot")).to_have_count(len(set(page.locator(".slot").evaluate_all(
+        "els => els.map(e => e.dataset.start)"))))
+    shot(page, "booking-slot-full")
     page.click("#next")
     page.click("#next")
     expect(page.locator("#step4")).to_be_visible()
