@@ -14,13 +14,15 @@ import signal
 import sys
 import threading
 from http import HTTPStatus
+from pathlib import Path
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import unquote, urlsplit
 
 from chalicelib.headers import api_headers
 
 from .gateway import make_gateway
-from .stack import ROOT, STATE_DIR, bootstrap, configure, restore, snapshot
+from .keep import Keeper
+from .stack import REGION, ROOT, STATE_DIR, bootstrap, configure, restore
 
 FRONTEND = ROOT / "frontend"
 APP_PREFIXES = ("/api/", "/l/")
@@ -188,6 +190,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Run the local stack")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--aws-port", type=int, default=4566)
+    parser.add_argument("--state-dir", type=Path, default=STATE_DIR,
+                        help="where data is kept between runs (default .local/)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     for noisy in ("werkzeug", "botocore", "pynamodb"):
@@ -201,13 +205,16 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     base = f"http://127.0.0.1:{args.port}"
     configure(aws.url, public_base_url=base)
-    created = bootstrap(demo=False)
-    state = STATE_DIR / "dynamodb.json"
-    restored = restore(state) if created else 0
+    bootstrap(demo=False)
+    # the local stack keeps everything: items, files and staff accounts are restored here,
+    # then every write the endpoint applies is journaled as it happens (keep.py)
+    keeper = Keeper(args.state_dir, region=REGION)
+    restore(args.state_dir, keeper)
+    aws.app.keeper = keeper.open()
     bootstrap(demo=True)
 
     def save():
-        snapshot(state)
+        keeper.compact()
 
     try:
         http = serve(port=args.port)
@@ -216,14 +223,17 @@ def main(argv: list[str] | None = None) -> int:
         aws.stop()
         return 1
     scheduler = Scheduler(on_tick=save).start()
+    kept = keeper.restored
     print(f"""
-  4S after-sales, local stack ({restored} saved items restored from {state.relative_to(ROOT)})
+  4S after-sales, local stack (restored from {_shown(args.state_dir)}: {kept["items"]} items, """
+          f"""{kept["files"]} files, {kept["accounts"]} staff accounts)
   Booking site    {base}/
   Advisor portal  {base}/portal/
   API             {base}/api/  (OpenAPI: {base}/api/openapi.json)
   AWS endpoint    {aws.url}  region ap-east-1, any credentials
 {_logins(base)}
-  Scheduled SMS sweep runs every {int(scheduler.interval)} s. Ctrl-C stops (data is kept; `make reset` clears it).
+  Scheduled SMS sweep runs every {int(scheduler.interval)} s. Ctrl-C stops (data, files and staff
+  accounts are kept as they are written; `make reset` clears them).
 """, flush=True)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -232,12 +242,19 @@ def main(argv: list[str] | None = None) -> int:
             pass
     except KeyboardInterrupt:
         pass
-    print("Stopping: saving data...", flush=True)
+    print("Stopping (everything written is kept)...", flush=True)
     scheduler.stop()
     http.shutdown()
-    save()
     aws.stop()
+    keeper.close()
     return 0
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
 
 
 if __name__ == "__main__":

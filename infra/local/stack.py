@@ -85,7 +85,12 @@ def _dynamodb():
 
 
 def snapshot(path: Path) -> int:
-    """Write every item of this store's tables to ``path`` (local dev only: moto keeps no files)."""
+    """Write every item (and, for a state directory, every file and staff account) the embedded
+    endpoint holds to ``path``: a state directory as keep.py keeps it, or, for a ``.json`` path,
+    the tables alone in the format before. A full pass: `make run` saves what changed instead."""
+    if path.suffix != ".json":
+        from .keep import Keeper
+        return Keeper(path, region=REGION).snapshot()
     from chalicelib import db
     from chalicelib.db.models import MODELS
     db.bind()
@@ -105,19 +110,15 @@ def snapshot(path: Path) -> int:
     return count
 
 
-def restore(path: Path) -> int:
+def restore(path: Path = STATE_DIR, keeper=None) -> int:
+    """Load what was kept at ``path`` into the embedded endpoint running in this process (the
+    tables and the files bucket exist: bootstrap(demo=False)); the number of items restored.
+
+    ``path`` is a state directory (keep.py: items, files, staff accounts; a ``dynamodb.json``
+    of the format before found there is upgraded once), or a ``.json`` file of that format."""
     from chalicelib import db
-    from chalicelib.db.models import MODELS
-    if not path.exists():
-        return 0
+    from .keep import Keeper, load_legacy
     db.bind()
-    data = json.loads(path.read_text(encoding="utf-8"))
-    client = _dynamodb()
-    count = 0
-    for model in MODELS:
-        items = data.get(model.Meta.base_name, [])
-        for start in range(0, len(items), 25):
-            batch = [{"PutRequest": {"Item": item}} for item in items[start:start + 25]]
-            client.batch_write_item(RequestItems={model.Meta.table_name: batch})
-        count += len(items)
-    return count
+    if path.suffix == ".json":
+        return load_legacy(path) if path.exists() else 0
+    return (keeper or Keeper(path, region=REGION)).restore()
