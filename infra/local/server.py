@@ -20,7 +20,7 @@ from urllib.parse import unquote, urlsplit
 
 from chalicelib.headers import api_headers
 
-from .gateway import make_gateway
+from .gateway import SITE_METHODS, error_body, make_gateway
 from .keep import Keeper
 from .stack import REGION, ROOT, STATE_DIR, bootstrap, configure, restore
 
@@ -56,6 +56,16 @@ class Handler(BaseHTTPRequestHandler):
     def do_OPTIONS(self):
         self._dispatch()
 
+    def do_HEAD(self):
+        self._dispatch()
+
+    def __getattr__(self, name: str):
+        # unknown methods answer 405: any other do_X (TRACE, PROPFIND...) is the method refusal,
+        # as the deployed edge answers methods CloudFront never forwards
+        if name.startswith("do_"):
+            return self._method_not_allowed
+        raise AttributeError(name)
+
     def log_message(self, fmt, *args):  # quiet: one line per API call only
         path = getattr(self, "path", "")      # unset when the request line could not be read
         if path.startswith(APP_PREFIXES):
@@ -77,11 +87,23 @@ class Handler(BaseHTTPRequestHandler):
         path = urlsplit(self.path).path
         if path.startswith(APP_PREFIXES) or path in ("/api", "/l"):
             self._app()
-        elif self.command in ("GET", "HEAD"):
+        elif self.command in SITE_METHODS:
             self._static(path)
         else:
-            self._send(405, {**api_headers(), "Content-Type": "application/json"},
-                       b'{"error": {"code": "method_not_allowed", "message": "Method not allowed"}}')
+            self._method_not_allowed()
+
+    def _method_not_allowed(self):
+        """405 in the API.md error shape, with what the path takes (gateway.GATEWAY_RESPONSES)."""
+        length = int(self.headers.get("Content-Length") or 0)
+        if length:
+            self.rfile.read(length)
+        path = urlsplit(self.path).path
+        if path.startswith(APP_PREFIXES) or path in ("/api", "/l"):
+            allow = self.gateway.allowed(path)
+        else:
+            allow = ", ".join(SITE_METHODS)
+        self._send(405, {**api_headers(), "Content-Type": "application/json", "Allow": allow},
+                   error_body("method_not_allowed").encode())
 
     def _app(self):
         from chalice.local import LocalGatewayException
