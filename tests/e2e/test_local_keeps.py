@@ -5,6 +5,7 @@ Stopped with SIGTERM (as Ctrl-C), and killed with SIGKILL right after the writes
 from __future__ import annotations
 
 import html
+import json
 import os
 import re
 import signal
@@ -166,3 +167,117 @@ def test_a_crash_right_after_the_writes_loses_none_of_them(local):
 
     second = local()
     _everything_is_there(second, kept)
+
+
+# ---- the keeper in this process's endpoint: journal, compaction, upgrade ---------------------
+
+@pytest.fixture
+def keeper(stack, tmp_path):
+    from infra.local.keep import Keeper
+    kept = Keeper(tmp_path / "kept")
+    kept.snapshot()                  # what the endpoint holds already (the demo store, the pool)
+    kept.open()
+    stack.aws.app.keeper = kept
+    yield kept
+    stack.aws.app.keeper = None
+    kept.close()
+
+
+def _everything(keeper) -> dict:
+    """Every item of every table and every object, as the endpoint holds them."""
+    from moto.s3.models import FakeKey
+    items = {name: sorted(json.dumps(i.to_json()["Attributes"], sort_keys=True)
+                          for i in table.all_items())
+             for name, table in keeper._ddb().tables.items()}
+    files = {(b.name, k): keeper._s3().get_object(b.name, k).value
+             for b in keeper._s3().buckets.values() for k in list(b.keys.keys())
+             if isinstance(keeper._s3().get_object(b.name, k), FakeKey)}
+    return {"items": items, "files": files, "idp": keeper._idp_records()}
+
+
+def _journal_lines(keeper) -> int:
+    from infra.local.keep import JOURNAL
+    path = keeper.dir / JOURNAL
+    return len(path.read_bytes().splitlines()) if path.exists() else 0
+
+
+def _restart(stack, keeper):
+    """A new, empty endpoint (as after stopping `make run`) and a restore from the kept state."""
+    from infra.local.keep import Keeper
+    from infra.local.stack import bootstrap, restore
+    stack.aws.app.keeper = None
+    keeper.close()
+    urllib.request.urlopen(urllib.request.Request(stack.aws.url + "/moto-api/reset", method="POST"))
+    bootstrap(demo=False)
+    again = Keeper(keeper.dir)
+    count = restore(keeper.dir, again)
+    return again, count
+
+
+def test_saving_costs_what_changed_not_what_exists(stack, keeper):
+    """A booking journals one line per item its transaction wrote, whatever the store holds."""
+    from chalicelib.db.models import AuditItem
+    from chalicelib.services import bookings
+    from tests.factories import booking_body
+    day = stack.next_open_day()
+
+    def book(hour, n):
+        before = _journal_lines(keeper)
+        bookings.create_booking(booking_body(slot_start=stack.slot(day, hour),
+                                             customer={"phone": f"1390013900{n}"},
+                                             vehicle={"plate": f"粤B5555{n}"}))
+        return _journal_lines(keeper) - before
+    book(9, 1)                       # the day's first booking also opens the day
+    in_a_small_store = book(10, 2)
+    assert in_a_small_store > 0
+    with AuditItem.batch_write() as batch:      # 2,000 more items
+        for n in range(2000):
+            batch.save(AuditItem(subject=f"bulk#{n}", seq="0", at="2026-01-01T00:00:00Z",
+                                 actor="bench", action="bulk"))
+    assert book(11, 3) == in_a_small_store
+
+
+def test_compaction_upgrade_and_a_torn_line_keep_exactly_what_the_endpoint_held(stack, keeper, tmp_path):
+    from chalicelib.config import get_config
+    from chalicelib.services import bookings, files
+    from infra.local.keep import JOURNAL, LEGACY, SNAPSHOT, FILES
+    from infra.local.stack import snapshot
+    from tests.factories import booking_body
+    day = stack.next_open_day()
+    first = bookings.create_booking(booking_body(slot_start=stack.slot(day, 9)))
+    files.put_signature("signatures/a.png", b"\x89PNG one")
+    files.put_signature("signatures/b.png", b"\x89PNG two")
+    assert keeper.compact(force=True)
+    assert (keeper.dir / SNAPSHOT).exists() and _journal_lines(keeper) == 0
+    # after the compaction: a change, a cancellation, a replaced and a deleted file
+    bookings.cancel_booking(first["id"], first["manage_url"].split("token=")[1], {"reason": "行程有变"})
+    files.put_signature("signatures/a.png", b"\x89PNG one, again")
+    files.s3().delete_object(Bucket=get_config().files_bucket, Key="signatures/b.png")
+    held = _everything(keeper)
+    # a crash in the middle of a line: the torn line is skipped, and cut before appending
+    with (keeper.dir / JOURNAL).open("ab") as fh:
+        fh.write(b'["d","nope",{"pk":{"S":"x"}}]\t{"pk":')
+    keeper, count = _restart(stack, keeper)
+    assert _everything(keeper) == held
+    assert count == sum(len(v) for v in held["items"].values())
+    keeper.open()
+    assert (keeper.dir / JOURNAL).read_bytes().endswith(b"\n")
+    # merged again: the replaced and the deleted file's bytes are gone, the kept ones stay
+    assert keeper.compact(force=True)
+    blobs = {p.name for p in (keeper.dir / FILES).iterdir()}
+    assert len(blobs) == len([k for k in held["files"] if k[0] == get_config().files_bucket])
+    keeper, _ = _restart(stack, keeper)
+    assert _everything(keeper) == held
+    # the format before (dynamodb.json, items only) loads once, then lives in the new format
+    legacy_dir = tmp_path / "legacy"
+    legacy_dir.mkdir()
+    saved = snapshot(legacy_dir / LEGACY)
+    from infra.local.keep import Keeper
+    from infra.local.stack import restore
+    urllib.request.urlopen(urllib.request.Request(stack.aws.url + "/moto-api/reset", method="POST"))
+    from infra.local.stack import bootstrap
+    bootstrap(demo=False)
+    assert restore(legacy_dir, Keeper(legacy_dir)) == saved
+    assert not (legacy_dir / LEGACY).exists() and (legacy_dir / (LEGACY + ".upgraded")).exists()
+    assert _everything(keeper)["items"] == held["items"]
+    assert restore(legacy_dir, Keeper(legacy_dir)) == saved       # now from its snapshot
