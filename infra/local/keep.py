@@ -98,7 +98,9 @@ class Keeper:
         self.region = region
         self.account = account or DEFAULT_ACCOUNT_ID
         self.restored = {"items": 0, "files": 0, "accounts": 0}
-        self._lock = threading.Lock()       # the journal file: the endpoint vs. compaction
+        # the journal file and the files' bytes: the endpoint vs. compaction (re-entrant: a file's
+        # bytes are written and its line appended under it, so compaction never drops them between)
+        self._lock = threading.RLock()
         self._journal = None
         self._dirty = False
         self._seen_idp: dict[str, str] = {}  # Cognito records as last journaled (to diff)
@@ -189,7 +191,8 @@ class Keeper:
                 self._seen_idp = current
                 self._append(changed)
             else:
-                self._append(self._s3_records(op, environ, body))
+                with self._lock:
+                    self._append(self._s3_records(op, environ, body))
         except Exception:    # never fail the request it already applied; say it loudly
             log.exception("local stack: a write could not be journaled (%s %s)", kind, op)
 

@@ -70,11 +70,11 @@ class LocalStack:
         answer = requests.request(method, self.url + path, json=body, headers=headers, timeout=30)
         return answer.status_code, answer.json()
 
-    def sign_in(self, username: str, password: str = DEMO_PASSWORD) -> str:
+    def sign_in(self, username: str, password: str = DEMO_PASSWORD, *, tokens: bool = False):
         status, body = self.call("POST", "/api/auth/login",
                                  {"username": username, "password": password})
         assert status == 200, body
-        return body["id_token"]
+        return body if tokens else body["id_token"]
 
 
 @pytest.fixture
@@ -145,19 +145,22 @@ def _everything_is_there(stack: LocalStack, kept: dict) -> None:
 def test_records_files_and_accounts_survive_a_stop_and_start(local):
     first = local()
     kept = _photo_checkin_and_account(first)
-    manager = first.sign_in("manager")
+    session = first.sign_in("manager", tokens=True)
+    manager = session["id_token"]
     _, accounts_before = first.call("GET", "/api/staff/accounts", token=manager)
     assert first.stop(signal.SIGTERM) == 0
 
     second = local()
     _everything_is_there(second, kept)
-    manager = second.sign_in("manager")
-    _, accounts_after = second.call("GET", "/api/staff/accounts", token=manager)
+    _, accounts_after = second.call("GET", "/api/staff/accounts", token=second.sign_in("manager"))
     assert accounts_after == accounts_before       # no demo account added twice, none lost
-    assert (first.port, first.aws_port) != (0, 0)
-    # the pool and the portal's client kept their ids: a token from before still works
-    status, me = second.call("GET", "/api/staff/me", token=manager)
-    assert status == 200
+    # the pool and the portal's client kept their ids: the portal's session from before the
+    # restart still works, and refreshes
+    status, me = second.call("GET", "/api/staff/me", token=session["id_token"])
+    assert status == 200 and me["username"] == "manager"
+    status, refreshed = second.call("POST", "/api/auth/refresh",
+                                    {"refresh_token": session["refresh_token"]})
+    assert status == 200 and refreshed["staff"]["username"] == "manager", refreshed
 
 
 def test_a_crash_right_after_the_writes_loses_none_of_them(local):
