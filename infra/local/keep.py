@@ -148,7 +148,9 @@ class Keeper:
         with self._lock:
             if self._journal is None:
                 return
-            self._journal.write(data)     # one write: in the kernel before the endpoint answers
+            view = memoryview(data)       # in the kernel before the endpoint answers
+            while view:
+                view = view[self._journal.write(view):]
             self._dirty = True
 
     def _sync_loop(self) -> None:
@@ -543,7 +545,8 @@ def _cut_torn_tail(path: Path) -> None:
         fh.seek(-1, os.SEEK_END)
         if fh.read(1) == b"\n":
             return
-        data = fh.seek(0) or fh.read()
+        fh.seek(0)
+        data = fh.read()
         fh.truncate(data.rfind(b"\n") + 1)
 
 
