@@ -98,6 +98,7 @@ class Keeper:
         self.region = region
         self.account = account or DEFAULT_ACCOUNT_ID
         self.restored = {"items": 0, "files": 0, "accounts": 0}
+        self.upgraded = False                # restore found the format before and converted it
         # the journal file and the files' bytes: the endpoint vs. compaction (re-entrant: a file's
         # bytes are written and its line appended under it, so compaction never drops them between)
         self._lock = threading.RLock()
@@ -300,6 +301,7 @@ class Keeper:
             count = load_legacy(legacy)
             self.snapshot()
             legacy.replace(legacy.with_name(LEGACY + ".upgraded"))
+            self.upgraded = True
             self.restored = {"items": count, "files": 0, "accounts": 0}
             return count
         later: dict[str, str] = {}

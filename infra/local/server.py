@@ -233,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
     keeper = Keeper(args.state_dir, region=REGION)
     restore(args.state_dir, keeper)
     aws.app.keeper = keeper.open()
-    bootstrap(demo=True)
+    bootstrap(demo=True, backfill=keeper.upgraded)   # what this code kept has its search keys
 
     def save():
         keeper.compact()
