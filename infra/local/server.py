@@ -14,8 +14,8 @@ import signal
 import sys
 import threading
 from http import HTTPStatus
-from pathlib import Path
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from chalicelib.headers import api_headers
@@ -226,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Cannot listen on 127.0.0.1:{args.aws_port} ({exc}). Is another `make run` running?")
         return 1
     base = f"http://127.0.0.1:{args.port}"
-    configure(aws.url, public_base_url=base)
+    configure(aws.url, state_dir=args.state_dir, public_base_url=base)   # its link-signing key too
     bootstrap(demo=False)
     # the local stack keeps everything: items, files and staff accounts are restored here,
     # then every write the endpoint applies is journaled as it happens (keep.py)

@@ -152,6 +152,7 @@ def test_records_files_and_accounts_survive_a_stop_and_start(local):
 
     second = local()
     _everything_is_there(second, kept)
+    assert (second.state_dir / "secret.key").exists()    # customer links stay signed the same
     _, accounts_after = second.call("GET", "/api/staff/accounts", token=second.sign_in("manager"))
     assert accounts_after == accounts_before       # no demo account added twice, none lost
     # the pool and the portal's client kept their ids: the portal's session from before the
