@@ -413,7 +413,7 @@ class _Loader:
         self.pools: dict[str, dict] = {}
         self.users: dict[str, list[dict]] = {}
         self.tokens: dict[str, dict[str, Any]] = {}
-        self.items = self.files = self.accounts = 0
+        self.items = self.files = self.accounts = self.skipped = 0
 
     def load(self, key: str, value: str) -> None:
         if key.startswith('["d","'):     # the table's name has no quote: no need to parse
@@ -431,9 +431,14 @@ class _Loader:
 
     def _item(self, table_name: str, attrs: dict) -> None:
         from moto.dynamodb.models.dynamo_type import DynamoType
-        table = self.tables.get(table_name)
+        if table_name not in self.tables:
+            self.tables[table_name] = self.ddb.tables.get(table_name)
+            if self.tables[table_name] is None:   # a table the models no longer have
+                log.warning("kept items of table %s: no such table now, not restored", table_name)
+        table = self.tables[table_name]
         if table is None:
-            table = self.tables[table_name] = self.ddb.get_table(table_name)
+            self.skipped += 1
+            return
         hash_key = DynamoType(attrs[table.hash_key_attr])
         if table.range_key_attr:
             range_key = DynamoType(attrs[table.range_key_attr])

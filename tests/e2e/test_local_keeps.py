@@ -285,3 +285,12 @@ def test_compaction_upgrade_and_a_torn_line_keep_exactly_what_the_endpoint_held(
     assert not (legacy_dir / LEGACY).exists() and (legacy_dir / (LEGACY + ".upgraded")).exists()
     assert _everything(keeper)["items"] == held["items"]
     assert restore(legacy_dir, Keeper(legacy_dir)) == saved       # now from its snapshot
+
+
+def test_items_of_a_table_the_models_no_longer_have_are_skipped_not_fatal(stack, keeper):
+    from infra.local.keep import JOURNAL
+    with (keeper.dir / JOURNAL).open("a", encoding="utf-8") as fh:
+        fh.write('["d","gone-table",{"pk":{"S":"x"}}]\t{"pk":{"S":"x"}}\n')
+    held = _everything(keeper)
+    keeper, _ = _restart(stack, keeper)
+    assert _everything(keeper) == held
