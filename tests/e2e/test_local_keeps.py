@@ -147,7 +147,10 @@ def test_records_files_and_accounts_survive_a_stop_and_start(local):
     kept = _photo_checkin_and_account(first)
     session = first.sign_in("manager", tokens=True)
     manager = session["id_token"]
+    status, _ = first.call("POST", "/api/staff/accounts/technician2/disable", {}, manager)
+    assert status == 200
     _, accounts_before = first.call("GET", "/api/staff/accounts", token=manager)
+    assert [a["enabled"] for a in accounts_before["accounts"] if a["username"] == "technician2"] == [False]
     assert first.stop(signal.SIGTERM) == 0
 
     second = local()
@@ -155,6 +158,9 @@ def test_records_files_and_accounts_survive_a_stop_and_start(local):
     assert (second.state_dir / "secret.key").exists()    # customer links stay signed the same
     _, accounts_after = second.call("GET", "/api/staff/accounts", token=second.sign_in("manager"))
     assert accounts_after == accounts_before       # no demo account added twice, none lost
+    status, refused = second.call("POST", "/api/auth/login",
+                                  {"username": "technician2", "password": DEMO_PASSWORD})
+    assert status == 401, refused                  # disabled stays disabled
     # the pool and the portal's client kept their ids: the portal's session from before the
     # restart still works, and refreshes
     status, me = second.call("GET", "/api/staff/me", token=session["id_token"])
