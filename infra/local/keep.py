@@ -368,13 +368,15 @@ class Keeper:
 
     def snapshot(self) -> int:
         """Write everything the embedded endpoint holds as the snapshot and empty the journal
-        (a full pass: for generators and the upgrade, not for the running stack)."""
+        (a full pass: for generators and the upgrade, not for saving as the stack runs). Writes
+        the endpoint applies meanwhile wait to be journaled after it: their lines still count."""
         from moto.s3.models import FakeKey
         self.dir.mkdir(parents=True, exist_ok=True)
         (self.dir / FILES).mkdir(exist_ok=True)
         count = 0
+        kept: set[str] = set()
         tmp = self.dir / (SNAPSHOT + ".tmp")
-        with tmp.open("w", encoding="utf-8", newline="\n") as out:
+        with self._lock, tmp.open("w", encoding="utf-8", newline="\n") as out:
             for name, table in self._ddb().tables.items():
                 for item in table.all_items():
                     attrs = item.to_json()["Attributes"]
@@ -387,15 +389,19 @@ class Keeper:
                 for name in list(bucket.keys.keys()):
                     if isinstance(self._s3().get_object(bucket.name, name), FakeKey):
                         key, value = self._s3_record(bucket.name, name)
+                        kept.add(json.loads(value)["sha"])
                         out.write(f"{key}\t{value}\n")
             for key, value in self._idp_records().items():
                 out.write(f"{key}\t{value}\n")
             out.flush()
             os.fsync(out.fileno())
-        with self._lock:
+            out.close()
             tmp.replace(self.dir / SNAPSHOT)
             for name in (SEALED, JOURNAL):
                 (self.dir / name).unlink(missing_ok=True)
+            for blob in (self.dir / FILES).iterdir():   # bytes no object names any more
+                if blob.name not in kept:
+                    blob.unlink()
             if self._journal is not None:
                 self._journal.close()
                 self._journal = open(self.dir / JOURNAL, "ab", buffering=0)
