@@ -263,7 +263,10 @@ class Keeper:
         blob = self.dir / FILES / sha
         if not blob.exists():
             tmp = blob.with_suffix(".tmp")
-            tmp.write_bytes(data)
+            with tmp.open("wb") as fh:          # on disk before a journal line names it
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
             tmp.replace(blob)
         return _key("s", bucket, name), _dumps({"sha": sha, "meta": dict(obj.metadata),
                                                 "modified": obj.last_modified})
