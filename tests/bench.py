@@ -407,6 +407,11 @@ def main() -> int:
     print("Deployment (make synth):")
     for line in deployment():
         print(f"  {line}")
+    # issue 14, the local stack keeps everything (last: it resets the embedded endpoint)
+    from tests.bench_localkeep import local_keeping
+    print("Local stack keeps everything (issue 14):")
+    for line in local_keeping():
+        print(f"  {line}")
     return 0
 
 

@@ -66,6 +66,7 @@ LABELS = {
     "wash": pgettext("print", "Free wash"),
     "contact": pgettext("print", "Contact during repair"),
     "damage": pgettext("print", "Exterior damage"),
+    "photos": pgettext("print", "Photos"),
     "none": pgettext("print", "none"),
     "yes": pgettext("print", "yes"),
     "no": pgettext("print", "no"),

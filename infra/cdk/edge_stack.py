@@ -1,7 +1,9 @@
 """The store's web ACL: CloudFront's WAF must live in us-east-1, so it has its own small stack.
 
 Rate-based rules per client IP (as CloudFront sees it, not a header the client
-could forge) answer 429 in the API.md error shape.
+could forge) answer 429 in the API.md error shape. A method CloudFront does not forward (TRACE,
+PROPFIND...; on the sites anything but GET and HEAD) is answered 405 in that shape, with Allow,
+as the local server answers it, instead of CloudFront's own 403.
 """
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from aws_cdk import aws_wafv2 as waf
 from constructs import Construct
 
 from infra.cdk.store_stack import CdkProviderFunctions
-from infra.local.gateway import error_body
+from infra.local.gateway import EDGE_METHODS, SITE_METHODS, api_methods, error_body
 from infra.store_config import StoreConfig
 
 EDGE_REGION = "us-east-1"
@@ -37,6 +39,17 @@ def _request(method: str, path: str) -> waf.CfnWebACL.StatementProperty:
         text_transformations=[waf.CfnWebACL.TextTransformationProperty(priority=0, type="NONE")]))
     return waf.CfnWebACL.StatementProperty(and_statement=waf.CfnWebACL.AndStatementProperty(
         statements=[method_match, _starts_with(path)]))
+
+
+def _method_is_not(methods: tuple[str, ...]) -> waf.CfnWebACL.StatementProperty:
+    matches = [waf.CfnWebACL.StatementProperty(byte_match_statement=waf.CfnWebACL.ByteMatchStatementProperty(
+        field_to_match=waf.CfnWebACL.FieldToMatchProperty(method={}),
+        positional_constraint="EXACTLY", search_string=method,
+        text_transformations=[waf.CfnWebACL.TextTransformationProperty(priority=0, type="NONE")]))
+        for method in methods]
+    return waf.CfnWebACL.StatementProperty(not_statement=waf.CfnWebACL.NotStatementProperty(
+        statement=waf.CfnWebACL.StatementProperty(
+            or_statement=waf.CfnWebACL.OrStatementProperty(statements=matches))))
 
 
 class EdgeStack(Stack):
@@ -70,12 +83,30 @@ class EdgeStack(Stack):
             statements=[_request(m, p) for m, p in SENSITIVE]))
         api = waf.CfnWebACL.StatementProperty(or_statement=waf.CfnWebACL.OrStatementProperty(
             statements=[_starts_with("/api/"), _starts_with("/l/")]))
+
+        def not_allowed(name: str, priority: int, where: waf.CfnWebACL.StatementProperty,
+                        methods: tuple[str, ...], allow: str) -> waf.CfnWebACL.RuleProperty:
+            """Issue 14: 405 in the error shape for a method the edge does not forward there."""
+            return waf.CfnWebACL.RuleProperty(
+                name=name, priority=priority, visibility_config=visibility(name),
+                action=waf.CfnWebACL.RuleActionProperty(block=waf.CfnWebACL.BlockActionProperty(
+                    custom_response=waf.CfnWebACL.CustomResponseProperty(
+                        response_code=405, custom_response_body_key="method_not_allowed",
+                        response_headers=[waf.CfnWebACL.CustomHTTPHeaderProperty(
+                            name="Allow", value=allow)]))),
+                statement=waf.CfnWebACL.StatementProperty(and_statement=waf.CfnWebACL.AndStatementProperty(
+                    statements=[where, _method_is_not(methods)])))
+
+        site = waf.CfnWebACL.StatementProperty(
+            not_statement=waf.CfnWebACL.NotStatementProperty(statement=api))
         self.web_acl = waf.CfnWebACL(
             self, "WebAcl", name=names.resource("web"), scope="CLOUDFRONT",
             default_action=waf.CfnWebACL.DefaultActionProperty(allow={}),
             visibility_config=visibility("web"),
             custom_response_bodies={"too_many_requests": waf.CfnWebACL.CustomResponseBodyProperty(
-                content_type="APPLICATION_JSON", content=error_body("too_many_requests"))},
+                content_type="APPLICATION_JSON", content=error_body("too_many_requests")),
+                "method_not_allowed": waf.CfnWebACL.CustomResponseBodyProperty(
+                    content_type="APPLICATION_JSON", content=error_body("method_not_allowed"))},
             rules=[
                 waf.CfnWebACL.RuleProperty(
                     name="known-bad-ips", priority=0,
@@ -86,6 +117,8 @@ class EdgeStack(Stack):
                             vendor_name="AWS", name="AWSManagedRulesAmazonIpReputationList"))),
                 rate_rule("bookings-and-sign-in", 1, store.bookings_per_5min, sensitive),
                 rate_rule("api", 2, store.api_requests_per_5min, api),
+                not_allowed("api-methods", 3, api, EDGE_METHODS, ", ".join(api_methods())),
+                not_allowed("site-methods", 4, site, SITE_METHODS, ", ".join(SITE_METHODS)),
             ])
         # the store's stack (another region) reads the ARN from here when it deploys
         ssm.StringParameter(self, "WebAclArn", parameter_name=web_acl_parameter(store),

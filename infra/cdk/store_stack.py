@@ -35,7 +35,7 @@ from constructs import Construct
 from chalicelib.db.schema import table_definitions
 from chalicelib.headers import API_CSP, HSTS_MAX_AGE, files_url, page_csp
 from infra import staff_pool
-from infra.local.gateway import GATEWAY_RESPONSES, error_body
+from infra.local.gateway import GATEWAY_RESPONSES, error_body, route_methods
 from infra.store_config import StoreConfig
 
 from . import policies
@@ -64,6 +64,17 @@ GATEWAY_RESPONSE_TYPES = {
     "THROTTLED": "too_many_requests", "QUOTA_EXCEEDED": "too_many_requests",
     "BAD_REQUEST_BODY": "bad_request", "BAD_REQUEST_PARAMETERS": "bad_request",
     "DEFAULT_4XX": "bad_request", "DEFAULT_5XX": "unavailable",
+}
+# issue 14: any method a path does not take, to the app (the same proxy integration as its
+# routes, no authorizer: the app refuses it before anything else)
+OTHER_METHODS = {
+    "produces": ["application/json"],
+    "responses": {"405": {"description": "405 response"}},
+    "x-amazon-apigateway-integration": {
+        "type": "aws_proxy", "httpMethod": "POST", "passthroughBehavior": "when_no_match",
+        "contentHandling": "CONVERT_TO_TEXT", "responses": {"default": {"statusCode": "200"}},
+        "uri": {"Fn::Sub": "arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/"
+                           "2015-03-31/functions/${APIHandler.Arn}/invocations"}},
 }
 # CloudFront adds this header, with a generated secret, to every request it sends to API
 # Gateway; the API stage's web ACL lets nothing else in (lower case: WAF matches it so).
@@ -281,6 +292,14 @@ class StoreStack(Stack):
                         "gatewayresponse.header.Content-Type": "'application/json'"},
                     "responseTemplates": {"application/json": error_body(code)}}
              for kind, code in GATEWAY_RESPONSE_TYPES.items()})
+        # issue 14, unknown methods: a method a path does not take goes to the app, which answers
+        # 405 in the error shape with the path's Allow (as the local stack does), instead of API
+        # Gateway's 403 MISSING_AUTHENTICATION_TOKEN (shown as 404: the path exists). A path that
+        # is no route stays 404. Explicit methods take precedence over ANY.
+        for path in route_methods():
+            rest_api.add_property_override(
+                "DefinitionBody.paths." + path.replace(".", "\\.") + ".x-amazon-apigateway-any-method",
+                OTHER_METHODS)
         # one deployment of the API per store: throttle beyond what a store ever sends
         rest_api.add_property_override("MethodSettings", [{
             "ResourcePath": "/*", "HttpMethod": "*",

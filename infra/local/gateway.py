@@ -23,7 +23,14 @@ GATEWAY_RESPONSES = {
     "too_many_requests": (429, "Too many requests: please wait a minute and try again"),
     "bad_request": (400, "The request could not be read"),
     "unavailable": (503, "The service is busy: please try again shortly"),
+    # a method the path does not take: API Gateway (a mock on every path's other methods) and
+    # the web ACL (methods CloudFront never forwards), as the app answers it (http.py)
+    "method_not_allowed": (405, "This address does not take this method"),
 }
+# the methods CloudFront forwards to the API (AllowedMethods.ALLOW_ALL); any other method is
+# answered at the edge, 405. The sites (S3) take GET and HEAD only.
+EDGE_METHODS = ("GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE")
+SITE_METHODS = ("GET", "HEAD")
 
 
 def error_body(code: str) -> str:
@@ -39,7 +46,30 @@ class GatewayAnswer(LocalGatewayException):
         super().__init__({"Content-Type": "application/json"}, body)
 
 
+def route_methods(app=None) -> dict[str, list[str]]:
+    """Each API path and the methods it takes, in the app's order (as its 405 names them)."""
+    if app is None:
+        from app import app
+    return {path: list(methods) for path, methods in app.routes.items()}
+
+
+def api_methods(app=None) -> list[str]:
+    """Every method some API path takes (the Allow of an unknown method at the edge)."""
+    return sorted({m for methods in route_methods(app).values() for m in methods})
+
+
 class ApiGateway(LocalGateway):
+    def allowed(self, url: str) -> str:
+        """The Allow header of a 405 for ``url``: its route's methods, or every API method for a
+        path that is no route (the edge cannot tell them apart)."""
+        from chalice.local import RouteMatcher
+        routes = route_methods(self._app_object)
+        try:
+            route = RouteMatcher(list(routes)).match_route(url).route
+        except ValueError:
+            return ", ".join(api_methods(self._app_object))
+        return ", ".join(routes[route])
+
     def handle_request(self, method, path, headers, body):
         try:
             return super().handle_request(method, path, headers, body)

@@ -74,8 +74,38 @@ def add_staff(pool: str, person: DemoStaff, store_id: str, password: str = DEMO_
                                    GroupName=person.role)
 
 
+def existing_pool(store_id: str) -> tuple[str, str] | None:
+    """The store's pool and portal client kept from an earlier run (keep.py), if any; sets
+    COGNITO_USER_POOL_ID / COGNITO_CLIENT_ID as create_pool does."""
+    client = _client()
+    pools = [p["Id"] for p in client.list_user_pools(MaxResults=60)["UserPools"]
+             if p["Name"] == f"{store_id}-staff"]
+    if not pools:
+        return None
+    clients = [c["ClientId"] for c in client.list_user_pool_clients(
+        UserPoolId=pools[0], MaxResults=60)["UserPoolClients"] if c["ClientName"] == CLIENT_NAME]
+    if not clients:
+        return None
+    os.environ["COGNITO_USER_POOL_ID"] = pools[0]
+    os.environ["COGNITO_CLIENT_ID"] = clients[0]
+    from chalicelib.config import reset_config
+    reset_config()
+    return pools[0], clients[0]
+
+
 def create_demo_staff(store_id: str) -> list[DemoStaff]:
-    pool, _ = create_pool(store_id)
-    for person in DEMO_STAFF:
+    """The demo staff in the store's pool; a pool kept from an earlier run is used as it is
+    (its accounts, passwords and groups as people left them), only missing demo staff added."""
+    kept = existing_pool(store_id)
+    if kept is None:
+        pool, _ = create_pool(store_id)
+        missing = list(DEMO_STAFF)
+    else:
+        pool = kept[0]
+        client = _client()
+        present = {u["Username"] for page in client.get_paginator("list_users").paginate(
+            UserPoolId=pool) for u in page["Users"]}
+        missing = [p for p in DEMO_STAFF if p.username not in present]
+    for person in missing:
         add_staff(pool, person, store_id)
     return list(DEMO_STAFF)

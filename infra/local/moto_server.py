@@ -4,7 +4,8 @@ moto applies a DynamoDB transaction without a lock, and rolls a failed one
 back by restoring a copy of the whole table: two requests handled at once
 could overwrite each other. Real DynamoDB serialises writes to an item, so
 this server handles one request at a time (connections stay concurrent).
-It also counts requests per operation, for `make bench`.
+It also counts requests per operation, for `make bench`, and hands every write to the
+local stack's keeper (keep.py), which journals what it changed.
 
 A table's stream keeps every record in moto (DynamoDB: 24 hours), and each GetRecords leaves
 a shard iterator behind: the local stream poller hands back what it has read
@@ -27,14 +28,27 @@ class SerialisedApp:
         self._app = app
         self._lock = threading.Lock()
         self.requests: Counter[str] = Counter()
+        self.keeper = None   # the local stack keeps everything: a keep.Keeper, set by server.main
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
         target = environ.get("HTTP_X_AMZ_TARGET", "")
         with self._lock:
             if target:
                 self.requests[target.split(".")[-1]] += 1
-            # read the whole answer inside the lock: moto builds it lazily
-            return list(self._app(environ, start_response))
+            keeper = self.keeper
+            note = keeper.before(environ) if keeper is not None else None
+            if note is None:
+                # read the whole answer inside the lock: moto builds it lazily
+                return list(self._app(environ, start_response))
+            status: list[str] = []
+
+            def started(code, headers, exc_info=None):
+                status.append(code)
+                return start_response(code, headers, exc_info)
+            answer = list(self._app(environ, started))
+            if status and status[-1].startswith("2"):
+                keeper.after(note, environ)    # journaled before the client hears the answer
+            return answer
 
 
 class MotoServer:

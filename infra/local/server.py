@@ -15,12 +15,14 @@ import sys
 import threading
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from chalicelib.headers import api_headers
 
-from .gateway import make_gateway
-from .stack import ROOT, STATE_DIR, bootstrap, configure, restore, snapshot
+from .gateway import SITE_METHODS, error_body, make_gateway
+from .keep import Keeper
+from .stack import REGION, ROOT, STATE_DIR, bootstrap, configure, restore
 
 FRONTEND = ROOT / "frontend"
 APP_PREFIXES = ("/api/", "/l/")
@@ -54,6 +56,16 @@ class Handler(BaseHTTPRequestHandler):
     def do_OPTIONS(self):
         self._dispatch()
 
+    def do_HEAD(self):
+        self._dispatch()
+
+    def __getattr__(self, name: str):
+        # unknown methods answer 405: any other do_X (TRACE, PROPFIND...) is the method refusal,
+        # as the deployed edge answers methods CloudFront never forwards
+        if name.startswith("do_"):
+            return self._method_not_allowed
+        raise AttributeError(name)
+
     def log_message(self, fmt, *args):  # quiet: one line per API call only
         path = getattr(self, "path", "")      # unset when the request line could not be read
         if path.startswith(APP_PREFIXES):
@@ -75,11 +87,23 @@ class Handler(BaseHTTPRequestHandler):
         path = urlsplit(self.path).path
         if path.startswith(APP_PREFIXES) or path in ("/api", "/l"):
             self._app()
-        elif self.command in ("GET", "HEAD"):
+        elif self.command in SITE_METHODS:
             self._static(path)
         else:
-            self._send(405, {**api_headers(), "Content-Type": "application/json"},
-                       b'{"error": {"code": "method_not_allowed", "message": "Method not allowed"}}')
+            self._method_not_allowed()
+
+    def _method_not_allowed(self):
+        """405 in the API.md error shape, with what the path takes (gateway.GATEWAY_RESPONSES)."""
+        length = int(self.headers.get("Content-Length") or 0)
+        if length:
+            self.rfile.read(length)
+        path = urlsplit(self.path).path
+        if path.startswith(APP_PREFIXES) or path in ("/api", "/l"):
+            allow = self.gateway.allowed(path)
+        else:
+            allow = ", ".join(SITE_METHODS)
+        self._send(405, {**api_headers(), "Content-Type": "application/json", "Allow": allow},
+                   error_body("method_not_allowed").encode())
 
     def _app(self):
         from chalice.local import LocalGatewayException
@@ -188,6 +212,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Run the local stack")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--aws-port", type=int, default=4566)
+    parser.add_argument("--state-dir", type=Path, default=STATE_DIR,
+                        help="where data is kept between runs (default .local/)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     for noisy in ("werkzeug", "botocore", "pynamodb"):
@@ -200,14 +226,17 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Cannot listen on 127.0.0.1:{args.aws_port} ({exc}). Is another `make run` running?")
         return 1
     base = f"http://127.0.0.1:{args.port}"
-    configure(aws.url, public_base_url=base)
-    created = bootstrap(demo=False)
-    state = STATE_DIR / "dynamodb.json"
-    restored = restore(state) if created else 0
-    bootstrap(demo=True)
+    configure(aws.url, state_dir=args.state_dir, public_base_url=base)   # its link-signing key too
+    bootstrap(demo=False)
+    # the local stack keeps everything: items, files and staff accounts are restored here,
+    # then every write the endpoint applies is journaled as it happens (keep.py)
+    keeper = Keeper(args.state_dir, region=REGION)
+    restore(args.state_dir, keeper)
+    aws.app.keeper = keeper.open()
+    bootstrap(demo=True, backfill=keeper.upgraded)   # what this code kept has its search keys
 
     def save():
-        snapshot(state)
+        keeper.compact()
 
     try:
         http = serve(port=args.port)
@@ -219,8 +248,10 @@ def main(argv: list[str] | None = None) -> int:
     # fastsms: the outbox's stream to app.outbox_fast_path, as Lambda reads it in AWS
     from .streams import outbox_poller
     fast_sms = outbox_poller(on_read=aws.stream_read).start()
+    kept = keeper.restored
     print(f"""
-  4S after-sales, local stack ({restored} saved items restored from {state.relative_to(ROOT)})
+  4S after-sales, local stack (restored from {_shown(args.state_dir)}: {kept["items"]} items, """
+          f"""{kept["files"]} files, {kept["accounts"]} staff accounts)
   Booking site    {base}/
   Advisor portal  {base}/portal/
   API             {base}/api/  (OpenAPI: {base}/api/openapi.json)
@@ -228,7 +259,8 @@ def main(argv: list[str] | None = None) -> int:
 {_logins(base)}
   SMS due at once go out within a second (the outbox's stream, read every {fast_sms.interval} s);
   the scheduled sweep (reminders, retries, the backstop) runs every {int(scheduler.interval)} s.
-  Ctrl-C stops (data is kept; `make reset` clears it).
+  Ctrl-C stops (data, files and staff accounts are kept as they are written; `make reset`
+  clears them).
 """, flush=True)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -237,13 +269,20 @@ def main(argv: list[str] | None = None) -> int:
             pass
     except KeyboardInterrupt:
         pass
-    print("Stopping: saving data...", flush=True)
+    print("Stopping (everything written is kept)...", flush=True)
     fast_sms.stop()
     scheduler.stop()
     http.shutdown()
-    save()
     aws.stop()
+    keeper.close()
     return 0
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
 
 
 if __name__ == "__main__":

@@ -52,9 +52,11 @@ def _local_secret(state_dir: Path | None) -> str:
     return path.read_text(encoding="utf-8").strip()
 
 
-def bootstrap(*, demo: bool = True) -> list[str]:
+def bootstrap(*, demo: bool = True, backfill: bool = True) -> list[str]:
     """Create the tables (from the PynamoDB models) and the files bucket; with ``demo``, load
-    the demo store if it is missing and create the staff user pool with the demo staff."""
+    the demo store if it is missing and create the staff user pool with the demo staff.
+    ``backfill``: give records kept from before the search keys theirs (three Scans: `make run`
+    does it only for a store upgraded from dynamodb.json, whose records may predate them)."""
     from chalicelib import db
     from chalicelib.config import get_config
     from chalicelib.db import store as store_db
@@ -67,7 +69,8 @@ def bootstrap(*, demo: bool = True) -> list[str]:
     files.create_bucket()
     if demo:
         from chalicelib.db import records as records_db
-        records_db.backfill_search_keys()     # records restored from before the search keys
+        if backfill:
+            records_db.backfill_search_keys()     # records restored from before the search keys
         settings, _ = store_db.load_store(get_config().store_id)
         from chalicelib.db import pricebook as pricebook_db
         if settings is None or not pricebook_db.has_packages():
@@ -85,7 +88,12 @@ def _dynamodb():
 
 
 def snapshot(path: Path) -> int:
-    """Write every item of this store's tables to ``path`` (local dev only: moto keeps no files)."""
+    """Write every item (and, for a state directory, every file and staff account) the embedded
+    endpoint holds to ``path``: a state directory as keep.py keeps it, or, for a ``.json`` path,
+    the tables alone in the format before. A full pass: `make run` saves what changed instead."""
+    if path.suffix != ".json":
+        from .keep import Keeper
+        return Keeper(path, region=REGION).snapshot()
     from chalicelib import db
     from chalicelib.db.models import MODELS
     db.bind()
@@ -105,19 +113,15 @@ def snapshot(path: Path) -> int:
     return count
 
 
-def restore(path: Path) -> int:
+def restore(path: Path = STATE_DIR, keeper=None) -> int:
+    """Load what was kept at ``path`` into the embedded endpoint running in this process (the
+    tables and the files bucket exist: bootstrap(demo=False)); the number of items restored.
+
+    ``path`` is a state directory (keep.py: items, files, staff accounts; a ``dynamodb.json``
+    of the format before found there is upgraded once), or a ``.json`` file of that format."""
     from chalicelib import db
-    from chalicelib.db.models import MODELS
-    if not path.exists():
-        return 0
+    from .keep import Keeper, load_legacy
     db.bind()
-    data = json.loads(path.read_text(encoding="utf-8"))
-    client = _dynamodb()
-    count = 0
-    for model in MODELS:
-        items = data.get(model.Meta.base_name, [])
-        for start in range(0, len(items), 25):
-            batch = [{"PutRequest": {"Item": item}} for item in items[start:start + 25]]
-            client.batch_write_item(RequestItems={model.Meta.table_name: batch})
-        count += len(items)
-    return count
+    if path.suffix == ".json":
+        return load_legacy(path) if path.exists() else 0
+    return (keeper or Keeper(path, region=REGION)).restore()

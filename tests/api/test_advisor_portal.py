@@ -416,6 +416,23 @@ def test_printable_order_and_check_in_sheet(api, advisor, clock, client):
     assert advisor.get("/api/staff/orders/ro_missing").status_code == 404
 
 
+def test_the_printed_check_in_sheet_shows_its_photos(api, advisor, clock):
+    """Issue 14: the check-in sheet prints with the walk-around's photos (the car's own and a
+    damage mark's), each a presigned view of the file, after the signature's place."""
+    keys = []
+    for _ in range(2):
+        photo = advisor.post("/api/staff/uploads", {"content_type": "image/jpeg", "size": 4}).json_body
+        assert requests.put(photo["url"], data=b"\xff\xd8\xff\xe0", headers=photo["headers"]).ok
+        keys.append(photo["key"])
+    _, order = _checked_in(api, advisor, clock, photo_keys=[keys[0]], damage=[
+        {"zone": "left_front_door", "kind": "scratch", "note": "10cm", "photo_keys": [keys[1]]}])
+    sheet = advisor.get(f"/api/staff/orders/{order['id']}/print?doc=checkin").body.decode()
+    assert "<h2>照片</h2>" in sheet
+    photos = sheet.split('<div class="photos">')[1].split("</div>")[0]
+    assert [k in photos for k in keys] == [True, True]
+    assert photos.count("<img ") == 2
+
+
 def test_an_empty_walk_in_form_hears_of_every_missing_field_with_the_signature_at_once(advisor):
     """Round 3: the page sends an empty walk-in form as it is (no stop at the signature); the
     one answer names every required field, the signature among them, and nothing is written."""

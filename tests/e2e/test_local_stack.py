@@ -76,3 +76,45 @@ def test_a_request_the_server_cannot_read_is_answered_in_the_error_shape(stack):
         assert err.code == 414
         assert json.loads(err.read())["error"]["code"] == "request_uri_too_long"
         assert err.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_an_unknown_method_is_405_in_the_error_shape_on_any_path(stack):
+    """Issue 14: TRACE, PROPFIND... (no handler in the HTTP server, never forwarded by CloudFront)
+    answer 405 in the API.md error shape with the security headers and what the path allows,
+    as the deployed edge answers them; a method the edge forwards reaches the API as before."""
+    import http.client
+    import json
+    from urllib.parse import urlsplit
+
+    host, port = urlsplit(stack.url).hostname, urlsplit(stack.url).port
+
+    def send(method, path):
+        conn = http.client.HTTPConnection(host, port, timeout=30)
+        conn.request(method, path)
+        resp = conn.getresponse()
+        body = resp.read()
+        conn.close()
+        return resp.status, resp.headers, body
+
+    allowed = {"/": "GET, HEAD", "/portal/": "GET, HEAD", "/assets/book.js": "GET, HEAD",
+               "/api/store": "GET", "/api/staff/accounts": "GET, POST",
+               "/api/orders/ro_x/approval": "GET, POST", "/l/abc": "GET"}
+    for method in ("TRACE", "PROPFIND", "FOO"):
+        for path, allow in allowed.items():
+            status, headers, body = send(method, path)
+            assert status == 405, (method, path, status)
+            assert json.loads(body)["error"]["code"] == "method_not_allowed", (method, path)
+            assert headers["Allow"] == allow, (method, path)
+            assert headers["Content-Type"] == "application/json", (method, path)
+            assert headers["X-Content-Type-Options"] == "nosniff", (method, path)
+            assert "frame-ancestors 'none'" in headers["Content-Security-Policy"], (method, path)
+    # a method the edge forwards: the API says what the path allows, an unknown path is 404
+    status, headers, body = send("DELETE", "/api/store")
+    assert status == 405 and headers["Allow"] == "GET"
+    assert json.loads(body)["error"]["code"] == "method_not_allowed"
+    assert send("DELETE", "/api/nope")[0] == 404
+    # HEAD: a page answers as for GET, without a body
+    status, headers, body = send("HEAD", "/portal/")
+    assert status == 200 and body == b"" and headers["Content-Type"].startswith("text/html")
+    status, headers, _ = send("POST", "/portal/")
+    assert status == 405 and headers["Allow"] == "GET, HEAD"

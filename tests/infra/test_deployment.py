@@ -259,6 +259,58 @@ def test_gateway_refusals_answer_in_the_api_error_shape(synthesized):
     assert api["StageName"] == "api" and api["EndpointConfiguration"] == "REGIONAL"
 
 
+def test_a_method_a_path_does_not_take_is_405_in_the_error_shape_at_the_gateway_and_edge(synthesized):
+    """Issue 14: API Gateway sends a method a route lacks (e.g. DELETE /api/store) to the app,
+    which answers 405 with Allow, instead of its own 403 MISSING_AUTHENTICATION_TOKEN (404);
+    the web ACL answers 405 for methods CloudFront never forwards, in the same shape."""
+    from infra.local.gateway import EDGE_METHODS, SITE_METHODS, api_methods, route_methods
+    tpl = template(synthesized, "gz-tianhe")
+    paths = tpl["Resources"]["RestAPI"]["Properties"]["DefinitionBody"]["paths"]
+    routes = route_methods()
+    assert set(paths) == set(routes)
+    for path, spec in paths.items():
+        other = spec["x-amazon-apigateway-any-method"]
+        integration = other["x-amazon-apigateway-integration"]
+        assert integration["type"] == "aws_proxy", path
+        assert "${APIHandler.Arn}" in integration["uri"]["Fn::Sub"], path
+        assert "security" not in other, path
+        assert {m.lower() for m in routes[path]} <= set(spec), path      # the routes stay
+    edge = template(synthesized, "gz-tianhe", edge=True)
+    acl = next(iter(resources(edge, "AWS::WAFv2::WebACL").values()))["Properties"]
+    body = json.loads(acl["CustomResponseBodies"]["method_not_allowed"]["Content"])
+    assert body == {"error": {"code": "method_not_allowed",
+                              "message": GATEWAY_RESPONSES["method_not_allowed"][1]}}
+    rules = {r["Name"]: r for r in acl["Rules"]}
+    for name, methods, allow in (("api-methods", EDGE_METHODS, ", ".join(api_methods())),
+                                 ("site-methods", SITE_METHODS, "GET, HEAD")):
+        response = rules[name]["Action"]["Block"]["CustomResponse"]
+        assert response["ResponseCode"] == 405
+        assert response["CustomResponseBodyKey"] == "method_not_allowed"
+        assert response["ResponseHeaders"] == [{"Name": "Allow", "Value": allow}]
+        where, refused = rules[name]["Statement"]["AndStatement"]["Statements"]
+        forwarded = refused["NotStatement"]["Statement"]["OrStatement"]["Statements"]
+        assert sorted(s["ByteMatchStatement"]["SearchString"] for s in forwarded) == sorted(methods)
+        assert ("NotStatement" in where) == (name == "site-methods")
+
+
+def test_the_app_answers_a_method_its_route_lacks_405_as_api_gateway_sends_it(monkeypatch):
+    """What the ANY method above sends: the proxy event of DELETE on /api/store."""
+    from app import app
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "ap-east-1")
+    event = {"resource": "/api/store", "path": "/api/store", "httpMethod": "DELETE",
+             "headers": {"accept-language": "en"}, "multiValueHeaders": {},
+             "queryStringParameters": None, "multiValueQueryStringParameters": None,
+             "pathParameters": None, "stageVariables": None, "body": None, "isBase64Encoded": False,
+             "requestContext": {"resourcePath": "/api/store", "httpMethod": "DELETE",
+                                "path": "/api/store", "stage": "api"}}
+    answer = app(event, None)
+    assert answer["statusCode"] == 405
+    headers = answer.get("headers") or {}
+    assert headers["Allow"] == "GET" and headers["X-Content-Type-Options"] == "nosniff"
+    assert json.loads(answer["body"])["error"] == {
+        "code": "method_not_allowed", "message": "This address does not take this method"}
+
+
 def test_cloudfront_serves_the_sites_and_routes_the_api_on_one_origin(synthesized):
     tpl = template(synthesized, "gz-tianhe")
     distribution = next(iter(resources(tpl, "AWS::CloudFront::Distribution").values()))
