@@ -1,7 +1,8 @@
 """All DynamoDB access lives in this package."""
 from __future__ import annotations
 
-import boto3
+import threading
+
 from pynamodb.connection import Connection
 from pynamodb.exceptions import DoesNotExist
 
@@ -10,22 +11,36 @@ from .models import MODELS
 from .schema import table_definitions
 
 _bound: tuple[str, str] | None = None
+_binding = threading.Lock()
 _connection: Connection | None = None
 
 
 def bind() -> None:
-    """Point every model at this deployment's tables (idempotent, cheap)."""
+    """Point every model at this deployment's tables (idempotent, cheap).
+
+    Lean (issue 14): ONE Connection, hence one botocore session and client, serves every
+    model and the transactions (PynamoDB would otherwise build a client per model, about
+    75 ms each on a cold start). The client is built here, once, under a lock: requests
+    issued together from threads then share it instead of each building its own."""
     global _bound, _connection
     cfg = get_config()
     key = (cfg.table_prefix, cfg.region)
     if _bound == key:
         return
-    for model in MODELS:
-        model.Meta.table_name = cfg.table_name(model.Meta.base_name)
-        model.Meta.region = cfg.region
-        model._connection = None
-    _connection = None
-    _bound = key
+    with _binding:
+        if _bound == key:
+            return
+        shared = Connection(region=cfg.region)
+        for model in MODELS:
+            model.Meta.table_name = cfg.table_name(model.Meta.base_name)
+            model.Meta.region = cfg.region
+            model._connection = None
+            table = model._get_connection()     # the table's key schema; builds no client
+            shared.add_meta_table(table.get_meta_table())
+            table.connection = shared
+        shared.client   # noqa: B018  the one botocore client, built now
+        _connection = shared
+        _bound = key
 
 
 def unbind() -> None:
@@ -38,11 +53,9 @@ def unbind() -> None:
 
 
 def connection() -> Connection:
-    """Connection used for transactions."""
-    global _connection
+    """The one Connection of every model, used for transactions too."""
     bind()
-    if _connection is None:
-        _connection = Connection(region=get_config().region)
+    assert _connection is not None
     return _connection
 
 
@@ -67,9 +80,8 @@ def create_tables() -> list[str]:
 
     Both build the tables from ``schema.table_definitions()``.
     """
-    bind()
     cfg = get_config()
-    client = boto3.client("dynamodb", region_name=cfg.region, endpoint_url=cfg.endpoint_url or None)
+    client = connection().client      # botocore's: boto3 (s3transfer...) is not imported
     existing = set()
     for page in client.get_paginator("list_tables").paginate():
         existing.update(page["TableNames"])

@@ -30,10 +30,10 @@ from ..domain.errors import Conflict, FieldErrors, NotFound, SlotFull, Validatio
 from ..i18n import Message, _
 from ..domain.money import yuan
 from ..domain.store import Service, StoreSettings
-from ..domain.validation import mask_phone, mask_vin, parse_date, parse_instant
+from ..domain.validation import iso_day, mask_phone, mask_vin, parse_date, parse_instant
 from ..domain.tokens import TOKEN_MAX_AGE, check_booking_token, sign_booking
 from ..logs import log_event
-from .store import StoreContext, current_store, forget_store
+from .store import StoreContext, current_store, current_store_and, forget_store
 from ..db.store import SettingsChanged
 
 ONLINE = "online"     # booked by the customer on the site: phone verified, limits per request
@@ -73,7 +73,10 @@ def slots_for(date_text: str | None, services_text: str | None, *,
     """A day's slots and the places left for the services asked; for a desk ``channel``
     (phone, walk-in) as the desk may book them: the slot under way, no notice, walk-ins
     within the labour kept for them."""
-    ctx = current_store()
+    # a cold container reads the store and the day asked together (issue 14, lean)
+    asked = iso_day(date_text)
+    ctx, usage = (current_store_and(lambda: bookings_db.day_usage(asked)) if asked
+                  else (current_store(), None))
     now = clock.now()
     errors = FieldErrors()
     day = parse_date(errors, "date", date_text, today=now.astimezone(ctx.settings.tz).date())
@@ -88,7 +91,8 @@ def slots_for(date_text: str | None, services_text: str | None, *,
     if reason:
         answer["closed_reason"] = reason
         return answer
-    usage = bookings_db.day_usage(day)
+    if usage is None or day != asked:
+        usage = bookings_db.day_usage(day)
     free = slots_rules.availability(
         ctx.settings, day, usage, labor, now, desk=channel != ONLINE,
         labor_limit=_limits(ctx.settings, channel).labor_minutes_per_day)
