@@ -12,7 +12,6 @@ from pynamodb.exceptions import DoesNotExist, GetError
 
 from ..config import get_config
 from .models import MODELS
-from .schema import table_definitions
 
 _bound: tuple[str, str] | None = None
 _binding = threading.Lock()
@@ -128,6 +127,7 @@ def create_tables() -> list[str]:
 
     Both build the tables from ``schema.table_definitions()``.
     """
+    from .schema import table_definitions
     cfg = get_config()
     client = connection().client      # botocore's: boto3 (s3transfer...) is not imported
     existing = set()
