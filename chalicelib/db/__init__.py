@@ -1,6 +1,7 @@
 """All DynamoDB access lives in this package."""
 from __future__ import annotations
 
+import os
 import threading
 import time
 from typing import Any, Callable
@@ -51,8 +52,6 @@ def _dynamodb_session():
     """A botocore session whose data loader knows that the one model it is asked for is
     DynamoDB's: botocore's own loader first lists every service it has (about 440
     directories, 2,600 file system calls: ~20 ms of a cold start) to check the name."""
-    import os
-
     from botocore.loaders import Loader
     from botocore.session import get_session
 
