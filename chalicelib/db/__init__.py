@@ -84,6 +84,7 @@ def connection() -> Connection:
 
 
 BATCH_RETRIES = 8
+MAX_BATCH_KEYS = 100
 MAX_KEY_BYTES = 2048   # DynamoDB refuses (ValidationException) a longer partition key
 
 
@@ -104,7 +105,10 @@ def get_items(wanted: list[tuple[type, str, Callable[[Any], Any]]]) -> list[Any]
     """Items of one table or several, each ``(model, hash key, convert)``: ONE BatchGetItem
     (strongly consistent; keys DynamoDB left unprocessed are asked again), converted, in the
     order asked; None where there is no item (also for a key no item can have). Lean
-    (issue 14): the independent reads of a request in one round trip."""
+    (issue 14): the independent reads of a request in one round trip (at most 100 keys,
+    DynamoDB's limit for one BatchGetItem)."""
+    if len(wanted) > MAX_BATCH_KEYS:
+        raise ValueError(f"at most {MAX_BATCH_KEYS} keys in one BatchGetItem")
     results: list[Any] = [None] * len(wanted)
     asked: dict[tuple[str, str], list[int]] = {}
     models: dict[str, type] = {}
