@@ -82,3 +82,27 @@ def test_an_unknown_booking_is_404_and_nothing_is_written(advisor, clock, dynamo
     assert answer.status_code == 404 and answer.json_body["error"]["code"] == "booking_not_found"
     assert dynamodb_calls == ["BatchGetItem"]
     assert list(RepairOrderItem.scan()) == [] and list(AuditItem.scan()) == []
+
+
+def test_keys_dynamodb_leaves_unprocessed_are_asked_again(api, dynamodb_calls):
+    from chalicelib.db.bookings import to_booking
+    from chalicelib.db.models import BookingItem
+    booking = _booked(api)
+    throttled = []
+
+    def leave_one_unprocessed(parsed, model, **_):
+        if model.name == "BatchGetItem" and not throttled:
+            table, items = next(iter(parsed["Responses"].items()))
+            left = items.pop()
+            throttled.append(left)
+            parsed["UnprocessedKeys"] = {table: {"Keys": [{"booking_id": left["booking_id"]}]}}
+    events = db.connection().client.meta.events
+    events.register("after-call.dynamodb", leave_one_unprocessed, unique_id="lean-throttle")
+    try:
+        dynamodb_calls.clear()
+        found = db.get_items([(BookingItem, booking["id"], to_booking),
+                              (BookingItem, "bk_none", to_booking)])
+    finally:
+        events.unregister("after-call.dynamodb", unique_id="lean-throttle")
+    assert throttled and dynamodb_calls == ["BatchGetItem", "BatchGetItem"]
+    assert found[0].id == booking["id"] and found[1] is None
