@@ -21,7 +21,7 @@ run: $(STAMP)
 # the Lambda runtime's wheels (Linux x86_64, CPython 3.11), fetched once: synth then packages offline
 $(WHEELS_STAMP): requirements.txt | $(STAMP)
 	rm -rf $(WHEELS) && mkdir -p $(WHEELS)
-	$(PY) -m pip download --quiet --disable-pip-version-check -r requirements.txt -d $(WHEELS) \
+	$(PY) -m pip download --quiet --disable-pip-version-check --no-deps -r requirements.txt -d $(WHEELS) \
 	  --platform manylinux2014_x86_64 --python-version 3.11 --implementation cp --only-binary=:all:
 	touch $@
 

@@ -1,14 +1,18 @@
 """The Chalice app: registers the blueprints and the scheduled functions."""
+import gc
 import logging
 
-from chalice import Chalice, Rate
+gc.disable()   # lean (issue 14): no collection while the app loads (api/http.py loading_modules)
+from chalice import Chalice, Rate  # noqa: E402
 
-from chalicelib.api.customer import customer_api
-from chalicelib.api.http import api_error_shape, security_headers
-from chalicelib.api.meta import meta_api
-from chalicelib.api.staff import staff_api
+from chalicelib.api.customer import customer_api  # noqa: E402
+from chalicelib.api.http import api_error_shape, security_headers  # noqa: E402
+from chalicelib.api.meta import meta_api  # noqa: E402
+from chalicelib.api.staff import staff_api  # noqa: E402
 # the manager's administration: routes on staff_api, registered when imported
 from chalicelib.api import accounts, pricebook, settings  # noqa: F401,E402  isort: skip
+gc.freeze()    # what loaded lives as long as the process: out of the collector's sight
+gc.enable()
 
 app = Chalice(app_name="aftersales")
 app.log.setLevel(logging.INFO)   # Chalice sets ERROR without debug; log_event lines are INFO

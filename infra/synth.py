@@ -20,7 +20,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "infra" / "out"
-LAMBDA_WHEELS = ROOT / ".venv" / "lambda-wheels"
+# the Makefile's download; LAMBDA_WHEELS=<dir> points a run at another one
+LAMBDA_WHEELS = Path(os.environ.get("LAMBDA_WHEELS") or ROOT / ".venv" / "lambda-wheels")
 
 
 def prepare_environment(wheels: Path = LAMBDA_WHEELS) -> None:
@@ -34,6 +35,9 @@ def prepare_environment(wheels: Path = LAMBDA_WHEELS) -> None:
         "JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION": "1",
         "CDK_DISABLE_VERSION_CHECK": "1", "CDK_DISABLE_CLI_TELEMETRY": "1",
         "PIP_NO_INDEX": "1", "PIP_FIND_LINKS": str(wheels),
+        # the layer holds requirements.txt and nothing else (issue 14, lean): every package
+        # it needs is listed and pinned there; boto3/botocore come with the Lambda runtime
+        "PIP_NO_DEPS": "1",
         "PIP_DISABLE_PIP_VERSION_CHECK": "1",
         # chalice reads a region and credentials from the environment; nothing is called
         "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "ap-east-1"),

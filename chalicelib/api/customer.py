@@ -9,6 +9,7 @@ from .http import (JSON_TYPES, LazyModule, accepts_page, api, header, json_body,
 customer_api = Blueprint(__name__)
 
 bookings = LazyModule("chalicelib.services.bookings")
+availability = LazyModule("chalicelib.services.availability")   # GET /api/slots alone (issue 14)
 orders = LazyModule("chalicelib.services.orders")
 customer_orders = LazyModule("chalicelib.services.customer_orders")
 verification = LazyModule("chalicelib.services.verification")
@@ -30,7 +31,7 @@ def get_services():
 @api
 def get_slots():
     request = customer_api.current_request
-    return bookings.slots_for(query_param(request, "date"), query_param(request, "services"))
+    return availability.slots_for(query_param(request, "date"), query_param(request, "services"))
 
 
 @customer_api.route("/api/verifications", methods=["POST"], content_types=JSON_TYPES)

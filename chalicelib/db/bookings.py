@@ -10,12 +10,13 @@ from ..domain.audit import AuditEntry
 from ..domain.errors import Conflict
 from ..i18n import _
 from ..domain.messages import OutboxMessage
-from ..domain.slots import DAY_KEY, DayUsage
+from ..domain.slots import DAY_KEY
 from ..domain.verification import Proof
 from . import bind, get_item
 from . import search as search_db
 from . import verifications as verifications_db
 from .audit import to_item as audit_item
+from .capacity import day_usage  # noqa: F401  (read here by the booking use cases)
 from .links import ShortLink
 from .models import BookingItem, CapacityItem, IdempotencyItem, LinkItem
 from .outbox import to_item as outbox_item
@@ -70,19 +71,6 @@ class Limits:
 
 
 # ---- reads ---------------------------------------------------------------
-
-def day_usage(day: date) -> DayUsage:
-    """Everything booked on ``day``: one query."""
-    bind()
-    slots: dict[str, int] = {}
-    labor = 0
-    for item in CapacityItem.query(day.isoformat(), consistent_read=True):
-        if item.slot == DAY_KEY:
-            labor = int(item.labor_minutes or 0)
-        else:
-            slots[item.slot] = int(item.booked or 0)
-    return DayUsage(slot_booked=slots, labor_minutes=labor)
-
 
 def day_bookings(day: date) -> list[Booking]:
     """The bookings of one day in slot order (appointment board): one query on ``by_date``."""

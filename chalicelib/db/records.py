@@ -25,7 +25,7 @@ from ..domain.messages import OutboxMessage
 from ..domain.repair_order import IN_STORE, ApprovalRequest, Line, RepairOrder
 from ..domain.settlement import Delivery, Settlement
 from ..domain.vehicles import CustomerRecord, Recommendation, VehicleRecord, unique_moves
-from . import bind, get_item
+from . import bind, get_item, get_items
 from . import search as search_db
 from .bookings import get_bookings, to_booking
 from .bookings import to_item as booking_item
@@ -225,6 +225,32 @@ def _save_trail(tx: Tx, label: str, subject: str, trail: Trail) -> None:
 
 
 # ---- reads ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Arrival:
+    """What a check-in reads before its transaction."""
+    booking: Booking | None
+    customer: CustomerRecord | None     # the holder of the mobile number, if any
+    vehicle: VehicleRecord | None       # the holder of the plate, if any
+
+
+def arrival(booking_id: str | None, phone: str, plate: str) -> Arrival:
+    """The booking, the mobile's and the plate's holders: one BatchGetItem for the booking and
+    both markers, a second one for the holders when there are any (issue 14, lean)."""
+    booking, customer_id, vehicle_id = get_items([   # no booking id: not asked
+        (BookingItem, booking_id or "", to_booking),
+        (UniqueItem, f"phone#{phone}", _owner), (UniqueItem, f"plate#{plate}", _owner)])
+    holders = [(CustomerItem, customer_id, _customer)] if customer_id else []
+    holders += [(VehicleItem, vehicle_id, _vehicle)] if vehicle_id else []
+    found = iter(get_items(holders))
+    customer = next(found) if customer_id else None
+    vehicle = next(found) if vehicle_id else None
+    return Arrival(booking=booking, customer=customer, vehicle=vehicle)
+
+
+def _owner(item: UniqueItem) -> str:
+    return item.owner_id
+
 
 def get_customer(customer_id: str) -> CustomerRecord | None:
     return get_item(CustomerItem, customer_id, _customer)

@@ -15,7 +15,6 @@ Everything here is plain Python: the routes validate with it, db/ stores it.
 """
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
@@ -24,7 +23,11 @@ from typing import Any, Iterable, Mapping
 
 from ..i18n import _
 from .errors import FieldErrors, ValidationError
-from .money import decimal_text, parse_money, parse_quantity, times, yuan
+from .money import decimal_text, parse_money, parse_quantity, yuan
+# a package's figures at today's prices live on their own (issue 14, lean): the store's
+# catalogue prices its packages on every cold start without importing the book's editing
+from .package_price import (LABOR_LINE, PART_LINE, QUARTER, Estimate,  # noqa: F401
+                            PricedLine, estimate, priced_lines)
 from .validation import REQUIRED, clean_int, clean_text
 
 OPERATION = "op"
@@ -32,9 +35,6 @@ PART = "part"
 PACKAGE = "package"
 KINDS = (OPERATION, PART, PACKAGE)
 CATEGORIES = ("maintenance", "inspection", "repair", "bodywork", "recall")
-LABOR_LINE = "labor"
-PART_LINE = "part"
-QUARTER = 15                       # a duration is rounded up to a quarter of an hour
 MAX_HOURS = 99                     # one operation's flat-rate hours
 MAX_QUANTITY = 999
 MAX_PACKAGE_LINES = 30
@@ -195,53 +195,6 @@ def package_lines(package: Package, operations: Mapping[str, Operation],
                           "name_en": part.name_en, "quantity": decimal_text(item.quantity),
                           "unit_price_fen": part.unit_price_fen, "unit": part.unit})
     return tuple(lines)
-
-
-@dataclass(frozen=True)
-class PricedLine:
-    """A line of a package at today's prices: what the repair order opens with."""
-    kind: str
-    code: str
-    name: str
-    name_en: str
-    quantity: Decimal            # hours for labour
-    unit_price_fen: int          # hourly rate for labour
-
-    @property
-    def amount_fen(self) -> int:
-        return times(self.quantity, self.unit_price_fen)
-
-
-def priced_lines(lines: Iterable[Mapping[str, Any]], labor_rate_fen: int) -> list[PricedLine]:
-    out = []
-    for ln in lines:
-        if ln["kind"] == LABOR_LINE:
-            rate = ln.get("rate_fen")
-            out.append(PricedLine(LABOR_LINE, ln["code"], ln["name"], ln.get("name_en", ""),
-                                  Decimal(str(ln["hours"])),
-                                  labor_rate_fen if rate is None else int(rate)))
-        else:
-            out.append(PricedLine(PART_LINE, ln["code"], ln["name"], ln.get("name_en", ""),
-                                  Decimal(str(ln["quantity"])), int(ln["unit_price_fen"])))
-    return out
-
-
-@dataclass(frozen=True)
-class Estimate:
-    labor_minutes: int
-    duration_min: int
-    price_fen: int
-
-
-def estimate(lines: Iterable[Mapping[str, Any]], *, labor_rate_fen: int,
-             handling_minutes: int) -> Estimate:
-    """The package's labour minutes, duration and price at ``labor_rate_fen``."""
-    priced = priced_lines(lines, labor_rate_fen)
-    hours = sum((p.quantity for p in priced if p.kind == LABOR_LINE), Decimal(0))
-    labour = int((hours * 60).to_integral_value())
-    duration = max(QUARTER, math.ceil((labour + handling_minutes) / QUARTER) * QUARTER)
-    return Estimate(labor_minutes=labour, duration_min=duration,
-                    price_fen=sum(p.amount_fen for p in priced))
 
 
 # ---- validation ----------------------------------------------------------------------

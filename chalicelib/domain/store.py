@@ -149,7 +149,7 @@ class Service:
         lines at the store's current labour rate (unchanged when it has no lines)."""
         if not self.lines:
             return self
-        from .pricebook import estimate
+        from .package_price import estimate
         figures = estimate(self.lines, labor_rate_fen=labor_rate_fen,
                            handling_minutes=self.handling_minutes)
         return replace(self, labor_minutes=figures.labor_minutes,

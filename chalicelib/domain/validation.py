@@ -11,9 +11,6 @@ import unicodedata
 from datetime import date, datetime, timedelta
 from typing import Any
 
-import phonenumbers
-from phonenumbers import PhoneNumberType
-
 from ..i18n import Message, _, pgettext
 from .errors import Conflict, FieldErrors
 
@@ -29,7 +26,6 @@ PLATE_PATTERNS = (
     re.compile(rf"^[{PROVINCES}][{_L}][0-9]{{5}}[DF]$"),
 )
 VIN_PATTERN = re.compile(r"^[A-HJ-NPR-Z0-9]{17}$")  # ISO 3779: no I, O, Q
-MOBILE_TYPES = {PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
 
 
 def normalize_phone(raw: Any) -> str | None:
@@ -37,13 +33,16 @@ def normalize_phone(raw: Any) -> str | None:
     if not isinstance(raw, str):
         return None
     text = raw.strip().replace(" ", "").replace("-", "")
+    import phonenumbers    # lazily (issue 14): a cold start that reads no phone skips it
+    from phonenumbers import PhoneNumberType
     try:
         number = phonenumbers.parse(text, "CN")
     except phonenumbers.NumberParseException:
         return None
     if number.country_code != 86 or not phonenumbers.is_valid_number(number):
         return None
-    if phonenumbers.number_type(number) not in MOBILE_TYPES:
+    if phonenumbers.number_type(number) not in (PhoneNumberType.MOBILE,
+                                                PhoneNumberType.FIXED_LINE_OR_MOBILE):
         return None
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
@@ -157,6 +156,16 @@ def _window_problem(value: Any, low: Any, high: Any, back: timedelta, ahead: tim
     if value > high:
         return future if not ahead else _("at most %(days)s days ahead", days=ahead.days)
     return None
+
+
+def iso_day(raw: Any) -> date | None:
+    """The day ``raw`` names if it is written YYYY-MM-DD (no other check), else None."""
+    if not isinstance(raw, str) or not _DATE.fullmatch(raw):
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        return None
 
 
 def parse_date(errors: FieldErrors, field: str, raw: Any, *, today: date,

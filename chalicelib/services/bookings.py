@@ -22,21 +22,21 @@ from ..domain import messages as msg
 from ..domain import slots as slots_rules
 from ..domain import audit as audit_rules
 from ..domain import verification as verification_rules
-from ..domain.booking import (ACTIVE, WALK_IN, Booking, BookingDesk, oldest_active_created,
+from ..domain.booking import (ACTIVE, Booking, BookingDesk, oldest_active_created,
                               parse_booking_request,
-                              parse_reason, parse_service_codes, require_object)
+                              parse_reason, require_object)
 from ..domain.staff import ADVISOR, Staff
 from ..domain.errors import Conflict, FieldErrors, NotFound, SlotFull, ValidationError
 from ..i18n import Message, _
 from ..domain.money import yuan
 from ..domain.store import Service, StoreSettings
-from ..domain.validation import mask_phone, mask_vin, parse_date, parse_instant
+from ..domain.validation import mask_phone, mask_vin, parse_instant
 from ..domain.tokens import TOKEN_MAX_AGE, check_booking_token, sign_booking
 from ..logs import log_event
+from .availability import ONLINE, labor_limit, slots_for  # noqa: F401  slots_for: re-exported
 from .store import StoreContext, current_store, forget_store
 from ..db.store import SettingsChanged
 
-ONLINE = "online"     # booked by the customer on the site: phone verified, limits per request
 CUSTOMER_ACTOR = "customer"   # changes made by the customer through their own link
 ALTERNATIVE_DAYS = 2  # look this many days either side of the wished one for free slots
 
@@ -66,36 +66,7 @@ def service_catalogue() -> list[dict[str, Any]]:
     return [service_view(s) for s in current_store().services]
 
 
-# ---- availability ----------------------------------------------------------
-
-def slots_for(date_text: str | None, services_text: str | None, *,
-              channel: str = ONLINE) -> dict[str, Any]:
-    """A day's slots and the places left for the services asked; for a desk ``channel``
-    (phone, walk-in) as the desk may book them: the slot under way, no notice, walk-ins
-    within the labour kept for them."""
-    ctx = current_store()
-    now = clock.now()
-    errors = FieldErrors()
-    day = parse_date(errors, "date", date_text, today=now.astimezone(ctx.settings.tz).date())
-    services: list[Service] = []
-    if services_text:
-        services = parse_service_codes(errors, services_text, ctx.catalogue)
-    errors.raise_if_any()
-    assert day is not None
-    labor = sum(s.labor_minutes for s in services)
-    reason = slots_rules.day_closed_reason(ctx.settings, day, now)
-    answer: dict[str, Any] = {"date": day.isoformat(), "slots": []}
-    if reason:
-        answer["closed_reason"] = reason
-        return answer
-    usage = bookings_db.day_usage(day)
-    free = slots_rules.availability(
-        ctx.settings, day, usage, labor, now, desk=channel != ONLINE,
-        labor_limit=_limits(ctx.settings, channel).labor_minutes_per_day)
-    answer["slots"] = [{"start": slot.start.isoformat(), "end": slot.end.isoformat(),
-                        "available": left} for slot, left in free]
-    return answer
-
+# ---- availability (slots_for: services/availability.py) ---------------------
 
 def _alternatives(settings: StoreSettings, wanted: datetime, labor: int, now: datetime) -> list[str]:
     wanted_day = wanted.astimezone(settings.tz).date()
@@ -132,10 +103,8 @@ def bookable_slot(settings: StoreSettings, start: datetime, now: datetime, *,
 
 
 def _limits(settings: StoreSettings, channel: str = "online") -> Limits:
-    """Walk-ins may use the labour hours kept in reserve for them; everyone else may not."""
-    labour = (settings.workshop_hours_per_day * 60 if channel == WALK_IN
-              else settings.online_labor_minutes_per_day)
-    return Limits(slot_capacity=settings.slot_capacity, labor_minutes_per_day=labour)
+    return Limits(slot_capacity=settings.slot_capacity,
+                  labor_minutes_per_day=labor_limit(settings, channel))
 
 
 def _take(settings: StoreSettings, slot: slots_rules.Slot, booking: Booking) -> SlotTake:

@@ -10,10 +10,10 @@ from typing import Any
 from .. import clock
 from ..config import get_config
 from ..db import audit as audit_db
-from ..db import bookings as bookings_db
 from ..db import records as records_db
 from ..db.links import ShortLink
 from ..domain import audit as audit_rules
+from ..domain.audit import AuditEntry
 from ..domain import messages as msg
 from ..domain import pricebook as pricebook_rules
 from ..domain import repair_order as ro
@@ -94,9 +94,11 @@ def check_in(body: Any, staff: Staff) -> dict[str, Any]:
     checkin = parse_checkin(body, catalogue=ctx.catalogue, now=now,   # promised_at: later than now
                             technicians=_technicians() if named else ())
     require_uploaded(photo_fields(checkin.sheet))
-    booking = None
+    # the booking, and who holds the mobile and the plate: one BatchGetItem (+ one for the
+    # holders of a known mobile or car)
+    arrival = records_db.arrival(checkin.booking_id, checkin.customer.phone, checkin.vehicle.plate)
+    booking = arrival.booking
     if checkin.booking_id:
-        booking = bookings_db.get_booking(checkin.booking_id)
         if booking is None:
             raise NotFound(_("Booking not found"), code="booking_not_found")
         if booking.status not in ACTIVE:
@@ -109,8 +111,7 @@ def check_in(body: Any, staff: Staff) -> dict[str, Any]:
     actor = staff.username
 
     # customer: found by mobile number, or new
-    customer_id = records_db.owner_of("phone", checkin.customer.phone)
-    old_customer = records_db.get_customer(customer_id) if customer_id else None
+    old_customer = arrival.customer
     if old_customer is None:
         customer = CustomerRecord(id=new_id("cus"), name=checkin.customer.name,
                                   phone=checkin.customer.phone, created_at=now, updated_at=now)
@@ -132,8 +133,7 @@ def check_in(body: Any, staff: Staff) -> dict[str, Any]:
     # vehicle: found by plate, or new; its owner and mileage brought up to date
     data = checkin.vehicle
     mileage = checkin.sheet["mileage_km"]
-    vehicle_id = records_db.owner_of("plate", data.plate)
-    old_vehicle = records_db.get_vehicle(vehicle_id) if vehicle_id else None
+    old_vehicle = arrival.vehicle
     if old_vehicle is None:
         vehicle = VehicleRecord(id=new_id("veh"), plate=data.plate, customer_id=customer.id,
                                 vin=data.vin, model=data.model, sale_date=data.sale_date,
@@ -193,7 +193,10 @@ def check_in(body: Any, staff: Staff) -> dict[str, Any]:
         records_db.save(changes)
     log_event("checked_in", order_id=order.id, booking_id=order.booking_id, advisor=actor,
               comeback_of=order.comeback_of)
-    return order_view(order.id, staff, replace(order, version=records_db.saved_version(None)))
+    # the answer from what was just written: the order's history is its "opened" entry
+    subject = audit_rules.subject(audit_rules.ORDER, order.id)
+    return order_view(order.id, staff, replace(order, version=records_db.saved_version(None)),
+                      history=[e for e in reversed(audit) if e.subject == subject], vehicle=vehicle)
 
 
 # ---- the order -------------------------------------------------------------------
@@ -234,15 +237,20 @@ def _approval_view(a: ro.ApprovalRequest) -> dict[str, Any]:
     return view
 
 
-def order_view(order_id: str, staff: Staff, order: ro.RepairOrder | None = None) -> dict[str, Any]:
+def order_view(order_id: str, staff: Staff, order: ro.RepairOrder | None = None, *,
+               history: list[AuditEntry] | None = None,
+               vehicle: VehicleRecord | None = None) -> dict[str, Any]:
     """The order as ``staff`` reads it: whole for those who read prices; the technician reads
-    the job view (``job_view``), in every answer about an order."""
+    the job view (``job_view``), in every answer about an order. ``history`` (newest first)
+    and ``vehicle``: as just written by the caller, not read again."""
     order = records_db.with_events(order or load_order(order_id))
-    history = audit_db.history(audit_rules.subject(audit_rules.ORDER, order.id))
+    if history is None:
+        history = audit_db.history(audit_rules.subject(audit_rules.ORDER, order.id))
     if not staff.reads_prices:
         return job_view(order, history)
     settings = current_store().settings
-    vehicle = records_db.get_vehicle(order.vehicle_id)
+    if vehicle is None or vehicle.id != order.vehicle_id:
+        vehicle = records_db.get_vehicle(order.vehicle_id)
     suggested = suggest_promise(order.labour_to_do_minutes, now=store_now(),
                                 hours_on=settings.hours_on)
     return {

@@ -6,6 +6,7 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Callable, TypeVar
 
 from .. import clock
 from ..config import get_config
@@ -22,6 +23,8 @@ class StoreContext:
     def catalogue(self) -> dict[str, Service]:
         return {s.code: s for s in self.services}
 
+
+T = TypeVar("T")
 
 _lock = threading.Lock()
 _cached: tuple[float, StoreContext] | None = None
@@ -52,6 +55,37 @@ def current_store() -> StoreContext:
     with _lock:
         _cached = (time.monotonic(), context)
     return context
+
+
+def cached() -> bool:
+    """The store is in this container's cache (no read needed)."""
+    with _lock:
+        return bool(_cached and time.monotonic() - _cached[0] < get_config().store_cache_seconds)
+
+
+def current_store_and(read: Callable[[], T]) -> tuple[StoreContext, T | None]:
+    """Lean (issue 14): on a cold cache, the store's read and ``read()`` are issued together
+    (``read`` in a thread), so a cold request waits for one round trip, not two; its
+    result is returned. With the store cached: (the store, None), ``read`` is not called (the
+    caller decides whether it still needs it, e.g. not for a closed day)."""
+    if cached():
+        return current_store(), None
+    box: dict[str, object] = {}
+
+    def run() -> None:
+        try:
+            box["value"] = read()
+        except BaseException as exc:  # re-raised in the caller's thread
+            box["error"] = exc
+    worker = threading.Thread(target=run, name="store-prefetch", daemon=True)
+    worker.start()
+    try:
+        context = current_store()
+    finally:
+        worker.join()
+    if "error" in box:
+        raise box["error"]  # type: ignore[misc]
+    return context, box["value"]  # type: ignore[return-value]
 
 
 def store_now() -> datetime:

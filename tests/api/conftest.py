@@ -41,8 +41,19 @@ def clock():
         yield Clock(traveller)
 
 
+def _jwks_through_moto(url: str) -> bytes:
+    """lean (issue 14): the app GETs the pool's keys with urllib, which moto's in-process mock
+    does not intercept; in these tests that one GET goes through requests, which it does."""
+    import requests
+    answer = requests.get(url, timeout=3)
+    answer.raise_for_status()
+    return answer.content
+
+
 @pytest.fixture
-def aws(clock):
+def aws(clock, monkeypatch):
+    from chalicelib.services import auth
+    monkeypatch.setattr(auth, "_get_url", _jwks_through_moto)
     with mock_aws():
         db.create_tables()
         files.create_bucket()

@@ -494,3 +494,45 @@ def test_the_sam_transform_cloudformation_runs_succeeds_offline(synthesized, mon
         assert mapping["BisectBatchOnFunctionError"] is True and mapping["MaximumRetryAttempts"] == 2
         assert "StreamArn" in json.dumps(mapping["EventSourceArn"])
         assert not any(v["Type"] == "AWS::IAM::Role" and "ChaliceApp" in k for k, v in expanded.items())
+
+
+# ---- lean (issue 14): the package ----------------------------------------------------------
+PACKAGE_LIMIT_MB = 25
+
+
+def _pins(path: Path) -> dict[str, str]:
+    pins = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.split("#")[0].strip()
+        if line:
+            name, _, version = line.partition("==")
+            assert version, f"not pinned: {line}"
+            pins[re.sub(r"[-_.]+", "-", name).lower()] = version
+    return pins
+
+
+def test_the_package_is_requirements_txt_pinned_and_nothing_more(synthesized):
+    """The layer holds exactly requirements.txt at its pins (no botocore: the runtime's; no
+    phonenumbers data, no cryptography, no requests), and function + layer stay small."""
+    import zipfile
+    wanted = _pins(ROOT / "requirements.txt")
+    for store_id in STORES:
+        res = template(synthesized, store_id)["Resources"]
+
+        def archive(key: dict) -> zipfile.ZipFile:
+            return zipfile.ZipFile(synthesized[store_id] / f"asset.{key['Key'].split('.')[0]}.zip")
+        layer = archive(res["ManagedLayer"]["Properties"]["ContentUri"])
+        code = archive(res["APIHandler"]["Properties"]["CodeUri"])
+        names = layer.namelist()
+        dists = {}
+        for name in names:
+            found = re.search(r"/site-packages/([^/]+)-([^-/]+)\.dist-info/METADATA$", name)
+            if found:
+                dists[re.sub(r"[-_.]+", "-", found.group(1)).lower()] = found.group(2)
+        assert dists == wanted
+        for unwanted in ("/botocore/", "/boto3/", "/cryptography/", "/requests/",
+                         "/phonenumbers/geodata/", "/phonenumbers/carrierdata/",
+                         "/phonenumbers/tzdata/"):
+            assert not [n for n in names if unwanted in n], unwanted
+        unzipped = sum(i.file_size for z in (layer, code) for i in z.infolist())
+        assert unzipped <= PACKAGE_LIMIT_MB * 2**20, f"{store_id}: {unzipped / 2**20:.1f} MB"
