@@ -26,7 +26,6 @@ from ..domain.staff import (PASSWORD_MAX_LENGTH, ROLES, SIGN_IN_NAME_MAX, Accoun
 from ..domain.validation import REQUIRED, clean_text
 from ..i18n import _
 from ..logs import log_event
-from . import rs256
 
 JWKS_TTL = 3600          # seconds a fetched key set is trusted before it is fetched again
 JWKS_TIMEOUT = 3
@@ -42,7 +41,7 @@ class InvalidToken(Exception):
 
 
 _jwks_lock = threading.Lock()
-_jwks: tuple[float, str, dict[str, rs256.PublicKey]] | None = None
+_jwks: tuple[float, str, jwt.PyJWKSet] | None = None
 JWKS_MAX_BYTES = 1 << 20
 
 
@@ -57,27 +56,28 @@ def _get_url(url: str) -> bytes:
         return response.read(JWKS_MAX_BYTES)
 
 
-def _fetch_keys(url: str) -> dict[str, rs256.PublicKey]:
-    """The pool's RS256 keys by kid."""
-    return rs256.keys_from_jwks(json.loads(_get_url(url)))
+def _fetch_keys(url: str) -> jwt.PyJWKSet:
+    """The pool's published keys."""
+    return jwt.PyJWKSet.from_dict(json.loads(_get_url(url)))
 
 
-def _signing_key(kid: str) -> rs256.PublicKey:
+def _signing_key(kid: str) -> jwt.PyJWK:
     global _jwks
     url = get_config().jwks_url
     with _jwks_lock:
         cached = _jwks
     if cached is None or cached[1] != url or time.monotonic() - cached[0] > JWKS_TTL \
-            or kid not in cached[2]:
+            or not any(k.key_id == kid for k in cached[2].keys):
         try:
             key_set = _fetch_keys(url)
-        except (OSError, ValueError) as exc:      # URLError, HTTPError, timeouts, bad JSON/JWKS
+        except (OSError, ValueError, jwt.PyJWKSetError) as exc:   # URLError, HTTPError, timeouts, bad JSON
             raise InvalidToken(f"signing keys unavailable: {exc.__class__.__name__}") from exc
         cached = (time.monotonic(), url, key_set)
         with _jwks_lock:
             _jwks = cached
-    if kid in cached[2]:
-        return cached[2][kid]
+    for key in cached[2].keys:
+        if key.key_id == kid:
+            return key
     raise InvalidToken("unknown signing key")
 
 
@@ -99,9 +99,9 @@ def verify_token(token: str | None) -> Staff:
     try:
         header = jwt.get_unverified_header(token)
         key = _signing_key(str(header.get("kid", "")))
-        claims = rs256.verifier().decode(
-            token, key=key, algorithms=["RS256"], audience=cfg.user_pool_client_id,
-            issuer=cfg.token_issuer, options={"require": ["exp", "iss", "aud", "token_use"]})
+        claims = jwt.decode(token, key=key, algorithms=["RS256"], audience=cfg.user_pool_client_id,
+                            issuer=cfg.token_issuer,
+                            options={"require": ["exp", "iss", "aud", "token_use"]})
     except jwt.PyJWTError as exc:
         raise InvalidToken(exc.__class__.__name__) from exc
     if claims.get("token_use") != "id":

@@ -513,7 +513,7 @@ def _pins(path: Path) -> dict[str, str]:
 
 def test_the_package_is_requirements_txt_pinned_and_nothing_more(synthesized):
     """The layer holds exactly requirements.txt at its pins (no botocore: the runtime's; no
-    phonenumbers data, no cryptography, no requests), and function + layer stay small."""
+    phonenumbers data, no requests), and function + layer stay small."""
     import zipfile
     wanted = _pins(ROOT / "requirements.txt")
     for store_id in STORES:
@@ -530,7 +530,7 @@ def test_the_package_is_requirements_txt_pinned_and_nothing_more(synthesized):
             if found:
                 dists[re.sub(r"[-_.]+", "-", found.group(1)).lower()] = found.group(2)
         assert dists == wanted
-        for unwanted in ("/botocore/", "/boto3/", "/cryptography/", "/requests/",
+        for unwanted in ("/botocore/", "/boto3/", "/requests/",
                          "/phonenumbers/geodata/", "/phonenumbers/carrierdata/",
                          "/phonenumbers/tzdata/"):
             assert not [n for n in names if unwanted in n], unwanted
