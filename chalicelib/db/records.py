@@ -306,12 +306,14 @@ def get_followup(order_id: str) -> fu.FollowUp | None:
     return get_item(FollowUpItem, order_id, _followup)
 
 
-def followups_due(day: date, limit: int = 200) -> list[fu.FollowUp]:
-    """Follow-up files with a call due on ``day`` or before (overdue ones included), the
-    earliest first: one query on the sparse ``due`` index."""
+def followups_due(day: date, *, since: date | None = None, limit: int = 200) -> list[fu.FollowUp]:
+    """Follow-up files with a call due on ``day`` or before (overdue ones included, from
+    ``since`` on), the earliest first: one query on the sparse ``due`` index, bounded by
+    those days whatever the years of calls behind them."""
     bind()
-    return [_followup(i) for i in FollowUpItem.due.query(
-        get_config().store_id, FollowUpItem.next_due <= day.isoformat(), limit=limit)]
+    due = (FollowUpItem.next_due.between(since.isoformat(), day.isoformat()) if since
+           else FollowUpItem.next_due <= day.isoformat())
+    return [_followup(i) for i in FollowUpItem.due.query(get_config().store_id, due, limit=limit)]
 
 
 def get_complaint(complaint_id: str) -> cpl.Complaint | None:

@@ -55,6 +55,25 @@ def test_the_clerk_sees_overdue_today_and_the_week_ahead_by_due_day(staff, clock
     assert staff.as_("advisor").get("/api/staff/followups").status_code == 403
 
 
+def test_calls_overdue_past_their_time_leave_the_list_and_are_not_read(staff, clock, monkeypatch):
+    """A year of data (issue 14): customers never reached stay overdue in the ``due`` index for
+    good. The list reads the calls of the last ``LAPSED_DAYS`` and the week ahead only, so
+    those of months ago neither hide today's (the query's limit) nor cost a read."""
+    clock.move_to(store_time(2026, 12, 10, 9, 0))
+    for n in range(201):                                  # months old: their call was 08-04
+        _file(f"粤B9{n:04d}", store_time(2026, 8, 1, 16), f"ro_old{n:03d}")
+    _file("粤B00002", store_time(2026, 11, 23, 16), "ro_late")     # first call 11-26: 14 days late
+    _file("粤B00003", store_time(2026, 12, 7, 16), "ro_today")     # first call: 12-10
+    read = []
+    real = records_db._followup
+    monkeypatch.setattr(records_db, "_followup", lambda item: read.append(item.order_id) or real(item))
+    answer = staff.as_("followup").get("/api/staff/followups").json_body
+    assert [(f["plate"], f["due_on"], f["overdue"]) for f in answer["followups"]] == [
+        ("粤B00002", "2026-11-26", True), ("粤B00003", "2026-12-10", False)]
+    assert answer["counts"] == {"overdue": 1, "today": 1, "upcoming": 0}
+    assert sorted(read) == ["ro_late", "ro_today"]              # not one of the 201 lapsed
+
+
 def test_a_complaint_shows_its_trail_resolution_phone_order_and_who_may_take_it(
         api, advisor, staff, clock):  # noqa: F811
     _, order = _checked_in(api, advisor, clock)
