@@ -269,7 +269,8 @@ class VehicleItem(Model):
 class UniqueItem(Model):
     """One owner per unique value ("plate#粤B12345" -> vehicle, "phone#+86..." -> customer),
     taken in the same transaction as the record, so two desks cannot create the same car twice.
-    "complaint#<order id>" -> the order's latest complaint (one open at a time)."""
+    "complaint#<order id>" -> the order's latest complaint (one open at a time).
+    "migration#<name>" -> "done" once a one-time migration ran (``records.backfill_search_keys``)."""
     class Meta:
         base_name = "uniques"
         table_name = ""  # set by db.bind()

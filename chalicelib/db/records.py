@@ -344,7 +344,11 @@ def complaints_to_escalate(now, limit: int = 100) -> list[cpl.Complaint]:
 def backfill_search_keys() -> int:
     """Write the search keys of customers, vehicles and still-open bookings filed before them
     (``db.search``); returns how many records were given keys (0 the second time). Each
-    record and its keys in one transaction, on the condition it still has none."""
+    record and its keys in one transaction, on the condition it still has none. Done once:
+    a marker item says so, and the next start reads it instead of scanning (records written
+    since carry their keys; data restored from before the keys comes without the marker)."""
+    if owner_of("migration", "search_keys"):
+        return 0
     bind()
     updated = 0
     work = [(CustomerItem, CustomerItem.search_keys.does_not_exist(), _customer,
@@ -370,6 +374,7 @@ def backfill_search_keys() -> int:
             except Cancelled:       # written meanwhile (keys and all): nothing to do
                 continue
             updated += 1
+    UniqueItem("migration#search_keys", owner_id="done").save()
     return updated
 
 
