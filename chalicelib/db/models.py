@@ -415,6 +415,17 @@ class ComplaintsToEscalate(GlobalSecondaryIndex):
     escalate_at = UnicodeAttribute(range_key=True)
 
 
+class OpenComplaints(GlobalSecondaryIndex):
+    """Sparse: the complaints still open, escalated or not, oldest first (the manager's list
+    reads them all, however old, and never the resolved ones of the years behind)."""
+    class Meta:
+        index_name = "open"
+        projection = AllProjection()
+
+    open_queue = UnicodeAttribute(hash_key=True)
+    opened_at = UnicodeAttribute(range_key=True)
+
+
 class ComplaintItem(Model):
     """A complaint (投诉)."""
     class Meta:
@@ -429,11 +440,13 @@ class ComplaintItem(Model):
     status = UnicodeAttribute()
     escalation_queue = UnicodeAttribute(null=True)
     escalate_at = UnicodeAttribute()
+    open_queue = UnicodeAttribute(null=True)        # the store id while open
     data = JSONAttribute()
     version = VersionAttribute()
 
     by_opened = ComplaintsByOpened()
     escalation = ComplaintsToEscalate()
+    open_index = OpenComplaints()
 
 
 class SmsRateItem(Model):

@@ -25,6 +25,8 @@ from ..domain.messages import OutboxMessage
 from ..domain.repair_order import IN_STORE, ApprovalRequest, Line, RepairOrder
 from ..domain.settlement import Delivery, Settlement
 from ..domain.vehicles import CustomerRecord, Recommendation, VehicleRecord, unique_moves
+from pynamodb.exceptions import UpdateError
+
 from . import bind, get_item
 from . import search as search_db
 from .bookings import get_bookings, to_booking
@@ -165,9 +167,11 @@ def _complaint_item(c: cpl.Complaint) -> ComplaintItem:
     data.update({k: getattr(c, k).isoformat() for k in _COMPLAINT_TIMES})
     data["event_count"] = c.trail.count
     waiting = c.status == cpl.OPEN and not c.escalated_at
-    item = ComplaintItem(c.id, store_id=get_config().store_id, opened_at=c.opened_at.isoformat(),
+    store_id = get_config().store_id
+    item = ComplaintItem(c.id, store_id=store_id, opened_at=c.opened_at.isoformat(),
                          status=c.status, escalate_at=utc_key(c.escalate_at),
-                         escalation_queue=get_config().store_id if waiting else None, data=data)
+                         escalation_queue=store_id if waiting else None,
+                         open_queue=store_id if c.status == cpl.OPEN else None, data=data)
     if c.version is not None:
         item.version = c.version
     return item
@@ -327,9 +331,18 @@ def latest_complaint_of(order_id: str) -> cpl.Complaint | None:
 
 
 def recent_complaints(limit: int = 100) -> list[cpl.Complaint]:
+    """The newest complaints, open or resolved: one query, ``limit`` items at most."""
     bind()
     return [_complaint(i) for i in ComplaintItem.by_opened.query(
         get_config().store_id, scan_index_forward=False, limit=limit)]
+
+
+def open_complaints(limit: int = 1000) -> list[cpl.Complaint]:
+    """Every open complaint, oldest first: one query on a sparse index (what is open now,
+    whatever the years of resolved ones)."""
+    bind()
+    return [_complaint(i) for i in ComplaintItem.open_index.query(
+        get_config().store_id, limit=limit)]
 
 
 def complaints_to_escalate(now, limit: int = 100) -> list[cpl.Complaint]:
@@ -375,6 +388,24 @@ def backfill_search_keys() -> int:
                 continue
             updated += 1
     UniqueItem("migration#search_keys", owner_id="done").save()
+    return updated
+
+
+def backfill_open_complaints() -> int:
+    """Put the open complaints filed before the ``open`` index on it (once: a marker item);
+    returns how many. Each on the condition it is still open and not on it."""
+    if owner_of("migration", "open_complaints"):
+        return 0
+    bind()
+    updated = 0
+    missing = ComplaintItem.open_queue.does_not_exist() & (ComplaintItem.status == cpl.OPEN)
+    for item in ComplaintItem.scan(missing):
+        try:
+            item.update(actions=[ComplaintItem.open_queue.set(item.store_id)], condition=missing)
+        except UpdateError:       # resolved or written meanwhile: nothing to do
+            continue
+        updated += 1
+    UniqueItem("migration#open_complaints", owner_id="done").save()
     return updated
 
 
