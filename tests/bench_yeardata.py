@@ -46,11 +46,11 @@ class _Probe:
     def __init__(self, aws):
         self.aws = aws
 
-    def __call__(self, action: Callable[[], object], runs: int = RUNS) -> tuple[Counter, float]:
-        """The requests of the first call, and the median time of ``runs`` calls (``action``
+    def __call__(self, action: Callable[[], object]) -> tuple[Counter, float]:
+        """The requests of the first call, and the median time of ``RUNS`` calls (``action``
         may take the run's number)."""
         times, first = [], None
-        for n in range(runs):
+        for n in range(RUNS):
             self.aws.app.requests.clear()
             started = time.perf_counter()
             action(n) if action.__code__.co_argcount else action()
