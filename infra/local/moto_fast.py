@@ -7,13 +7,14 @@ DynamoDB's do not (``tests/bench_yeardata.py``):
   them if it fails): a booking copied the whole search, outbox and audit tables;
 - a ``Query`` on a table sorts every item of the table, then keeps its partition's;
 - a ``Query`` on a global secondary index reads every item of the table to find those with
-  the index's key.
+  the index's key, and sorts them all before applying the sort key's condition.
 
 ``install()`` replaces them with what DynamoDB does by design: the transaction keeps a copy
 of only the items it writes, and restores those (and the table's stream) if it fails; a
 table query reads its partition; an index query reads the items filed under its key, from a
 lookup kept as items are written (built on the first query of the index, checked item by
-item as it is read, so an item whose key changed is never returned under the old one).
+item as it is read, so an item whose key changed is never returned under the old one); both
+keep the items within the sort key's condition before moto sorts them.
 What a query answers is still decided by moto's own code, over those items. Applied by
 ``MotoServer`` (local stack, end-to-end tests, bench); the API tests' in-process
 ``mock_aws()`` keeps moto as it is.
@@ -77,6 +78,8 @@ def _query(self: Table, hash_key, range_comparison, range_objs, limit, exclusive
            filter_expression=None, hash_key_conditions=None, range_key_conditions=None,
            **filter_kwargs):
     only = _candidates(self, hash_key, index_name, hash_key_conditions)
+    if only is not None and range_comparison and len(range_key_conditions or ()) <= 1:
+        only = _in_range(self, only, index_name, range_comparison, range_objs)
     if only is not None:
         self._only = only
     try:
@@ -118,6 +121,23 @@ def _candidates(table: Table, hash_key, index_name, hash_key_conditions) -> list
         else:                    # deleted, or its key changed: no longer under this one
             del filed[key]
     return found
+
+
+def _in_range(table: Table, items: list[Item], index_name, comparison, objs) -> list[Item]:
+    """The items whose sort key meets the key condition (moto's own comparison, which its
+    query applies again): the items a DynamoDB query reads, before moto sorts them."""
+    if not index_name:
+        return [i for i in items if i.range_key is not None and i.range_key.compare(comparison, objs)]
+    index = table.get_index(index_name)
+    ranges = [k["AttributeName"] for k in index.schema if k["KeyType"] == "RANGE"]
+    if len(ranges) != 1:
+        return items
+    kept = []
+    for item in items:
+        value = item.attrs.get(ranges[0])
+        if value is not None and value.compare(comparison, objs):
+            kept.append(item)
+    return kept
 
 
 def _lookup(table: Table) -> dict[str, dict[DynamoType, dict]]:

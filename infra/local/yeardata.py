@@ -39,7 +39,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time as dtime, timedelta
 from pathlib import Path
 
-VERSION = 2
+VERSION = 3
 ORDERS_PER_DAY = 150
 RETURNING = 0.40            # share of the day's cars already on file
 SEED = 14
@@ -486,11 +486,14 @@ class _Year:
         reply = at + timedelta(hours=self.rng.randrange(2, 20))
         if reply < self.now:
             c = c.add_note("已致电客户，安排复检", now=reply, by="manager")
-        done = at + timedelta(hours=self.rng.randrange(20, 96))
-        if done < self.now and self.rng.random() < 0.9:
-            c = c.resolve("复检并补偿保养一次", True, now=done, by="manager")
-        elif c.escalation_due(self.now):
+        # most are resolved within 4 days; the rest go to the manager and take up to two weeks
+        slow = self.rng.random() < 0.1
+        done = at + timedelta(hours=self.rng.randrange(120, 14 * 24) if slow
+                              else self.rng.randrange(20, 96))
+        if slow and c.escalation_due(min(done, self.now)):
             c = c.escalate(now=c.escalate_at, to="manager")
+        if done < self.now:
+            c = c.resolve("复检并补偿保养一次", True, now=done, by="manager")
         item = records._complaint_item(replace(c, version=None))
         item.version = c.trail.count
         self.out[ComplaintItem].append(item)
