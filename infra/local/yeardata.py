@@ -115,6 +115,7 @@ def raw(model, **values) -> dict:
 class _Car:
     customer: object        # CustomerRecord (latest)
     vehicle: object         # VehicleRecord (latest)
+    new: bool = True        # not on file yet: its first visit files it
 
 
 def _mobile(n: int) -> str:
@@ -158,7 +159,6 @@ def generate(days: int = 365, *, per_day: int = ORDERS_PER_DAY, seed: int = SEED
 
 class _Year:
     def __init__(self, ctx, today: date, out, rng: random.Random):
-        from chalicelib.domain.staff import Staff
         self.ctx, self.today, self.out, self.rng = ctx, today, out, rng
         self.settings = ctx.settings
         self.tz = ctx.settings.tz
@@ -169,7 +169,6 @@ class _Year:
         self.numbers = 0
         self.packages = sorted(code for code, s in ctx.catalogue.items() if s.lines)
         self.advisors = ("advisor", "advisor2")
-        self.staff = Staff("advisor", "张顾问", frozenset({"advisor"}), ctx.settings.store_id)
         self.techs = ("technician",)
 
     # ---- one day ----
@@ -234,7 +233,6 @@ class _Year:
                                 mileage_km=self.rng.randrange(3000, 90000), created_at=at,
                                 updated_at=at)
         car = _Car(customer, vehicle)
-        car.new = True
         self.cars.append(car)
         return car
 
@@ -324,7 +322,7 @@ class _Year:
         opened = slot + timedelta(minutes=rng.randrange(0, 40))
         codes = list(booking.service_codes) if booking else [rng.choice(self.packages)]
         advisor = booking.advisor if booking else rng.choice(self.advisors)
-        mileage = (car.vehicle.mileage_km or 0) + rng.randrange(2000, 9000) * (0 if getattr(car, "new", False) else 1)
+        mileage = (car.vehicle.mileage_km or 0) + rng.randrange(2000, 9000) * (0 if car.new else 1)
         lines = _booked_lines(codes, opened, advisor)
         minutes = max(30, sum(int(ln.quantity * 60) for ln in lines if ln.kind == ro.LABOR))
         promised = opened + timedelta(minutes=minutes + 90)
@@ -418,9 +416,9 @@ class _Year:
                           next_service_km=delivery.next_service_km,
                           version=(car.vehicle.version or 0) + 1)
         self._audit("vehicle", vehicle.id, opened, advisor,
-                    "created" if getattr(car, "new", False) else "checked_in", None,
+                    "created" if car.new else "checked_in", None,
                     vehicle.audit_view())
-        if getattr(car, "new", False):
+        if car.new:
             self._audit("customer", car.customer.id, opened, advisor, "created", None,
                         car.customer.audit_view())
             car.customer = replace(car.customer, version=1)
