@@ -39,7 +39,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time as dtime, timedelta
 from pathlib import Path
 
-VERSION = 3
+VERSION = 4
 ORDERS_PER_DAY = 150
 RETURNING = 0.40            # share of the day's cars already on file
 SEED = 14
@@ -488,7 +488,7 @@ class _Year:
         slow = self.rng.random() < 0.1
         done = at + timedelta(hours=self.rng.randrange(120, 14 * 24) if slow
                               else self.rng.randrange(20, 96))
-        if slow and c.escalation_due(min(done, self.now)):
+        if c.escalation_due(min(done, self.now)):     # the scheduled escalation ran
             c = c.escalate(now=c.escalate_at, to="manager")
         if done < self.now:
             c = c.resolve("复检并补偿保养一次", True, now=done, by="manager")

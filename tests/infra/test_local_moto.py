@@ -86,6 +86,27 @@ def test_an_index_query_follows_writes_updates_and_deletes(client):
     assert sorted(i["pk"]["S"] for i in scanned) == ["m3", "m4", "m5"]
 
 
+def test_an_index_query_with_a_limit_reads_pages_in_order_both_ways(client):
+    for n in range(12):
+        _put(client, f"p{n:02d}", "x", queue="paged", due=f"2026-03-{(n * 7) % 12 + 1:02d}")
+    _put(client, "p99", "x", queue="paged", due="2026-03-01")            # a tie with p00
+    everything = _due(client, "paged")                  # no limit: moto's own path throughout
+    dues = [client.get_item(TableName="things", Key={"pk": {"S": p}, "sk": {"S": s}})["Item"]["due"]["S"]
+            for p, s in everything]
+    assert len(everything) == 13 and dues == sorted(dues)
+    for forward in (True, False):
+        pages, start = [], {}
+        while True:
+            page = client.query(TableName="things", IndexName="due", Limit=4,
+                                KeyConditionExpression="queue = :q", ScanIndexForward=forward,
+                                ExpressionAttributeValues={":q": {"S": "paged"}}, **start)
+            pages += [(i["pk"]["S"], i["sk"]["S"]) for i in page["Items"]]
+            if "LastEvaluatedKey" not in page:
+                break
+            start = {"ExclusiveStartKey": page["LastEvaluatedKey"]}
+        assert pages == (everything if forward else everything[::-1])
+
+
 def test_a_failed_transaction_leaves_every_item_and_the_index_as_they_were(client):
     _put(client, "t1", "x", queue="pending", due="2026-02-01", note="before")
     client.put_item(TableName="marks", Item={"key": {"S": "taken"}})
