@@ -22,7 +22,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Callable
 
-RUNS = 5
+RUNS = 9
 GOAL = 1.2
 STORES = (("empty", 0), ("2 weeks", 14), ("year", 365))
 

@@ -56,6 +56,8 @@ def install() -> bool:
     DynamoDBBackend.update_item = _update_item
     _orig["put_item"] = Table.put_item
     Table.put_item = _put_item
+    _orig["delete_item"] = Table.delete_item
+    Table.delete_item = _delete_item
     _orig["query"] = Table.query
     Table.query = _query
     _orig["all_items"] = Table.all_items
@@ -117,12 +119,12 @@ def _candidates(table: Table, hash_key, index_name, hash_key_conditions) -> list
     if not filed:
         return []
     found = []
-    for key in list(filed):
-        item = _get(table, key)
-        held = item.attrs.get(name) if item is not None else None
-        if held is not None and held == value:
+    kind, raw = value.type, value.value
+    for key, item in list(filed.items()):
+        held = item.attrs.get(name)      # the item as stored now (deletes unfile it)
+        if held is not None and held.value == raw and held.type == kind:
             found.append(item)
-        else:                    # deleted, or its key changed: no longer under this one
+        else:                    # its key changed: no longer under this one
             del filed[key]
     return found
 
@@ -190,7 +192,20 @@ def _file(table: Table, item: Item | None, lookup=None) -> None:
                 value = item.attrs.get(key["AttributeName"])
                 if value is not None:
                     lookup.setdefault(index.name, {}).setdefault(value, {})[
-                        (item.hash_key, item.range_key)] = None
+                        (item.hash_key, item.range_key)] = item
+
+
+def _unfile(table: Table, item: Item | None) -> None:
+    lookup = table.__dict__.get("_fast_index")
+    if item is None or lookup is None:
+        return
+    for index in table.global_indexes or []:
+        for key in index.schema:
+            if key["KeyType"] == "HASH":
+                value = item.attrs.get(key["AttributeName"])
+                filed = lookup.get(index.name, {}).get(value) if value is not None else None
+                if filed is not None:
+                    filed.pop((item.hash_key, item.range_key), None)
 
 
 def _get(table: Table, key) -> Item | None:
@@ -204,8 +219,20 @@ def _get(table: Table, key) -> Item | None:
 # ---- writes keep the lookup ----------------------------------------------------------------
 
 def _put_item(self: Table, item_attrs, *args, **kwargs) -> Item:
+    replaced = None
+    if "_fast_index" in self.__dict__ and self.hash_key_attr in item_attrs:
+        range_key = (DynamoType(item_attrs[self.range_key_attr])
+                     if self.range_key_attr and self.range_key_attr in item_attrs else None)
+        replaced = _get(self, (DynamoType(item_attrs[self.hash_key_attr]), range_key))
     item = _orig["put_item"](self, item_attrs, *args, **kwargs)
+    _unfile(self, replaced)
     _file(self, item)
+    return item
+
+
+def _delete_item(self: Table, hash_key, range_key=None) -> Item | None:
+    item = _orig["delete_item"](self, hash_key, range_key)
+    _unfile(self, item)
     return item
 
 
@@ -323,6 +350,7 @@ def _undo_log(backend: DynamoDBBackend, transact_items) -> dict[str, list]:
 
 def _restore(table: Table, key, before: Item | None) -> None:
     hash_key, range_key = key
+    _unfile(table, _get(table, key))          # what the failed transaction wrote
     if before is None:
         part = table.items.get(hash_key)
         if part is not None:

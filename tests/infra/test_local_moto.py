@@ -144,3 +144,12 @@ def test_a_transaction_copies_only_the_items_it_writes(client, monkeypatch):
     assert len(copied) == 2 and copied[0] is None          # the new item, then the one updated
     updated = client.get_item(TableName="things", Key={"pk": {"S": "bulk"}, "sk": {"S": "001"}})["Item"]
     assert updated["note"] == {"S": "x"}
+
+
+def test_an_item_put_again_with_another_index_key_is_found_under_the_new_one_only(client):
+    _put(client, "r1", "x", queue="first", due="2026-04-01")
+    assert _due(client, "first") == [("r1", "x")]
+    _put(client, "r1", "x", queue="second", due="2026-04-02")      # replaced, not updated
+    assert _due(client, "first") == [] and _due(client, "second") == [("r1", "x")]
+    client.delete_item(TableName="things", Key={"pk": {"S": "r1"}, "sk": {"S": "x"}})
+    assert _due(client, "second") == []
