@@ -30,6 +30,7 @@ def seed(store_id: str, *, force: bool = False) -> str:
     reset_config()
     from chalicelib.db import records as records_db
     backfilled = records_db.backfill_search_keys()     # records filed before the search keys
+    records_db.backfill_open_complaints()       # complaints filed before the open index (issue 14)
     existing, _ = store_db.load_store(store.store_id)
     from chalicelib.db import pricebook as pricebook_db
     if existing is not None and not force and pricebook_db.has_packages():

@@ -398,6 +398,11 @@ def main() -> int:
         raw, zipped, names = portal_first_load(landing)
         print(f"Portal first load, landing on {landing}: {raw / 1024:.1f} KB ({zipped / 1024:.1f} KB "
               f"gzipped) in {len(names)} files (goal <= 60 KB)")
+    # ---- a year of data (issue 14): tests/bench_yeardata.py ----
+    from tests.bench_yeardata import yeardata_figures
+    print("A year of data (issue 14): the same calls on an empty store, two weeks and a year:")
+    for line in yeardata_figures():
+        print(line)
     p50, p95 = http_latency()
     print(f"POST /api/bookings through the local server + moto: p50 {p50 * 1000:.0f} ms, "
           f"p95 {p95 * 1000:.0f} ms (30 bookings; local emulation, informative)")

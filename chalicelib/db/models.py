@@ -271,7 +271,8 @@ class VehicleItem(Model):
 class UniqueItem(Model):
     """One owner per unique value ("plate#粤B12345" -> vehicle, "phone#+86..." -> customer),
     taken in the same transaction as the record, so two desks cannot create the same car twice.
-    "complaint#<order id>" -> the order's latest complaint (one open at a time)."""
+    "complaint#<order id>" -> the order's latest complaint (one open at a time).
+    "migration#<name>" -> "done" once a one-time migration ran (``records.backfill_search_keys``)."""
     class Meta:
         base_name = "uniques"
         table_name = ""  # set by db.bind()
@@ -416,6 +417,17 @@ class ComplaintsToEscalate(GlobalSecondaryIndex):
     escalate_at = UnicodeAttribute(range_key=True)
 
 
+class OpenComplaints(GlobalSecondaryIndex):
+    """Sparse: the complaints still open, escalated or not, oldest first (the manager's list
+    reads them all, however old, and never the resolved ones of the years behind)."""
+    class Meta:
+        index_name = "open"
+        projection = AllProjection()
+
+    open_queue = UnicodeAttribute(hash_key=True)
+    opened_at = UnicodeAttribute(range_key=True)
+
+
 class ComplaintItem(Model):
     """A complaint (投诉)."""
     class Meta:
@@ -430,11 +442,13 @@ class ComplaintItem(Model):
     status = UnicodeAttribute()
     escalation_queue = UnicodeAttribute(null=True)
     escalate_at = UnicodeAttribute()
+    open_queue = UnicodeAttribute(null=True)        # the store id while open
     data = JSONAttribute()
     version = VersionAttribute()
 
     by_opened = ComplaintsByOpened()
     escalation = ComplaintsToEscalate()
+    open_index = OpenComplaints()
 
 
 class SmsRateItem(Model):

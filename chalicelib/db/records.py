@@ -25,6 +25,8 @@ from ..domain.messages import OutboxMessage
 from ..domain.repair_order import IN_STORE, ApprovalRequest, Line, RepairOrder
 from ..domain.settlement import Delivery, Settlement
 from ..domain.vehicles import CustomerRecord, Recommendation, VehicleRecord, unique_moves
+from pynamodb.exceptions import UpdateError
+
 from . import bind, get_item, get_items
 from . import search as search_db
 from .bookings import get_bookings, to_booking
@@ -165,9 +167,11 @@ def _complaint_item(c: cpl.Complaint) -> ComplaintItem:
     data.update({k: getattr(c, k).isoformat() for k in _COMPLAINT_TIMES})
     data["event_count"] = c.trail.count
     waiting = c.status == cpl.OPEN and not c.escalated_at
-    item = ComplaintItem(c.id, store_id=get_config().store_id, opened_at=c.opened_at.isoformat(),
+    store_id = get_config().store_id
+    item = ComplaintItem(c.id, store_id=store_id, opened_at=c.opened_at.isoformat(),
                          status=c.status, escalate_at=utc_key(c.escalate_at),
-                         escalation_queue=get_config().store_id if waiting else None, data=data)
+                         escalation_queue=store_id if waiting else None,
+                         open_queue=store_id if c.status == cpl.OPEN else None, data=data)
     if c.version is not None:
         item.version = c.version
     return item
@@ -332,12 +336,14 @@ def get_followup(order_id: str) -> fu.FollowUp | None:
     return get_item(FollowUpItem, order_id, _followup)
 
 
-def followups_due(day: date, limit: int = 200) -> list[fu.FollowUp]:
-    """Follow-up files with a call due on ``day`` or before (overdue ones included), the
-    earliest first: one query on the sparse ``due`` index."""
+def followups_due(day: date, *, since: date | None = None, limit: int = 200) -> list[fu.FollowUp]:
+    """Follow-up files with a call due on ``day`` or before (overdue ones included, from
+    ``since`` on), the earliest first: one query on the sparse ``due`` index, bounded by
+    those days whatever the years of calls behind them."""
     bind()
-    return [_followup(i) for i in FollowUpItem.due.query(
-        get_config().store_id, FollowUpItem.next_due <= day.isoformat(), limit=limit)]
+    due = (FollowUpItem.next_due.between(since.isoformat(), day.isoformat()) if since
+           else FollowUpItem.next_due <= day.isoformat())
+    return [_followup(i) for i in FollowUpItem.due.query(get_config().store_id, due, limit=limit)]
 
 
 def get_complaint(complaint_id: str) -> cpl.Complaint | None:
@@ -351,9 +357,18 @@ def latest_complaint_of(order_id: str) -> cpl.Complaint | None:
 
 
 def recent_complaints(limit: int = 100) -> list[cpl.Complaint]:
+    """The newest complaints, open or resolved: one query, ``limit`` items at most."""
     bind()
     return [_complaint(i) for i in ComplaintItem.by_opened.query(
         get_config().store_id, scan_index_forward=False, limit=limit)]
+
+
+def open_complaints(limit: int = 1000) -> list[cpl.Complaint]:
+    """Every open complaint, oldest first: one query on a sparse index (what is open now,
+    whatever the years of resolved ones)."""
+    bind()
+    return [_complaint(i) for i in ComplaintItem.open_index.query(
+        get_config().store_id, limit=limit)]
 
 
 def complaints_to_escalate(now, limit: int = 100) -> list[cpl.Complaint]:
@@ -368,7 +383,11 @@ def complaints_to_escalate(now, limit: int = 100) -> list[cpl.Complaint]:
 def backfill_search_keys() -> int:
     """Write the search keys of customers, vehicles and still-open bookings filed before them
     (``db.search``); returns how many records were given keys (0 the second time). Each
-    record and its keys in one transaction, on the condition it still has none."""
+    record and its keys in one transaction, on the condition it still has none. Done once:
+    a marker item says so, and the next start reads it instead of scanning (records written
+    since carry their keys; data restored from before the keys comes without the marker)."""
+    if owner_of("migration", "search_keys"):
+        return 0
     bind()
     updated = 0
     work = [(CustomerItem, CustomerItem.search_keys.does_not_exist(), _customer,
@@ -394,6 +413,25 @@ def backfill_search_keys() -> int:
             except Cancelled:       # written meanwhile (keys and all): nothing to do
                 continue
             updated += 1
+    UniqueItem("migration#search_keys", owner_id="done").save()
+    return updated
+
+
+def backfill_open_complaints() -> int:
+    """Put the open complaints filed before the ``open`` index on it (once: a marker item);
+    returns how many. Each on the condition it is still open and not on it."""
+    if owner_of("migration", "open_complaints"):
+        return 0
+    bind()
+    updated = 0
+    missing = ComplaintItem.open_queue.does_not_exist() & (ComplaintItem.status == cpl.OPEN)
+    for item in ComplaintItem.scan(missing):
+        try:
+            item.update(actions=[ComplaintItem.open_queue.set(item.store_id)], condition=missing)
+        except UpdateError:       # resolved or written meanwhile: nothing to do
+            continue
+        updated += 1
+    UniqueItem("migration#open_complaints", owner_id="done").save()
     return updated
 
 

@@ -34,6 +34,8 @@ MAX_RETRY_DAYS = 14
 SURVEY_ANSWERED = _("Thank you: this survey has already been answered")
 MAX_CALLS = 40               # calls kept in one follow-up file (it is one item: bounded)
 UPCOMING_DAYS = 7            # the clerk's list shows the calls due in the week ahead too
+LAPSED_DAYS = 14             # a call overdue longer than this missed its time (回访时效): off the
+                             # list, which so reads the calls of weeks, never of the years behind
 
 SCORES = ("attitude", "quality", "timeliness")   # 服务态度 / 维修质量 / 及时性
 LOW_SCORE = 3                                    # this or less opens a complaint

@@ -157,13 +157,17 @@ def _desk(staff: Staff) -> dict[str, Any]:
     return {"handlers": handlers(), "may_assign": bool(staff.roles & MANAGERS)}
 
 
+RESOLVED_LISTED = 30     # the newest complaints read for the resolved part of the list
+
+
 def complaint_list(staff: Staff) -> dict[str, Any]:
-    """The manager's list: open ones first (escalated, then by reply deadline), then resolved."""
+    """The manager's list: every open one first (escalated, then by reply deadline), then the
+    newest resolved ones (``RESOLVED_LISTED``): two queries, bounded by what is open and a
+    page, never by the years of complaints behind them."""
     now = store_now()
-    items = records_db.recent_complaints()
-    open_ = sorted((c for c in items if c.status == cpl.OPEN),
-                   key=lambda c: (not c.escalated, c.reply_by))
-    done = [c for c in items if c.status != cpl.OPEN]
+    open_ = sorted(records_db.open_complaints(), key=lambda c: (not c.escalated, c.reply_by))
+    done = [c for c in records_db.recent_complaints(limit=RESOLVED_LISTED)
+            if c.status != cpl.OPEN]
     resolved_hours = [(datetime.fromisoformat(c.resolved_at) - c.opened_at).total_seconds() / 3600
                       for c in done if c.resolved_at]
     return {"generated_at": now.isoformat(),

@@ -46,11 +46,12 @@ def view(f: fu.FollowUp, today: date, staff: Staff,
 def due_list(date_text: str | None, staff: Staff) -> dict[str, Any]:
     """The clerk's calls: overdue, due today (or the day asked), and due in the week ahead,
     so a quiet day still shows what comes: one query on the ``due`` index.
-    ``followups`` stays what is due by the day (overdue ones included); ``upcoming`` is the
-    week after it."""
+    ``followups`` stays what is due by the day (overdue ones included, for ``LAPSED_DAYS``:
+    a call older than that missed its time); ``upcoming`` is the week after it."""
     day = day_asked(date_text, today=store_now().date())
     until = day + timedelta(days=fu.UPCOMING_DAYS)
-    groups = fu.agenda(records_db.followups_due(until), day)
+    groups = fu.agenda(records_db.followups_due(
+        until, since=day - timedelta(days=fu.LAPSED_DAYS)), day)
     names = _names()
     return {"date": day.isoformat(), "until": until.isoformat(),
             "followups": [view(f, day, staff, names) for f in groups["overdue"] + groups["today"]],

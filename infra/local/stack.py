@@ -71,6 +71,7 @@ def bootstrap(*, demo: bool = True, backfill: bool = True) -> list[str]:
         from chalicelib.db import records as records_db
         if backfill:
             records_db.backfill_search_keys()     # records restored from before the search keys
+        records_db.backfill_open_complaints()  # a year of data (issue 14): the open index
         settings, _ = store_db.load_store(get_config().store_id)
         from chalicelib.db import pricebook as pricebook_db
         if settings is None or not pricebook_db.has_packages():

@@ -3,7 +3,9 @@ complaint as its page shows it (who may take it over, its notes and resolution, 
 phone for a call, the order)."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
+
+import pytest
 
 from chalicelib.db import audit as audit_db
 from chalicelib.db import records as records_db
@@ -53,6 +55,78 @@ def test_the_clerk_sees_overdue_today_and_the_week_ahead_by_due_day(staff, clock
     assert [(f["plate"], f["due_on"]) for f in after["upcoming"]] == [
         ("粤B00009", "2026-12-16"), ("粤B00004", "2026-12-17"), ("粤B00005", "2026-12-18")]
     assert staff.as_("advisor").get("/api/staff/followups").status_code == 403
+
+
+def test_calls_overdue_past_their_time_leave_the_list_and_are_not_read(staff, clock, monkeypatch):
+    """A year of data (issue 14): customers never reached stay overdue in the ``due`` index for
+    good. The list reads the calls of the last ``LAPSED_DAYS`` and the week ahead only, so
+    those of months ago neither hide today's (the query's limit) nor cost a read."""
+    clock.move_to(store_time(2026, 12, 10, 9, 0))
+    for n in range(201):                                  # months old: their call was 08-04
+        _file(f"粤B9{n:04d}", store_time(2026, 8, 1, 16), f"ro_old{n:03d}")
+    _file("粤B00002", store_time(2026, 11, 23, 16), "ro_late")     # first call 11-26: 14 days late
+    _file("粤B00003", store_time(2026, 12, 7, 16), "ro_today")     # first call: 12-10
+    read = []
+    real = records_db._followup
+    monkeypatch.setattr(records_db, "_followup", lambda item: read.append(item.order_id) or real(item))
+    answer = staff.as_("followup").get("/api/staff/followups").json_body
+    assert [(f["plate"], f["due_on"], f["overdue"]) for f in answer["followups"]] == [
+        ("粤B00002", "2026-11-26", True), ("粤B00003", "2026-12-10", False)]
+    assert answer["counts"] == {"overdue": 1, "today": 1, "upcoming": 0}
+    assert sorted(read) == ["ro_late", "ro_today"]              # not one of the 201 lapsed
+
+
+def _complaint(n: int, opened: datetime, *, resolved: bool) -> str:
+    from chalicelib.domain import complaints as cpl
+    c = cpl.open_complaint(cpl.ComplaintInput(description="等待时间太长", severity="medium",
+                                              staff_involved="", order_id=""),
+                           source="staff", reference=f"C{n:05d}", owner="manager", now=opened,
+                           by="advisor", reply_hours=24, escalate_hours=48)
+    if resolved:
+        c = c.resolve("已致歉", True, now=opened, by="manager")
+    records_db.save(records_db.Changes(complaints=[(c, True)]))
+    return c.id
+
+
+def test_the_complaint_list_keeps_every_open_complaint_and_reads_only_a_page_of_resolved(
+        staff, clock, monkeypatch):
+    """A year of data (issue 14): the list read the newest 100 complaints, so one still open
+    from months ago fell off it, and it read 100 however few were open. It reads the open ones
+    (a sparse index), however old, and the newest resolved ones (a page)."""
+    from chalicelib.services import complaints
+    old = _complaint(0, store_time(2026, 6, 1, 10), resolved=False)
+    for n in range(1, 106):
+        _complaint(n, store_time(2026, 7, 1, 10) + timedelta(hours=n), resolved=True)
+    clock.move_to(store_time(2026, 12, 10, 9, 0))
+    recent = _complaint(200, store_time(2026, 12, 9, 10), resolved=False)
+    read = []
+    real = records_db._complaint
+    monkeypatch.setattr(records_db, "_complaint", lambda item: read.append(item) or real(item))
+    answer = staff.as_("manager").get("/api/staff/complaints").json_body
+    listed = answer["complaints"]
+    assert [c["id"] for c in listed[:2]] == [old, recent]             # escalation due first
+    assert answer["counts"]["open"] == 2
+    # the newest page holds the recent open one too: listed once, with the open ones
+    assert answer["counts"]["resolved"] == len(listed) - 2 == complaints.RESOLVED_LISTED - 1
+    assert len(read) == 2 + complaints.RESOLVED_LISTED
+
+
+def test_open_complaints_filed_before_the_open_index_are_listed_after_the_backfill(
+        staff, clock, monkeypatch):
+    from chalicelib.db.models import ComplaintItem
+    clock.move_to(store_time(2026, 12, 10, 9, 0))
+    kept = _complaint(1, store_time(2026, 12, 9, 10), resolved=False)
+    _complaint(2, store_time(2026, 12, 9, 11), resolved=True)
+    for item in ComplaintItem.scan():          # as written before the index
+        item.open_queue = None
+        item.save()
+    assert staff.as_("manager").get("/api/staff/complaints").json_body["counts"]["open"] == 0
+    assert records_db.backfill_open_complaints() == 1
+    answer = staff.as_("manager").get("/api/staff/complaints").json_body
+    assert answer["counts"] == {"open": 1, "escalated": 0, "overdue_reply": 0, "resolved": 1}
+    assert answer["complaints"][0]["id"] == kept
+    monkeypatch.setattr(ComplaintItem, "scan", classmethod(lambda *a, **k: pytest.fail("scanned")))
+    assert records_db.backfill_open_complaints() == 0          # once: a marker, no Scan
 
 
 def test_a_complaint_shows_its_trail_resolution_phone_order_and_who_may_take_it(
