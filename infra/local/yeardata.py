@@ -652,16 +652,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from .moto_server import MotoServer
     from .stack import STATE_DIR, bootstrap, configure, snapshot
+    if any(STATE_DIR.glob("*.jsonl")) or (STATE_DIR / "dynamodb.json").exists():
+        print(f"{STATE_DIR} holds a store's data already: `make reset` first")
+        return 1
     aws = MotoServer(port=0).start()
     configure(aws.url)
     bootstrap(demo=True)
     started = time.perf_counter()
     count = load(args.days, per_day=args.per_day, seed=args.seed)
     print(f"{count} items of {args.days} days loaded in {time.perf_counter() - started:.0f} s")
-    if any(STATE_DIR.glob("*.jsonl")) or (STATE_DIR / "dynamodb.json").exists():
-        print(f"{STATE_DIR} holds a store's data already: `make reset` first")
-        aws.stop()
-        return 1
     state = STATE_DIR                       # what `make run` restores (infra/local/keep.py)
     started = time.perf_counter()
     saved = snapshot(state)
