@@ -507,22 +507,19 @@ class _Year:
         from chalicelib.db import search as search_db
         from chalicelib.db.models import CustomerItem, SearchItem, UniqueItem, VehicleItem
         from chalicelib.domain.vehicles import unique_values
-        for customer in self.customers.values():
-            item = records._customer_item(customer)
-            item.version = customer.version or 1
-            self.out[CustomerItem].append(item)
-            self.out[UniqueItem] += [raw(UniqueItem, key=k, owner_id=customer.id)
-                                     for k in sorted(unique_values(customer))]
-            self.out[SearchItem] += [raw(SearchItem, key=k, ref=search_db.ref(search_db.CUSTOMER, customer.id))
-                                     for k in sorted(search_db.customer_keys(customer))]
-        for vehicle in self.vehicles.values():
-            item = records._vehicle_item(vehicle)
-            item.version = vehicle.version or 1
-            self.out[VehicleItem].append(item)
-            self.out[UniqueItem] += [raw(UniqueItem, key=k, owner_id=vehicle.id)
-                                     for k in sorted(unique_values(vehicle))]
-            self.out[SearchItem] += [raw(SearchItem, key=k, ref=search_db.ref(search_db.VEHICLE, vehicle.id))
-                                     for k in sorted(search_db.vehicle_keys(vehicle))]
+        for found, model, to_item, kind, keys_of in (
+                (self.customers, CustomerItem, records._customer_item, search_db.CUSTOMER,
+                 search_db.customer_keys),
+                (self.vehicles, VehicleItem, records._vehicle_item, search_db.VEHICLE,
+                 search_db.vehicle_keys)):
+            for record in found.values():
+                item = to_item(record)
+                item.version = record.version or 1
+                self.out[model].append(item)
+                self.out[UniqueItem] += [raw(UniqueItem, key=k, owner_id=record.id)
+                                         for k in sorted(unique_values(record))]
+                self.out[SearchItem] += [raw(SearchItem, key=k, ref=search_db.ref(kind, record.id))
+                                         for k in sorted(keys_of(record))]
 
 
 # ---- loading ---------------------------------------------------------------------------------
