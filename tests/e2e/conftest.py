@@ -4,6 +4,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import urllib.error
 import urllib.request
 from datetime import date, datetime, timedelta
@@ -43,6 +44,21 @@ def open_page(browser, **context_options):
     yield page
     context.close()
     assert errors == []
+
+
+def sign_in(page, stack, username, password=None, *, wait=True):
+    """Sign in on the portal's login page (any earlier session forgotten); with ``wait``, until
+    the portal shows it is signed in (a first sign-in with a temporary password does not)."""
+    from playwright.sync_api import expect
+    from infra.local.identity import DEMO_PASSWORD
+    page.goto(stack.url + "/portal/#/login")
+    page.evaluate("localStorage.removeItem('portal.session')")
+    page.reload()
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password or DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    if wait:
+        expect(page.locator("html")).to_have_class(re.compile(r"\bsigned-in\b"))
 
 
 @pytest.fixture

@@ -15,8 +15,8 @@ from chalicelib import clock
 from chalicelib.db import records as records_db
 from chalicelib.domain import followup as fu
 from chalicelib.services.store import current_store
-from tests.e2e.conftest import open_page
-from tests.e2e.test_workshop_to_followup import approved_order, sign_in, staff_token
+from tests.e2e.conftest import open_page, sign_in
+from tests.e2e.test_workshop_to_followup import approved_order, staff_token
 
 SHOTS = Path("/work/wt/_shots/customer")
 

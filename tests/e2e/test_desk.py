@@ -17,8 +17,7 @@ from chalicelib.db.bookings import get_booking
 from chalicelib.db.models import BookingItem, CapacityItem
 from chalicelib.notify.sweep import run_sweep
 from chalicelib.services.store import current_store
-from infra.local.identity import DEMO_PASSWORD
-from tests.e2e.conftest import open_page
+from tests.e2e.conftest import open_page, sign_in
 
 SHOTS = Path("/work/wt/_shots/desk2")
 
@@ -40,14 +39,6 @@ def capacity(day, slot):
     except CapacityItem.DoesNotExist:
         return 0
     return int(item.booked)
-
-
-def sign_in(page, stack, username):
-    page.goto(stack.url + "/portal/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    expect(page.locator("html")).to_have_class(re.compile(r"\bsigned-in\b"))   # the session is kept
 
 
 LOGINS = re.compile(r"\b(advisor2?|technician2?|foreman|inspector|cashier|followup|manager)\b")

@@ -12,8 +12,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.a11y import PROBLEMS
-from tests.e2e.conftest import open_page
-from tests.e2e.test_workshop_to_followup import approved_order, sign_in, staff_token
+from tests.e2e.conftest import open_page, sign_in
+from tests.e2e.test_workshop_to_followup import approved_order, staff_token
 from tests.factories import checkin_body
 
 SHOTS = Path("/work/wt/_shots/portal2")

@@ -12,9 +12,9 @@ import pytest
 from playwright.sync_api import expect
 
 from chalicelib.db.models import RepairOrderItem
-from tests.e2e.conftest import open_page
+from tests.e2e.conftest import open_page, sign_in
 from tests.e2e.test_advisor_portal import sign
-from tests.e2e.test_workshop_to_followup import sign_in, staff_token
+from tests.e2e.test_workshop_to_followup import staff_token
 
 SHOTS = Path("/work/wt/_shots/r3-reception")
 

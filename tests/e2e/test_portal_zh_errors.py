@@ -14,9 +14,9 @@ from playwright.sync_api import expect
 
 from chalicelib import clock
 from chalicelib.domain.workshop import CHECKLISTS
-from tests.e2e.conftest import open_page
+from tests.e2e.conftest import open_page, sign_in
 from tests.e2e.test_advisor_portal import sign
-from tests.e2e.test_workshop_to_followup import approved_order, sign_in, staff_token
+from tests.e2e.test_workshop_to_followup import approved_order, staff_token
 from tests.factories import SIGNATURE
 
 SHOTS = Path("/work/wt/_shots/desk2")

@@ -4,7 +4,6 @@ advisor adds a part to the order through the type-ahead (pinyin initials, keyboa
 manager imports a 500-row parts sheet with two bad rows and sees exactly those two reported."""
 from __future__ import annotations
 
-import io
 import re
 from pathlib import Path
 
@@ -12,8 +11,7 @@ from openpyxl import Workbook
 from playwright.sync_api import expect
 
 from chalicelib.db import pricebook as pricebook_db
-from tests.e2e.conftest import open_page
-from tests.e2e.test_desk import sign_in
+from tests.e2e.conftest import open_page, sign_in
 from tests.e2e.test_workshop_to_followup import staff_token
 from tests.factories import checkin_body
 

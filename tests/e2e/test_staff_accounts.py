@@ -8,8 +8,8 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import open_page
-from tests.e2e.test_workshop_to_followup import sign_in, staff_token
+from tests.e2e.conftest import open_page, sign_in
+from tests.e2e.test_workshop_to_followup import staff_token
 
 SHOTS = Path("/work/wt/_shots/accounts")
 
@@ -17,15 +17,6 @@ SHOTS = Path("/work/wt/_shots/accounts")
 def look(page, name):
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-
-
-def sign_in_as(page, stack, username, password):
-    page.goto(stack.url + "/portal/#/login")
-    page.evaluate("localStorage.removeItem('portal.session')")
-    page.reload()
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
 
 
 def test_a_new_technician_signs_in_sets_a_password_is_dispatchable_then_is_disabled(stack, browser):
@@ -71,7 +62,7 @@ def test_a_new_technician_signs_in_sets_a_password_is_dispatchable_then_is_disab
         expect(new_row).to_contain_text("139 0013 9001")
 
         # the technician's first sign-in: asked for a new password (twice), then signed in
-        sign_in_as(page, stack, "zhou.tech", temporary)
+        sign_in(page, stack, "zhou.tech", temporary, wait=False)
         expect(page.locator(".login h2")).to_have_text("设置新密码")
         expect(page.locator("#np button[type=submit]")).to_have_text("设置密码并登录")   # not 登录
         page.fill("input[name=new_password]", "zhou2026shop")
@@ -112,7 +103,7 @@ def test_a_new_technician_signs_in_sets_a_password_is_dispatchable_then_is_disab
         expect(page.locator('#accounts tr[data-account="zhou.tech"] [data-act="enable"]')).to_be_visible()
         look(page, "accounts-disabled-1024")
 
-        sign_in_as(page, stack, "zhou.tech", "zhou2026shop")
+        sign_in(page, stack, "zhou.tech", "zhou2026shop", wait=False)
         expect(page.locator("#banner")).to_have_text("用户名或密码错误")
         # and gone from the dispatch board
         status, board = stack.request("GET", "/api/staff/technicians", headers=staff_token(stack, "foreman"))

@@ -19,8 +19,8 @@ from chalicelib.db.models import CapacityItem
 from chalicelib.domain.staff import Staff
 from chalicelib.services import settings as settings_service
 from chalicelib.services.store import current_store
-from tests.e2e.conftest import open_page
-from tests.e2e.test_workshop_to_followup import sign_in, staff_token
+from tests.e2e.conftest import open_page, sign_in
+from tests.e2e.test_workshop_to_followup import staff_token
 
 SHOTS = Path("/work/wt/_shots/settings")
 MANAGER = Staff(username="manager", name="刘经理", roles=frozenset({"manager"}), store_id="demo")

@@ -17,9 +17,9 @@ from chalicelib.domain.tokens import sign_approval
 from chalicelib.db.models import RepairOrderItem
 from chalicelib.domain.workshop import CHECKLISTS
 from chalicelib.services.store import current_store
-from tests.e2e.conftest import open_page
+from tests.e2e.conftest import open_page, sign_in
 from tests.e2e.test_advisor_portal import sign
-from tests.e2e.test_workshop_to_followup import sign_in, staff_token
+from tests.e2e.test_workshop_to_followup import staff_token
 from tests.factories import SIGNATURE, checkin_body
 
 SHOTS = Path("/work/wt/_shots/workshop")

@@ -9,8 +9,9 @@ from pathlib import Path
 from playwright.sync_api import expect
 
 from chalicelib.db.models import RepairOrderItem
+from tests.e2e.conftest import sign_in
 from tests.e2e.test_workshop_floor import PNG
-from tests.e2e.test_workshop_to_followup import approved_order, sign_in, staff_token
+from tests.e2e.test_workshop_to_followup import approved_order, staff_token
 
 SHOTS = Path("/work/wt/_shots/workshop2")
 

@@ -14,7 +14,7 @@ from chalicelib import clock
 from chalicelib.db.models import ComplaintItem, RepairOrderItem
 from chalicelib.notify.sweep import run_sweep
 from infra.local.identity import DEMO_PASSWORD
-from tests.e2e.conftest import open_page
+from tests.e2e.conftest import open_page, sign_in
 from tests.e2e.test_advisor_portal import sign
 from tests.e2e.test_booking_site import shot
 from tests.factories import SIGNATURE, checkin_body
@@ -52,16 +52,6 @@ def approved_order(stack):
         "decisions": {ln["id"]: "approved" for ln in order["lines"]}}, advisor)
     assert status == 200 and order["status"] == "approved", order
     return order
-
-
-def sign_in(page, stack, username):
-    page.goto(stack.url + "/portal/#/login")
-    page.evaluate("localStorage.removeItem('portal.session')")
-    page.reload()
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_function("() => !!localStorage.getItem('portal.session')")
 
 
 def check_level(page, stack, username, order_id, heading):
