@@ -89,6 +89,7 @@ class BookingItem(Model):
     lost_note = UnicodeAttribute(null=True)
     calls = JSONAttribute(null=True)                 # confirmation calls (bounded)
     search_keys = ListAttribute(of=UnicodeAttribute, null=True)   # its SearchItems' keys
+    invitation_id = UnicodeAttribute(null=True)     # booked from a care invitation (issue 15)
     version = VersionAttribute()
 
     by_date = BookingsByDate()
@@ -206,6 +207,8 @@ class CustomerItem(Model):
     search_keys = ListAttribute(of=UnicodeAttribute, null=True)   # its SearchItems' keys
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
+    # marketing consent (营销短信授权, issue 15): {"marketing": bool, "at", "source", "by"}
+    consent = JSONAttribute(null=True)
     version = VersionAttribute()
 
     by_phone = CustomersByPhone()
@@ -261,6 +264,11 @@ class VehicleItem(Model):
     search_keys = ListAttribute(of=UnicodeAttribute, null=True)   # its SearchItems' keys
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
+    # ---- bring customers back (issue 15): domain.care.CareState; the indexes that read
+    # vehicles by these are on the care table's copy of the vehicle (CareItem "vehicle#<id>")
+    care = JSONAttribute(null=True)                 # mileage readings, visits, handled, lost
+    last_visit_on = UnicodeAttribute(null=True)     # store date of the last order opened
+    care_day = UnicodeAttribute(null=True)          # the daily job's next look at it
     version = VersionAttribute()
 
     by_plate = VehiclesByPlate()
@@ -363,6 +371,7 @@ class RepairOrderItem(Model):
     settlement = JSONAttribute(null=True)
     delivery = JSONAttribute(null=True)
     comeback_of = UnicodeAttribute(null=True)
+    invitation_id = UnicodeAttribute(null=True)     # its booking came from a care invitation
     version = VersionAttribute()
 
     by_vehicle = OrdersByVehicle()
@@ -541,8 +550,97 @@ class PricebookItem(Model):
     version = NumberAttribute(null=True)    # entries only; checked in a condition on write
 
 
+# ---- bring customers back (issue 15) --------------------------------------------------------
+class CareCallsDue(GlobalSecondaryIndex):
+    """Sparse: invitations with an open retention call (回访/邀约电话), by the day it is due."""
+    class Meta:
+        index_name = "calls"
+        projection = AllProjection()
+
+    call_queue = UnicodeAttribute(hash_key=True)
+    call_due = UnicodeAttribute(range_key=True)
+
+
+class CareDue(GlobalSecondaryIndex):
+    """Sparse: vehicles (their care copies) by the day the daily job next looks at them
+    (store date): the job reads one bucket per day, its cost follows the cars due."""
+    class Meta:
+        index_name = "care_due"
+        projection = AllProjection()
+
+    care_day = UnicodeAttribute(hash_key=True)
+    vehicle_id = UnicodeAttribute(range_key=True)
+
+
+class CareByModel(GlobalSecondaryIndex):
+    """Sparse: vehicles by model (``model_key``: folded, "lavida"), in last-visit order: a
+    campaign's "this model, last visit between" is one range Query."""
+    class Meta:
+        index_name = "by_model"
+        projection = AllProjection()
+
+    model_key = UnicodeAttribute(hash_key=True)
+    last_visit_on = UnicodeAttribute(range_key=True)
+
+
+class CareByLastVisit(GlobalSecondaryIndex):
+    """Sparse: the store's vehicles by last visit (``fleet`` is the store id)."""
+    class Meta:
+        index_name = "by_last_visit"
+        projection = AllProjection()
+
+    fleet = UnicodeAttribute(hash_key=True)
+    last_visit_on = UnicodeAttribute(range_key=True)
+
+
+class CareItem(Model):
+    """Customer care (客户关怀, issue 15), keyed (pk, sk); see db/care.py for each kind:
+    ``vehicle#<id>``/``care`` a copy of a vehicle with its care state, written in every
+    transaction that writes the vehicle, read by the indexes above (the vehicles table keeps
+    its own indexes: a deployed table takes one new index per update);
+    ``invite#<id>``/``invite`` an invitation (the reason to contact one car, its personal
+    link, its retention call and what it earned); ``campaign``/``<id>`` a campaign;
+    ``recall#<campaign id>``/``<VIN>`` a recall list row; ``stats``/``<source>`` counters per
+    campaign or reminder kind; ``contact#<customer id>``/``<utc key>`` the contact log
+    (电话登记表: every SMS, call in or out); ``optout#<phone>``/``optout`` our own opt-out
+    list; ``run``/``<date>`` a daily run; ``budget#<date>``/``sms`` and
+    ``freq#<phone>#<month>``/``marketing`` counters (expire by TTL)."""
+    class Meta:
+        base_name = "care"
+        table_name = ""  # set by db.bind()
+        region = "ap-east-1"
+        billing_mode = "PAY_PER_REQUEST"
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    data = JSONAttribute(null=True)
+    # vehicle copies: their index keys
+    vehicle_id = UnicodeAttribute(null=True)
+    care_day = UnicodeAttribute(null=True)
+    model_key = UnicodeAttribute(null=True)
+    last_visit_on = UnicodeAttribute(null=True)
+    fleet = UnicodeAttribute(null=True)
+    call_queue = UnicodeAttribute(null=True)        # the store id while a call is open
+    call_due = UnicodeAttribute(null=True)
+    count = NumberAttribute(null=True)              # budget and frequency counters
+    # stats counters (ADD): one attribute each, so concurrent writers never lose a count
+    sent = NumberAttribute(null=True)
+    opened = NumberAttribute(null=True)
+    booked = NumberAttribute(null=True)
+    arrived = NumberAttribute(null=True)
+    revenue_fen = NumberAttribute(null=True)
+    skipped = NumberAttribute(null=True)
+    expires = TTLAttribute(null=True)
+    version = NumberAttribute(null=True)            # invitations and campaigns: checked on write
+
+    calls = CareCallsDue()
+    care_due = CareDue()
+    by_model = CareByModel()
+    by_last_visit = CareByLastVisit()
+
+
 MODELS: tuple[type[Model], ...] = (StoreItem, BookingItem, CapacityItem, OutboxItem,
                                    IdempotencyItem, LinkItem, CustomerItem, VehicleItem,
                                    UniqueItem, RepairOrderItem, AuditItem, FollowUpItem,
                                    ComplaintItem, EventItem, VerificationItem, SmsRateItem,
-                                   SearchItem, PricebookItem)
+                                   SearchItem, PricebookItem, CareItem)

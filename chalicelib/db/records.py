@@ -12,6 +12,7 @@ from datetime import date
 
 
 from ..config import get_config
+from ..domain import care as care_rules
 from ..domain import complaints as cpl
 from ..domain import followup as fu
 from ..domain import workshop as ws
@@ -28,6 +29,7 @@ from ..domain.vehicles import CustomerRecord, Recommendation, VehicleRecord, uni
 from pynamodb.exceptions import UpdateError
 
 from . import bind, get_item, get_items
+from . import care as care_db
 from . import search as search_db
 from .bookings import get_bookings, to_booking
 from .bookings import to_item as booking_item
@@ -71,7 +73,10 @@ def _vehicle_item(v: VehicleRecord) -> VehicleItem:
                        next_service_km=v.next_service_km,
                        search_keys=sorted(search_db.vehicle_keys(v)),
                        created_at=(v.created_at or v.updated_at).isoformat(),
-                       updated_at=(v.updated_at or v.created_at).isoformat())
+                       updated_at=(v.updated_at or v.created_at).isoformat(),
+                       care=v.care.to_dict(),
+                       last_visit_on=v.last_visit_on.isoformat() if v.last_visit_on else None,
+                       care_day=v.care_day.isoformat() if v.care_day else None)
     if v.version is not None:
         item.version = v.version
     return item
@@ -88,7 +93,10 @@ def _vehicle(item: VehicleItem) -> VehicleRecord:
         next_service_date=(date.fromisoformat(item.next_service_date)
                            if item.next_service_date else None),
         next_service_km=int(item.next_service_km) if item.next_service_km is not None else None,
-        version=item.version, search_keys=tuple(item.search_keys or ()))
+        version=item.version, search_keys=tuple(item.search_keys or ()),
+        care=care_rules.CareState.from_dict(item.care),
+        care_day=date.fromisoformat(item.care_day) if item.care_day else None,
+        last_visit_on=date.fromisoformat(item.last_visit_on) if item.last_visit_on else None)
 
 
 def _order_item(o: RepairOrder) -> RepairOrderItem:
@@ -483,6 +491,7 @@ def save(changes: Changes) -> None:
         for vehicle, new in changes.vehicles:
             tx.save(f"vehicle:{vehicle.id}", _vehicle_item(vehicle),
                     VehicleItem.vehicle_id.does_not_exist() if new else None)
+            care_db.put_vehicle_copy(tx, vehicle)
             search_db.write(tx, search_db.VEHICLE, vehicle.id,
                             search_db.vehicle_keys(vehicle), old=vehicle.search_keys)
         for order, new in changes.orders:

@@ -50,11 +50,18 @@ INT_FIELDS = {   # key: (low, high)
     "complaint_reply_hours": (1, 168), "complaint_escalate_hours": (1, 720),
     "online_max_labor_minutes": (30, 1440), "max_active_bookings_per_phone": (1, 10),
     "sms_per_phone_per_hour": (1, 20),
+    # bring customers back (issue 15)
+    "care_lead_days": (1, 30), "first_free_km": (1000, 30000), "first_free_months": (1, 24),
+    "second_free_km": (2000, 60000), "second_free_months": (2, 36), "lapsed_months": (2, 24),
+    "anniversary_lead_days": (0, 60), "declined_after_days": (1, 365),
+    "care_call_after_days": (0, 30), "care_sms_per_day": (0, 5000),
+    "marketing_per_phone_per_month": (0, 10),
 }
 KEYS = (tuple(TEXT_FIELDS) + ("phone", "opening_hours", "special_hours", "closed_dates",
                               "slot_minutes") + tuple(INT_FIELDS)
         + ("quiet_start", "quiet_end", "sms_signature", "tax_rate_percent", "labor_rate",
-           "discount_limits", "bays", "qc_checklists", "followup_days", "verify_phone"))
+           "discount_limits", "bays", "qc_checklists", "followup_days", "verify_phone",
+           "care_run_at"))
 
 
 def standard_checklists() -> dict[str, list[list[str]]]:
@@ -117,7 +124,7 @@ def parse_settings(body: Any, current: StoreSettings, *, today: date) -> StoreSe
         changes["special_hours"] = _special_hours(errors, body["special_hours"], today)
     if "closed_dates" in body:
         changes["closed_dates"] = _closed_dates(errors, body["closed_dates"], today)
-    for key in ("quiet_start", "quiet_end"):
+    for key in ("quiet_start", "quiet_end", "care_run_at"):
         if key in body:
             text = _time(errors, key, body[key])
             if text:
@@ -167,6 +174,12 @@ def _across_fields(errors: FieldErrors, new: StoreSettings, changes: dict[str, A
         field = ("complaint_escalate_hours" if "complaint_escalate_hours" in changes
                  else "complaint_reply_hours")
         errors.add(field, _("escalation must come after the reply time"))
+    for kind in ("km", "months"):    # 二保 after 首保
+        first, second = getattr(new, f"first_free_{kind}"), getattr(new, f"second_free_{kind}")
+        if second <= first:
+            field = (f"second_free_{kind}" if f"second_free_{kind}" in changes
+                     else f"first_free_{kind}")
+            errors.add(field, _("the second free service must come after the first"))
     minutes = new.slot_minutes
     for day in WEEKDAYS:
         hours = new.opening_hours.get(day)

@@ -59,6 +59,19 @@ class StoreSettings:
     special_hours: dict[str, list[str]] = field(default_factory=dict)
     # quality-check checklists per level (质检): [[code, 中文, English], ...]; None: the standard
     qc_checklists: dict[str, list[list[str]]] | None = None
+    # ---- bring customers back (issue 15): the care rules (客户关怀) ----
+    care_lead_days: int = 7             # remind this many days before a service falls due
+    first_free_km: int = 5000           # 首保: the first free service of a new car ...
+    first_free_months: int = 6          # ... at this mileage or age, whichever first
+    second_free_km: int = 10000         # 二保
+    second_free_months: int = 12
+    lapsed_months: int = 6              # no visit this long: a free check offer and a call
+    anniversary_lead_days: int = 14     # purchase anniversary (购车周年): invited this early
+    declined_after_days: int = 30       # declined work offered again this long after
+    care_call_after_days: int = 3       # the clerk calls if no booking came this long after
+    care_sms_per_day: int = 200         # the daily job's SMS budget; the rest waits a day
+    marketing_per_phone_per_month: int = 2   # marketing SMS one number may get in a month
+    care_run_at: str = "09:30"          # when the daily job runs, store time
     version: int = 0                    # the profile's version (optimistic lock), not a setting
 
     @property
@@ -115,7 +128,11 @@ class StoreSettings:
                      "labor_rate_fen", "qc_minutes", "service_interval_km",
                      "service_interval_months", "complaint_reply_hours",
                      "complaint_escalate_hours", "online_max_labor_minutes",
-                     "max_active_bookings_per_phone", "sms_per_phone_per_hour", "version"):
+                     "max_active_bookings_per_phone", "sms_per_phone_per_hour", "version",
+                     "care_lead_days", "first_free_km", "first_free_months", "second_free_km",
+                     "second_free_months", "lapsed_months", "anniversary_lead_days",
+                     "declined_after_days", "care_call_after_days", "care_sms_per_day",
+                     "marketing_per_phone_per_month"):
             if name in values:
                 values[name] = int(values[name])
         if "verify_phone" in values:

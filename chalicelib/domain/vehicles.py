@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import secrets
 import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
 from ..i18n import _
+from .care import CareState
 from .errors import FieldErrors, Forbidden, ValidationError
 from .money import yuan
 from .validation import REQUIRED, normalize_phone
@@ -83,6 +84,11 @@ class VehicleRecord:
     next_service_km: int | None = None
     version: int | None = None
     search_keys: tuple[str, ...] = ()   # storage bookkeeping: the search keys written for it
+    # bring customers back (issue 15): what the care rules know of it, the daily job's next
+    # look at it (None: nothing due), its last visit (store date)
+    care: CareState = field(default_factory=CareState)
+    care_day: date | None = None
+    last_visit_on: date | None = None
 
     def audit_view(self) -> dict[str, Any]:
         return {"plate": self.plate, "vin": self.vin, "model": self.model,

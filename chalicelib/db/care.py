@@ -1,0 +1,274 @@
+"""Customer care's storage (客户关怀, issue 15): invitations, the contact log, our opt-out
+list, the daily SMS budget and marketing caps, counters per campaign and reminder kind, and
+the vehicles due on a day. Every read is a GetItem, a BatchGetItem or a Query on a key or a
+designed index (``care_due``, ``calls``): no scan.
+
+Writes that belong with another record's change go into that change's transaction: the
+``put_*``/``add_*`` functions take a ``Tx`` (db.tx); ``records.Changes`` carries them for
+``records.save``.
+"""
+from __future__ import annotations
+
+import secrets
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from pynamodb.exceptions import DoesNotExist, UpdateError
+
+from ..config import get_config
+from ..domain.care import ContactEntry, Invitation, model_key
+from ..domain.vehicles import VehicleRecord
+from . import bind, connection
+from .models import CareItem, VehicleItem
+from .timefmt import utc_key
+from .tx import Tx, commit
+
+INVITE = "invite"
+STATS = "stats"
+STAT_FIELDS = ("sent", "opened", "booked", "arrived", "revenue_fen", "skipped")
+CONTACTS_LIMIT = 200
+
+
+def _invite_pk(invitation_id: str) -> str:
+    return f"invite#{invitation_id}"
+
+
+# ---- invitations ---------------------------------------------------------------------------
+
+def invitation_item(inv: Invitation) -> CareItem:
+    open_call = inv.call_status == "open" and inv.call_due
+    return CareItem(_invite_pk(inv.id), INVITE, data=inv.to_dict(),
+                    call_queue=get_config().store_id if open_call else None,
+                    call_due=inv.call_due if open_call else None,
+                    version=(inv.version or 0) + 1)
+
+
+def to_invitation(item: CareItem) -> Invitation:
+    return Invitation.from_dict(item.data or {}, version=int(item.version or 0))
+
+
+def put_invitation(tx: Tx, inv: Invitation, *, new: bool) -> None:
+    """Write an invitation in ``tx``: a new one must not exist (its id: once), a changed one
+    must still be at the version it was read at (label ``invitation:<id>``)."""
+    condition = (CareItem.pk.does_not_exist() if new
+                 else CareItem.version == (inv.version or 0))
+    tx.save(f"invitation:{inv.id}", invitation_item(inv), condition)
+
+
+def get_invitation(invitation_id: str) -> Invitation | None:
+    if not invitation_id or len(invitation_id) > 64:
+        return None
+    bind()
+    try:
+        return to_invitation(CareItem.get(_invite_pk(invitation_id), INVITE,
+                                          consistent_read=True))
+    except DoesNotExist:
+        return None
+
+
+def calls_due(until: date, *, since: date | None = None, limit: int = 200) -> list[Invitation]:
+    """Invitations whose retention call is open and due by ``until`` (from ``since``): one
+    Query on the sparse ``calls`` index."""
+    bind()
+    store = get_config().store_id
+    condition = (CareItem.call_due.between(since.isoformat(), until.isoformat()) if since
+                 else CareItem.call_due <= until.isoformat())
+    return [to_invitation(i) for i in CareItem.calls.query(store, condition, limit=limit)]
+
+
+def save_invitation(inv: Invitation, *, new: bool = False) -> None:
+    """One invitation on its own (a transaction of one, for its version condition)."""
+    commit(lambda tx: put_invitation(tx, inv, new=new))
+
+
+# ---- counters per source (campaign:<id> / reminder:<kind>) ---------------------------------
+
+def add_stats(tx: Tx, source: str, **counts: int) -> None:
+    """ADD to a source's counters in ``tx`` (``sent``, ``opened``, ``booked``, ``arrived``,
+    ``revenue_fen``, ``skipped``): concurrent writers never lose a count."""
+    actions = [getattr(CareItem, name).add(int(value)) for name, value in counts.items()
+               if name in STAT_FIELDS and value]
+    if actions:
+        tx.update(f"stats:{source}", CareItem(STATS, source), actions)
+
+
+def bump_stats(source: str, **counts: int) -> None:
+    """``add_stats`` on its own (no other record changes with it)."""
+    actions = [getattr(CareItem, name).add(int(value)) for name, value in counts.items()
+               if name in STAT_FIELDS and value]
+    if actions:
+        bind()
+        CareItem(STATS, source).update(actions=actions)
+
+
+def all_stats() -> dict[str, dict[str, int]]:
+    """Every source's counters: one Query."""
+    bind()
+    return {item.sk: {name: int(getattr(item, name) or 0) for name in STAT_FIELDS}
+            for item in CareItem.query(STATS, consistent_read=True)}
+
+
+# ---- the contact log (电话登记表) -----------------------------------------------------------
+
+def put_contact(tx: Tx, customer_id: str, entry: ContactEntry, now: datetime) -> None:
+    sk = f"{utc_key(now)}#{secrets.token_hex(3)}"
+    tx.save("contact", CareItem(f"contact#{customer_id}", sk, data=entry.to_dict()))
+
+
+def contacts_of(customer_id: str, limit: int = CONTACTS_LIMIT) -> list[ContactEntry]:
+    """A customer's contact log, newest first: one Query."""
+    bind()
+    return [ContactEntry.from_dict(i.data or {}) for i in
+            CareItem.query(f"contact#{customer_id}", scan_index_forward=False, limit=limit)]
+
+
+# ---- our own opt-out list (退订) ----------------------------------------------------------
+
+def put_opt_out(tx: Tx, phone: str, *, source: str, now: datetime) -> None:
+    tx.save("optout", CareItem(f"optout#{phone}", "optout",
+                               data={"at": now.isoformat(), "source": source}))
+
+
+def opted_out(phones: list[str]) -> set[str]:
+    """Which of these numbers are on our opt-out list: one BatchGetItem per 100."""
+    wanted = sorted({p for p in phones if p})
+    found: set[str] = set()
+    for start in range(0, len(wanted), 100):
+        keys = [(f"optout#{p}", "optout") for p in wanted[start:start + 100]]
+        found |= {item.pk.split("#", 1)[1] for item in _batch_get(keys)}
+    return found
+
+
+def _batch_get(keys: list[tuple[str, str]]) -> list[CareItem]:
+    bind()
+    return list(CareItem.batch_get(keys))
+
+
+# ---- the daily SMS budget and the marketing cap (conditional counters) ---------------------
+
+def _take(pk: str, sk: str, limit: int, expires: datetime) -> bool:
+    """Count one more on a counter item if it is below ``limit``: False when it is full."""
+    if limit <= 0:
+        return False
+    bind()
+    try:
+        CareItem(pk, sk).update(
+            actions=[CareItem.count.add(1), CareItem.expires.set(expires)],
+            condition=CareItem.count.does_not_exist() | (CareItem.count < limit))
+        return True
+    except UpdateError as exc:
+        if _condition_failed(exc):
+            return False
+        raise
+
+
+def _give_back(pk: str, sk: str) -> None:
+    bind()
+    try:
+        CareItem(pk, sk).update(actions=[CareItem.count.add(-1)],
+                                condition=CareItem.count > 0)
+    except UpdateError as exc:
+        if not _condition_failed(exc):
+            raise
+
+
+def _condition_failed(exc: UpdateError) -> bool:
+    return getattr(exc, "cause_response_code", "") == "ConditionalCheckFailedException"
+
+
+def take_budget(day: date, limit: int, now: datetime) -> bool:
+    """One SMS of the store's daily care budget (``care_sms_per_day``) for ``day``."""
+    return _take(f"budget#{day.isoformat()}", "sms", limit, now + timedelta(days=3))
+
+
+def give_back_budget(day: date) -> None:
+    _give_back(f"budget#{day.isoformat()}", "sms")
+
+
+def budget_used(day: date) -> int:
+    bind()
+    try:
+        return int(CareItem.get(f"budget#{day.isoformat()}", "sms").count or 0)
+    except DoesNotExist:
+        return 0
+
+
+def take_marketing(phone: str, month: str, limit: int, now: datetime) -> bool:
+    """One marketing SMS of the number's monthly cap (``marketing_per_phone_per_month``)."""
+    return _take(f"freq#{phone}#{month}", "marketing", limit, now + timedelta(days=40))
+
+
+# ---- daily runs -----------------------------------------------------------------------------
+
+def start_run(day: date, now: datetime) -> bool:
+    """Claim the daily run of ``day``; False when a run of that day already started (running
+    the job twice sends nothing twice: the second finds the day's run taken)."""
+    bind()
+    try:
+        CareItem("run", day.isoformat()).update(
+            actions=[CareItem.data.set({"started_at": now.isoformat()})],
+            condition=CareItem.pk.does_not_exist())
+        return True
+    except UpdateError as exc:
+        if _condition_failed(exc):
+            return False
+        raise
+
+
+def finish_run(day: date, summary: dict[str, Any]) -> None:
+    bind()
+    CareItem("run", day.isoformat()).update(actions=[CareItem.data.set(summary)])
+
+
+def last_runs(limit: int = 14) -> list[tuple[str, dict[str, Any]]]:
+    bind()
+    return [(i.sk, i.data or {}) for i in
+            CareItem.query("run", scan_index_forward=False, limit=limit)]
+
+
+# ---- vehicle copies and the vehicles due ----------------------------------------------------
+
+VEHICLE_COPY = "care"
+
+
+def vehicle_copy_item(v: VehicleRecord) -> CareItem:
+    """The care table's copy of a vehicle (``vehicle#<id>``/``care``): the whole vehicle item
+    (its version included, so a job that read the copy writes the vehicle on that version),
+    keyed for the ``care_due``, ``by_model`` and ``by_last_visit`` indexes."""
+    from .records import _vehicle_item
+    item = _vehicle_item(v)
+    last_visit = v.last_visit_on.isoformat() if v.last_visit_on else None
+    return CareItem(f"vehicle#{v.id}", VEHICLE_COPY, data=item.to_simple_dict(),
+                    vehicle_id=v.id, care_day=v.care_day.isoformat() if v.care_day else None,
+                    model_key=(model_key(v.model) or None) if last_visit else None,
+                    last_visit_on=last_visit, fleet=get_config().store_id if last_visit else None)
+
+
+def put_vehicle_copy(tx: Tx, v: VehicleRecord) -> None:
+    """Written with the vehicle, in its transaction (records.save)."""
+    tx.save(f"vehicle_care:{v.id}", vehicle_copy_item(v))
+
+
+def vehicle_from_copy(item: CareItem) -> VehicleRecord:
+    from .records import _vehicle
+    vehicle_item = VehicleItem()
+    vehicle_item.from_simple_dict(item.data or {})
+    vehicle = _vehicle(vehicle_item)
+    # the copy is written with the vehicle: the vehicle's version is the one saved with it
+    return replace(vehicle, version=(vehicle.version or 0) + 1)
+
+
+def vehicles_due_on(day: date) -> list[VehicleRecord]:
+    """The vehicles the daily job looks at on ``day``: ONE Query of that day's bucket of the
+    sparse ``care_due`` index (paged by PynamoDB if the bucket is large)."""
+    bind()
+    return [vehicle_from_copy(i) for i in CareItem.care_due.query(day.isoformat())]
+
+
+def invitation_with(inv: Invitation, **changes: Any) -> Invitation:
+    return replace(inv, **changes)
+
+
+def connection_for_tests():   # noqa: D401  the one Connection, for tests counting requests
+    return connection()
