@@ -145,6 +145,26 @@ def _batch_get(keys: list[tuple[str, str]]) -> list[CareItem]:
     return list(CareItem.batch_get(keys))
 
 
+# ---- marketing consent (营销短信授权), by mobile ----------------------------------------------
+
+def put_consent(tx: Tx, phone: str, *, marketing: bool, source: str, by: str,
+                now: datetime) -> None:
+    """The customer's answer: marketing SMS yes or no (``source``: booking_site, desk,
+    unsubscribe...), the latest answer wins."""
+    tx.save(f"consent:{phone}", CareItem(f"consent#{phone}", "consent", data={
+        "marketing": bool(marketing), "at": now.isoformat(), "source": source, "by": by}))
+
+
+def consents(phones: list[str]) -> dict[str, dict[str, Any]]:
+    """The recorded consent of each of these numbers that has one: one BatchGetItem per 100."""
+    wanted = sorted({p for p in phones if p})
+    found: dict[str, dict[str, Any]] = {}
+    for start in range(0, len(wanted), 100):
+        keys = [(f"consent#{p}", "consent") for p in wanted[start:start + 100]]
+        found.update({item.pk.split("#", 1)[1]: item.data or {} for item in _batch_get(keys)})
+    return found
+
+
 # ---- the daily SMS budget and the marketing cap (conditional counters) ---------------------
 
 def _take(pk: str, sk: str, limit: int, expires: datetime) -> bool:

@@ -207,8 +207,6 @@ class CustomerItem(Model):
     search_keys = ListAttribute(of=UnicodeAttribute, null=True)   # its SearchItems' keys
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
-    # marketing consent (营销短信授权, issue 15): {"marketing": bool, "at", "source", "by"}
-    consent = JSONAttribute(null=True)
     version = VersionAttribute()
 
     by_phone = CustomersByPhone()
@@ -603,7 +601,7 @@ class CareItem(Model):
     ``recall#<campaign id>``/``<VIN>`` a recall list row; ``stats``/``<source>`` counters per
     campaign or reminder kind; ``contact#<customer id>``/``<utc key>`` the contact log
     (电话登记表: every SMS, call in or out); ``optout#<phone>``/``optout`` our own opt-out
-    list; ``run``/``<date>`` a daily run; ``budget#<date>``/``sms`` and
+    list; ``consent#<phone>``/``consent`` marketing consent (营销短信授权); ``run``/``<date>`` a daily run; ``budget#<date>``/``sms`` and
     ``freq#<phone>#<month>``/``marketing`` counters (expire by TTL)."""
     class Meta:
         base_name = "care"

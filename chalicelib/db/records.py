@@ -8,11 +8,12 @@ version gets ``Conflict(<kind>_changed)`` and must reload.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime, timezone
 
 
 from ..config import get_config
 from ..domain import care as care_rules
+from ..domain.care import ContactEntry, Invitation
 from ..domain import complaints as cpl
 from ..domain import followup as fu
 from ..domain import workshop as ws
@@ -466,6 +467,15 @@ class Changes:
     # an order has one open complaint: (order id, new complaint id, the resolved one it
     # replaces as the order's latest, or ""), so two at once cannot both open one
     order_complaints: list[tuple[str, str, str]] = field(default_factory=list)
+    # bring customers back (issue 15): invitations (new?), counters per source
+    # (source, {"booked": 1...}), contact log entries (customer id, entry), opt-outs
+    # (phone, source), marketing consents (phone, marketing?, source, by)
+    invitations: list[tuple[Invitation, bool]] = field(default_factory=list)
+    stats: list[tuple[str, dict[str, int]]] = field(default_factory=list)
+    contacts: list[tuple[str, ContactEntry]] = field(default_factory=list)
+    opt_outs: list[tuple[str, str]] = field(default_factory=list)
+    consents: list[tuple[str, bool, str, str]] = field(default_factory=list)
+    now: datetime | None = None        # when contacts, opt-outs and consents are stamped
 
     def markers(self, old: CustomerRecord | VehicleRecord | None,
                 new: CustomerRecord | VehicleRecord) -> None:
@@ -525,6 +535,17 @@ def save(changes: Changes) -> None:
                     UniqueItem.key.does_not_exist())
         for username, _order_id in changes.clock_off:
             tx.delete(f"clock:{username}", UniqueItem(f"clock#{username}"))
+        stamp = changes.now or datetime.now(timezone.utc)
+        for invitation, new in changes.invitations:
+            care_db.put_invitation(tx, invitation, new=new)
+        for source, counts in changes.stats:
+            care_db.add_stats(tx, source, **counts)
+        for customer_id, entry in changes.contacts:
+            care_db.put_contact(tx, customer_id, entry, stamp)
+        for phone, source in changes.opt_outs:
+            care_db.put_opt_out(tx, phone, source=source, now=stamp)
+        for phone, marketing, source, by in changes.consents:
+            care_db.put_consent(tx, phone, marketing=marketing, source=source, by=by, now=stamp)
         for order_id, complaint_id, replaces in changes.order_complaints:
             tx.save(f"order_complaint:{order_id}",
                     UniqueItem(f"complaint#{order_id}", owner_id=complaint_id),

@@ -72,3 +72,18 @@ def check_order_token(secret: str, order_id: str, token: str | None,
     """Forbidden, always the same, unless ``token`` was signed for this order and is valid."""
     if _loads(secret, ORDER_SALT, token, max_len=200, max_age=max_age) != order_id:
         raise _denied()
+
+
+INVITATION_SALT = "care-invitation"
+INVITATION_MAX_AGE = 90 * 24 * 3600   # a care invitation's personal link (issue 15)
+
+
+def sign_invitation(secret: str, invitation_id: str) -> str:
+    return _sign(secret, INVITATION_SALT, invitation_id)
+
+
+def check_invitation_token(secret: str, invitation_id: str, token: str | None,
+                           *, max_age: int = INVITATION_MAX_AGE) -> None:
+    """Forbidden, always the same, unless ``token`` was signed for this invitation."""
+    if _loads(secret, INVITATION_SALT, token, max_len=200, max_age=max_age) != invitation_id:
+        raise _denied()

@@ -255,7 +255,8 @@ def required_choice(errors: FieldErrors, field: str, raw: Any, choices: tuple[st
 
 # the records that carry a version, as a sentence names them
 RECORD_KINDS = {"order": _("repair order"), "booking": _("booking"), "customer": _("customer"),
-                "vehicle": _("vehicle"), "complaint": _("complaint"), "followup": _("follow-up")}
+                "vehicle": _("vehicle"), "complaint": _("complaint"), "followup": _("follow-up"),
+                "invitation": _("invitation")}
 
 
 def expect_version(errors: FieldErrors, body: dict[str, Any], current: int | None, *,
