@@ -13,6 +13,7 @@ availability = LazyModule("chalicelib.services.availability")   # GET /api/slots
 orders = LazyModule("chalicelib.services.orders")
 customer_orders = LazyModule("chalicelib.services.customer_orders")
 verification = LazyModule("chalicelib.services.verification")
+invitations = LazyModule("chalicelib.services.invitations")   # issue 15: INVITE
 
 
 @customer_api.route("/api/store", methods=["GET"])
@@ -106,6 +107,21 @@ def customer_complaint(order_id):
     request = customer_api.current_request
     return json_response(customer_orders.customer_complaint(
         order_id, query_param(request, "token"), json_body(request)), status=201)
+
+
+@customer_api.route("/api/invitations/{invitation_id}", methods=["GET"])
+@api
+def get_invitation(invitation_id):
+    request = customer_api.current_request
+    return invitations.prefill(invitation_id, query_param(request, "token"))
+
+
+@customer_api.route("/api/invitations/{invitation_id}/unsubscribe", methods=["POST"],
+                    content_types=JSON_TYPES)
+@api
+def unsubscribe(invitation_id):
+    request = customer_api.current_request
+    return invitations.unsubscribe(invitation_id, query_param(request, "token"))
 
 
 @customer_api.route("/l/{code}", methods=["GET"])

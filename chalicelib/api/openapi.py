@@ -42,6 +42,7 @@ def _token(what: str) -> dict[str, Any]:
 _MANAGE = _token("manage_url")
 _APPROVAL = _token("the approval SMS link")
 _ORDER_LINK = _token("the order link (ready or follow-up SMS)")
+_INVITATION = _token("the invitation's SMS link (issue 15)")
 
 # the routes outside the staff registry: (method, path) -> summary, extra fields
 PUBLIC: dict[tuple[str, str], dict[str, Any]] = {
@@ -88,6 +89,16 @@ PUBLIC: dict[tuple[str, str], dict[str, Any]] = {
         "description": "While the order has an open complaint, the text becomes its note "
                        "(opened: false): no second complaint, no second SMS",
         "parameters": [_ORDER_LINK]},
+    ("GET", "/api/invitations/{invitation_id}"): {
+        "summary": "The personal booking link of an invitation (邀约): the booking form "
+                   "filled in (name, masked mobile, car, projected mileage, services, items)",
+        "description": "A wrong, tampered or expired token, or a link past valid_until: 403 "
+                       "invalid_token. The first open counts as opened (once)",
+        "parameters": [_INVITATION]},
+    ("POST", "/api/invitations/{invitation_id}/unsubscribe"): {
+        "summary": "The customer stops marketing SMS (退订): the mobile on the store's opt-out "
+                   "list, its marketing consent withdrawn; sent again: the same answer",
+        "parameters": [_INVITATION]},
     ("GET", "/l/{code}"): {
         "summary": "Short SMS link: redirects to the customer page. A wrong or expired one: "
                    "404 link_not_found, or for a browser (Accept: text/html) a redirect to "

@@ -179,15 +179,31 @@ def _booking_request(*, desk: bool) -> Schema:
     properties: dict[str, Schema] = {
         "customer": CUSTOMER, "vehicle": VEHICLE, "services": SERVICES, "slot_start": INSTANT,
         "concern": CONCERN, "transport": choice(bk.TRANSPORTS), "locale": LOCALE}
+    # issue 15 (INVITE): the customer's answer to marketing SMS, and the invitation booked from
+    properties["marketing_consent"] = {**FLAG, "description": (
+        "the customer accepts offers by SMS beyond service reminders (营销短信授权), recorded "
+        "for this mobile; left out: nothing recorded")}
     if desk:
         properties["channel"] = choice([c for c in bk.CHANNELS if c != "online"])
         properties["note"] = text(bk.MAX_NOTE, description="the desk's note for the visit")
+        properties["invitation_id"] = text(ID_MAX, description=(
+            "the invitation (邀约) the clerk books from, e.g. a retention call: attributed "
+            "to it (its first booking counts as booked)"))
     else:
         properties["verification"] = obj(
             {"id": {"type": "string"},
              "code": {"type": "string", "pattern": f"^[0-9]{{{vf.CODE_DIGITS}}}$"}},
             ("id", "code"), description="the SMS code of the customer's phone (store setting "
                                         "verify_phone; ignored when it is off)")
+        properties["invitation"] = obj(
+            {"id": {"type": "string"}, "token": {"type": "string"}}, ("id", "token"),
+            description=(
+                "the personal link (邀约) the booking is made from (invalid or past its "
+                "valid_until: 403 invalid_token). It proves the invitation's mobile: "
+                "customer.phone may be left empty or sent masked as the invitation shows "
+                "it (138****8000) and the invitation's mobile is booked, without "
+                "verification; another mobile needs its code as usual. The invitation's "
+                "first booking is attributed to it"))
     return obj(properties, ("customer", "vehicle", "services", "slot_start"))
 
 

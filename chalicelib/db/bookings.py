@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta, timezone
 
 
 from ..domain.booking import ACTIVE, Booking, Customer, Vehicle
+from ..domain.care import Invitation
 from ..domain.audit import AuditEntry
 from ..domain.errors import Conflict
 from ..i18n import _
@@ -13,6 +14,7 @@ from ..domain.messages import OutboxMessage
 from ..domain.slots import DAY_KEY
 from ..domain.verification import Proof
 from . import bind, get_item
+from . import care as care_db
 from . import search as search_db
 from . import verifications as verifications_db
 from .audit import to_item as audit_item
@@ -120,8 +122,13 @@ def find_idempotent(key: str) -> tuple[str, str] | None:
 def create_booking(booking: Booking, *, take: SlotTake, limits: Limits,
                    messages: list[OutboxMessage], link: ShortLink,
                    idempotency: Idempotency | None, audit: list[AuditEntry] = (),
-                   verification: Proof | None = None, settings=None) -> None:
+                   verification: Proof | None = None, settings=None,
+                   invitation: Invitation | None = None,
+                   consent: tuple[str, bool, str, str] | None = None) -> None:
     """Write the booking, its messages and link, and take its capacity: all or nothing.
+    With ``invitation`` (issue 15), the invitation it was booked from, booked (on its version)
+    and its source's ``booked`` counted; with ``consent`` (phone, marketing?, source, by), the
+    customer's marketing consent.
     With ``verification``, the phone's code is consumed in the same transaction. With
     ``settings``, it holds only if the store profile is still at their version
     (``store_db.SettingsChanged`` otherwise: retry with fresh settings)."""
@@ -151,6 +158,13 @@ def create_booking(booking: Booking, *, take: SlotTake, limits: Limits,
         if verification is not None:
             verifications_db.consume(tx, verification, booking_id=booking.id,
                                      now=booking.created_at)
+        if invitation is not None:   # issue 15 (INVITE): booked from the invitation
+            care_db.put_invitation(tx, invitation, new=False)
+            care_db.add_stats(tx, invitation.source, booked=1)
+        if consent is not None:
+            phone, marketing, source, by = consent
+            care_db.put_consent(tx, phone, marketing=marketing, source=source, by=by,
+                                now=booking.created_at)
 
     try:
         commit(build)
@@ -164,6 +178,9 @@ def create_booking(booking: Booking, *, take: SlotTake, limits: Limits,
         if "verification" in exc.failed:
             raise VerificationRejected() from None
         _raise_capacity(exc)
+        if invitation is not None and f"invitation:{invitation.id}" in exc.failed:
+            raise Conflict(_("The invitation was used meanwhile; please try again"),
+                           code="invitation_changed") from None
         raise Conflict(NOT_SAVED, code="write_conflict") from None
 
 
@@ -294,7 +311,7 @@ def to_item(booking: Booking) -> BookingItem:
         history=list(booking.history), message_ids=list(booking.message_ids),
         link_code=booking.link_code or None, note=booking.note or None,
         lost_reason=booking.lost_reason or None, lost_note=booking.lost_note or None,
-        calls=list(booking.calls) or None,
+        calls=list(booking.calls) or None, invitation_id=booking.invitation_id or None,
         search_keys=list(booking.search_keys) if booking.search_keys else None)
     if booking.version is not None:
         item.version = booking.version
@@ -320,6 +337,7 @@ def to_booking(item: BookingItem) -> Booking:
         message_ids=tuple(item.message_ids or ()), link_code=item.link_code or "",
         note=item.note or "", lost_reason=item.lost_reason or "",
         lost_note=item.lost_note or "", calls=tuple(item.calls or ()),
+        invitation_id=item.invitation_id or "",
         search_keys=tuple(item.search_keys or ()))
 
 

@@ -115,7 +115,7 @@ def _order_item(o: RepairOrder) -> RepairOrderItem:
         ready_at=o.ready_at or None,
         settlement=o.settlement.to_dict() if o.settlement else None,
         delivery=o.delivery.to_dict() if o.delivery else None,
-        comeback_of=o.comeback_of or None)
+        comeback_of=o.comeback_of or None, invitation_id=o.invitation_id or None)
     if o.version is not None:
         item.version = o.version
     return item
@@ -137,7 +137,7 @@ def _order(item: RepairOrderItem) -> RepairOrder:
         wash_done_at=item.wash_done_at or "", ready_at=item.ready_at or "",
         settlement=Settlement.from_dict(item.settlement),
         delivery=Delivery.from_dict(item.delivery), comeback_of=item.comeback_of or "",
-        version=item.version)
+        invitation_id=item.invitation_id or "", version=item.version)
 
 
 def _followup_item(f: fu.FollowUp) -> FollowUpItem:

@@ -250,6 +250,7 @@ class Booking:
     lost_reason: str = ""            # LOST_REASONS: why the desk cancelled it (战败原因)
     lost_note: str = ""              # what the customer said, for the store only
     calls: tuple[dict[str, str], ...] = ()   # confirmation calls: at, by, outcome, note
+    invitation_id: str = ""          # booked from a care invitation (邀约, issue 15: INVITE)
     # storage bookkeeping, carried so a later write can check what it read
     version: int | None = None       # optimistic lock
     message_ids: tuple[str, ...] = ()

@@ -457,6 +457,7 @@ class RepairOrder:
     delivery: Delivery | None = None                           # handed back (交车)
     comeback_of: str = ""            # 返修: reference of the order this car came back from
     booking_channel: str = ""        # how the car's booking was made ("" without a booking)
+    invitation_id: str = ""          # its booking came from a care invitation (issue 15: INVITE)
     version: int | None = None
 
     # ---- reads -----------------------------------------------------------------

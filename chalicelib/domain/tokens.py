@@ -87,3 +87,8 @@ def check_invitation_token(secret: str, invitation_id: str, token: str | None,
     """Forbidden, always the same, unless ``token`` was signed for this invitation."""
     if _loads(secret, INVITATION_SALT, token, max_len=200, max_age=max_age) != invitation_id:
         raise _denied()
+
+
+def invitation_denied() -> Forbidden:
+    """The same 403 for an invitation link past the day it books until (issue 15: INVITE)."""
+    return _denied()

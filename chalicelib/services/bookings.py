@@ -33,6 +33,7 @@ from ..domain.store import Service, StoreSettings
 from ..domain.validation import mask_phone, mask_vin, parse_instant
 from ..domain.tokens import TOKEN_MAX_AGE, check_booking_token, sign_booking
 from ..logs import log_event
+from . import invitations
 from .availability import ONLINE, labor_limit, slots_for  # noqa: F401  slots_for: re-exported
 from .store import StoreContext, current_store, forget_store
 from ..db.store import SettingsChanged
@@ -133,10 +134,12 @@ def _create_booking(body: Any, *, idempotency_key: str | None, channel: str,
     ctx = current_store()
     settings = ctx.settings
     now = clock.now()
-    request = parse_booking_request(body, ctx.catalogue, now=now, channel=channel)
+    # issue 15 (INVITE): the invitation it is booked from (its link proves the phone), consent
+    parsed, link = invitations.for_booking(require_object(body), desk=staff is not None, now=now)
+    request = parse_booking_request(parsed, ctx.catalogue, now=now, channel=channel)
     online = channel == ONLINE
     proof = None
-    if online and settings.verify_phone:
+    if online and settings.verify_phone and link.proven_phone != request.customer.phone:
         proof = verification_rules.parse_proof(body.get("verification"),
                                                secret=get_config().secret_key,
                                                phone=request.customer.phone)
@@ -156,6 +159,8 @@ def _create_booking(body: Any, *, idempotency_key: str | None, channel: str,
             "services": _("more labour than a day can take: please call the store")})
     booking = Booking.from_request(replace(request, slot_start=slot.start),
                                    slot_end=slot.end, now=now)
+    if link.counts():
+        booking = replace(booking, invitation_id=link.invitation.id)   # type: ignore[union-attr]
     if staff is not None:
         advisor = ADVISOR in staff.roles
         booking = replace(booking, advisor=staff.username if advisor else "",
@@ -174,7 +179,10 @@ def _create_booking(body: Any, *, idempotency_key: str | None, channel: str,
         bookings_db.create_booking(booking, take=_take(settings, slot, booking),
                                    limits=limits, messages=messages, link=link,
                                    idempotency=idempotency, audit=audit, verification=proof,
-                                   settings=settings)
+                                   settings=settings, invitation=link.booked(booking.id, now),
+                                   consent=invitations.consent_of(
+                                       link, booking.customer.phone, desk=staff is not None,
+                                       by=_actor(staff)))
     except IdempotencyReplay as replay:
         return _replay(replay, idempotency)
     except VerificationRejected:
@@ -190,7 +198,7 @@ def _create_booking(body: Any, *, idempotency_key: str | None, channel: str,
         raise SlotFull(text, alternatives=alternatives) from None
     log_event("booking_created", booking_id=booking.id, reference=booking.reference,
               slot_start=booking.slot_start.isoformat(), channel=channel,
-              messages=[m.kind for m in messages])
+              messages=[m.kind for m in messages], invitation_id=booking.invitation_id)
     return _created(booking, manage_url)
 
 

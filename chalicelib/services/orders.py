@@ -30,7 +30,7 @@ from ..domain.tokens import APPROVAL_MAX_AGE, check_approval_token, sign_approva
 from ..domain.validation import day_asked, expect_version, mask_phone
 from ..domain.vehicles import CustomerRecord, Recommendation, VehicleRecord, new_id
 from ..logs import log_event
-from . import auth, files, pricebook
+from . import auth, files, invitations, pricebook
 from .customer_orders import line_view, order_message, work_item_view
 from .customer_orders import report as customer_report
 from .store import current_store, store_now
@@ -175,8 +175,10 @@ def check_in(body: Any, staff: Staff) -> dict[str, Any]:
         job=ws.pre_assigned(checkin.technician if checkin.technician is not None
                             else (booking.technician if booking else ""), at=now, by=actor),
         locale=booking.locale if booking else "zh-CN",
-        comeback_of=came_back.reference if came_back else "")
+        comeback_of=came_back.reference if came_back else "",
+        invitation_id=booking.invitation_id if booking else "")
     changes.orders.append((order, True))
+    invitations.arrived(order, changes, now)   # issue 15 (INVITE): the invitation's car came
     given = order.job.technician    # the pre-assigned technician, named in the history
     audit.append(audit_rules.entry(audit_rules.ORDER, order.id, actor=actor, actor_name=staff.name,
                                    action="opened",

@@ -15,7 +15,7 @@ from ..i18n import _
 from ..domain.staff import Staff
 from ..logs import log_event
 from ..notify.templates import format_when
-from . import auth
+from . import auth, invitations
 from .customer_orders import order_message
 from .orders import order_to_change, order_view, save_order
 from .store import current_store, store_now
@@ -32,7 +32,8 @@ def settle(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
                               data=data, staff=auth.with_display_name(staff), settings=settings,
                               invoice_no=f"INV-{now:%Y%m%d}-{old.reference}", now=now)
     saved = save_order(old, old.settle(settlement, now=now), actor=staff.username, actor_name=staff.name,
-                       action="settled")
+                       action="settled",   # issue 15 (INVITE): the revenue an invitation earned
+                       extra=invitations.earned(old, settlement.amount_due_fen))
     log_event("order_settled", order_id=old.id, amount_due=settlement.amount_due_fen,
               discount=settlement.discount_fen, method=settlement.payment_method)
     return order_view(order_id, staff, saved)
