@@ -135,11 +135,12 @@ def _create_booking(body: Any, *, idempotency_key: str | None, channel: str,
     settings = ctx.settings
     now = clock.now()
     # issue 15 (INVITE): the invitation it is booked from (its link proves the phone), consent
-    parsed, link = invitations.for_booking(require_object(body), desk=staff is not None, now=now)
+    parsed, came_from = invitations.for_booking(require_object(body), desk=staff is not None,
+                                                now=now)
     request = parse_booking_request(parsed, ctx.catalogue, now=now, channel=channel)
     online = channel == ONLINE
     proof = None
-    if online and settings.verify_phone and link.proven_phone != request.customer.phone:
+    if online and settings.verify_phone and came_from.proven_phone != request.customer.phone:
         proof = verification_rules.parse_proof(body.get("verification"),
                                                secret=get_config().secret_key,
                                                phone=request.customer.phone)
@@ -159,8 +160,8 @@ def _create_booking(body: Any, *, idempotency_key: str | None, channel: str,
             "services": _("more labour than a day can take: please call the store")})
     booking = Booking.from_request(replace(request, slot_start=slot.start),
                                    slot_end=slot.end, now=now)
-    if link.counts():
-        booking = replace(booking, invitation_id=link.invitation.id)   # type: ignore[union-attr]
+    if came_from.counts():
+        booking = replace(booking, invitation_id=came_from.invitation.id)   # type: ignore[union-attr]
     if staff is not None:
         advisor = ADVISOR in staff.roles
         booking = replace(booking, advisor=staff.username if advisor else "",
@@ -179,9 +180,9 @@ def _create_booking(body: Any, *, idempotency_key: str | None, channel: str,
         bookings_db.create_booking(booking, take=_take(settings, slot, booking),
                                    limits=limits, messages=messages, link=link,
                                    idempotency=idempotency, audit=audit, verification=proof,
-                                   settings=settings, invitation=link.booked(booking.id, now),
+                                   settings=settings, invitation=came_from.booked(booking.id, now),
                                    consent=invitations.consent_of(
-                                       link, booking.customer.phone, desk=staff is not None,
+                                       came_from, booking.customer.phone, desk=staff is not None,
                                        by=_actor(staff)))
     except IdempotencyReplay as replay:
         return _replay(replay, idempotency)

@@ -26,7 +26,7 @@ from ..domain.errors import Conflict, FieldErrors, NotFound
 from ..domain.repair_order import RepairOrder
 from ..domain.tokens import check_invitation_token, invitation_denied
 from ..domain.validation import ID_MAX, mask_phone
-from ..i18n import _
+from ..i18n import _, current_language, render
 from ..logs import log_event
 from .store import current_store
 
@@ -89,7 +89,8 @@ def view(inv: Invitation) -> dict[str, Any]:
     """What the booking form fills in: the phone masked (the link gets forwarded; the server
     knows it), the services still in the catalogue."""
     catalogue = current_store().catalogue
-    return {"id": inv.id, "kind": inv.kind, "kind_name": care.KIND_NAMES[inv.kind],
+    return {"id": inv.id, "kind": inv.kind,
+            "kind_name": render(care.KIND_NAMES[inv.kind], current_language()),
             "customer": {"name": inv.customer_name, "phone": mask_phone(inv.phone)},
             "vehicle": {"plate": inv.plate, "model": inv.model, "mileage_km": inv.mileage_km},
             "services": [code for code in inv.services if code in catalogue],
