@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..domain import booking as bk
+from ..domain import care
 from ..domain import complaints as cpl
 from ..domain import repair_order as ro
 from ..domain import staff as sf
@@ -62,6 +63,20 @@ OVERLAYS: dict[tuple[str, str], Schema] = {
     ("Slots", "closed_reason"): {"enum": ["past", "beyond_horizon", "closed"]},
     ("Slots", "slots[].available"): {"description": "how many more bookings it takes now"},
     ("GET /api/staff/me", "roles[]"): {"enum": list(sf.ROLES)},
+    # issue 15 (INVITE): an invitation's personal link
+    ("GET /api/invitations/{invitation_id}", "kind"): {"enum": list(care.KINDS)},
+    ("GET /api/invitations/{invitation_id}", "customer.phone"): {
+        "description": "masked (138****8000): send it back as is, the link proves the mobile"},
+    ("GET /api/invitations/{invitation_id}", "services[]"): {
+        "description": "service codes to tick (those still in the catalogue)"},
+    ("GET /api/invitations/{invitation_id}", "items[]"): {
+        "description": "declined work or recall text, shown as the concern"},
+    ("GET /api/invitations/{invitation_id}", "valid_until"): {
+        "description": "the link books until then; later: 403 invalid_token"},
+    ("GET /api/invitations/{invitation_id}", "marketing"): {
+        "description": "a marketing invitation (event, anniversary): the page offers 退订"},
+    ("GET /api/invitations/{invitation_id}", "booked"): {
+        "description": "already booked from: another booking is not attributed again"},
 }
 
 
@@ -118,7 +133,7 @@ COMPONENTS, ANSWERS = _load()
 # errors some operations give beside those their parameters and body imply (openapi.py)
 ERRORS: dict[tuple[str, str], tuple[int, ...]] = {
     ("POST", "/api/verifications"): (429,),
-    ("POST", "/api/bookings"): (409, 429),
+    ("POST", "/api/bookings"): (403, 409, 429),   # 403: a bad invitation link (issue 15)
     ("POST", "/api/bookings/{booking_id}/reschedule"): (409,),
     ("POST", "/api/bookings/{booking_id}/cancel"): (409,),
     ("POST", "/api/orders/{order_id}/approval"): (409,),

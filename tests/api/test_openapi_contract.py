@@ -21,7 +21,7 @@ from openapi_schema_validator import OAS30Validator
 from openapi_spec_validator import validate
 
 from chalicelib.config import get_config
-from chalicelib.domain.tokens import sign_approval, sign_order
+from chalicelib.domain.tokens import sign_approval, sign_invitation, sign_order
 from chalicelib.notify.sweep import run_sweep
 from tests.factories import store_time
 
@@ -74,7 +74,8 @@ def test_operations_without_a_documented_body_read_none(document):
                 if m in ("POST", "PUT") and "requestBody" not in op}
     assert bodiless == {("POST", "/api/staff/accounts/{username}/disable"),
                         ("POST", "/api/staff/accounts/{username}/enable"),
-                        ("POST", "/api/staff/accounts/{username}/reset-password")}
+                        ("POST", "/api/staff/accounts/{username}/reset-password"),
+                        ("POST", "/api/invitations/{invitation_id}/unsubscribe")}  # issue 15
 
 
 # ---- (b) and (c): one walk through the store ----------------------------------------------
@@ -157,6 +158,21 @@ class Contract:
                                       "body": body}, ensure_ascii=False) + "\n")
 
 
+def _invitation():
+    """An invitation as the daily job (issue 15) writes it, sent now."""
+    from chalicelib import clock as app_clock
+    from chalicelib.db import records
+    from chalicelib.domain.care import Invitation, new_invitation_id
+    now = app_clock.now().isoformat()
+    invitation = Invitation(
+        id=new_invitation_id(), kind="service", vehicle_id="veh_1", customer_id="cus_1",
+        plate="粤B99001", model="Lavida", customer_name="孙先生", phone="+8613900139001",
+        locale="zh-CN", due_on="2026-12-07", created_at=now, services=("MAINT_10K",),
+        items=("空调滤芯更换",), mileage_km=15800, status="sent", sent_at=now)
+    records.save(records.Changes(invitations=[(invitation, True)]))
+    return invitation
+
+
 def test_real_answers_match_the_document_and_its_examples_are_accepted(
         client, staff, document, clock, sms):
     c = Contract(client, staff, document)
@@ -183,6 +199,21 @@ def test_real_answers_match_the_document_and_its_examples_are_accepted(
         "slot_start": "2026-12-01T10:00:00+08:00"})
     c.call("POST", "/api/bookings/{booking_id}/cancel", ids={"booking_id": other["id"]},
            query=f"token={other['manage_url'].split('token=')[1]}")
+
+    # -- an invitation's personal link (issue 15, INVITE): the form filled in, a booking
+    # from it (no code: the link proves the phone), unsubscribe
+    invitation = _invitation()
+    link = {"invitation_id": invitation.id}
+    invited = f"token={sign_invitation(secret, invitation.id)}"
+    c.call("GET", "/api/invitations/{invitation_id}", ids=link, query=invited)
+    c.call("POST", "/api/bookings", minimal=True, fill={
+        "customer": {"name": "孙先生", "phone": "139****9001"}, "vehicle": {"plate": "粤B99001"},
+        "slot_start": "2026-12-01T11:00:00+08:00", "marketing_consent": True,
+        "invitation": {"id": invitation.id, "token": invited.split("=", 1)[1]}})
+    c.call("POST", "/api/invitations/{invitation_id}/unsubscribe", ids=link, query=invited,
+           body=None)
+    c.call("GET", "/api/invitations/{invitation_id}", ids=link, query="token=forged",
+           expect=403)
 
     # -- errors keep the error shape
     c.call("POST", "/api/bookings", body={}, expect=422)
