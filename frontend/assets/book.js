@@ -4,6 +4,11 @@
   var t = App.t, api = App.api;
   var state = { step: 1, store: null, services: [], chosen: [], slot: null, idemKey: null, busy: false };
   var code = { id: null, phone: null, timer: null };  // the SMS code (短信验证码) of the phone
+  /* an invitation's personal link (邀约, /?invitation=<id>&token=<t>): the form filled in, and
+     the link proves the phone (shown masked, read-only): no SMS code */
+  var params = new URLSearchParams(window.location.search);
+  var invitation = params.get("invitation") && params.get("token")
+    ? { id: params.get("invitation"), token: params.get("token"), page: null } : null;
   var $ = function (id) { return document.getElementById(id); };
   var banner = $("banner");
   var picker = null;
@@ -114,7 +119,8 @@
   function masked(phone) { return phone.replace(/^(\+?86)?(\d{3})\d{4}(\d{4})$/, "$2****$3"); }
 
   /* ---- SMS code: "获取验证码", then a countdown before another may be asked ---- */
-  function verifying() { return Boolean(state.store && state.store.verify_phone); }
+  function linkPhone() { return Boolean(invitation && invitation.page) && val("f-phone") === invitation.page.customer.phone; }
+  function verifying() { return Boolean(state.store && state.store.verify_phone) && !linkPhone(); }
   function showCodeStep() { $("get-code").hidden = $("code-field").hidden = !verifying(); }
   function codeButton(waitSeconds) {
     var btn = $("get-code"), left = waitSeconds;
@@ -188,6 +194,8 @@
     ["what", "where", "noise", "frequency", "when"].forEach(function (k) { var v = val("c-" + k); if (v) concern[k] = v; });
     if (Object.keys(concern).length) body.concern = concern;
     if (verifying() && code.id) body.verification = { id: code.id, code: val("f-code").replace(/\s/g, "") };
+    if (invitation && invitation.page) body.invitation = { id: invitation.id, token: invitation.token };
+    if ($("f-consent").checked) body.marketing_consent = true;   // unticked: nothing recorded
     return body;
   }
 
@@ -195,7 +203,7 @@
     var errors = {};
     if (!body.customer.name) errors["customer.name"] = t("req");
     if (!body.customer.phone) errors["customer.phone"] = t("req");
-    else if (!PHONE.test(body.customer.phone)) errors["customer.phone"] = t("bad_phone");
+    else if (!PHONE.test(body.customer.phone) && !linkPhone()) errors["customer.phone"] = t("bad_phone");
     if (!body.vehicle.plate) errors["vehicle.plate"] = t("req");
     else if (!PLATE.test(body.vehicle.plate)) errors["vehicle.plate"] = t("bad_plate");
     if (body.vehicle.vin && !VIN.test(body.vehicle.vin)) errors["vehicle.vin"] = t("bad_vin");
@@ -234,6 +242,7 @@
       state.idemKey = null;  // the request was answered: a corrected one is a new request
       var err = (r.body && r.body.error) || {};
       if (r.status === 409 && err.code === "slot_full") { slotFull(r.body.alternatives || []); return; }
+      if (r.status === 403 && err.code === "invalid_token" && invitation) { linkExpired(); return; }
       if (r.status === 422 && (err.code === "verification_required" || err.code === "verification_failed")) {
         showFieldErrors({ "verification.code": t(err.code === "verification_failed" ? "code_wrong" : "code_first") }); return;
       }
@@ -290,6 +299,7 @@
     $("d-phone").textContent = state.store.phone;
     $("d-sms").textContent = t("done_sms", { phone: masked(body.customer.phone) });
     $("manage").href = created.manage_url;
+    $("invitation").hidden = true;
     $("ics").onclick = function () { downloadIcs(created); };
     goTo(4);
   }
@@ -333,6 +343,11 @@
     $("next").textContent = t(state.step === 3 ? "submit" : "next"); updateTotal();
     if (!code.timer && !$("get-code").disabled) codeButton(0);
     if (state.store) $("store-name").textContent = App.lang() === "en" ? state.store.name_en : state.store.name;
+    if (invitation && invitation.page) {   // the kind's name comes in the page's language
+      api("GET", "/api/invitations/" + encodeURIComponent(invitation.id) + "?token=" + encodeURIComponent(invitation.token)).then(function (r) {
+        if (r.status === 200) { invitation.page = r.body; showInvitation(); }
+      });
+    } else if (!$("invitation").hidden) $("invitation").textContent = t("inv_bad");
   });
   Promise.all([api("GET", "/api/store"), api("GET", "/api/services")]).then(function (res) {
     if (res[0].status !== 200 || res[1].status !== 200) { showBanner(t("server")); return; }
@@ -343,5 +358,41 @@
     showCodeStep();
     if (verifying()) restoreCode();
     renderServices();
+    if (invitation) loadInvitation();
   }, function () { showBanner(t("network")); });
+
+  function loadInvitation() {
+    api("GET", "/api/invitations/" + encodeURIComponent(invitation.id) + "?token=" + encodeURIComponent(invitation.token)).then(function (r) {
+      if (r.status !== 200) { linkExpired(); return; }
+      var page = invitation.page = r.body;
+      $("f-name").value = page.customer.name;
+      $("f-phone").value = page.customer.phone; $("f-phone").readOnly = true; $("inv-phone").hidden = false;
+      $("f-plate").value = page.vehicle.plate || "";
+      if (page.vehicle.model) $("f-model").value = page.vehicle.model;
+      if (page.vehicle.mileage_km !== null && page.vehicle.mileage_km !== undefined) $("f-mileage").value = page.vehicle.mileage_km;
+      if (page.items.length) { $("c-what").value = page.items.join("; ").slice(0, 200); $("concern").open = true; }
+      var known = state.services.map(function (s) { return s.code; });
+      state.chosen = page.services.filter(function (c) { return known.indexOf(c) >= 0; });
+      renderServices(); updateTotal();
+      showCodeStep();
+      showInvitation();
+    }, function () { showBanner(t("network")); });
+  }
+  function showInvitation() {
+    var page = invitation && invitation.page, box = $("invitation");
+    if (!page) return;
+    var lines = [t("inv_banner", { kind: page.kind_name })];
+    if (page.due_on) lines.push(t("inv_due", { day: page.due_on }));
+    if (page.items.length) lines.push(t("inv_items", { items: page.items.join(App.lang() === "en" ? ", " : "、") }));
+    box.textContent = lines.join("\n"); box.className = "banner ok invitation"; box.hidden = false;
+  }
+  /* a wrong or expired link: say so, and the normal form (with the SMS code) */
+  function linkExpired() {
+    if (invitation && invitation.page) { $("f-phone").value = ""; }
+    invitation = null;
+    $("f-phone").readOnly = false; $("inv-phone").hidden = true;
+    showCodeStep();
+    var box = $("invitation");
+    box.textContent = t("inv_bad"); box.className = "banner warn"; box.hidden = false;
+  }
 })();

@@ -57,7 +57,16 @@
       /* a wrong or expired link */
       link_h: "链接无效或已过期", link_why: "链接可能不完整,或已超过有效期。为保护您的信息,这里不显示任何内容。",
       link_todo: "请使用最新短信中的链接;找不到短信,请致电门店,我们帮您查询。",
-      link_call: "致电门店", link_book: "重新预约"
+      link_call: "致电门店", link_book: "重新预约",
+      /* an invitation's personal link (邀约) and unsubscribe (退订) */
+      inv_banner: "{kind}:已为您填好车辆和推荐项目,选好时间即可预约,无需短信验证码。",
+      inv_items: "上次建议的项目:{items}", inv_due: "建议在 {day} 前到店。",
+      inv_bad: "这个专属预约链接无效或已过期。您仍可在下方正常预约。",
+      inv_phone_hint: "已通过短信链接验证,无需验证码",
+      consent: "接收保养提醒以外的优惠活动短信",
+      unsub_title: "退订优惠活动短信", unsub_text: "退订后,我们不再向您的手机发送优惠和活动短信。保养提醒、预约确认等服务短信不受影响。",
+      unsub_button: "确认退订", unsub_busy: "正在退订…",
+      unsub_done: "已退订。我们不会再向您发送优惠和活动短信。", unsub_book: "预约保养"
     },
     en: {
       lang_switch: "中文", booking_title: "Book a service", manage_title: "My booking",
@@ -112,7 +121,15 @@
       line_in_work: "In work", line_done: "Done",
       link_h: "This link is wrong or has expired", link_why: "It may be incomplete, or too old. To protect your details, we show nothing here.",
       link_todo: "Use the link in our latest SMS. If you cannot find it, call the store and we will look it up for you.",
-      link_call: "Call the store", link_book: "Book again"
+      link_call: "Call the store", link_book: "Book again",
+      inv_banner: "{kind}: we have filled in your car and the work we suggest. Pick a time to book; no SMS code needed.",
+      inv_items: "Suggested last time: {items}", inv_due: "Due by {day}",
+      inv_bad: "This personal booking link is wrong or has expired. You can still book below.",
+      inv_phone_hint: "Verified by your SMS link: no code needed",
+      consent: "Send me offers and events by SMS (beyond service reminders)",
+      unsub_title: "Stop offers by SMS", unsub_text: "We will no longer text you offers or events. Service reminders and booking confirmations still come.",
+      unsub_button: "Unsubscribe", unsub_busy: "Unsubscribing…",
+      unsub_done: "Done. We will not text you offers or events any more.", unsub_book: "Book a service"
     }
   };
   /* the language the customer chose on our pages, else their phone's: English for a phone set
