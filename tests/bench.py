@@ -416,6 +416,11 @@ def main() -> int:
     print("OpenAPI document (issue 14):")
     for line in schema_figures():
         print(f"  {line}")
+    # issue 15 (INVITE): an invitation's personal link, booking, arrival, unsubscribe
+    from tests.bench_invite import invite_lines
+    print("Invitation links (issue 15, INVITE; DynamoDB requests):")
+    for line in invite_lines():
+        print(line)
     print("Deployment (make synth):")
     for line in deployment():
         print(f"  {line}")
