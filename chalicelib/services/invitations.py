@@ -1,5 +1,7 @@
 """The customer's side of an invitation (邀约, issue 15: part INVITE) and what it earned.
 
+- ``booking_url``/``unsubscribe_url``: the pages an invitation's SMS links open (the daily
+  job and campaigns put them behind short links).
 - ``prefill``: the personal link's booking form (``GET /api/invitations/{id}?token=``); the
   first open counts ``opened`` once.
 - ``for_booking``: a booking that carries the link (``"invitation": {"id", "token"}``) or a
@@ -24,7 +26,7 @@ from ..domain import care
 from ..domain.care import ContactEntry, Invitation
 from ..domain.errors import Conflict, FieldErrors, NotFound
 from ..domain.repair_order import RepairOrder
-from ..domain.tokens import check_invitation_token, invitation_denied
+from ..domain.tokens import check_invitation_token, invitation_denied, sign_invitation
 from ..domain.validation import ID_MAX, mask_phone
 from ..i18n import _, current_language, render
 from ..logs import log_event
@@ -34,6 +36,20 @@ CUSTOMER = "customer"
 BOOKING_SITE = "booking_site"     # consent source: the booking form's checkbox
 DESK = "desk"                     # consent source: the desk's booking
 UNSUBSCRIBE = "unsubscribe"       # opt-out and consent source: the unsubscribe page
+
+
+def booking_url(invitation_id: str) -> str:
+    """The page an invitation's SMS link opens (the short link's target): the booking site."""
+    cfg = get_config()
+    token = sign_invitation(cfg.secret_key, invitation_id)
+    return f"{cfg.public_base_url}/?invitation={invitation_id}&token={token}"
+
+
+def unsubscribe_url(invitation_id: str) -> str:
+    """The unsubscribe page (退订) a marketing SMS carries."""
+    cfg = get_config()
+    token = sign_invitation(cfg.secret_key, invitation_id)
+    return f"{cfg.public_base_url}/unsubscribe.html?invitation={invitation_id}&token={token}"
 
 
 def valid_until(inv: Invitation) -> datetime:

@@ -18,6 +18,7 @@ from chalicelib.db.links import ShortLink
 from chalicelib.db.models import BookingItem
 from chalicelib.domain.care import Invitation, new_invitation_id
 from chalicelib.domain.tokens import sign_invitation
+from chalicelib.services import invitations
 from tests.e2e.conftest import open_page
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -47,8 +48,9 @@ def invitation_in_the_stack(stack) -> tuple[Invitation, str, str]:
         sent_at=now.isoformat(), call_status="open",
         call_due=(now + timedelta(days=3)).date().isoformat())
     token = sign_invitation(get_config().secret_key, inv.id)
-    link = ShortLink.new(f"{stack.url}/?invitation={inv.id}&token={token}",
-                         expires=now + timedelta(days=60))
+    target = invitations.booking_url(inv.id)
+    assert target == f"{stack.url}/?invitation={inv.id}&token={token}"
+    link = ShortLink.new(target, expires=now + timedelta(days=60))
     records.save(records.Changes(invitations=[(inv, True)], links=[link]))
     return inv, token, link.code
 
@@ -107,7 +109,7 @@ def test_the_sms_link_books_on_a_phone_without_a_code(stack, small_phone):
     shot(page, "invite-4-bad-link")
 
     # unsubscribe: one button, the confirmation; in English too
-    page.goto(f"{stack.url}/unsubscribe.html?invitation={inv.id}&token={token}")
+    page.goto(invitations.unsubscribe_url(inv.id))
     expect(page.locator("#uh")).to_have_text("退订优惠活动短信")
     shot(page, "invite-5-unsubscribe")
     page.click("#unsubscribe")
