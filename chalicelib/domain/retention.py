@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from ..i18n import _
-from .care import (BOOKED, CALL, CALL_DONE, CALL_OPEN, CALL_OUTCOMES, CONTACT_NOTE_MAX, DIRECTIONS,
+from .care import (CALL_DONE, CALL_OPEN, CALL_OUTCOMES, CONTACT_NOTE_MAX, DIRECTIONS,
                    LOST, LOST_REASONS, MAX_INVITATION_CALLS, NOT_NOW, NOT_REACHED, CallRecord,
                    CareState, Invitation)
 from .errors import Conflict, FieldErrors, ValidationError
@@ -60,8 +60,7 @@ def parse_call(body: dict[str, Any], *, today: date) -> CallInput:
     """A retention call's outcome, each with what it needs; problems at their field."""
     errors = FieldErrors()
     outcome = required_choice(errors, "outcome", body.get("outcome"), CALL_OUTCOMES,
-                              missing=_("required: %(outcomes)s",
-                                        outcomes=", ".join(CALL_OUTCOMES)))
+                              missing=_("required: what came of the call"))
     note = clean_text(errors, "note", body.get("note"), max_len=CALL_NOTE_MAX)
     retry_on = next_on = reason = ""
     if outcome == NOT_REACHED:
@@ -70,8 +69,7 @@ def parse_call(body: dict[str, Any], *, today: date) -> CallInput:
         next_on = _day_ahead(errors, "next_on", body.get("next_on"), today, MAX_NEXT_DAYS)
     elif outcome == LOST:
         reason = required_choice(errors, "reason", body.get("reason"), LOST_REASONS,
-                                 missing=_("required: %(reasons)s",
-                                           reasons=", ".join(LOST_REASONS)))
+                                 missing=_("required: why the customer is lost"))
     errors.raise_if_any()
     return CallInput(outcome=outcome, note=note, retry_on=retry_on, next_on=next_on,
                      reason=reason)
@@ -169,8 +167,8 @@ def _moment(entry: dict[str, Any]) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
-def timeline(entries: list[dict[str, Any]], limit: int = TIMELINE_LIMIT) -> list[dict[str, Any]]:
+def timeline(entries: list[dict[str, Any]], limit: int | None = None) -> list[dict[str, Any]]:
     """Entries of every kind ({"at", "type", ...}) newest first (by the instant, whatever
     the zone each was written in), at most ``limit``; an entry with no time is left out."""
     dated = [e for e in entries if e.get("at")]
-    return sorted(dated, key=_moment, reverse=True)[:limit]
+    return sorted(dated, key=_moment, reverse=True)[:limit or TIMELINE_LIMIT]

@@ -213,13 +213,14 @@ def contact_timeline(v: VehicleRecord, owner: CustomerRecord | None, orders: lis
     for o in orders:
         message_ids += [f"{o.id}.{kind}" for kind in (msg.READY, msg.SURVEY, msg.SECOND_FOLLOW_UP)]
         message_ids += [f"{o.id}.{a.id}.{msg.APPROVAL_REQUEST}" for a in o.approvals]
+    followups, complaints = records_db.followups_and_complaints_of([o.id for o in orders])
+    message_ids += [f"{c.id}.{msg.COMPLAINT_ACK}" for c in complaints]
     for m in outbox_db.get_many(list(dict.fromkeys(message_ids))[:TIMELINE_SMS_MAX]):
         if m.status in _SMS_SHOWN:
             entries.append(_entry((m.finished_at or m.due_at).isoformat(),
                                   retention_rules.SMS_ENTRY, kind=m.kind, outcome=m.status,
                                   direction=care_rules.OUTBOUND, message_id=m.message_id,
                                   booking_id=m.booking_id, order_id=m.order_id))
-    followups, complaints = records_db.followups_and_complaints_of([o.id for o in orders])
     names = _staff_names() if any(f.calls for f in followups) else {}
     for f in followups:
         for c in f.calls:
