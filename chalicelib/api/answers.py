@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from ..domain import booking as bk
+from ..domain import care
+from ..domain import retention as rt
 from ..domain import complaints as cpl
 from ..domain import repair_order as ro
 from ..domain import staff as sf
@@ -62,6 +64,11 @@ OVERLAYS: dict[tuple[str, str], Schema] = {
     ("Slots", "closed_reason"): {"enum": ["past", "beyond_horizon", "closed"]},
     ("Slots", "slots[].available"): {"description": "how many more bookings it takes now"},
     ("GET /api/staff/me", "roles[]"): {"enum": list(sf.ROLES)},
+    # issue 15, part CALLS
+    ("CareCall", "kind"): {"enum": list(care.KINDS)},
+    ("CareCall", "call_status"): {"enum": [care.CALL_OPEN, care.CALL_DONE, None]},
+    ("CareCall", "calls[].outcome"): {"enum": list(care.CALL_OUTCOMES)},
+    ("VehicleFile", "timeline[].type"): {"enum": list(rt.TIMELINE_TYPES)},
 }
 
 

@@ -186,9 +186,15 @@ _SMS_SHOWN = (msg.SENT, msg.SKIPPED, msg.FAILED)
 
 def _entry(at: Any, type_: str, *, kind: str = "", by: str = "", by_name: str = "",
            outcome: str = "", note: str = "", **refs: Any) -> dict[str, Any]:
-    return {"at": at, "type": type_, "kind": kind or None, "by": by or None,
-            "by_name": by_name or by or None, "outcome": outcome or None, "note": note or None,
-            **{k: v or None for k, v in refs.items()}}
+    entry = {"at": at, "type": type_, "kind": kind or None, "by": by or None,
+             "by_name": by_name or by or None, "outcome": outcome or None, "note": note or None}
+    entry.update({k: refs.get(k) or None for k in _ENTRY_REFS})
+    return entry
+
+
+# what an entry may point to or add; every entry has every key (None when it has none)
+_ENTRY_REFS = ("direction", "invitation_id", "message_id", "booking_id", "order_id",
+               "complaint_id", "reason", "comes_back_on", "scores")
 
 
 def contact_timeline(v: VehicleRecord, owner: CustomerRecord | None, orders: list[RepairOrder],
