@@ -85,6 +85,9 @@ function showCare(view) {
   });
 }
 
+/** Strings of customer care (strings/care/<lang>.js), loaded by the router first. */
+export const area = "care";
+
 export default function show(view) {
   call("GET", "/api/staff/followups").then((r) => {
     if (r.status !== 200) { view.innerHTML = ""; showCare(view); if (r.status !== 403) problem(r); return; }

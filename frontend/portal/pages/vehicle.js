@@ -76,6 +76,9 @@ function wire(view, v) {
   });
 }
 
+/** Strings of customer care (strings/care/<lang>.js), loaded by the router first. */
+export const area = "care";
+
 export default function show(view, id) {
   call("GET", "/api/staff/vehicles/" + id).then((r) => {
     if (r.status !== 200) return problem(r);
