@@ -11,6 +11,8 @@ from chalicelib.api.meta import meta_api  # noqa: E402
 from chalicelib.api.staff import staff_api  # noqa: E402
 # the manager's administration: routes on staff_api, registered when imported
 from chalicelib.api import accounts, pricebook, settings  # noqa: F401,E402  isort: skip
+# issue 15, part CALLS: retention calls, contact log, marketing consent
+from chalicelib.api import care_calls  # noqa: F401,E402  isort: skip
 gc.freeze()    # what loaded lives as long as the process: out of the collector's sight
 gc.enable()
 

@@ -403,6 +403,10 @@ def main() -> int:
     print("A year of data (issue 14): the same calls on an empty store, two weeks and a year:")
     for line in yeardata_figures():
         print(line)
+    # ---- retention calls and the vehicle file's timeline (issue 15, part CALLS) ----
+    from tests.bench_calls import calls_lines
+    for line in calls_lines():
+        print(line)
     p50, p95 = http_latency()
     print(f"POST /api/bookings through the local server + moto: p50 {p50 * 1000:.0f} ms, "
           f"p95 {p95 * 1000:.0f} ms (30 bookings; local emulation, informative)")

@@ -52,6 +52,10 @@ GROUPS: dict[str, list[tuple[str, ...]]] = {   # (method, path[, place in the an
     "FollowUp": [("POST", "/api/staff/followups/{order_id}/calls"),
                  ("GET", "/api/staff/followups", "followups[]"),
                  ("GET", "/api/staff/followups", "upcoming[]")],
+    # issue 15, part CALLS: a retention call as the clerk's list and the call's answer show it
+    "CareCall": [("POST", "/api/staff/care/invitations/{invitation_id}/calls"),
+                 ("GET", "/api/staff/care/calls", "calls[]"),
+                 ("GET", "/api/staff/care/calls", "upcoming[]")],
     "JobCard": [("GET", "/api/staff/workshop", place) for place in (
         "waiting[]", "quality_check[]", "ready[]", "technicians[].jobs[]")],
     "Approval": [("GET", "/api/orders/{order_id}/approval"),

@@ -12,6 +12,7 @@ from typing import Any
 
 from ..domain import booking as bk
 from ..domain import care
+from ..domain import retention as rt
 from ..domain import complaints as cpl
 from ..domain import repair_order as ro
 from ..domain import staff as sf
@@ -77,6 +78,11 @@ OVERLAYS: dict[tuple[str, str], Schema] = {
         "description": "a marketing invitation (event, anniversary): the page offers 退订"},
     ("GET /api/invitations/{invitation_id}", "booked"): {
         "description": "already booked from: another booking is not attributed again"},
+    # issue 15, part CALLS
+    ("CareCall", "kind"): {"enum": list(care.KINDS)},
+    ("CareCall", "call_status"): {"enum": [care.CALL_OPEN, care.CALL_DONE, None]},
+    ("CareCall", "calls[].outcome"): {"enum": list(care.CALL_OUTCOMES)},
+    ("VehicleFile", "timeline[].type"): {"enum": list(rt.TIMELINE_TYPES)},
 }
 
 

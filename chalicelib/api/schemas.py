@@ -15,6 +15,8 @@ import re
 from typing import Any
 
 from ..domain import booking as bk
+from ..domain import care
+from ..domain import retention as rt
 from ..domain import complaints as cpl
 from ..domain import files
 from ..domain import followup as fu
@@ -494,6 +496,24 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
         versioned({"resolution": text(cpl.DESCRIPTION_MAX, min_len=1),
                    "customer_accepted": FLAG}, ("resolution", "customer_accepted")),
         {"version": 1, "resolution": "免费复检并致歉", "customer_accepted": True}),
+    # ---- retention calls, contact log, marketing consent (issue 15, part CALLS)
+    ("POST", "/api/staff/care/invitations/{invitation_id}/calls"): _body(
+        versioned({"outcome": choice(care.CALL_OUTCOMES), "note": text(rt.CALL_NOTE_MAX),
+                   "retry_on": {**DAY, "description": f"not_reached: tomorrow to "
+                                                      f"{rt.MAX_RETRY_DAYS} days ahead"},
+                   "next_on": {**DAY, "description": f"not_now: tomorrow to "
+                                                     f"{rt.MAX_NEXT_DAYS} days ahead"},
+                   "reason": choice(care.LOST_REASONS, description="lost: why")},
+                  ("outcome",)),
+        {"version": 1, "outcome": "not_reached", "retry_on": "2026-12-05", "note": "无人接听"}),
+    ("POST", "/api/staff/customers/{customer_id}/contacts"): _body(
+        obj({"direction": choice(care.DIRECTIONS),
+             "note": text(care.CONTACT_NOTE_MAX, min_len=1),
+             "vehicle_id": text(ID_MAX, description="one of the customer's cars"),
+             "outcome": text(rt.CONTACT_OUTCOME_MAX)}, ("direction", "note")),
+        {"direction": "in", "note": "客户来电询问首保", "outcome": "已告知"}),
+    ("PUT", "/api/staff/customers/{customer_id}/consent"): _body(
+        obj({"marketing": FLAG}, ("marketing",)), {"marketing": True}),
     # ---- administration
     ("PUT", "/api/staff/settings"): _body(SETTINGS_CHANGE, {"version": 1, "slot_capacity": 4}),
     ("POST", "/api/staff/pricebook/import"): _body(
@@ -550,6 +570,7 @@ QUERIES: dict[tuple[str, str], list[Schema]] = {
     ("GET", "/api/staff/orders"): [_DATE_Q, _q("scope", choice(("in_store",)),
                                                "in_store: every car in the store")],
     ("GET", "/api/staff/followups"): [_DATE_Q],
+    ("GET", "/api/staff/care/calls"): [_DATE_Q],
     ("GET", "/api/staff/orders/{order_id}/print"): [
         _q("doc", choice(("order", "checkin", "invoice", "report")), "default order"),
         _q("lang", LOCALE, "the document's language (default: the customer's)")],

@@ -365,6 +365,32 @@ def latest_complaint_of(order_id: str) -> cpl.Complaint | None:
     return get_complaint(complaint_id) if complaint_id else None
 
 
+# ---- the vehicle file's timeline (issue 15, part CALLS) ---------------------------------------
+
+def followups_and_complaints_of(order_ids: list[str]) -> tuple[list[fu.FollowUp],
+                                                              list[cpl.Complaint]]:
+    """The follow-up files of these orders and their complaints (those the files name and each
+    order's latest, by its marker): one BatchGetItem per 50 orders for the files and markers,
+    then one for the complaints."""
+    followups: list[fu.FollowUp] = []
+    complaint_ids: list[str] = []
+    ids = list(dict.fromkeys(i for i in order_ids if i))
+    for start in range(0, len(ids), 50):
+        chunk = ids[start:start + 50]
+        found = get_items([(FollowUpItem, i, _followup) for i in chunk]
+                          + [(UniqueItem, f"complaint#{i}", _owner) for i in chunk])
+        files = [f for f in found[:len(chunk)] if f is not None]
+        followups += files
+        complaint_ids += [c for f in files for c in f.complaint_ids]
+        complaint_ids += [c for c in found[len(chunk):] if c]
+    wanted = list(dict.fromkeys(complaint_ids))
+    complaints: list[cpl.Complaint] = []
+    for start in range(0, len(wanted), 100):
+        complaints += [c for c in get_items([(ComplaintItem, i, _complaint)
+                                             for i in wanted[start:start + 100]]) if c]
+    return followups, complaints
+
+
 def recent_complaints(limit: int = 100) -> list[cpl.Complaint]:
     """The newest complaints, open or resolved: one query, ``limit`` items at most."""
     bind()

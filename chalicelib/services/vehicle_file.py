@@ -19,7 +19,12 @@ from ..domain.validation import clean_text, expect_version, mask_phone
 from ..domain.booking import parse_customer, parse_vehicle
 from ..domain.vehicles import (MAX_REASON, CustomerRecord, VehicleRecord, check_mileage_change,
                                parse_search, warranty_status)
-from . import files
+from ..db import care as care_db
+from ..db import outbox as outbox_db
+from ..domain import care as care_rules
+from ..domain import messages as msg
+from ..domain import retention as retention_rules
+from . import files, retention
 from .store import current_store, store_now
 
 
@@ -169,7 +174,82 @@ def vehicle_view(vehicle_id: str, staff: Staff) -> dict[str, Any]:
                      for b in bookings],
         "photos": photos, "documents": signed,
         "audit": _history(audit_rules.VEHICLE, v.id, staff),
+        # issue 15 (part CALLS): the contact history in one timeline, marketing consent
+        "timeline": contact_timeline(v, owner, orders, bookings),
+        "consent": retention.consent_view(owner.phone) if owner else None,
     }
+
+
+TIMELINE_SMS_MAX = 100      # outbox messages a timeline reads (one BatchGetItem)
+_SMS_SHOWN = (msg.SENT, msg.SKIPPED, msg.FAILED)
+
+
+def _entry(at: Any, type_: str, *, kind: str = "", by: str = "", by_name: str = "",
+           outcome: str = "", note: str = "", **refs: Any) -> dict[str, Any]:
+    entry = {"at": at, "type": type_, "kind": kind or None, "by": by or None,
+             "by_name": by_name or by or None, "outcome": outcome or None, "note": note or None}
+    entry.update({k: refs.get(k) or None for k in _ENTRY_REFS})
+    return entry
+
+
+# what an entry may point to or add; every entry has every key (None when it has none)
+_ENTRY_REFS = ("direction", "invitation_id", "message_id", "booking_id", "order_id",
+               "complaint_id", "reason", "comes_back_on", "scores")
+
+
+def contact_timeline(v: VehicleRecord, owner: CustomerRecord | None, orders: list[RepairOrder],
+                     bookings: list[Booking]) -> list[dict[str, Any]]:
+    """Every contact about the car, newest first, bounded (rules.TIMELINE_LIMIT): the owner's
+    contact log (care SMS and invitations, calls in and out), the SMS of its bookings and
+    orders (read by id: the bookings name theirs, an order's are known by kind), follow-up
+    calls and surveys, complaints. A fixed number of reads, whatever the car's age."""
+    entries: list[dict[str, Any]] = []
+    for e in care_db.contacts_of(owner.id) if owner else []:
+        if e.vehicle_id not in ("", v.id):
+            continue
+        type_ = (retention_rules.INVITATION_ENTRY if e.channel == care_rules.SMS and e.invitation_id
+                 else retention_rules.SMS_ENTRY if e.channel == care_rules.SMS
+                 else retention_rules.CALL_ENTRY)
+        entries.append(_entry(e.at, type_, kind=e.kind, by=e.by, by_name=e.by_name,
+                              outcome=e.outcome, note=e.note, direction=e.direction,
+                              invitation_id=e.invitation_id, message_id=e.message_id,
+                              reason=e.extra.get("reason"),
+                              comes_back_on=e.extra.get("retry_on") or e.extra.get("next_on")))
+    message_ids = [m for b in bookings for m in b.message_ids]
+    for o in orders:
+        message_ids += [f"{o.id}.{kind}" for kind in (msg.READY, msg.SURVEY, msg.SECOND_FOLLOW_UP)]
+        message_ids += [f"{o.id}.{a.id}.{msg.APPROVAL_REQUEST}" for a in o.approvals]
+    followups, complaints = records_db.followups_and_complaints_of([o.id for o in orders])
+    message_ids += [f"{c.id}.{msg.COMPLAINT_ACK}" for c in complaints]
+    for m in outbox_db.get_many(list(dict.fromkeys(message_ids))[:TIMELINE_SMS_MAX]):
+        if m.status in _SMS_SHOWN:
+            entries.append(_entry((m.finished_at or m.due_at).isoformat(),
+                                  retention_rules.SMS_ENTRY, kind=m.kind, outcome=m.status,
+                                  direction=care_rules.OUTBOUND, message_id=m.message_id,
+                                  booking_id=m.booking_id, order_id=m.order_id))
+    names = _staff_names() if any(f.calls for f in followups) else {}
+    for f in followups:
+        for c in f.calls:
+            entries.append(_entry(c.at, retention_rules.FOLLOW_UP_ENTRY, kind=c.task, by=c.by,
+                                  by_name=names.get(c.by, c.by), outcome=c.outcome, note=c.note,
+                                  direction=care_rules.OUTBOUND, order_id=f.order_id,
+                                  complaint_id=c.complaint_id))
+        if f.survey:
+            s = f.survey
+            entries.append(_entry(s.answered_at, retention_rules.SURVEY_ENTRY,
+                                  outcome="low" if s.low else "ok", note=s.comment,
+                                  order_id=f.order_id,
+                                  scores=f"{s.attitude}/{s.quality}/{s.timeliness}"))
+    for c in complaints:
+        entries.append(_entry(c.opened_at.isoformat(), retention_rules.COMPLAINT_ENTRY,
+                              kind=c.source, by=c.opened_by, outcome=c.status,
+                              note=c.description[:200], order_id=c.order_id, complaint_id=c.id))
+    return retention_rules.timeline(entries)
+
+
+def _staff_names() -> dict[str, str]:
+    from .complaints import handlers
+    return {p["username"]: p["name"] for p in handlers()}
 
 
 def update_vehicle(vehicle_id: str, body: Any, staff: Staff) -> dict[str, Any]:

@@ -171,6 +171,29 @@ def _invitation():
         items=("空调滤芯更换",), mileage_km=15800, status="sent", sent_at=now)
     records.save(records.Changes(invitations=[(invitation, True)]))
     return invitation
+def _care_calls(c, order_id):
+    from chalicelib.db import records as records_db
+    from chalicelib.domain.care import Invitation
+    saved = records_db.get_order(order_id)
+    records_db.save(records_db.Changes(invitations=[(Invitation(
+        id="inv_contract", kind="service", vehicle_id=saved.vehicle_id,
+        customer_id=saved.customer_id, plate=saved.plate, model="朗逸",
+        customer_name=saved.customer_name, phone=saved.phone, locale="zh-CN",
+        due_on="2026-12-10", created_at="2026-12-04T10:00:00+08:00", status="sent",
+        sent_at="2026-12-04T10:00:00+08:00", call_status="open", call_due="2026-12-04"), True)]))
+    [call] = c.call("GET", "/api/staff/care/calls", who="followup")["calls"]
+    iid = {"invitation_id": call["id"]}
+    call = c.call("POST", "/api/staff/care/invitations/{invitation_id}/calls", ids=iid,
+                  who="followup", fill={"version": call["version"]})
+    c.call("POST", "/api/staff/care/invitations/{invitation_id}/calls", ids=iid, who="followup",
+           body={"version": call["version"], "outcome": "lost", "reason": "moved"})
+    cus = {"customer_id": saved.customer_id}
+    c.call("POST", "/api/staff/customers/{customer_id}/contacts", ids=cus, who="followup",
+           expect=201)
+    c.call("GET", "/api/staff/customers/{customer_id}/contacts", ids=cus, who="followup")
+    c.call("PUT", "/api/staff/customers/{customer_id}/consent", ids=cus, who="advisor")
+    c.call("GET", "/api/staff/vehicles/{vehicle_id}", ids={"vehicle_id": saved.vehicle_id},
+           who="advisor")
 
 
 def test_real_answers_match_the_document_and_its_examples_are_accepted(
@@ -348,6 +371,9 @@ def test_real_answers_match_the_document_and_its_examples_are_accepted(
     [task] = [f for f in due if f["order_id"] == order["id"]]
     c.call("POST", "/api/staff/followups/{order_id}/calls", ids=oid, who="followup",
            fill={"version": task["version"]})
+    # -- retention calls, contact log, consent (issue 15, part CALLS): an invitation the daily
+    # job would have written, for the car just delivered
+    _care_calls(c, order["id"])
     listed = c.call("GET", "/api/staff/complaints", who="manager")
     assert listed["complaints"]
     taken = c.call("POST", "/api/staff/complaints", who="advisor", expect=201)

@@ -98,6 +98,13 @@ MATRIX = [
     ("POST", "/api/staff/accounts/u1/enable", MANAGER),
     ("POST", "/api/staff/accounts/u1/reset-password", MANAGER),
 
+    # ---- bring customers back (issue 15, part CALLS): who phones customers ----
+    ("GET", "/api/staff/care/calls", COMPLAINTS),
+    ("POST", "/api/staff/care/invitations/i1/calls", COMPLAINTS),
+    ("GET", "/api/staff/customers/c1/contacts", COMPLAINTS),
+    ("POST", "/api/staff/customers/c1/contacts", COMPLAINTS),
+    ("PUT", "/api/staff/customers/c1/consent", COMPLAINTS),
+
 ]
 
 
@@ -105,13 +112,15 @@ def _template(path: str) -> str:
     path = path.split("?")[0]
     for concrete, name in (("b1", "booking_id"), ("c1", "customer_id"), ("v1", "vehicle_id"),
                            ("o1", "order_id"), ("l1", "line_id"), ("k1", "complaint_id"),
-                           ("u1", "username"), ("parts", "kind"), ("p1", "code")):
+                           ("u1", "username"), ("parts", "kind"), ("p1", "code"),
+                           ("i1", "invitation_id")):
         path = re.sub(rf"/{concrete}(?=/|$)", "/{%s}" % name, path)
     return path
 
 
 def test_the_matrix_covers_every_staff_route_with_its_roles():
     from chalicelib.api import accounts, pricebook, settings  # noqa: F401  (register when imported)
+    from chalicelib.api import care_calls  # noqa: F401  (issue 15, part CALLS)
     from chalicelib.api.staff import STAFF_ROUTES
     declared = {(r.method, r.path): set(r.roles) for r in STAFF_ROUTES}
     assert declared == {(m, _template(p)): roles for m, p, roles in MATRIX}

@@ -27,6 +27,11 @@ const SECTIONS = [
   ["s_g_ws", [["bays", "s_bays", "text", 1], ["qc_minutes", "s_qc_min", "number", 1]]],
   ["s_g_care", [["service_interval_km", "s_int_km", "number", 1], ["service_interval_months", "s_int_mon", "number", 1], ["followup_days.0", "s_fu_sms", "number", 1],
     ["followup_days.1", "s_fu_call", "number", 1], ["complaint_reply_hours", "s_cpl_reply", "number", 1], ["complaint_escalate_hours", "s_cpl_esc", "number", 1]]],
+  // customer care (issue 15): the daily job's rules (domain/store.py care settings)
+  ["s_g_care2", [["care_lead_days", "s_care_lead", "number", 1], ["first_free_km", "s_ff_km", "number", 1], ["first_free_months", "s_ff_mon", "number", 1],
+    ["second_free_km", "s_sf_km", "number", 1], ["second_free_months", "s_sf_mon", "number", 1], ["lapsed_months", "s_lapsed", "number", 1],
+    ["anniversary_lead_days", "s_anniv", "number", 1], ["declined_after_days", "s_declined", "number", 1], ["care_call_after_days", "s_care_call", "number", 1],
+    ["care_sms_per_day", "s_care_sms", "number", 1], ["marketing_per_phone_per_month", "s_mkt_cap", "number", 1], ["care_run_at", "s_care_run", "time", 1]]],
   ["s_g_online", [["online_max_labor_minutes", "s_onl_labor", "number", 1], ["max_active_bookings_per_phone", "s_onl_per_phone", "number", 1]]],
 ];
 const LABELS = {};
@@ -72,6 +77,7 @@ function form(p) {
       html += '<div class="row"><div class="field"><label for="hy">' + T("s_year") + '</label><select id="hy">' + [0, 1].map((n) => {
         const y = Number(p.today.slice(0, 4)) + n; return '<option value="' + y + '">' + y + "</option>"; }).join("") + '</select></div></div><div id="holidays"><p class="loading">…</p></div>';
     } else {
+      if (title === "s_g_care2") html += '<p class="muted" id="care-hint">' + T("s_care_hint") + "</p>";
       html += '<div class="row">' + fields.map(([k, l, type, req]) => {
         let v = get(s, k);
         if (k === "bays") v = s.bays.join(", ");

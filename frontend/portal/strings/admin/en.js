@@ -36,4 +36,9 @@ export default {
   acc_pw_note: "Shown only this once: tell it to them in person; they set a new password at first sign-in.",
   acc_copy: "Copy", acc_copied: "Copied", acc_sure: "Yes", acc_disable_q: "Disable {n}? They can no longer sign in.",
   acc_reset_q: "Reset the password of {n}?", acc_mobile_hint: "For complaint escalation SMS", acc_done: "Saved",
+  // customer care (issue 15): the care section of the settings page
+  s_g_care2: "Customer care", s_care_hint: "The daily job reminds cars falling due and plans retention calls by these rules; marketing SMS go only to customers who agreed.",
+  s_care_lead: "Remind ahead (days)", s_ff_km: "First free service (km)", s_ff_mon: "First free service (months)", s_sf_km: "Second free service (km)",
+  s_sf_mon: "Second free service (months)", s_lapsed: "Not seen for (months)", s_anniv: "Anniversary ahead (days)", s_declined: "Declined work again after (days)",
+  s_care_call: "Call if no booking after (days)", s_care_sms: "Care SMS per day", s_mkt_cap: "Marketing SMS per number per month", s_care_run: "Daily job runs at",
 };

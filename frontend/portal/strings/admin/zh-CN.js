@@ -26,4 +26,9 @@ export default {
   acc_enable: "启用", acc_reset: "重置密码", acc_pw_h: "{n} 的临时密码", acc_pw_note: "只显示这一次：请当面告知本人，首次登录时须设置新密码。",
   acc_copy: "复制", acc_copied: "已复制", acc_sure: "确定", acc_disable_q: "停用 {n}？停用后不能登录。", acc_reset_q: "重置 {n} 的密码？",
   acc_mobile_hint: "用于投诉升级短信", acc_done: "已保存",
+  // customer care (客户关怀, issue 15): the care section of the settings page
+  s_g_care2: "客户关怀", s_care_hint: "每日关怀任务按这些规则提醒到期车辆、安排邀约电话；营销短信只发给已同意的客户。",
+  s_care_lead: "提前提醒(天)", s_ff_km: "首保里程(公里)", s_ff_mon: "首保期限(月)", s_sf_km: "二保里程(公里)", s_sf_mon: "二保期限(月)",
+  s_lapsed: "久未回厂(月)", s_anniv: "购车周年提前(天)", s_declined: "未做项目再提醒(天)", s_care_call: "短信后未预约致电(天)",
+  s_care_sms: "每日关怀短信上限", s_mkt_cap: "每号每月营销短信上限", s_care_run: "每日关怀任务时间",
 };
