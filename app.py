@@ -11,6 +11,7 @@ from chalicelib.api.meta import meta_api  # noqa: E402
 from chalicelib.api.staff import staff_api  # noqa: E402
 # the manager's administration: routes on staff_api, registered when imported
 from chalicelib.api import accounts, pricebook, settings  # noqa: F401,E402  isort: skip
+from chalicelib.api import campaigns  # noqa: F401,E402  issue 15 part CAMPAIGNS  isort: skip
 gc.freeze()    # what loaded lives as long as the process: out of the collector's sight
 gc.enable()
 
@@ -54,3 +55,12 @@ def complaint_escalation(event):
     """Complaints unresolved past their escalation time (2 days) go to the manager."""
     from chalicelib.services.complaints import run_escalation
     return run_escalation()
+
+
+# issue 15 part CAMPAIGNS: scheduled campaigns whose send time passed are sent (resumable)
+@app.schedule(Rate(5, unit=Rate.MINUTES))
+def campaign_send(event):
+    """Invite the members of campaigns whose send time passed (a cursor: resumes next run;
+    the daily SMS budget full: the next day)."""
+    from chalicelib.services.campaigns import send_due
+    return send_due()
