@@ -62,7 +62,7 @@ DEFAULT_SEND_TIME = time(10, 0)
 RECALL_VINS_MAX = 5000        # rows of one uploaded VIN sheet
 
 # nothing link-like: a scheme, www, ://, or a domain (letters/digits "." 2+ letters)
-_LINK = re.compile(r"https?|www\.|://|[a-z0-9-]+\s*\.\s*[a-z]{2,}", re.IGNORECASE)
+_LINK = re.compile(r"https?|www\.|://|[a-z0-9-]+\.[a-z]{2,}", re.IGNORECASE)
 
 
 def new_campaign_id() -> str:
