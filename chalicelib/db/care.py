@@ -220,6 +220,11 @@ def take_marketing(phone: str, month: str, limit: int, now: datetime) -> bool:
     return _take(f"freq#{phone}#{month}", "marketing", limit, now + timedelta(days=40))
 
 
+def give_back_marketing(phone: str, month: str) -> None:
+    """The cap taken for an SMS that was not planned after all (core, issue 15)."""
+    _give_back(f"freq#{phone}#{month}", "marketing")
+
+
 # ---- daily runs -----------------------------------------------------------------------------
 
 def start_run(day: date, now: datetime) -> bool:
