@@ -384,10 +384,3 @@ def figures(counts: dict[str, int]) -> dict[str, Any]:
             "revenue": yuan(revenue), "open_rate": rate(opened, sent),
             "booking_rate": rate(booked, sent), "arrival_rate": rate(arrived, booked)}
 
-
-def sample_sms(text: str, *, signature: str, link: str, marketing: bool) -> str:
-    """What one member's SMS looks like, for the preview's parts count: the store's signature,
-    the manager's text, the personal link; marketing also 回T退订 and the unsubscribe link
-    (a short link as long as the booking one)."""
-    body = f"【{signature}】{text} {link}"
-    return f"{body} 回T退订 {link}" if marketing else body

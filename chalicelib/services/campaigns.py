@@ -142,8 +142,8 @@ def _due_kind_filter(segment: cp.Segment, today: date):
     """Whether a car has a reason of the segment's kind due within its days (the due rules of
     domain/care_rules, with the store's settings)."""
     from ..domain import care_rules
-    store = current_store()
-    rules = care_rules.CareRules.from_settings(store.settings, store.services)
+    from .care import rules_of
+    rules = rules_of()
     until = today + timedelta(days=segment.due_within_days)
 
     def keeps(v: VehicleRecord) -> bool:
@@ -224,9 +224,7 @@ def preview(campaign_id: str, staff: Staff) -> dict[str, Any]:
             excluded["no_consent"] += 1
         else:
             sendable.append((v, owner))
-    link = f"{get_config().public_base_url}/l/XXXXXXXX"
-    sample = cp.sample_sms(c.text, signature=store.settings.sms_signature, link=link,
-                           marketing=c.marketing)
+    sample = _sample_sms(c, store, sendable[0] if sendable else None, today)
     parts = sms_parts(sample)
     return {"id": c.id, "members": len(found.vehicles), "cut": found.cut,
             "max_members": cp.MAX_MEMBERS, "excluded": excluded, "messages": len(sendable),
@@ -236,6 +234,19 @@ def preview(campaign_id: str, staff: Staff) -> dict[str, Any]:
                        "last_visit_on": v.last_visit_on.isoformat() if v.last_visit_on else None,
                        "mileage_km": v.mileage_km}
                       for v, o in sendable[:PREVIEW_MEMBERS]]}
+
+
+def _sample_sms(c: cp.Campaign, store, member, today: date) -> str:
+    """One member's SMS as care.invite writes it (its template, the personal link; marketing
+    also 回T退订 and the unsubscribe link), a short link of the real length standing in."""
+    from .care import DEFAULT_LOCALE, _sms_text
+    vehicle, owner = member if member else (None, None)
+    link = f"{get_config().public_base_url}/l/XXXXXXXX"
+    return _sms_text(cp.invitation_kind(c.kind), DEFAULT_LOCALE, store,
+                     name=owner.name if owner else "张先生",
+                     plate=vehicle.plate if vehicle else "粤B12345",
+                     due_on=c.event_date or today, link=link,
+                     unsubscribe=link if c.marketing else "", text=c.text)
 
 
 # ---- the recall VIN list -------------------------------------------------------------------

@@ -142,9 +142,3 @@ def test_figures_give_revenue_in_yuan_and_rates_only_where_there_is_a_base():
     empty = cp.figures({})
     assert (empty["sent"], empty["open_rate"], empty["revenue"]) == (0, None, "0.00")
 
-
-def test_the_sample_sms_of_marketing_carries_the_opt_out():
-    service = cp.sample_sms("召回检查", signature="4S店", link="https://s.cn/l/abc", marketing=False)
-    promo = cp.sample_sms("春季八折", signature="4S店", link="https://s.cn/l/abc", marketing=True)
-    assert service == "【4S店】召回检查 https://s.cn/l/abc"
-    assert "回T退订" in promo and promo.count("https://s.cn/l/abc") == 2
