@@ -65,7 +65,23 @@ def overview() -> dict[str, Any]:
     reminders = [{"kind": kind, "name": KIND_NAMES[kind].render(lang),
                   "figures": cp.figures(stats.get(f"reminder:{kind}", {}))}
                  for kind in REMINDER_KINDS]
-    return {"campaigns": [view(c, stats) for c in campaigns], "reminders": reminders}
+    return {"campaigns": [view(c, stats) for c in campaigns], "reminders": reminders,
+            "sms_frames": sms_frames()}
+
+
+TEXT_MARK = "〔TEXT〕"
+
+
+def sms_frames() -> dict[str, str]:
+    """The SMS around the manager's text, as care.invite writes it (``TEXT_MARK`` where the
+    text goes), for marketing and for service messages: the form counts parts as it is typed."""
+    store = current_store()
+    today = clock.now().astimezone(store.settings.tz).date()
+    frames = {}
+    for name, kind in (("marketing", cp.PROMOTION), ("service", cp.SERVICE_CAMPAIGN)):
+        probe = cp.Campaign(id="", name="", kind=kind, text=TEXT_MARK, segment=cp.Segment())
+        frames[name] = _sample_sms(probe, store, None, today)
+    return frames
 
 
 def get(campaign_id: str) -> dict[str, Any]:

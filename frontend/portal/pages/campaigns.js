@@ -13,16 +13,18 @@ const KINDS = ["event", "promotion", "service", "recall"];
 const DUE = ["service", "first_free", "second_free", "lapsed", "anniversary", "declined"];
 const BARS = ["sent", "opened", "booked", "arrived"];
 const TEXT_MAX = 60;
+let frames = { marketing: "〔TEXT〕", service: "〔TEXT〕" };   // the SMS around the text (server's templates)
 let editing = null;   // the id of the campaign open in the form ("new" for a new one): shown again after a 409
 
 export default function show(view) {
   call("GET", "/api/staff/campaigns").then((r) => {
     if (r.status !== 200) return problem(r);
     const list = r.body.campaigns, reminders = r.body.reminders;
+    frames = r.body.sms_frames;
     const rows = list.map((c) => ({ key: "c:" + c.id, name: c.name, sub: T("cm_k_" + c.kind), f: c.figures }))
       .concat(reminders.map((k) => ({ key: "r:" + k.kind, name: k.name, sub: T("cm_reminder"), f: k.figures })));
     view.innerHTML = '<section class="card"><h2>' + T("nav_campaigns") + "</h2>" + chart(rows) + figuresTable(rows) + "</section>" +
-      '<section class="card"><div class="btns"><h3>' + T("cm_list") + '</h3><button type="button" class="go small" id="cmnew">' + T("cm_new") + "</button></div>" +
+      '<section class="card"><h3>' + T("cm_list") + '</h3><div class="btns"><button type="button" class="go" id="cmnew">' + T("cm_new") + "</button></div>" +
       (list.length ? table([T("cm_name"), T("cm_kind"), T("cm_status"), T("cm_send_at"), T("cm_outcome"), '<span class="sr-only">' + T("actions") + "</span>"],
         list.map((c) => '<tr data-campaign="' + esc(c.id) + '"><td>' + esc(c.name) + "</td><td>" + T("cm_k_" + c.kind) + "</td><td>" + T("cm_s_" + c.status) +
           "</td><td>" + esc(when(c.send_at)) + "</td><td>" + esc(outcomes(c)) + '</td><td class="btns">' +
@@ -68,8 +70,7 @@ function parts(text) {
   return text.length <= one ? 1 : Math.ceil(text.length / each);
 }
 function sample(text, marketing) {
-  const link = location.origin + "/l/XXXXXXXX";
-  return "【" + T("cm_sig") + "】" + text + " " + link + (marketing ? " 回T退订 " + link : "");
+  return frames[marketing ? "marketing" : "service"].replace("〔TEXT〕", text);
 }
 function localInput(iso) { return iso ? iso.slice(0, 16) : ""; }
 
@@ -93,8 +94,8 @@ function form(box, prevBox, c, done) {
     select("segment.due_kind", T("cm_due_kind"), [["", "—"]].concat(DUE.map((k) => [k, T("cm_due_" + k)])), { value: s.due_kind || "" }) +
     input("segment.due_within_days", T("cm_due_within"), { value: s.due_within_days || 30, attrs: 'inputmode="numeric"' }) +
     checkbox("segment.recall", T("cm_recall_list"), { checked: !!s.recall }) + "</div></fieldset>" +
-    '<div class="btns"><button class="primary" type="submit">' + T("board_save") + "</button>" +
-    (c ? '<button type="button" id="cmsched" class="go">' + T("cm_schedule") + '</button><button type="button" id="cmcancel">' + T("cm_cancel") + "</button>" : "") +
+    '<div class="btns"><button class="go" type="submit">' + T("board_save") + "</button>" +
+    (c ? '<button type="button" id="cmsched">' + T("cm_schedule") + '</button><button type="button" id="cmcancel">' + T("cm_cancel") + "</button>" : "") +
     '<button type="button" id="cmclose">' + T("cm_close") + "</button></div></form>" +
     (c && s.recall ? recallBox(c) : "") + "</section>";
   const f = box.querySelector("#cmf");

@@ -46,7 +46,7 @@ export default {
   cm_chart: "What each campaign and reminder earned: sent, opened, booked, arrived", cm_source: "Source", cm_f_sent: "Sent", cm_f_opened: "Opened",
   cm_f_booked: "Booked", cm_f_arrived: "Arrived", cm_revenue: "Revenue", cm_open_rate: "Open rate", cm_booking_rate: "Booking rate",
   cm_event_date: "Event date", cm_text: "SMS text", cm_text_hint: "(at most 60 characters, no links: the personal link is added)",
-  cm_sms_live: "{n}/{max} characters · {p} SMS each:", cm_sig: "Store", cm_segment: "Who (at least one; mileage only filters)",
+  cm_sms_live: "{n}/{max} characters · {p} SMS each:", cm_segment: "Who (at least one; mileage only filters)",
   cm_model: "Model", cm_visit_from: "Last visit from", cm_visit_to: "Last visit to", cm_km_from: "Mileage from (km)", cm_km_to: "Mileage to (km)",
   cm_due_kind: "Due kind", cm_due_within: "Due within days", cm_recall_list: "The uploaded VIN list",
   cm_due_service: "Service due", cm_due_first_free: "First free service", cm_due_second_free: "Second free service", cm_due_lapsed: "Not seen for months",

@@ -36,7 +36,7 @@ export default {
   cm_chart: "各营销活动与到期提醒的效果:发送、打开、预约、到店", cm_source: "来源", cm_f_sent: "发送", cm_f_opened: "打开",
   cm_f_booked: "预约", cm_f_arrived: "到店", cm_revenue: "产值", cm_open_rate: "打开率", cm_booking_rate: "预约率",
   cm_event_date: "活动日期", cm_text: "短信内容", cm_text_hint: "(最多 60 字,不能含链接:系统自动附专属预约链接)",
-  cm_sms_live: "{n}/{max} 字 · 每条 {p} 条短信:", cm_sig: "门店签名", cm_segment: "目标客户(至少选一项;里程只用于筛选)",
+  cm_sms_live: "{n}/{max} 字 · 每条 {p} 条短信:", cm_segment: "目标客户(至少选一项;里程只用于筛选)",
   cm_model: "车型", cm_visit_from: "上次到店从", cm_visit_to: "上次到店至", cm_km_from: "里程从(公里)", cm_km_to: "里程至(公里)",
   cm_due_kind: "到期类型", cm_due_within: "到期天数内", cm_recall_list: "按上传的车架号清单",
   cm_due_service: "定期保养", cm_due_first_free: "首保", cm_due_second_free: "二保", cm_due_lapsed: "久未回厂",
