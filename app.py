@@ -13,6 +13,7 @@ from chalicelib.api.staff import staff_api  # noqa: E402
 from chalicelib.api import accounts, pricebook, settings  # noqa: F401,E402  isort: skip
 # issue 15, part CALLS: retention calls, contact log, marketing consent
 from chalicelib.api import care_calls  # noqa: F401,E402  isort: skip
+from chalicelib.api import campaigns  # noqa: F401,E402  issue 15 part CAMPAIGNS  isort: skip
 gc.freeze()    # what loaded lives as long as the process: out of the collector's sight
 gc.enable()
 
@@ -56,3 +57,12 @@ def complaint_escalation(event):
     """Complaints unresolved past their escalation time (2 days) go to the manager."""
     from chalicelib.services.complaints import run_escalation
     return run_escalation()
+
+
+# issue 15 part CAMPAIGNS: scheduled campaigns whose send time passed are sent (resumable)
+@app.schedule(Rate(5, unit=Rate.MINUTES))
+def campaign_send(event):
+    """Invite the members of campaigns whose send time passed (a cursor: resumes next run;
+    the daily SMS budget full: the next day)."""
+    from chalicelib.services.campaigns import send_due
+    return send_due()

@@ -415,6 +415,11 @@ def main() -> int:
     print("Confirmations in seconds (issue 14; local, other work on the machine adds noise):")
     for line in fastsms_lines():
         print(f"  {line}")
+    # issue 15 part CAMPAIGNS: a segment's reads by selector, a preview, one send_due run
+    from tests.bench_campaigns import campaign_lines
+    print("Campaigns (issue 15; one Query per selector, one per due-day bucket; no Scan):")
+    for line in campaign_lines():
+        print(line)
     # schemas (issue 14): the OpenAPI document's coverage and size
     from tests.bench_schemas import schema_figures
     print("OpenAPI document (issue 14):")

@@ -26,7 +26,7 @@ _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _WORD = re.compile(r"[a-z][a-z_0-9]*")
 # objects keyed by ids, logins, codes or field names
 MAPS = (".names", ".minutes", ".before", ".after", ".changes", ".items", ".decisions",
-        ".special_hours", ".fields", ".discount_limits", ".checklists", ".qc_checklists")
+        ".special_hours", ".fields", ".outcomes", ".discount_limits", ".checklists", ".qc_checklists")
 
 # component name -> the (method, path) whose answers it is
 _ORDER = "/api/staff/orders/{order_id}"
@@ -77,6 +77,12 @@ GROUPS: dict[str, list[tuple[str, ...]]] = {   # (method, path[, place in the an
         ("POST", f"/api/staff/accounts/{{username}}/{step}")
         for step in ("disable", "enable", "reset-password")],
     "SettingsPage": [("GET", "/api/staff/settings"), ("PUT", "/api/staff/settings")],
+    # issue 15 part CAMPAIGNS
+    "Campaign": [("POST", "/api/staff/campaigns"), ("GET", "/api/staff/campaigns/{campaign_id}"),
+                 ("PUT", "/api/staff/campaigns/{campaign_id}"),
+                 ("POST", "/api/staff/campaigns/{campaign_id}/schedule"),
+                 ("POST", "/api/staff/campaigns/{campaign_id}/cancel"),
+                 ("GET", "/api/staff/campaigns", "campaigns[]")],
     "PricebookEntry": [("POST", "/api/staff/pricebook/{kind}"),
                        ("PUT", "/api/staff/pricebook/{kind}/{code}")],
 }

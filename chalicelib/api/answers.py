@@ -13,6 +13,7 @@ from typing import Any
 from ..domain import booking as bk
 from ..domain import care
 from ..domain import retention as rt
+from ..domain import campaigns as cm
 from ..domain import complaints as cpl
 from ..domain import repair_order as ro
 from ..domain import staff as sf
@@ -84,6 +85,38 @@ OVERLAYS: dict[tuple[str, str], Schema] = {
     ("CareCall", "calls[].outcome"): {"enum": list(care.CALL_OUTCOMES)},
     ("VehicleFile", "timeline[].type"): {"enum": list(rt.TIMELINE_TYPES)},
 }
+# issue 15 part CAMPAIGNS: what a draft leaves empty, the rates without a base (null)
+_RATE = {"type": "number", "nullable": True, "description": "percent; null when nothing to divide by"}
+_NULL_DAY = {"type": "string", "format": "date", "nullable": True}
+_NULL_KM = {"type": "integer", "nullable": True}
+OVERLAYS.update({
+    ("Campaign", "status"): {"enum": list(cm.STATUSES)},
+    ("Campaign", "kind"): {"enum": list(cm.CAMPAIGN_KINDS)},
+    ("Campaign", "event_date"): _NULL_DAY,
+    ("Campaign", "send_at"): {"nullable": True},
+    ("Campaign", "segment.last_visit_from"): _NULL_DAY,
+    ("Campaign", "segment.last_visit_to"): _NULL_DAY,
+    ("Campaign", "segment.mileage_from"): _NULL_KM,
+    ("Campaign", "segment.mileage_to"): _NULL_KM,
+    ("Campaign", "outcomes"): {"additionalProperties": {"type": "integer"}},
+    ("Campaign", "figures.open_rate"): _RATE,
+    ("Campaign", "figures.booking_rate"): _RATE,
+    ("Campaign", "figures.arrival_rate"): _RATE,
+    ("Campaign", "figures.revenue"): MONEY_TEXT,
+    ("GET /api/staff/campaigns", "reminders[].figures.open_rate"): _RATE,
+    ("GET /api/staff/campaigns", "reminders[].figures.booking_rate"): _RATE,
+    ("GET /api/staff/campaigns", "reminders[].figures.arrival_rate"): _RATE,
+    ("POST /api/staff/campaigns/{campaign_id}/recall-vins", "invalid[]"): {
+        "type": "object", "properties": {"row": {"type": "integer"},
+                                         "value": {"type": "string"}}},
+    ("POST /api/staff/campaigns/{campaign_id}/recall-vins", "duplicates[]"): {"type": "string"},
+    ("GET /api/staff/campaigns/{campaign_id}/preview", "first[]"): {
+        "type": "object", "properties": {
+            "vehicle_id": {"type": "string"}, "plate": {"type": "string"},
+            "model": {"type": "string"}, "customer_name": {"type": "string"},
+            "phone_masked": {"type": "string"}, "last_visit_on": _NULL_DAY,
+            "mileage_km": _NULL_KM}},
+})
 
 
 def _place(schema: Schema, dotted: str) -> Schema:

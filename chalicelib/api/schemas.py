@@ -17,6 +17,8 @@ from typing import Any
 from ..domain import booking as bk
 from ..domain import care
 from ..domain import retention as rt
+from ..domain import campaigns as cm
+from ..domain import care as cr
 from ..domain import complaints as cpl
 from ..domain import files
 from ..domain import followup as fu
@@ -542,6 +544,45 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
             description="at least one of name, roles, mobile"),
         {"name": "周师傅", "roles": ["technician", "foreman"]}),
 }
+
+# ---- issue 15 part CAMPAIGNS: the campaign form, schedule / cancel, the recall VIN sheet
+CAMPAIGN_SEGMENT = shared("CampaignSegment", obj({
+    "model": text(cm.MODEL_MAX, description="a model (folded: case and blanks ignored)"),
+    "last_visit_from": DAY, "last_visit_to": DAY,
+    "mileage_from": whole(0, cm.MILEAGE_MAX, description="a filter only"),
+    "mileage_to": whole(0, cm.MILEAGE_MAX, description="a filter only"),
+    "due_kind": choice(cr.REMINDER_KINDS), "due_within_days": whole(1, cm.DUE_WITHIN_MAX),
+    "recall": {"type": "boolean", "description": "the uploaded VIN list (recall, service)"}},
+    description="at least one selector: model, last visit between, due_kind, recall"))
+CAMPAIGN_FORM = {
+    "name": text(cm.NAME_MAX, min_len=1), "kind": choice(cm.CAMPAIGN_KINDS),
+    "text": text(cm.TEXT_MAX, min_len=1,
+                 description="the SMS text: no links (the personal link is added)"),
+    "segment": CAMPAIGN_SEGMENT,
+    "event_date": {**DAY, "description": f"events: required; sent {cm.EVENT_LEAD_DAYS} days "
+                                         "ahead unless send_at says otherwise"},
+    "send_at": {**INSTANT, "description": f"from now to {cm.MAX_SEND_DAYS} days ahead"}}
+CAMPAIGN_EXAMPLE = {"name": "冬季保养节", "kind": "promotion", "text": "冬季保养八折,欢迎预约",
+                    "segment": {"model": "Lavida", "last_visit_from": "2026-01-01"},
+                    "send_at": "2026-12-05T10:00:00+08:00"}
+BODIES.update({
+    ("POST", "/api/staff/campaigns"): _body(
+        obj(CAMPAIGN_FORM, ("name", "kind", "text", "segment")), CAMPAIGN_EXAMPLE),
+    ("PUT", "/api/staff/campaigns/{campaign_id}"): _body(
+        versioned(CAMPAIGN_FORM, ("name", "kind", "text", "segment")),
+        {**CAMPAIGN_EXAMPLE, "version": 1}),
+    ("POST", "/api/staff/campaigns/{campaign_id}/schedule"): _body(versioned({}), {"version": 1}),
+    ("POST", "/api/staff/campaigns/{campaign_id}/cancel"): _body(versioned({}), {"version": 1}),
+    ("POST", "/api/staff/campaigns/{campaign_id}/recall-vins"): _body(
+        versioned({"filename": {"type": "string", "pattern": r"(?i)\.(xlsx|csv)$",
+                                "example": "recall.csv"},
+                   "content": {"type": "string", "format": "byte",
+                               "description": f"the file in base64: VINs in the first column, "
+                                              f"at most {cm.RECALL_VINS_MAX}"}},
+                  ("filename", "content")),
+        {"version": 1, "filename": "recall.csv",
+         "content": "VklOCkxTVkFVMjE4ME4yMTgzMjk0Cg=="}),
+})
 
 # the query parameters of the GET routes (path parameters are found in the path)
 _DATE_Q = {"name": "date", "in": "query", "schema": DAY,

@@ -18,6 +18,7 @@ from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from ..config import get_config
 from ..domain.care import ContactEntry, Invitation, model_key
+from ..domain.campaigns import Campaign
 from ..domain.vehicles import VehicleRecord
 from . import bind, connection
 from .models import CareItem, VehicleItem
@@ -219,6 +220,11 @@ def take_marketing(phone: str, month: str, limit: int, now: datetime) -> bool:
     return _take(f"freq#{phone}#{month}", "marketing", limit, now + timedelta(days=40))
 
 
+def give_back_marketing(phone: str, month: str) -> None:
+    """The cap taken for an SMS that was not planned after all (core, issue 15)."""
+    _give_back(f"freq#{phone}#{month}", "marketing")
+
+
 # ---- daily runs -----------------------------------------------------------------------------
 
 def start_run(day: date, now: datetime) -> bool:
@@ -292,3 +298,122 @@ def invitation_with(inv: Invitation, **changes: Any) -> Invitation:
 
 def connection_for_tests():   # noqa: D401  the one Connection, for tests counting requests
     return connection()
+
+
+# ---- campaigns (part CAMPAIGNS): ``campaign``/<id>, the recall list ``recall#<id>``/<VIN> ----
+
+CAMPAIGN_PK = "campaign"
+
+
+def _campaign_item(c: Campaign) -> CareItem:
+    return CareItem(CAMPAIGN_PK, c.id, data=c.to_dict(), version=(c.version or 0) + 1)
+
+
+def _campaign(item: CareItem) -> Campaign:
+    return Campaign.from_dict(item.data or {}, version=int(item.version or 0))
+
+
+def put_campaign(tx: Tx, c: Campaign, *, new: bool) -> None:
+    """A new campaign must not exist; a changed one must be at the version it was read at
+    (label ``campaign:<id>``)."""
+    condition = (CareItem.pk.does_not_exist() if new
+                 else CareItem.version == (c.version or 0))
+    tx.save(f"campaign:{c.id}", _campaign_item(c), condition)
+
+
+def save_campaign(c: Campaign, *, new: bool = False) -> Campaign:
+    """Write one campaign with its version check (Cancelled names ``campaign:<id>``); returns
+    it at its new version."""
+    commit(lambda tx: put_campaign(tx, c, new=new))
+    return replace(c, version=(c.version or 0) + 1)
+
+
+def get_campaign(campaign_id: str) -> Campaign | None:
+    if not campaign_id or len(campaign_id) > 64:
+        return None
+    bind()
+    try:
+        return _campaign(CareItem.get(CAMPAIGN_PK, campaign_id, consistent_read=True))
+    except DoesNotExist:
+        return None
+
+
+def campaigns(limit: int = 500) -> list[Campaign]:
+    """The store's campaigns, newest id last: one Query (a store runs a few a month)."""
+    bind()
+    return [_campaign(i) for i in CareItem.query(CAMPAIGN_PK, consistent_read=True, limit=limit)]
+
+
+def replace_recall_vins(campaign_id: str, rows: list[tuple[str, str]]) -> None:
+    """The campaign's VIN list becomes ``rows`` ((VIN, matched vehicle id or "")): the old
+    rows go (one Query for their keys), the new ones are batch-written."""
+    bind()
+    pk = f"recall#{campaign_id}"
+    old = {i.sk for i in CareItem.query(pk, attributes_to_get=["pk", "sk"])}
+    keep = {vin for vin, _vid in rows}
+    with CareItem.batch_write() as batch:
+        for vin in sorted(old - keep):
+            batch.delete(CareItem(pk, vin))
+        for vin, vehicle_id in rows:
+            batch.save(CareItem(pk, vin, vehicle_id=None, data={"vehicle_id": vehicle_id}))
+
+
+def recall_vins(campaign_id: str) -> list[tuple[str, str]]:
+    """The campaign's VIN list: (VIN, vehicle id matched at upload or ""), one Query."""
+    bind()
+    return [(i.sk, (i.data or {}).get("vehicle_id", ""))
+            for i in CareItem.query(f"recall#{campaign_id}")]
+
+
+def vehicle_ids_by_vin(vins: list[str]) -> dict[str, str]:
+    """VIN -> vehicle id for the VINs on file: the uniques' ``vin#<VIN>`` markers, one
+    BatchGetItem per 100 (no query per VIN)."""
+    from .models import UniqueItem
+    found: dict[str, str] = {}
+    wanted = sorted(set(vins))
+    bind()
+    for start in range(0, len(wanted), 100):
+        keys = [f"vin#{v}" for v in wanted[start:start + 100]]
+        for item in UniqueItem.batch_get(keys):
+            found[item.key.split("#", 1)[1]] = item.owner_id
+    return found
+
+
+def vehicles_by_id(ids: list[str]) -> list[VehicleRecord]:
+    """Vehicles from their care copies, one BatchGetItem per 100, in the order of ``ids``."""
+    wanted = list(dict.fromkeys(i for i in ids if i))
+    found: dict[str, VehicleRecord] = {}
+    for start in range(0, len(wanted), 100):
+        keys = [(f"vehicle#{i}", VEHICLE_COPY) for i in wanted[start:start + 100]]
+        for item in _batch_get(keys):
+            v = vehicle_from_copy(item)
+            found[v.id] = v
+    return [found[i] for i in wanted if i in found]
+
+
+def vehicles_by_model(model: str, since: date | None, until: date | None,
+                      limit: int) -> list[VehicleRecord]:
+    """A model's cars (folded model key) with their last visit in [since, until]: ONE range
+    Query of ``by_model`` (paged), at most ``limit``."""
+    bind()
+    return [vehicle_from_copy(i) for i in CareItem.by_model.query(
+        model_key(model), _visit_range(CareItem.last_visit_on, since, until), limit=limit)]
+
+
+def vehicles_by_last_visit(since: date | None, until: date | None,
+                           limit: int) -> list[VehicleRecord]:
+    """The store's cars with their last visit in [since, until]: ONE range Query of
+    ``by_last_visit`` (paged), at most ``limit``."""
+    bind()
+    return [vehicle_from_copy(i) for i in CareItem.by_last_visit.query(
+        get_config().store_id, _visit_range(CareItem.last_visit_on, since, until), limit=limit)]
+
+
+def _visit_range(attr, since: date | None, until: date | None):
+    if since and until:
+        return attr.between(since.isoformat(), until.isoformat())
+    if since:
+        return attr >= since.isoformat()
+    if until:
+        return attr <= until.isoformat()
+    return None

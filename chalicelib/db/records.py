@@ -470,6 +470,18 @@ def backfill_open_complaints() -> int:
     return updated
 
 
+def vehicles_without_copy():
+    """Vehicles saved before issue 15 (no care state, so no care copy): a Scan, for the daily
+    job's one-time backfill only (``services.care.backfill_copies``, guarded by a marker)."""
+    bind()
+    for item in VehicleItem.scan(VehicleItem.care.does_not_exist()):
+        yield _vehicle(item)
+
+
+def mark_migration(name: str) -> None:
+    UniqueItem(f"migration#{name}", owner_id="done").save()
+
+
 # ---- writes --------------------------------------------------------------------
 
 @dataclass

@@ -29,9 +29,10 @@ COMPLAINT_ACK = "complaint_ack"         # 投诉受理: we reply by ...
 COMPLAINT_ESCALATED = "complaint_escalated"   # 投诉升级: to the store's managers' mobiles
 ORDER_LINK = "order_link"               # the customer's order link, sent again on request
 VERIFICATION_CODE = "verification_code"  # 短信验证码: sent at once, kept here as a record only
+CARE = "care"                           # 客户关怀 (issue 15): an invitation's SMS, care.<invitation id>
 KINDS = (CONFIRMATION, REMINDER_DAY, REMINDER_HOUR, RESCHEDULED, CANCELLED, APPROVAL_REQUEST,
          READY, SURVEY, SECOND_FOLLOW_UP, COMPLAINT_ACK, ORDER_LINK, VERIFICATION_CODE,
-         COMPLAINT_ESCALATED)
+         COMPLAINT_ESCALATED, CARE)
 # Messages about an upcoming visit: useless once it has begun.
 ABOUT_VISIT = {CONFIRMATION, REMINDER_DAY, REMINDER_HOUR, RESCHEDULED}
 REMINDER_OFFSETS = {REMINDER_DAY: timedelta(days=1), REMINDER_HOUR: timedelta(hours=1)}

@@ -7,7 +7,8 @@ import { onRerender } from "./kit/nav.js";
 
 const PAGES = { login: "login", board: "board", search: "search", vehicle: "vehicle", checkin: "reception",
   order: "order", orders: "orders", workshop: "workshop", jobs: "jobs", followups: "followups", complaints: "complaints",
-  calls: "calls", settings: "settings", pricebook: "pricebook", accounts: "accounts" };
+  calls: "calls", settings: "settings", pricebook: "pricebook", accounts: "accounts",
+  campaigns: "campaigns" };
 const view = document.getElementById("view");
 // a phone: the links behind #menu, folded on each route and by Escape
 const bar = document.querySelector("header.bar"), menu = document.getElementById("menu");

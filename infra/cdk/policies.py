@@ -12,6 +12,7 @@ function gets exactly what its code calls, on this store's resources only.
 | complaint_escalation  | store tables, r/w | -         | -        | ListUsersInGroup    |
 | outbox_fast_path      | store tables, r/w | -         | Publish  | -                   |
 |                       | + outbox stream   |           |          |                     |
+| campaign_send         | store tables, r/w | -         | -        | -                   |
 
 (1) the manager's staff accounts (issue 13): ListUsers, AdminGetUser, AdminListGroupsForUser,
 AdminCreateUser, AdminUpdateUserAttributes, AdminDeleteUserAttributes, AdminAdd/RemoveUser
@@ -106,4 +107,6 @@ def documents(*, stack_name: str, table_arns: list[str], files_bucket_arn: str,
         # fastsms: the sweep's rights, and the outbox's stream (its dead letters: store_stack)
         "outbox_fast_path": iam.PolicyDocument(statements=base + [
             _tables(table_arns), _send_sms(), *_outbox_stream(outbox_stream_arn)]),
+        # issue 15 part CAMPAIGNS: invitations and their SMS go to the outbox (the sweep sends)
+        "campaign_send": iam.PolicyDocument(statements=base + [_tables(table_arns)]),
     }

@@ -50,6 +50,10 @@ FUNCTION_IDS = {"api_handler": "APIHandler", "staff_authorizer": "StaffAuthorize
                 "outbox_fast_path": "OutboxFastPath"}
 SCHEDULED = ("outbox_sweep", "complaint_escalation")
 TIMEOUTS = {"outbox_sweep": 55, "complaint_escalation": 120}   # seconds; the API: 30
+# issue 15 part CAMPAIGNS: campaigns are sent every 5 minutes (a run stops inviting at 240 s)
+FUNCTION_IDS["campaign_send"] = "CampaignSend"
+SCHEDULED += ("campaign_send",)
+TIMEOUTS["campaign_send"] = 280
 # fastsms: the outbox's stream -> outbox_fast_path (app.py): a batch that fails is split in
 # two and tried again, twice, then its place in the stream goes to the dead letters (the
 # messages themselves stay queued for the sweep)

@@ -192,6 +192,11 @@ class Scheduler:
                 escalated = run_escalation()
                 if escalated["escalated"]:
                     log.info("complaints escalated: %s", escalated)
+                # issue 15 part CAMPAIGNS: scheduled campaigns whose time came are sent
+                from chalicelib.services.campaigns import send_due
+                campaigns_sent = send_due()
+                if campaigns_sent["campaigns"]:
+                    log.info("campaigns: %s", campaigns_sent["campaigns"])
                 if self.on_tick:
                     self.on_tick()
             except Exception:  # keep the local scheduler alive, as Lambda would retry

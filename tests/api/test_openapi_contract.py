@@ -418,5 +418,22 @@ def test_real_answers_match_the_document_and_its_examples_are_accepted(
     c.call("POST", "/api/staff/accounts/{username}/disable", ids=user, who="manager", body=None)
     c.call("POST", "/api/staff/accounts/{username}/enable", ids=user, who="manager", body=None)
 
+    # -- issue 15 part CAMPAIGNS: the manager's campaigns
+    campaign = c.call("POST", "/api/staff/campaigns", who="manager", expect=201)
+    ids = {"campaign_id": campaign["id"]}
+    c.call("GET", "/api/staff/campaigns/{campaign_id}", ids=ids, who="manager")
+    campaign = c.call("PUT", "/api/staff/campaigns/{campaign_id}", ids=ids, who="manager",
+                      fill={"version": campaign["version"]})
+    c.call("GET", "/api/staff/campaigns/{campaign_id}/preview", ids=ids, who="manager")
+    campaign = c.call("POST", "/api/staff/campaigns/{campaign_id}/schedule", ids=ids,
+                      who="manager", fill={"version": campaign["version"]})
+    c.call("POST", "/api/staff/campaigns/{campaign_id}/cancel", ids=ids, who="manager",
+           fill={"version": campaign["version"]})
+    recall = c.call("POST", "/api/staff/campaigns", who="manager", expect=201, fill={
+        "kind": "recall", "segment": {"recall": True}})
+    c.call("POST", "/api/staff/campaigns/{campaign_id}/recall-vins", who="manager",
+           ids={"campaign_id": recall["id"]}, fill={"version": recall["version"]})
+    c.call("GET", "/api/staff/campaigns", who="manager")
+
     assert c.problems == []
     assert set(c.operations) - c.called == set()

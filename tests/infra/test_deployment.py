@@ -156,10 +156,10 @@ def test_functions_run_with_hand_written_roles_and_the_stores_settings(synthesiz
     tpl = template(synthesized, "sz-nanshan")
     functions = resources(tpl, "AWS::Serverless::Function")
     assert set(functions) == {"APIHandler", "StaffAuthorizer", "OutboxSweep", "ComplaintEscalation",
-                              "OutboxFastPath"}, \
+                              "OutboxFastPath", "CampaignSend"}, \
         "a new function needs its own role: FUNCTION_IDS in infra/cdk/store_stack.py, infra/cdk/policies.py"
     roles = resources(tpl, "AWS::IAM::Role")
-    assert len({json.dumps(f["Properties"]["Role"]) for f in functions.values()}) == 5   # one each
+    assert len({json.dumps(f["Properties"]["Role"]) for f in functions.values()}) == 6   # one each
 
     def actions(function: str) -> set[str]:
         role_id = functions[function]["Properties"]["Role"]["Fn::GetAtt"][0]
@@ -181,6 +181,8 @@ def test_functions_run_with_hand_written_roles_and_the_stores_settings(synthesiz
     assert "s3:PutObject" in actions("APIHandler")
     assert "s3:PutObject" not in actions("OutboxSweep")
     assert "cognito-idp:ListUsersInGroup" in actions("ComplaintEscalation")
+    # issue 15 part CAMPAIGNS: campaigns write invitations and the outbox; the sweep sends
+    assert "dynamodb:Query" in actions("CampaignSend") and "sns:Publish" not in actions("CampaignSend")
     # fastsms: the fast path sends as the sweep does and alone reads the outbox's stream
     assert {"sns:Publish", "sns:CheckIfPhoneNumberIsOptedOut", "dynamodb:GetRecords",
             "sqs:SendMessage"} <= actions("OutboxFastPath")
@@ -213,7 +215,8 @@ def test_scheduled_functions_have_retries_and_a_dead_letter_queue(synthesized):
                  if any(e["Type"] == "Schedule" for e in v["Properties"].get("Events", {}).values())}
     assert {k: [e["Properties"]["Schedule"] for e in v["Properties"]["Events"].values()]
             for k, v in scheduled.items()} == {"OutboxSweep": ["rate(1 minute)"],
-                                               "ComplaintEscalation": ["rate(15 minutes)"]}
+                                               "ComplaintEscalation": ["rate(15 minutes)"],
+                                               "CampaignSend": ["rate(5 minutes)"]}
     for function in scheduled.values():
         config = function["Properties"]["EventInvokeConfig"]
         assert config["DestinationConfig"]["OnFailure"]["Destination"] == {
@@ -473,11 +476,11 @@ def test_the_sam_transform_cloudformation_runs_succeeds_offline(synthesized, mon
         expanded = out["Resources"]
         rules = {v["Properties"]["ScheduleExpression"]: v["Properties"]["Targets"][0]
                  for v in expanded.values() if v["Type"] == "AWS::Events::Rule"}
-        assert set(rules) == {"rate(1 minute)", "rate(15 minutes)"}
+        assert set(rules) == {"rate(1 minute)", "rate(15 minutes)", "rate(5 minutes)"}
         assert all("DeadLetterConfig" in target for target in rules.values())
         invoke = [v["Properties"] for v in expanded.values()
                   if v["Type"] == "AWS::Lambda::EventInvokeConfig"]
-        assert len(invoke) == 2 and all(c["MaximumRetryAttempts"] == 2 for c in invoke)
+        assert len(invoke) == 3 and all(c["MaximumRetryAttempts"] == 2 for c in invoke)
         stage = next(v["Properties"] for v in expanded.values() if v["Type"] == "AWS::ApiGateway::Stage")
         assert stage["StageName"] == "api" and stage["TracingEnabled"] is True
         assert "$context.requestId" in stage["AccessLogSetting"]["Format"]
@@ -488,7 +491,7 @@ def test_the_sam_transform_cloudformation_runs_succeeds_offline(synthesized, mon
         assert {"Ref": stage_id} in association["Properties"]["ResourceArn"]["Fn::Join"][1]
         functions = [v for v in expanded.values() if v["Type"] == "AWS::Lambda::Function"
                      and v["Properties"].get("Runtime") == "python3.11"]
-        assert len(functions) == 5
+        assert len(functions) == 6      # issue 15 part CAMPAIGNS: campaign_send
         [mapping] = [v["Properties"] for v in expanded.values()
                      if v["Type"] == "AWS::Lambda::EventSourceMapping"]     # fastsms
         assert mapping["BisectBatchOnFunctionError"] is True and mapping["MaximumRetryAttempts"] == 2

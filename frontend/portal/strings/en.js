@@ -180,7 +180,7 @@ export default {
   // order (pages/order.js), round 3
   order_sign_total: "Total as chosen", hist_settled_plain: "{who} took payment",
   // navigation (issue 13: the manager's administration pages)
-  nav_settings: "Store settings", nav_pricebook: "Price book", nav_accounts: "Staff",
+  nav_settings: "Store settings", nav_pricebook: "Price book", nav_accounts: "Staff", nav_campaigns: "Campaigns",
   // the administration's strings that other pages show too (the rest: strings/admin/en.js)
   s_recall_h: "Settings changed: call to rebook", pb_h: "{n} h", pb_find: "Find in price book",
   pb_find_hint: "code, name or pinyin initials", np_go: "Set password and sign in", np_h: "Set a new password", np_new: "New password",

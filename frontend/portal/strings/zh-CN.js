@@ -145,7 +145,7 @@ export default {
   // order (pages/order.js), round 3
   order_sign_total: "按客户选择合计", hist_settled_plain: "{who} 结算收款",
   // navigation (issue 13: the manager's administration pages)
-  nav_settings: "门店设置", nav_pricebook: "价格本", nav_accounts: "员工",
+  nav_settings: "门店设置", nav_pricebook: "价格本", nav_accounts: "员工", nav_campaigns: "营销活动",
   // the administration's strings that other pages show too (the rest: strings/admin/zh-CN.js)
   s_recall_h: "设置变更:需联系改约", pb_h: "{n} 工时", pb_find: "查价格本", pb_find_hint: "代码、名称或拼音首字母", np_go: "设置密码并登录", np_h: "设置新密码",
   np_new: "新密码", np_repeat: "再次输入新密码", np_rule: "至少 10 位，含数字和小写字母", np_mismatch: "两次输入不一致",
