@@ -104,6 +104,15 @@ MATRIX = [
     ("GET", "/api/staff/customers/c1/contacts", COMPLAINTS),
     ("POST", "/api/staff/customers/c1/contacts", COMPLAINTS),
     ("PUT", "/api/staff/customers/c1/consent", COMPLAINTS),
+    # ---- (issue 15, part CAMPAIGNS): the manager's campaigns ----
+    ("GET", "/api/staff/campaigns", MANAGER),
+    ("POST", "/api/staff/campaigns", MANAGER),
+    ("GET", "/api/staff/campaigns/m1", MANAGER),
+    ("PUT", "/api/staff/campaigns/m1", MANAGER),
+    ("GET", "/api/staff/campaigns/m1/preview", MANAGER),
+    ("POST", "/api/staff/campaigns/m1/schedule", MANAGER),
+    ("POST", "/api/staff/campaigns/m1/cancel", MANAGER),
+    ("POST", "/api/staff/campaigns/m1/recall-vins", MANAGER),
 
 ]
 
@@ -113,14 +122,14 @@ def _template(path: str) -> str:
     for concrete, name in (("b1", "booking_id"), ("c1", "customer_id"), ("v1", "vehicle_id"),
                            ("o1", "order_id"), ("l1", "line_id"), ("k1", "complaint_id"),
                            ("u1", "username"), ("parts", "kind"), ("p1", "code"),
-                           ("i1", "invitation_id")):
+                           ("i1", "invitation_id"), ("m1", "campaign_id")):
         path = re.sub(rf"/{concrete}(?=/|$)", "/{%s}" % name, path)
     return path
 
 
 def test_the_matrix_covers_every_staff_route_with_its_roles():
     from chalicelib.api import accounts, pricebook, settings  # noqa: F401  (register when imported)
-    from chalicelib.api import care_calls  # noqa: F401  (issue 15, part CALLS)
+    from chalicelib.api import campaigns, care_calls  # noqa: F401  (issue 15)
     from chalicelib.api.staff import STAFF_ROUTES
     declared = {(r.method, r.path): set(r.roles) for r in STAFF_ROUTES}
     assert declared == {(m, _template(p)): roles for m, p, roles in MATRIX}
