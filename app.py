@@ -54,3 +54,12 @@ def complaint_escalation(event):
     """Complaints unresolved past their escalation time (2 days) go to the manager."""
     from chalicelib.services.complaints import run_escalation
     return run_escalation()
+
+
+# care (issue 15, part CORE): the daily job (每日关怀任务); it acts once a day, from the
+# store's care_run_at (store time)
+@app.schedule(Rate(15, unit=Rate.MINUTES))
+def care_daily(event):
+    """Plan the day's care invitations (SMS with a personal link, the clerk's calls)."""
+    from chalicelib.services.care import run_daily
+    return run_daily()

@@ -272,7 +272,8 @@ def _care_for(vehicle: VehicleRecord, rules: CareRules, today: date, now: dateti
             waits = True
             break
         outcome = invite(vehicle, kind=reason.kind, due_on=reason.due_on, now=now,
-                         services=reason.services, items=reason.items, customer=customer)
+                         services=reason.services, items=reason.items, customer=customer,
+                         call=reason.kind not in MARKETING_KINDS)   # the clerk calls service reasons
         if outcome == OVER_BUDGET:
             summary["over_budget"] += 1
             budget_full = waits = True
@@ -326,6 +327,41 @@ def backfill_copies(today: date) -> int:
             continue
     records_db.mark_migration("care_copies")
     return count
+
+
+# ---- what the sweep tells us (notify/sweep.py) ----------------------------------------------
+
+def is_care_message(message_id: str) -> bool:
+    return message_id.startswith(f"{msg.CARE}.")
+
+
+def opted_out_now(phone: str) -> bool:
+    """Our opt-out list, checked again when a care SMS is about to go (the customer may have
+    unsubscribed since it was planned)."""
+    return bool(care_db.opted_out([phone]))
+
+
+def message_done(message_id: str, *, sent: bool, now: datetime, note: str = "") -> bool:
+    """A care SMS was sent (the invitation: ``sent``, ``sent_at``; counter ``sent``) or skipped
+    (status ``skipped``; counter ``skipped``): the invitation's change and the counter in one
+    transaction, on the invitation's version and only while it has neither, so a message
+    the sweep handles twice is counted once. False when there was nothing to do."""
+    inv_id = message_id.split(".", 1)[1]
+    for _attempt in range(3):
+        inv = care_db.get_invitation(inv_id)
+        if inv is None or inv.sent_at or inv.status == "skipped":
+            return False
+        changed = (replace(inv, status="sent", sent_at=now.isoformat()) if sent
+                   else replace(inv, status="skipped"))
+        counter = "sent" if sent else "skipped"
+        try:
+            records_db.save(records_db.Changes(invitations=[(changed, False)],
+                                               stats=[(inv.source, {counter: 1})], now=now))
+            return True
+        except Conflict:        # changed meanwhile (opened, called...): read it again
+            continue
+    log_event("care_message_done_conflict", message_id=message_id, sent=sent, note=note)
+    return False
 
 
 def reasons_for(vehicle: VehicleRecord, today: date) -> list[Due]:
