@@ -156,10 +156,10 @@ def test_functions_run_with_hand_written_roles_and_the_stores_settings(synthesiz
     tpl = template(synthesized, "sz-nanshan")
     functions = resources(tpl, "AWS::Serverless::Function")
     assert set(functions) == {"APIHandler", "StaffAuthorizer", "OutboxSweep", "ComplaintEscalation",
-                              "OutboxFastPath"}, \
+                              "OutboxFastPath", "CareDaily"}, \
         "a new function needs its own role: FUNCTION_IDS in infra/cdk/store_stack.py, infra/cdk/policies.py"
     roles = resources(tpl, "AWS::IAM::Role")
-    assert len({json.dumps(f["Properties"]["Role"]) for f in functions.values()}) == 5   # one each
+    assert len({json.dumps(f["Properties"]["Role"]) for f in functions.values()}) == 6   # one each
 
     def actions(function: str) -> set[str]:
         role_id = functions[function]["Properties"]["Role"]["Fn::GetAtt"][0]
@@ -180,6 +180,7 @@ def test_functions_run_with_hand_written_roles_and_the_stores_settings(synthesiz
     assert "sns:Publish" not in actions("APIHandler")
     assert "s3:PutObject" in actions("APIHandler")
     assert "s3:PutObject" not in actions("OutboxSweep")
+    assert "sns:Publish" not in actions("CareDaily")     # care: it plans, the sweep sends
     assert "cognito-idp:ListUsersInGroup" in actions("ComplaintEscalation")
     # fastsms: the fast path sends as the sweep does and alone reads the outbox's stream
     assert {"sns:Publish", "sns:CheckIfPhoneNumberIsOptedOut", "dynamodb:GetRecords",
@@ -213,7 +214,8 @@ def test_scheduled_functions_have_retries_and_a_dead_letter_queue(synthesized):
                  if any(e["Type"] == "Schedule" for e in v["Properties"].get("Events", {}).values())}
     assert {k: [e["Properties"]["Schedule"] for e in v["Properties"]["Events"].values()]
             for k, v in scheduled.items()} == {"OutboxSweep": ["rate(1 minute)"],
-                                               "ComplaintEscalation": ["rate(15 minutes)"]}
+                                               "ComplaintEscalation": ["rate(15 minutes)"],
+                                               "CareDaily": ["rate(15 minutes)"]}
     for function in scheduled.values():
         config = function["Properties"]["EventInvokeConfig"]
         assert config["DestinationConfig"]["OnFailure"]["Destination"] == {
