@@ -449,7 +449,8 @@ def test_buckets_pool_sms_and_alarms(synthesized):
 
     alarms = {a["Properties"]["AlarmName"]: a["Properties"]
               for a in resources(tpl, "AWS::CloudWatch::Alarm").values()}
-    for function in ("api-handler", "staff-authorizer", "outbox-sweep", "complaint-escalation"):
+    for function in ("api-handler", "staff-authorizer", "outbox-sweep", "complaint-escalation",
+                     "care-daily"):
         for what in ("errors", "throttles"):
             assert f"aftersales-gz-tianhe-prod-{function}-{what}" in alarms
     spend = alarms["aftersales-gz-tianhe-prod-sms-spend-near-limit"]
@@ -479,7 +480,8 @@ def test_the_sam_transform_cloudformation_runs_succeeds_offline(synthesized, mon
         assert all("DeadLetterConfig" in target for target in rules.values())
         invoke = [v["Properties"] for v in expanded.values()
                   if v["Type"] == "AWS::Lambda::EventInvokeConfig"]
-        assert len(invoke) == 2 and all(c["MaximumRetryAttempts"] == 2 for c in invoke)
+        # the sweep, the escalation and the daily care job (issue 15)
+        assert len(invoke) == 3 and all(c["MaximumRetryAttempts"] == 2 for c in invoke)
         stage = next(v["Properties"] for v in expanded.values() if v["Type"] == "AWS::ApiGateway::Stage")
         assert stage["StageName"] == "api" and stage["TracingEnabled"] is True
         assert "$context.requestId" in stage["AccessLogSetting"]["Format"]
@@ -490,7 +492,7 @@ def test_the_sam_transform_cloudformation_runs_succeeds_offline(synthesized, mon
         assert {"Ref": stage_id} in association["Properties"]["ResourceArn"]["Fn::Join"][1]
         functions = [v for v in expanded.values() if v["Type"] == "AWS::Lambda::Function"
                      and v["Properties"].get("Runtime") == "python3.11"]
-        assert len(functions) == 5
+        assert len(functions) == 6      # care (issue 15): CareDaily
         [mapping] = [v["Properties"] for v in expanded.values()
                      if v["Type"] == "AWS::Lambda::EventSourceMapping"]     # fastsms
         assert mapping["BisectBatchOnFunctionError"] is True and mapping["MaximumRetryAttempts"] == 2
