@@ -231,7 +231,10 @@ def run_daily(now: datetime | None = None) -> dict[str, Any]:
     if local.time() < _hhmm(ctx.settings.care_run_at):
         return {"ran": False, "reason": "before_run_at"}
     today = local.date()
-    previous = [day for day, _summary in care_db.last_runs(limit=2) if day < today.isoformat()]
+    # from the day after the last run that finished: a run that died midway (its day claimed,
+    # not finished) is read again by the next day's (invitations are planned once whatever)
+    previous = [day for day, summary in care_db.last_runs(limit=MAX_DAYS_BACK)
+                if day < today.isoformat() and summary.get("ran")]
     if not care_db.start_run(today, now):
         return {"ran": False, "reason": "already_ran"}
     backfilled = backfill_copies(today)

@@ -316,3 +316,13 @@ def test_vehicles_saved_before_the_care_copies_are_backfilled_once(aws, clock):
     assert CareItem.get("vehicle#veh_1", "care").care_day == "2026-12-03"
     assert run_at(clock, date(2026, 12, 3))["invited"] == 1
     assert run_at(clock, date(2026, 12, 4))["backfilled"] == 0
+
+
+def test_a_run_that_died_midway_is_read_again_the_next_day(aws, clock):
+    make_car(1, next_service_date=date(2026, 12, 10))             # reminded 3 Dec
+    run_at(clock, date(2026, 12, 2))
+    care_db.start_run(date(2026, 12, 3), _now())                  # claimed, never finished
+    assert run_at(clock, date(2026, 12, 3)) == {"ran": False, "reason": "already_ran"}
+    summary = run_at(clock, date(2026, 12, 4))
+    assert (summary["buckets"], summary["invited"]) == (2, 1)    # 3 and 4 Dec
+    assert len(care_messages()) == 1
