@@ -326,3 +326,22 @@ def test_a_run_that_died_midway_is_read_again_the_next_day(aws, clock):
     summary = run_at(clock, date(2026, 12, 4))
     assert (summary["buckets"], summary["invited"]) == (2, 1)    # 3 and 4 Dec
     assert len(care_messages()) == 1
+
+
+def test_refreshed_keeps_the_facts_current(aws, clock):
+    vehicle = make_car(1, next_service_date=date(2026, 11, 25), last_visit_on=date(2026, 8, 25))
+    assert vehicle.care_day == date(2026, 12, 1)                  # a missed one: the next run
+    lost = replace(vehicle, care=replace(vehicle.care, handled=("lapsed@2027-02-25",),
+                                         lost={"reason": "sold", "at": "2026-11-01", "by": "x"}))
+    assert care.refreshed(lost, today=date(2026, 11, 30)).care_day is None
+    # sold to someone else: a new owner starts afresh
+    fresh = care.refreshed(lost, today=date(2026, 11, 30), new_owner=True)
+    assert fresh.care.handled == () and fresh.care.lost is None
+    assert fresh.care_day == date(2026, 12, 1)
+    # the car comes in: its visit and reading; the service reminder due is settled by it
+    visited = care.refreshed(vehicle, today=date(2026, 11, 30), reading_km=12000, visit=True)
+    assert visited.last_visit_on == date(2026, 11, 30)
+    assert visited.care.visits[-1] == date(2026, 11, 30)
+    assert visited.care.readings[-1] == Reading(date(2026, 11, 30), 12000)
+    assert "service@2026-11-25" in visited.care.handled
+    assert visited.care_day == date(2027, 5, 30)                  # lapsed: 6 months on
