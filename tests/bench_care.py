@@ -49,9 +49,9 @@ def care_lines() -> list[str]:
         f"year loaded: {items} items in {loaded:.0f} s; fleet {fleet} cars, due today {due}",
         f"daily job: buckets read {summary['buckets']} (goal: 1 Query per bucket), cars "
         f"{summary['vehicles']}, invited {summary['invited']}, skipped {summary['skipped']}, "
-        f"over budget {summary['over_budget']} (budget {settings.care_sms_per_day} SMS/day)",
+        f"waiting for tomorrow {summary['waiting']} (budget {settings.care_sms_per_day} SMS/day)",
         "daily job requests: " + ", ".join(f"{n} {op}" for op, n in sorted(calls.items()))
-        + f" (Query: the bucket + the last run; Scan goal: 0)",
+        + f" (Query: the last runs + the bucket, paged by 1 MB; Scan goal: 0)",
         "per car due: " + ", ".join(f"{v:.1f} {op}" for op, v in sorted(per_car.items()))
         + " (cost follows the cars due, not the fleet)",
         f"daily job time: {seconds:.2f} s for {due} cars due ({seconds / max(due, 1) * 1000:.0f} ms "

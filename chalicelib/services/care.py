@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any, Iterable
 
@@ -115,14 +115,15 @@ def _sms_text(kind: str, locale: str, ctx: StoreContext, *, name: str, plate: st
 def invite(vehicle: VehicleRecord, *, kind: str, due_on: date, now: datetime,
            campaign_id: str = "", text: str = "", services: Iterable[str] = (),
            items: Iterable[str] = (), call: bool = True,
-           customer: CustomerRecord | None = None) -> str:
+           customer: CustomerRecord | None = None, known: "Known | None" = None) -> str:
     """Plan one invitation for one car (one ``records.save``); the outcome:
     ``invited``; ``exists`` (planned before: nothing sent twice); ``over_budget`` (the day's SMS
     budget is spent: nothing written, try again tomorrow); or a skip, written as an invitation
     with status ``skipped`` and counted ``skipped`` (a manager sees it), its call kept for a
     service reason: ``no_phone``, ``opted_out`` (our list; SNS's is checked by the sweep),
     ``no_consent`` (marketing without the customer's consent), ``capped`` (the number's
-    monthly marketing cap)."""
+    monthly marketing cap). ``known``: the opt-outs and consents of a batch of numbers,
+    read once for many invitations (the daily job, a campaign), else read here."""
     ctx = current_store()
     settings = ctx.settings
     local_now = now.astimezone(settings.tz)
@@ -146,7 +147,8 @@ def invite(vehicle: VehicleRecord, *, kind: str, due_on: date, now: datetime,
             days=settings.care_call_after_days)
         invitation = replace(invitation, call_status=CALL_OPEN, call_due=call_due.isoformat())
 
-    outcome = _check(phone, marketing, settings, now, local_now)
+    outcome = _check(phone, marketing, settings, now, local_now,
+                     known if known is not None else Known.of([phone], marketing=marketing))
     if outcome == OVER_BUDGET:
         return OVER_BUDGET
     if outcome:
@@ -183,16 +185,33 @@ def invite(vehicle: VehicleRecord, *, kind: str, due_on: date, now: datetime,
     return INVITED
 
 
+@dataclass(frozen=True)
+class Known:
+    """Numbers on our opt-out list and the marketing consents of a batch of numbers."""
+    opted_out: frozenset[str]
+    consents: dict[str, bool]
+
+    @classmethod
+    def of(cls, phones: Iterable[str], *, marketing: bool = True) -> "Known":
+        """One BatchGetItem per 100 numbers for each (consents: when marketing is asked)."""
+        wanted = [p for p in phones if p]
+        if not wanted:
+            return cls(frozenset(), {})
+        consents = care_db.consents(wanted) if marketing else {}
+        return cls(frozenset(care_db.opted_out(wanted)),
+                   {p: bool(c.get("marketing")) for p, c in consents.items()})
+
+
 def _check(phone: str, marketing: bool, settings: Any, now: datetime,
-           local_now: datetime) -> str:
+           local_now: datetime, known: Known) -> str:
     """"" when the SMS may go (budget and cap taken), else why not."""
     if not phone:
         return NO_PHONE
-    if care_db.opted_out([phone]):
+    if phone in known.opted_out:
         return OPTED_OUT
     month = f"{local_now:%Y-%m}"
     if marketing:
-        if not care_db.consents([phone]).get(phone, {}).get("marketing"):
+        if not known.consents.get(phone):
             return NO_CONSENT
         if not care_db.take_marketing(phone, month, settings.marketing_per_phone_per_month, now):
             return CAPPED
@@ -251,10 +270,11 @@ def run_daily(now: datetime | None = None) -> dict[str, Any]:
         vehicles = care_db.vehicles_due_on(day)
         summary["buckets"] += 1
         owners = {c.id: c for c in records_db.customers_by_id([v.customer_id for v in vehicles])}
+        known = Known.of([c.phone for c in owners.values()])    # the bucket's numbers at once
         for vehicle in vehicles:
             summary["vehicles"] += 1
             budget_full = _care_for(vehicle, rules, today, now, owners.get(vehicle.customer_id),
-                                    summary, budget_full)
+                                    summary, budget_full, known)
         day += timedelta(days=1)
     summary["seconds"] = round(time.monotonic() - started, 3)
     summary["ran"] = True
@@ -265,7 +285,7 @@ def run_daily(now: datetime | None = None) -> dict[str, Any]:
 
 def _care_for(vehicle: VehicleRecord, rules: CareRules, today: date, now: datetime,
               customer: CustomerRecord | None, summary: dict[str, Any],
-              budget_full: bool) -> bool:
+              budget_full: bool, known: Known | None = None) -> bool:
     """Invite what is due for one car, then save its handled reasons and next care day
     (re-read once on a conflict). Returns whether the day's budget is spent."""
     handled: list[str] = []
@@ -276,7 +296,8 @@ def _care_for(vehicle: VehicleRecord, rules: CareRules, today: date, now: dateti
             break
         outcome = invite(vehicle, kind=reason.kind, due_on=reason.due_on, now=now,
                          services=reason.services, items=reason.items, customer=customer,
-                         call=reason.kind not in MARKETING_KINDS)   # the clerk calls service reasons
+                         call=reason.kind not in MARKETING_KINDS,   # the clerk calls service reasons
+                         known=known)
         if outcome == OVER_BUDGET:
             summary["over_budget"] += 1
             budget_full = waits = True
