@@ -49,7 +49,7 @@ def care_lines() -> list[str]:
         f"year loaded: {items} items in {loaded:.0f} s; fleet {fleet} cars, due today {due}",
         f"daily job: buckets read {summary['buckets']} (goal: 1 Query per bucket), cars "
         f"{summary['vehicles']}, invited {summary['invited']}, skipped {summary['skipped']}, "
-        f"waiting for tomorrow {summary['waiting']} (budget {settings.care_sms_per_day} SMS/day)",
+        f"waiting for tomorrow {summary['waiting']}, version conflicts {summary['conflicts']} (budget {settings.care_sms_per_day} SMS/day)",
         "daily job requests: " + ", ".join(f"{n} {op}" for op, n in sorted(calls.items()))
         + f" (Query: the last runs + the bucket, paged by 1 MB; Scan goal: 0)",
         "per car due: " + ", ".join(f"{v:.1f} {op}" for op, v in sorted(per_car.items()))
