@@ -49,13 +49,14 @@ def care_lines() -> list[str]:
         f"year loaded: {items} items in {loaded:.0f} s; fleet {fleet} cars, due today {due}",
         f"daily job: buckets read {summary['buckets']} (goal: 1 Query per bucket), cars "
         f"{summary['vehicles']}, invited {summary['invited']}, skipped {summary['skipped']}, "
-        f"waiting for tomorrow {summary['waiting']}, version conflicts {summary['conflicts']} (budget {settings.care_sms_per_day} SMS/day)",
+        f"waiting for tomorrow {summary['waiting']}, version conflicts {summary['conflicts']} "
+        f"(budget {settings.care_sms_per_day} SMS/day)",
         "daily job requests: " + ", ".join(f"{n} {op}" for op, n in sorted(calls.items()))
         + f" (Query: the last runs + the bucket, paged by 1 MB; Scan goal: 0)",
         "per car due: " + ", ".join(f"{v:.1f} {op}" for op, v in sorted(per_car.items()))
         + " (cost follows the cars due, not the fleet)",
-        f"daily job time: {seconds:.2f} s for {due} cars due ({seconds / max(due, 1) * 1000:.0f} ms "
-        f"a car; one run, shared machine: noisy)",
+        f"daily job time: {seconds:.2f} s for {due} cars due "
+        f"({seconds / max(due, 1) * 1000:.0f} ms a car; one run, shared machine: noisy)",
     ]
     if calls.get("Scan"):
         raise SystemExit("Scan in the daily care job with a year of data")

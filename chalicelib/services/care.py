@@ -24,7 +24,6 @@ from ..config import get_config
 from ..db import care as care_db
 from ..db import records as records_db
 from ..db.links import ShortLink
-from ..domain import care as care_rules
 from ..domain import messages as msg
 from ..domain.care import (CALL_OPEN, LAPSED, MARKETING_KINDS, OUTBOUND, SERVICE, SMS,
                            ContactEntry, Invitation)
@@ -154,12 +153,12 @@ def invite(vehicle: VehicleRecord, *, kind: str, due_on: date, now: datetime,
     if outcome:
         return _skip(invitation, outcome, marketing, now)
 
-    link = ShortLink.new(invitation_url(inv_id), expires=now + timedelta(seconds=INVITATION_MAX_AGE))
+    expires = now + timedelta(seconds=INVITATION_MAX_AGE)     # with the link's token
+    link = ShortLink.new(invitation_url(inv_id), expires=expires)
     links = [link]
     unsubscribe = ""
     if marketing:
-        out = ShortLink.new(unsubscribe_url(inv_id),
-                            expires=now + timedelta(seconds=INVITATION_MAX_AGE))
+        out = ShortLink.new(unsubscribe_url(inv_id), expires=expires)
         links.append(out)
         unsubscribe = _short(out)
     body = _sms_text(kind, invitation.locale, ctx, name=invitation.customer_name,
@@ -296,7 +295,7 @@ def _care_for(vehicle: VehicleRecord, rules: CareRules, today: date, now: dateti
             break
         outcome = invite(vehicle, kind=reason.kind, due_on=reason.due_on, now=now,
                          services=reason.services, items=reason.items, customer=customer,
-                         call=reason.kind not in MARKETING_KINDS,   # the clerk calls service reasons
+                         call=reason.kind not in MARKETING_KINDS,   # service reasons: a call
                          known=known)
         if outcome == OVER_BUDGET:
             summary["over_budget"] += 1
@@ -393,5 +392,5 @@ def reasons_for(vehicle: VehicleRecord, today: date) -> list[Due]:
     return due_today(vehicle, rules_of(), today)
 
 
-__all__ = ["invite", "run_daily", "refreshed", "invitation_id", "reasons_for",
-           "care_rules"]
+__all__ = ["invite", "run_daily", "refreshed", "invitation_id", "reasons_for", "Known",
+           "message_done", "opted_out_now", "is_care_message"]

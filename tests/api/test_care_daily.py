@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import date
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -16,7 +16,7 @@ from chalicelib.db import records as records_db
 from chalicelib.db.models import OutboxItem
 from chalicelib.domain.care import ANNIVERSARY, SERVICE, Reading
 from chalicelib.domain.tokens import check_invitation_token
-from chalicelib.domain.vehicles import CustomerRecord, Recommendation, VehicleRecord
+from chalicelib.domain.vehicles import CustomerRecord, VehicleRecord
 from chalicelib.notify.sweep import run_sweep
 from chalicelib.services import care
 from tests.factories import store_time
@@ -93,7 +93,8 @@ def test_invite_skips_an_opted_out_number_but_keeps_the_call(aws):
     records_db.save(records_db.Changes(opt_outs=[("+8613800130002", "unsubscribe")], now=now))
     assert care.invite(vehicle, kind=SERVICE, due_on=date(2026, 12, 7), now=now) == "opted_out"
     assert care_messages() == []
-    inv = care_db.get_invitation(care.invitation_id("veh_2", kind=SERVICE, due_on=date(2026, 12, 7)))
+    inv = care_db.get_invitation(care.invitation_id("veh_2", kind=SERVICE,
+                                                    due_on=date(2026, 12, 7)))
     assert inv.status == "skipped" and inv.call_status == "open"
     assert care_db.all_stats()["reminder:service"]["skipped"] == 1
     assert care_db.budget_used(now.date()) == 0
