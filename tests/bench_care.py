@@ -32,7 +32,9 @@ def care_lines() -> list[str]:
         forget_store()
         settings = current_store().settings
         today = _today()
-        care_db.start_run(today - timedelta(days=1), datetime.now(settings.tz))   # ran yesterday
+        yesterday = today - timedelta(days=1)         # the job ran yesterday, to the end
+        care_db.start_run(yesterday, datetime.now(settings.tz))
+        care_db.finish_run(yesterday, {"ran": True})
         run_at = datetime.combine(today, dtime(10, 0), settings.tz)
         fleet = sum(1 for _ in CareItem.scan(CareItem.sk == "care"))   # the bench's own count
         due = len(care_db.vehicles_due_on(today))
