@@ -66,3 +66,10 @@ def campaign_send(event):
     the daily SMS budget full: the next day)."""
     from chalicelib.services.campaigns import send_due
     return send_due()
+# care (issue 15, part CORE): the daily job (每日关怀任务); it acts once a day, from the
+# store's care_run_at (store time)
+@app.schedule(Rate(15, unit=Rate.MINUTES))
+def care_daily(event):
+    """Plan the day's care invitations (SMS with a personal link, the clerk's calls)."""
+    from chalicelib.services.care import run_daily
+    return run_daily()

@@ -430,6 +430,11 @@ def main() -> int:
     print("Invitation links (issue 15, INVITE; DynamoDB requests):")
     for line in invite_lines():
         print(line)
+    # care (issue 15, part CORE): the daily job on a year of data
+    from tests.bench_care import care_lines
+    print("Daily care job on a year of data (issue 15):")
+    for line in care_lines():
+        print(f"  {line}")
     print("Deployment (make synth):")
     for line in deployment():
         print(f"  {line}")

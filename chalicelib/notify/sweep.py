@@ -35,6 +35,7 @@ from ..domain.money import yuan
 from ..domain.repair_order import RepairOrder, totals
 from ..domain.validation import mask_phone
 from ..logs import log_event
+from ..services import care
 from ..services.store import StoreContext, current_store
 from .sms import SmsError, SnsSmsSender
 from .templates import format_when, render
@@ -179,10 +180,20 @@ def _handle(message: msg.OutboxMessage, now: datetime, sender: SnsSmsSender) -> 
         return "deferred"
     claimed.attempts += 1
     limit = ctx.settings.sms_per_phone_per_hour
+    care_sms = claimed.kind == msg.CARE      # issue 15 (core): invitations hear of it
     try:
+        if care_sms and care.opted_out_now(claimed.phone):
+            outbox_db.mark_final(claimed, status=msg.SKIPPED, note="number on our opt-out list",
+                                 now=now, text=text)
+            care.message_done(claimed.message_id, sent=False, now=now, note="opted_out")
+            log_event("sms_skipped_opt_out", message_id=claimed.message_id,
+                      phone=mask_phone(claimed.phone), list="ours")
+            return "skipped"
         if sender.is_opted_out(claimed.phone):
             outbox_db.mark_final(claimed, status=msg.SKIPPED, note="number opted out of SMS",
                                  now=now, text=text)
+            if care_sms:
+                care.message_done(claimed.message_id, sent=False, now=now, note="sns_opted_out")
             log_event("sms_skipped_opt_out", message_id=claimed.message_id,
                       phone=mask_phone(claimed.phone))
             return "skipped"
@@ -190,6 +201,8 @@ def _handle(message: msg.OutboxMessage, now: datetime, sender: SnsSmsSender) -> 
                                             now=now, limit=limit):
             outbox_db.mark_final(claimed, status=msg.SKIPPED, note=msg.rate_limited_note(limit),
                                  now=now, text=text)
+            if care_sms:
+                care.message_done(claimed.message_id, sent=False, now=now, note="rate_limited")
             log_event("sms_skipped_rate_limited", logging.WARNING, message_id=claimed.message_id,
                       kind=claimed.kind, phone=mask_phone(claimed.phone), limit=limit)
             return "skipped"
@@ -212,6 +225,8 @@ def _handle(message: msg.OutboxMessage, now: datetime, sender: SnsSmsSender) -> 
     if not outbox_db.mark_sent(claimed, sns_message_id=sns_id, text=text, now=now):
         # Our lease ran out and another sweep took the message: it may go twice.
         log_event("sms_sent_after_lease", logging.WARNING, message_id=claimed.message_id)
+    if care_sms:
+        care.message_done(claimed.message_id, sent=True, now=now)
     log_event("sms_sent", message_id=claimed.message_id, kind=claimed.kind,
               phone=mask_phone(claimed.phone), sns_message_id=sns_id)
     return "sent"

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any, Iterable
 
@@ -24,7 +24,6 @@ from ..config import get_config
 from ..db import care as care_db
 from ..db import records as records_db
 from ..db.links import ShortLink
-from ..domain import care as care_rules
 from ..domain import messages as msg
 from ..domain.care import (CALL_OPEN, LAPSED, MARKETING_KINDS, OUTBOUND, SERVICE, SMS,
                            ContactEntry, Invitation)
@@ -115,14 +114,15 @@ def _sms_text(kind: str, locale: str, ctx: StoreContext, *, name: str, plate: st
 def invite(vehicle: VehicleRecord, *, kind: str, due_on: date, now: datetime,
            campaign_id: str = "", text: str = "", services: Iterable[str] = (),
            items: Iterable[str] = (), call: bool = True,
-           customer: CustomerRecord | None = None) -> str:
+           customer: CustomerRecord | None = None, known: "Known | None" = None) -> str:
     """Plan one invitation for one car (one ``records.save``); the outcome:
     ``invited``; ``exists`` (planned before: nothing sent twice); ``over_budget`` (the day's SMS
     budget is spent: nothing written, try again tomorrow); or a skip, written as an invitation
     with status ``skipped`` and counted ``skipped`` (a manager sees it), its call kept for a
     service reason: ``no_phone``, ``opted_out`` (our list; SNS's is checked by the sweep),
     ``no_consent`` (marketing without the customer's consent), ``capped`` (the number's
-    monthly marketing cap)."""
+    monthly marketing cap). ``known``: the opt-outs and consents of a batch of numbers,
+    read once for many invitations (the daily job, a campaign), else read here."""
     ctx = current_store()
     settings = ctx.settings
     local_now = now.astimezone(settings.tz)
@@ -146,18 +146,19 @@ def invite(vehicle: VehicleRecord, *, kind: str, due_on: date, now: datetime,
             days=settings.care_call_after_days)
         invitation = replace(invitation, call_status=CALL_OPEN, call_due=call_due.isoformat())
 
-    outcome = _check(phone, marketing, settings, now, local_now)
+    outcome = _check(phone, marketing, settings, now, local_now,
+                     known if known is not None else Known.of([phone], marketing=marketing))
     if outcome == OVER_BUDGET:
         return OVER_BUDGET
     if outcome:
         return _skip(invitation, outcome, marketing, now)
 
-    link = ShortLink.new(invitation_url(inv_id), expires=now + timedelta(seconds=INVITATION_MAX_AGE))
+    expires = now + timedelta(seconds=INVITATION_MAX_AGE)     # with the link's token
+    link = ShortLink.new(invitation_url(inv_id), expires=expires)
     links = [link]
     unsubscribe = ""
     if marketing:
-        out = ShortLink.new(unsubscribe_url(inv_id),
-                            expires=now + timedelta(seconds=INVITATION_MAX_AGE))
+        out = ShortLink.new(unsubscribe_url(inv_id), expires=expires)
         links.append(out)
         unsubscribe = _short(out)
     body = _sms_text(kind, invitation.locale, ctx, name=invitation.customer_name,
@@ -183,16 +184,33 @@ def invite(vehicle: VehicleRecord, *, kind: str, due_on: date, now: datetime,
     return INVITED
 
 
+@dataclass(frozen=True)
+class Known:
+    """Numbers on our opt-out list and the marketing consents of a batch of numbers."""
+    opted_out: frozenset[str]
+    consents: dict[str, bool]
+
+    @classmethod
+    def of(cls, phones: Iterable[str], *, marketing: bool = True) -> "Known":
+        """One BatchGetItem per 100 numbers for each (consents: when marketing is asked)."""
+        wanted = [p for p in phones if p]
+        if not wanted:
+            return cls(frozenset(), {})
+        consents = care_db.consents(wanted) if marketing else {}
+        return cls(frozenset(care_db.opted_out(wanted)),
+                   {p: bool(c.get("marketing")) for p, c in consents.items()})
+
+
 def _check(phone: str, marketing: bool, settings: Any, now: datetime,
-           local_now: datetime) -> str:
+           local_now: datetime, known: Known) -> str:
     """"" when the SMS may go (budget and cap taken), else why not."""
     if not phone:
         return NO_PHONE
-    if care_db.opted_out([phone]):
+    if phone in known.opted_out:
         return OPTED_OUT
     month = f"{local_now:%Y-%m}"
     if marketing:
-        if not care_db.consents([phone]).get(phone, {}).get("marketing"):
+        if not known.consents.get(phone):
             return NO_CONSENT
         if not care_db.take_marketing(phone, month, settings.marketing_per_phone_per_month, now):
             return CAPPED
@@ -231,7 +249,10 @@ def run_daily(now: datetime | None = None) -> dict[str, Any]:
     if local.time() < _hhmm(ctx.settings.care_run_at):
         return {"ran": False, "reason": "before_run_at"}
     today = local.date()
-    previous = [day for day, _summary in care_db.last_runs(limit=2) if day < today.isoformat()]
+    # from the day after the last run that finished: a run that died midway (its day claimed,
+    # not finished) is read again by the next day's (invitations are planned once whatever)
+    previous = [day for day, summary in care_db.last_runs(limit=MAX_DAYS_BACK)
+                if day < today.isoformat() and summary.get("ran")]
     if not care_db.start_run(today, now):
         return {"ran": False, "reason": "already_ran"}
     backfilled = backfill_copies(today)
@@ -248,10 +269,11 @@ def run_daily(now: datetime | None = None) -> dict[str, Any]:
         vehicles = care_db.vehicles_due_on(day)
         summary["buckets"] += 1
         owners = {c.id: c for c in records_db.customers_by_id([v.customer_id for v in vehicles])}
+        known = Known.of([c.phone for c in owners.values()])    # the bucket's numbers at once
         for vehicle in vehicles:
             summary["vehicles"] += 1
             budget_full = _care_for(vehicle, rules, today, now, owners.get(vehicle.customer_id),
-                                    summary, budget_full)
+                                    summary, budget_full, known)
         day += timedelta(days=1)
     summary["seconds"] = round(time.monotonic() - started, 3)
     summary["ran"] = True
@@ -262,7 +284,7 @@ def run_daily(now: datetime | None = None) -> dict[str, Any]:
 
 def _care_for(vehicle: VehicleRecord, rules: CareRules, today: date, now: datetime,
               customer: CustomerRecord | None, summary: dict[str, Any],
-              budget_full: bool) -> bool:
+              budget_full: bool, known: Known | None = None) -> bool:
     """Invite what is due for one car, then save its handled reasons and next care day
     (re-read once on a conflict). Returns whether the day's budget is spent."""
     handled: list[str] = []
@@ -272,7 +294,9 @@ def _care_for(vehicle: VehicleRecord, rules: CareRules, today: date, now: dateti
             waits = True
             break
         outcome = invite(vehicle, kind=reason.kind, due_on=reason.due_on, now=now,
-                         services=reason.services, items=reason.items, customer=customer)
+                         services=reason.services, items=reason.items, customer=customer,
+                         call=reason.kind not in MARKETING_KINDS,   # service reasons: a call
+                         known=known)
         if outcome == OVER_BUDGET:
             summary["over_budget"] += 1
             budget_full = waits = True
@@ -328,10 +352,45 @@ def backfill_copies(today: date) -> int:
     return count
 
 
+# ---- what the sweep tells us (notify/sweep.py) ----------------------------------------------
+
+def is_care_message(message_id: str) -> bool:
+    return message_id.startswith(f"{msg.CARE}.")
+
+
+def opted_out_now(phone: str) -> bool:
+    """Our opt-out list, checked again when a care SMS is about to go (the customer may have
+    unsubscribed since it was planned)."""
+    return bool(care_db.opted_out([phone]))
+
+
+def message_done(message_id: str, *, sent: bool, now: datetime, note: str = "") -> bool:
+    """A care SMS was sent (the invitation: ``sent``, ``sent_at``; counter ``sent``) or skipped
+    (status ``skipped``; counter ``skipped``): the invitation's change and the counter in one
+    transaction, on the invitation's version and only while it has neither, so a message
+    the sweep handles twice is counted once. False when there was nothing to do."""
+    inv_id = message_id.split(".", 1)[1]
+    for _attempt in range(3):
+        inv = care_db.get_invitation(inv_id)
+        if inv is None or inv.sent_at or inv.status == "skipped":
+            return False
+        changed = (replace(inv, status="sent", sent_at=now.isoformat()) if sent
+                   else replace(inv, status="skipped"))
+        counter = "sent" if sent else "skipped"
+        try:
+            records_db.save(records_db.Changes(invitations=[(changed, False)],
+                                               stats=[(inv.source, {counter: 1})], now=now))
+            return True
+        except Conflict:        # changed meanwhile (opened, called...): read it again
+            continue
+    log_event("care_message_done_conflict", message_id=message_id, sent=sent, note=note)
+    return False
+
+
 def reasons_for(vehicle: VehicleRecord, today: date) -> list[Due]:
     """What is due for the car today (the vehicle file and the clerk may show it)."""
     return due_today(vehicle, rules_of(), today)
 
 
-__all__ = ["invite", "run_daily", "refreshed", "invitation_id", "reasons_for",
-           "care_rules"]
+__all__ = ["invite", "run_daily", "refreshed", "invitation_id", "reasons_for", "Known",
+           "message_done", "opted_out_now", "is_care_message"]

@@ -30,6 +30,7 @@ from ..domain.tokens import APPROVAL_MAX_AGE, check_approval_token, sign_approva
 from ..domain.validation import day_asked, expect_version, mask_phone
 from ..domain.vehicles import CustomerRecord, Recommendation, VehicleRecord, new_id
 from ..logs import log_event
+from . import care  # issue 15: the care facts of a vehicle saved here
 from . import auth, files, invitations, pricebook
 from .customer_orders import line_view, order_message, work_item_view
 from .customer_orders import report as customer_report
@@ -138,6 +139,7 @@ def check_in(body: Any, staff: Staff) -> dict[str, Any]:
         vehicle = VehicleRecord(id=new_id("veh"), plate=data.plate, customer_id=customer.id,
                                 vin=data.vin, model=data.model, sale_date=data.sale_date,
                                 mileage_km=mileage, created_at=now, updated_at=now)
+        vehicle = care.refreshed(vehicle, today=now.date(), reading_km=mileage, visit=True)  # care
         changes.vehicles.append((vehicle, True))
         action, before = "created", None
     else:
@@ -148,6 +150,8 @@ def check_in(body: Any, staff: Staff) -> dict[str, Any]:
                           model=data.model or old_vehicle.model,
                           sale_date=data.sale_date or old_vehicle.sale_date,
                           updated_at=now).with_mileage(mileage, now)
+        vehicle = care.refreshed(vehicle, today=now.date(), reading_km=mileage, visit=True,  # care
+                                 new_owner=old_vehicle.customer_id != customer.id)
         changes.vehicles.append((vehicle, False))
         action, before = "checked_in", old_vehicle.audit_view()
     changes.markers(old_vehicle, vehicle)      # its plate and VIN; a corrected VIN frees the old
@@ -527,7 +531,8 @@ def _decided_changes(decided: ro.Decided, old: ro.RepairOrder, now: datetime) ->
                 Recommendation(description=ln.description, order_id=old.id,
                                order_reference=old.reference, declined_at=now.isoformat(),
                                amount_fen=ln.amount_fen) for ln in decided.declined)
-            changes.vehicles.append((vehicle.recommend(recs, now), False))
+            changes.vehicles.append((care.refreshed(vehicle.recommend(recs, now),  # care
+                                                    today=now.date()), False))
     return changes
 
 

@@ -15,6 +15,7 @@ from ..i18n import _
 from ..domain.staff import Staff
 from ..logs import log_event
 from ..notify.templates import format_when
+from . import care  # issue 15: the care facts of a vehicle saved here
 from . import auth, invitations
 from .customer_orders import order_message
 from .orders import order_to_change, order_view, save_order
@@ -53,9 +54,10 @@ def deliver(order_id: str, body: Any, staff: Staff) -> dict[str, Any]:
                              mileage_km=old.reception.get("mileage_km"), settings=settings)
     order = old.deliver(delivery, now=now)
     changes = records_db.Changes()
-    changes.vehicles.append((replace(
+    changes.vehicles.append((care.refreshed(replace(   # care (issue 15): its next care day
         vehicle, next_service_km=delivery.next_service_km, updated_at=now,
-        next_service_date=datetime.fromisoformat(delivery.next_service_date).date()), False))
+        next_service_date=datetime.fromisoformat(delivery.next_service_date).date()),
+        today=now.date(), reading_km=old.reception.get("mileage_km")), False))
     followup = fu.plan(order_id=order.id, order_reference=order.reference,
                        vehicle_id=order.vehicle_id, plate=order.plate,
                        customer_id=order.customer_id, customer_name=order.customer_name,

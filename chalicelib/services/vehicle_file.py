@@ -24,6 +24,7 @@ from ..db import outbox as outbox_db
 from ..domain import care as care_rules
 from ..domain import messages as msg
 from ..domain import retention as retention_rules
+from . import care  # issue 15: the care facts of a vehicle saved here
 from . import files, retention
 from .store import current_store, store_now
 
@@ -270,6 +271,7 @@ def update_vehicle(vehicle_id: str, body: Any, staff: Staff) -> dict[str, Any]:
                   sale_date=data.sale_date or old.sale_date,
                   mileage_km=data.mileage_km if data.mileage_km is not None else old.mileage_km,
                   updated_at=now)
+    new = care.refreshed(new, today=_today(), reading_km=data.mileage_km)   # care (issue 15)
     after = {**new.audit_view(), **({"reason": reason} if reason else {})}
     changes = records_db.Changes(vehicles=[(new, False)], audit=[audit_rules.entry(
         audit_rules.VEHICLE, old.id, actor=staff.username, actor_name=staff.name,

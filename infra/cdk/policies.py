@@ -13,6 +13,7 @@ function gets exactly what its code calls, on this store's resources only.
 | outbox_fast_path      | store tables, r/w | -         | Publish  | -                   |
 |                       | + outbox stream   |           |          |                     |
 | campaign_send         | store tables, r/w | -         | -        | -                   |
+| care_daily            | store tables, r/w | -         | -        | -                   |
 
 (1) the manager's staff accounts (issue 13): ListUsers, AdminGetUser, AdminListGroupsForUser,
 AdminCreateUser, AdminUpdateUserAttributes, AdminDeleteUserAttributes, AdminAdd/RemoveUser
@@ -104,6 +105,8 @@ def documents(*, stack_name: str, table_arns: list[str], files_bucket_arn: str,
         "complaint_escalation": iam.PolicyDocument(statements=base + [
             _tables(table_arns), _staff_directory(user_pool_arn),
         ]),
+        # care (issue 15): the daily job plans SMS in the outbox (the sweep sends them)
+        "care_daily": iam.PolicyDocument(statements=base + [_tables(table_arns)]),
         # fastsms: the sweep's rights, and the outbox's stream (its dead letters: store_stack)
         "outbox_fast_path": iam.PolicyDocument(statements=base + [
             _tables(table_arns), _send_sms(), *_outbox_stream(outbox_stream_arn)]),

@@ -48,12 +48,14 @@ ASYNC_RETRIES = 2            # EventBridge-invoked functions: Lambda retries twi
 FUNCTION_IDS = {"api_handler": "APIHandler", "staff_authorizer": "StaffAuthorizer",
                 "outbox_sweep": "OutboxSweep", "complaint_escalation": "ComplaintEscalation",
                 "outbox_fast_path": "OutboxFastPath"}
-SCHEDULED = ("outbox_sweep", "complaint_escalation")
+FUNCTION_IDS["care_daily"] = "CareDaily"     # care (issue 15): the daily job (每日关怀任务)
+SCHEDULED = ("outbox_sweep", "complaint_escalation", "care_daily")
 TIMEOUTS = {"outbox_sweep": 55, "complaint_escalation": 120}   # seconds; the API: 30
 # issue 15 part CAMPAIGNS: campaigns are sent every 5 minutes (a run stops inviting at 240 s)
 FUNCTION_IDS["campaign_send"] = "CampaignSend"
 SCHEDULED += ("campaign_send",)
 TIMEOUTS["campaign_send"] = 280
+TIMEOUTS["care_daily"] = 900     # care: the day's cars due, one at a time (bench: ms a car)
 # fastsms: the outbox's stream -> outbox_fast_path (app.py): a batch that fails is split in
 # two and tried again, twice, then its place in the stream goes to the dead letters (the
 # messages themselves stay queued for the sweep)

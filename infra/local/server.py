@@ -183,6 +183,7 @@ class Scheduler:
 
     def _run(self) -> None:
         from chalicelib.notify.sweep import run_sweep
+        from chalicelib.services.care import run_daily
         from chalicelib.services.complaints import run_escalation
         while not self._stop.is_set():
             try:
@@ -197,6 +198,9 @@ class Scheduler:
                 campaigns_sent = send_due()
                 if campaigns_sent["campaigns"]:
                     log.info("campaigns: %s", campaigns_sent["campaigns"])
+                cared = run_daily()          # care (issue 15): once a day from care_run_at
+                if cared.get("ran"):
+                    log.info("daily care job: %s", cared)
                 if self.on_tick:
                     self.on_tick()
             except Exception:  # keep the local scheduler alive, as Lambda would retry

@@ -39,7 +39,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time as dtime, timedelta
 from pathlib import Path
 
-VERSION = 4
+VERSION = 5                 # 5: care state and vehicle copies (issue 15)
 ORDERS_PER_DAY = 150
 RETURNING = 0.40            # share of the day's cars already on file
 SEED = 14
@@ -414,7 +414,11 @@ class _Year:
         vehicle = replace(car.vehicle, mileage_km=mileage, updated_at=delivered_at,
                           next_service_date=date.fromisoformat(delivery.next_service_date),
                           next_service_km=delivery.next_service_km,
-                          version=(car.vehicle.version or 0) + 1)
+                          version=(car.vehicle.version or 0) + 1,
+                          # care (issue 15): the visit and its mileage reading
+                          care=car.vehicle.care.with_reading(opened.date(), mileage)
+                          .with_visit(opened.date()),
+                          last_visit_on=opened.date())
         self._audit("vehicle", vehicle.id, opened, advisor,
                     "created" if car.new else "checked_in", None,
                     vehicle.audit_view())
@@ -507,6 +511,7 @@ class _Year:
         from chalicelib.db import search as search_db
         from chalicelib.db.models import CustomerItem, SearchItem, UniqueItem, VehicleItem
         from chalicelib.domain.vehicles import unique_values
+        self._care()
         for found, model, to_item, kind, keys_of in (
                 (self.customers, CustomerItem, records._customer_item, search_db.CUSTOMER,
                  search_db.customer_keys),
@@ -520,6 +525,25 @@ class _Year:
                                          for k in sorted(unique_values(record))]
                 self.out[SearchItem] += [raw(SearchItem, key=k, ref=search_db.ref(kind, record.id))
                                          for k in sorted(keys_of(record))]
+
+
+    def _care(self) -> None:
+        """Care (issue 15): as if the daily job had run every day of the year: reasons reminded
+        before today handled, each car's next look (``care_day``) set, and its copy on the care
+        table (the ``care_due`` buckets); the copies' one-time backfill marked done."""
+        from chalicelib.db import care as care_db
+        from chalicelib.db.models import CareItem, UniqueItem
+        from chalicelib.domain.care_rules import CareRules, due, next_care_day
+        rules = CareRules.from_settings(self.settings, self.ctx.services)
+        for vehicle_id, vehicle in list(self.vehicles.items()):
+            past = [d.key for d in due(vehicle, rules, self.today) if d.remind_on < self.today]
+            vehicle = replace(vehicle, care=vehicle.care.with_handled(*past))
+            vehicle = replace(vehicle, care_day=next_care_day(vehicle, rules, self.today))
+            self.vehicles[vehicle_id] = vehicle
+            stored = vehicle.version or 1         # the vehicle item's version (finish)
+            self.out[CareItem].append(care_db.vehicle_copy_item(replace(vehicle,
+                                                                        version=stored - 1)))
+        self.out[UniqueItem].append(raw(UniqueItem, key="migration#care_copies", owner_id="done"))
 
 
 # ---- loading ---------------------------------------------------------------------------------

@@ -156,10 +156,10 @@ def test_functions_run_with_hand_written_roles_and_the_stores_settings(synthesiz
     tpl = template(synthesized, "sz-nanshan")
     functions = resources(tpl, "AWS::Serverless::Function")
     assert set(functions) == {"APIHandler", "StaffAuthorizer", "OutboxSweep", "ComplaintEscalation",
-                              "OutboxFastPath", "CampaignSend"}, \
+                              "OutboxFastPath", "CampaignSend", "CareDaily"}, \
         "a new function needs its own role: FUNCTION_IDS in infra/cdk/store_stack.py, infra/cdk/policies.py"
     roles = resources(tpl, "AWS::IAM::Role")
-    assert len({json.dumps(f["Properties"]["Role"]) for f in functions.values()}) == 6   # one each
+    assert len({json.dumps(f["Properties"]["Role"]) for f in functions.values()}) == 7   # one each
 
     def actions(function: str) -> set[str]:
         role_id = functions[function]["Properties"]["Role"]["Fn::GetAtt"][0]
@@ -180,6 +180,7 @@ def test_functions_run_with_hand_written_roles_and_the_stores_settings(synthesiz
     assert "sns:Publish" not in actions("APIHandler")
     assert "s3:PutObject" in actions("APIHandler")
     assert "s3:PutObject" not in actions("OutboxSweep")
+    assert "sns:Publish" not in actions("CareDaily")     # care: it plans, the sweep sends
     assert "cognito-idp:ListUsersInGroup" in actions("ComplaintEscalation")
     # issue 15 part CAMPAIGNS: campaigns write invitations and the outbox; the sweep sends
     assert "dynamodb:Query" in actions("CampaignSend") and "sns:Publish" not in actions("CampaignSend")
@@ -216,7 +217,8 @@ def test_scheduled_functions_have_retries_and_a_dead_letter_queue(synthesized):
     assert {k: [e["Properties"]["Schedule"] for e in v["Properties"]["Events"].values()]
             for k, v in scheduled.items()} == {"OutboxSweep": ["rate(1 minute)"],
                                                "ComplaintEscalation": ["rate(15 minutes)"],
-                                               "CampaignSend": ["rate(5 minutes)"]}
+                                               "CampaignSend": ["rate(5 minutes)"],
+                                               "CareDaily": ["rate(15 minutes)"]}
     for function in scheduled.values():
         config = function["Properties"]["EventInvokeConfig"]
         assert config["DestinationConfig"]["OnFailure"]["Destination"] == {
@@ -450,7 +452,8 @@ def test_buckets_pool_sms_and_alarms(synthesized):
 
     alarms = {a["Properties"]["AlarmName"]: a["Properties"]
               for a in resources(tpl, "AWS::CloudWatch::Alarm").values()}
-    for function in ("api-handler", "staff-authorizer", "outbox-sweep", "complaint-escalation"):
+    for function in ("api-handler", "staff-authorizer", "outbox-sweep", "complaint-escalation",
+                     "care-daily"):
         for what in ("errors", "throttles"):
             assert f"aftersales-gz-tianhe-prod-{function}-{what}" in alarms
     spend = alarms["aftersales-gz-tianhe-prod-sms-spend-near-limit"]
@@ -480,7 +483,8 @@ def test_the_sam_transform_cloudformation_runs_succeeds_offline(synthesized, mon
         assert all("DeadLetterConfig" in target for target in rules.values())
         invoke = [v["Properties"] for v in expanded.values()
                   if v["Type"] == "AWS::Lambda::EventInvokeConfig"]
-        assert len(invoke) == 3 and all(c["MaximumRetryAttempts"] == 2 for c in invoke)
+        # the sweep, the escalation, the campaigns and the daily care job (issue 15)
+        assert len(invoke) == 4 and all(c["MaximumRetryAttempts"] == 2 for c in invoke)
         stage = next(v["Properties"] for v in expanded.values() if v["Type"] == "AWS::ApiGateway::Stage")
         assert stage["StageName"] == "api" and stage["TracingEnabled"] is True
         assert "$context.requestId" in stage["AccessLogSetting"]["Format"]
@@ -491,7 +495,7 @@ def test_the_sam_transform_cloudformation_runs_succeeds_offline(synthesized, mon
         assert {"Ref": stage_id} in association["Properties"]["ResourceArn"]["Fn::Join"][1]
         functions = [v for v in expanded.values() if v["Type"] == "AWS::Lambda::Function"
                      and v["Properties"].get("Runtime") == "python3.11"]
-        assert len(functions) == 6      # issue 15 part CAMPAIGNS: campaign_send
+        assert len(functions) == 7      # issue 15: campaign_send, care_daily
         [mapping] = [v["Properties"] for v in expanded.values()
                      if v["Type"] == "AWS::Lambda::EventSourceMapping"]     # fastsms
         assert mapping["BisectBatchOnFunctionError"] is True and mapping["MaximumRetryAttempts"] == 2

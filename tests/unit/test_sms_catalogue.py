@@ -41,6 +41,33 @@ OTHERS = [   # (kind, language, name, additional, text): no name, and English
 ]
 
 
+# care invitations (issue 15, part CORE): a service reminder has no 回T退订; marketing has it
+# and an unsubscribe link; a campaign's own text sits inside its template
+CARE_CONTEXT = dict(sig="骏达大众", when="3月1日", phone="020-88886666", link="https://x.cn/l/abc",
+                    plate="粤B12345", unsubscribe="https://x.cn/l/out", text="冬季免费检测,12月20日前到店。")
+CARE = [
+    ('care_service', '【骏达大众】王先生您好,您的爱车粤B12345将于3月1日前后到期保养,点此预约到店时间,信息已为您填好:https://x.cn/l/abc'),
+    ('care_first_free', '【骏达大众】王先生您好,您的新车粤B12345将于3月1日前后到期首保(首次免费保养),点此预约,信息已为您填好:https://x.cn/l/abc'),
+    ('care_second_free', '【骏达大众】王先生您好,您的爱车粤B12345将于3月1日前后到期二保(第二次免费保养),点此预约,信息已为您填好:https://x.cn/l/abc'),
+    ('care_lapsed', '【骏达大众】王先生您好,您的爱车粤B12345已有一段时间未回店,我们为您提供免费安全检查,点此预约:https://x.cn/l/abc'),
+    ('care_anniversary', '【骏达大众】王先生您好,3月1日是您的爱车粤B12345的购车周年,我们为您送上免费检测一次,点此预约:https://x.cn/l/abc 回T退订 https://x.cn/l/out'),
+    ('care_declined', '【骏达大众】王先生您好,您的爱车粤B12345上次到店时建议的维修项目尚未完成,点此预约:https://x.cn/l/abc'),
+    ('care_recall', '【骏达大众】王先生您好,您的爱车粤B12345:冬季免费检测,12月20日前到店。 点此预约:https://x.cn/l/abc'),
+    ('care_campaign', '【骏达大众】王先生您好,冬季免费检测,12月20日前到店。 预约:https://x.cn/l/abc 回T退订 https://x.cn/l/out'),
+]
+
+
+@pytest.mark.parametrize("kind, text", CARE)
+def test_care_invitations(kind, text):
+    assert render(kind, "zh-CN", name="王先生", **CARE_CONTEXT) == text
+    assert ("回T退订" in text) == (kind in ("care_anniversary", "care_campaign"))
+
+
+def test_a_recall_without_text_of_its_own():
+    assert render("care_recall", "zh-CN", name="", **{**CARE_CONTEXT, "text": ""}) == (
+        '【骏达大众】您好,您的爱车粤B12345在厂家服务活动范围内,免费检修,点此预约:https://x.cn/l/abc')
+
+
 @pytest.mark.parametrize("kind, additional, text", CHINESE)
 def test_the_chinese_sms_are_word_for_word_the_former_texts(kind, additional, text):
     assert render(kind, "zh-CN", name="王先生", additional=additional, **CONTEXT) == text
@@ -54,7 +81,7 @@ def test_without_a_name_and_in_english(kind, lang, name, additional, text):
 def test_one_template_per_kind_for_every_language():
     """No per-language copies: the languages differ only in the catalogue."""
     assert sorted(p.name for p in TEMPLATE_DIR.iterdir()) == sorted(
-        f"{kind}.txt" for kind in {k for k, _a, _t in CHINESE})
+        f"{kind}.txt" for kind in {k for k, _a, _t in CHINESE} | {k for k, _t in CARE})
     for path in TEMPLATE_DIR.iterdir():
         assert "{% trans" in path.read_text() and not any(
             "\u4e00" <= ch <= "\u9fff" for ch in path.read_text()), path.name
