@@ -20,7 +20,7 @@ from ..config import get_config
 from ..domain.care import ContactEntry, Invitation, model_key
 from ..domain.campaigns import Campaign
 from ..domain.vehicles import VehicleRecord
-from . import bind, connection
+from . import bind
 from .models import CareItem, VehicleItem
 from .timefmt import utc_key
 from .tx import Tx, commit
@@ -92,15 +92,6 @@ def add_stats(tx: Tx, source: str, **counts: int) -> None:
                if name in STAT_FIELDS and value]
     if actions:
         tx.update(f"stats:{source}", CareItem(STATS, source), actions)
-
-
-def bump_stats(source: str, **counts: int) -> None:
-    """``add_stats`` on its own (no other record changes with it)."""
-    actions = [getattr(CareItem, name).add(int(value)) for name, value in counts.items()
-               if name in STAT_FIELDS and value]
-    if actions:
-        bind()
-        CareItem(STATS, source).update(actions=actions)
 
 
 def all_stats() -> dict[str, dict[str, int]]:
@@ -290,14 +281,6 @@ def vehicles_due_on(day: date) -> list[VehicleRecord]:
     sparse ``care_due`` index (paged by PynamoDB if the bucket is large)."""
     bind()
     return [vehicle_from_copy(i) for i in CareItem.care_due.query(day.isoformat())]
-
-
-def invitation_with(inv: Invitation, **changes: Any) -> Invitation:
-    return replace(inv, **changes)
-
-
-def connection_for_tests():   # noqa: D401  the one Connection, for tests counting requests
-    return connection()
 
 
 # ---- campaigns (part CAMPAIGNS): ``campaign``/<id>, the recall list ``recall#<id>``/<VIN> ----

@@ -8,9 +8,10 @@ version gets ``Conflict(<kind>_changed)`` and must reload.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 
 
+from .. import clock
 from ..config import get_config
 from ..domain import care as care_rules
 from ..domain.care import ContactEntry, Invitation
@@ -573,7 +574,7 @@ def save(changes: Changes) -> None:
                     UniqueItem.key.does_not_exist())
         for username, _order_id in changes.clock_off:
             tx.delete(f"clock:{username}", UniqueItem(f"clock#{username}"))
-        stamp = changes.now or datetime.now(timezone.utc)
+        stamp = changes.now or clock.now()
         for invitation, new in changes.invitations:
             care_db.put_invitation(tx, invitation, new=new)
         for source, counts in changes.stats:

@@ -61,8 +61,10 @@ MILEAGE_MAX = 2_000_000
 DEFAULT_SEND_TIME = time(10, 0)
 RECALL_VINS_MAX = 5000        # rows of one uploaded VIN sheet
 
-# nothing link-like: a scheme, www, ://, or a domain (letters/digits "." 2+ letters)
-_LINK = re.compile(r"https?|www\.|://|[a-z0-9-]+\.[a-z]{2,}", re.IGNORECASE)
+# nothing link-like: a scheme, www, ://, a domain (a name "." 2+ letters, Chinese ones too:
+# 例子.中国) or an address of digits (1.2.3.4); a price (3.5折) is none of these
+_LINK = re.compile(r"https?|www\.|://|[\w-]+\.[^\W\d_]{2,}|\d+\.\d+\.\d+\.\d+",
+                   re.IGNORECASE)
 
 
 def new_campaign_id() -> str:

@@ -196,13 +196,13 @@ def _free_service(vehicle: VehicleRecord, rules: CareRules, today: date) -> Due 
     return Due.of(kind, due_on, due_on - timedelta(days=rules.lead_days), rules.service_codes)
 
 
-def _service(vehicle: VehicleRecord, rules: CareRules) -> Due | None:
+def _service(vehicle: VehicleRecord, rules: CareRules, today: date) -> Due | None:
     due_on = _earliest(vehicle.next_service_date,
                        day_reaching(vehicle.care, vehicle.next_service_km))
     if due_on is None and vehicle.last_visit_on:
         due_on = add_months(vehicle.last_visit_on, rules.service_interval_months)
-    if due_on is None:
-        return None
+    if due_on is None or due_on < today - timedelta(days=STALE_DAYS):
+        return None     # long past: the car is lapsed, the lapsed rule invites it
     return Due.of(SERVICE, due_on, due_on - timedelta(days=rules.lead_days), rules.service_codes)
 
 
@@ -245,6 +245,8 @@ def _declined(vehicle: VehicleRecord, rules: CareRules, today: date) -> list[Due
             declined_on = date.fromisoformat(rec.declined_at[:10])
         except ValueError:
             continue
+        if vehicle.last_visit_on and vehicle.last_visit_on > declined_on:
+            continue    # the car came back since: the work was offered again at that visit
         due_on = declined_on + timedelta(days=rules.declined_after_days)
         if due_on < today - timedelta(days=STALE_DAYS):
             continue
@@ -261,7 +263,7 @@ def due(vehicle: VehicleRecord, rules: CareRules, today: date) -> list[Due]:
         return []
     found: list[Due | None] = []
     free = _free_service(vehicle, rules, today)
-    found.append(free if free is not None else _service(vehicle, rules))
+    found.append(free if free is not None else _service(vehicle, rules, today))
     found.append(_lapsed(vehicle, rules, today))
     found.append(_anniversary(vehicle, rules, today))
     found.extend(_declined(vehicle, rules, today))

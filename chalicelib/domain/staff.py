@@ -92,6 +92,12 @@ class Staff:
         return self.full_phone(e164) or mask_phone(e164)
 
     @property
+    def calls_customers(self) -> bool:
+        """Whether this member of staff phones customers, and so reads their contact history
+        (calls, notes, survey comments) and marketing consent (issue 15)."""
+        return bool(self.roles & CALLS_CUSTOMERS)
+
+    @property
     def reads_prices(self) -> bool:
         """Whether this member of staff reads an order's prices (else: the job view)."""
         return bool(self.roles & READS_PRICES)

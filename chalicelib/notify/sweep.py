@@ -216,6 +216,8 @@ def _handle(message: msg.OutboxMessage, now: datetime, sender: SnsSmsSender) -> 
             outbox_db.mark_final(claimed, status=msg.FAILED, note=f"gave up: {exc}"[:500], now=now)
             log_event("sms_failed", logging.ERROR, message_id=claimed.message_id,
                       attempts=claimed.attempts)
+            if care_sms:        # the invitation is told: not sent (the clerk's call remains)
+                care.message_done(claimed.message_id, sent=False, now=now, note="failed")
             return "failed"
         outbox_db.mark_retry(claimed, at=now + msg.retry_delay(claimed.attempts),
                              note=f"SNS error: {exc}"[:500])

@@ -20,6 +20,7 @@ from ..config import get_config
 from ..db import care as care_db
 from ..db import records as records_db
 from ..db.tx import Cancelled
+from ..domain import messages as msg
 from ..domain import campaigns as cp
 from ..domain.care import KIND_NAMES, RECALL, REMINDER_KINDS, model_key
 from ..domain.errors import Conflict, FieldErrors, NotFound, ValidationError
@@ -255,10 +256,10 @@ def preview(campaign_id: str, staff: Staff) -> dict[str, Any]:
 def _sample_sms(c: cp.Campaign, store, member, today: date) -> str:
     """One member's SMS as care.invite writes it (its template, the personal link; marketing
     also 回T退订 and the unsubscribe link), a short link of the real length standing in."""
-    from .care import DEFAULT_LOCALE, _sms_text
+    from .care import DEFAULT_LOCALE, sms_text
     vehicle, owner = member if member else (None, None)
     link = f"{get_config().public_base_url}/l/XXXXXXXX"
-    return _sms_text(cp.invitation_kind(c.kind), DEFAULT_LOCALE, store,
+    return sms_text(cp.invitation_kind(c.kind), DEFAULT_LOCALE, store,
                      name=owner.name if owner else "张先生",
                      plate=vehicle.plate if vehicle else "粤B12345",
                      due_on=c.event_date or today, link=link,
@@ -268,29 +269,8 @@ def _sample_sms(c: cp.Campaign, store, member, today: date) -> str:
 # ---- the recall VIN list -------------------------------------------------------------------
 
 def _sheet_rows(body: dict[str, Any]) -> list[list[Any]]:
-    from .pricebook import _rows     # the price book's reader: .xlsx (openpyxl) or CSV (UTF-8/GBK)
-    errors = FieldErrors()
-    filename = body.get("filename")
-    fmt = ""
-    if not isinstance(filename, str) or not filename.strip():
-        errors.add("filename", _("required"))
-    else:
-        fmt = filename.strip().lower().rsplit(".", 1)[-1]
-        if fmt not in ("xlsx", "csv"):
-            errors.add("filename", _("an .xlsx or .csv file"))
-    content = body.get("content")
-    data = b""
-    if not isinstance(content, str) or not content:
-        errors.add("content", _("required"))
-    elif len(content) > VIN_SHEET_BYTES * 4 // 3 + 4:
-        errors.add("content", _("at most %(kb)s KB", kb=VIN_SHEET_BYTES // 1024))
-    else:
-        try:
-            data = base64.b64decode(content, validate=True)
-        except (binascii.Error, ValueError):
-            errors.add("content", _("must be the file in base64"))
-    errors.raise_if_any()
-    return _rows(fmt, data)
+    from .pricebook import uploaded_sheet   # the price book's reader: .xlsx (openpyxl) or CSV
+    return uploaded_sheet(FieldErrors(), body, max_bytes=VIN_SHEET_BYTES)
 
 
 def upload_recall(campaign_id: str, body: Any, staff: Staff) -> dict[str, Any]:
@@ -323,12 +303,6 @@ def upload_recall(campaign_id: str, body: Any, staff: Staff) -> dict[str, Any]:
 
 # ---- sending (scheduled: campaign_send, every 5 minutes) -----------------------------------
 
-def _quiet(now_local: datetime, quiet: tuple) -> bool:
-    start, end = quiet
-    t = now_local.time()
-    return (start <= t or t < end) if start > end else (start <= t < end)
-
-
 def send_due(now: datetime | None = None) -> dict[str, Any]:
     """Scheduled campaigns whose send time passed: each member invited once (care.invite:
     a second run finds the invitation and sends nothing twice), in vehicle id order from the
@@ -340,7 +314,7 @@ def send_due(now: datetime | None = None) -> dict[str, Any]:
     tz = store.settings.tz
     local = now.astimezone(tz)
     today = local.date()
-    if _quiet(local, store.settings.quiet_hours):
+    if msg.quiet_until(store.settings, now) is not None:
         return {"quiet": True, "campaigns": {}}
     started = _time.monotonic()
     done: dict[str, Any] = {}
@@ -361,6 +335,10 @@ def send_due(now: datetime | None = None) -> dict[str, Any]:
 
 
 def _send(c: cp.Campaign, *, now: datetime, today: date, care, started: float) -> dict[str, Any]:
+    if c.event_date and c.event_date < today:     # paused past its event: too late to invite
+        _save(replace(c, status=cp.SENT, sent_at=now.isoformat(), updated_at=now.isoformat(),
+                      outcomes={**c.outcomes, "event_passed": 1}))
+        return {"handled": 0, "event_passed": True}
     found = members(c, today)
     if c.status == cp.SCHEDULED:
         c = _save(replace(c, status=cp.SENDING, members=len(found.vehicles), paused_on="",

@@ -17,6 +17,7 @@ import hashlib
 import time
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from datetime import time as dt_time
 from typing import Any, Iterable
 
 from .. import clock
@@ -29,12 +30,13 @@ from ..domain.care import (CALL_OPEN, LAPSED, MARKETING_KINDS, OUTBOUND, SERVICE
                            ContactEntry, Invitation)
 from ..domain.care_rules import CareRules, Due, due_today, next_care_day, projected_km
 from ..domain.errors import Conflict
-from ..domain.store import _hhmm
-from ..domain.tokens import INVITATION_MAX_AGE, sign_invitation
+
+from ..domain.tokens import INVITATION_MAX_AGE
 from ..domain.validation import mask_phone
 from ..domain.vehicles import CustomerRecord, VehicleRecord
 from ..logs import log_event
 from ..notify.templates import render
+from . import invitations
 from .store import StoreContext, current_store
 
 # outcomes of ``invite``
@@ -44,6 +46,7 @@ OPTED_OUT = "opted_out"
 NO_CONSENT = "no_consent"
 CAPPED = "capped"
 OVER_BUDGET = "over_budget"
+RETRY = "retry"                 # not written (a short-link code clash): planned again tomorrow
 NO_PHONE = "no_phone"
 MAX_DAYS_BACK = 14          # the daily job reads at most this many missed days' buckets
 DEFAULT_LOCALE = "zh-CN"
@@ -86,23 +89,11 @@ def invitation_id(vehicle_id: str, *, kind: str, due_on: date, campaign_id: str 
     return "inv_" + hashlib.sha1(basis.encode()).hexdigest()[:20]
 
 
-def invitation_url(invitation_id_: str) -> str:
-    cfg = get_config()
-    token = sign_invitation(cfg.secret_key, invitation_id_)
-    return f"{cfg.public_base_url}/?invitation={invitation_id_}&token={token}"
-
-
-def unsubscribe_url(invitation_id_: str) -> str:
-    cfg = get_config()
-    token = sign_invitation(cfg.secret_key, invitation_id_)
-    return f"{cfg.public_base_url}/unsubscribe.html?invitation={invitation_id_}&token={token}"
-
-
 def _short(link: ShortLink) -> str:
     return f"{get_config().public_base_url}/l/{link.code}"
 
 
-def _sms_text(kind: str, locale: str, ctx: StoreContext, *, name: str, plate: str,
+def sms_text(kind: str, locale: str, ctx: StoreContext, *, name: str, plate: str,
               due_on: date, link: str, unsubscribe: str, text: str) -> str:
     settings = ctx.settings
     when = (f"{due_on.month}月{due_on.day}日" if locale != "en" else due_on.strftime("%-d %b"))
@@ -154,14 +145,14 @@ def invite(vehicle: VehicleRecord, *, kind: str, due_on: date, now: datetime,
         return _skip(invitation, outcome, marketing, now)
 
     expires = now + timedelta(seconds=INVITATION_MAX_AGE)     # with the link's token
-    link = ShortLink.new(invitation_url(inv_id), expires=expires)
+    link = ShortLink.new(invitations.booking_url(inv_id), expires=expires)
     links = [link]
     unsubscribe = ""
     if marketing:
-        out = ShortLink.new(unsubscribe_url(inv_id), expires=expires)
+        out = ShortLink.new(invitations.unsubscribe_url(inv_id), expires=expires)
         links.append(out)
         unsubscribe = _short(out)
-    body = _sms_text(kind, invitation.locale, ctx, name=invitation.customer_name,
+    body = sms_text(kind, invitation.locale, ctx, name=invitation.customer_name,
                      plate=vehicle.plate, due_on=due_on, link=_short(link),
                      unsubscribe=unsubscribe, text=text)
     message = msg.prepared_message(message_id=f"care.{inv_id}", kind=msg.CARE, phone=phone,
@@ -176,10 +167,13 @@ def invite(vehicle: VehicleRecord, *, kind: str, due_on: date, now: datetime,
     try:
         records_db.save(changes)
     except Conflict:
-        # planned meanwhile by another run: it has the SMS; give back what we took
+        # planned meanwhile by another run (it has the SMS), or a short-link code taken (the
+        # next run plans it again): give back what we took
         care_db.give_back_budget(today)
         if marketing:
             care_db.give_back_marketing(phone, f"{local_now:%Y-%m}")
+        if care_db.get_invitation(inv_id) is None:
+            return RETRY
         return EXISTS
     return INVITED
 
@@ -246,11 +240,12 @@ def run_daily(now: datetime | None = None) -> dict[str, Any]:
     now = now or clock.now()
     ctx = current_store()
     local = now.astimezone(ctx.settings.tz)
-    if local.time() < _hhmm(ctx.settings.care_run_at):
+    if local.time() < dt_time.fromisoformat(ctx.settings.care_run_at):
         return {"ran": False, "reason": "before_run_at"}
     today = local.date()
-    # from the day after the last run that finished: a run that died midway (its day claimed,
-    # not finished) is read again by the next day's (invitations are planned once whatever)
+    # from the day of the last run that finished: its bucket is read again (a car the index
+    # did not show yet, or one left there by a conflict; invitations are planned once whatever),
+    # and a run that died midway (its day claimed, not finished) is read by the next day's
     previous = [day for day, summary in care_db.last_runs(limit=MAX_DAYS_BACK)
                 if day < today.isoformat() and summary.get("ran")]
     if not care_db.start_run(today, now):
@@ -258,7 +253,7 @@ def run_daily(now: datetime | None = None) -> dict[str, Any]:
     backfilled = backfill_copies(today)
     first = today - timedelta(days=MAX_DAYS_BACK)
     if previous:
-        first = max(first, date.fromisoformat(previous[0]) + timedelta(days=1))
+        first = max(first, date.fromisoformat(previous[0]))
     rules = rules_of(ctx)
     summary: dict[str, Any] = {"day": today.isoformat(), "buckets": 0, "vehicles": 0,
                                "invited": 0, "exists": 0, "skipped": {}, "over_budget": 0,
@@ -301,6 +296,9 @@ def _care_for(vehicle: VehicleRecord, rules: CareRules, today: date, now: dateti
             summary["over_budget"] += 1
             budget_full = waits = True
             break
+        if outcome == RETRY:        # not written (a short-link code clash): tomorrow again
+            waits = True
+            continue
         handled.append(reason.key)
         if outcome == INVITED:
             summary["invited"] += 1
@@ -341,7 +339,8 @@ def backfill_copies(today: date) -> int:
     rules = rules_of()
     count = 0
     for vehicle in records_db.vehicles_without_copy():
-        care_day = next_care_day(vehicle, rules, today)
+        vehicle = with_past_visits(vehicle)
+        care_day = next_care_day(vehicle, rules, today + timedelta(days=1))
         try:
             records_db.save(records_db.Changes(vehicles=[(replace(vehicle, care_day=care_day),
                                                           False)]))
@@ -352,11 +351,21 @@ def backfill_copies(today: date) -> int:
     return count
 
 
+def with_past_visits(vehicle: VehicleRecord) -> VehicleRecord:
+    """A car filed before issue 15 with the visits its orders tell (one Query, once): its
+    last visit, so the first free service is not offered a car already serviced and the
+    lapsed rule and the campaigns' last-visit segments see it."""
+    orders = records_db.orders_of(vehicle.id)
+    days = sorted({o.opened_at.date() for o in orders})
+    if not days:
+        return vehicle
+    care = vehicle.care
+    for day in days:
+        care = care.with_visit(day)
+    return replace(vehicle, care=care, last_visit_on=max(days))
+
+
 # ---- what the sweep tells us (notify/sweep.py) ----------------------------------------------
-
-def is_care_message(message_id: str) -> bool:
-    return message_id.startswith(f"{msg.CARE}.")
-
 
 def opted_out_now(phone: str) -> bool:
     """Our opt-out list, checked again when a care SMS is about to go (the customer may have
@@ -387,10 +396,5 @@ def message_done(message_id: str, *, sent: bool, now: datetime, note: str = "") 
     return False
 
 
-def reasons_for(vehicle: VehicleRecord, today: date) -> list[Due]:
-    """What is due for the car today (the vehicle file and the clerk may show it)."""
-    return due_today(vehicle, rules_of(), today)
-
-
-__all__ = ["invite", "run_daily", "refreshed", "invitation_id", "reasons_for", "Known",
-           "message_done", "opted_out_now", "is_care_message"]
+__all__ = ["invite", "run_daily", "refreshed", "invitation_id", "Known", "message_done",
+           "opted_out_now"]

@@ -138,6 +138,16 @@ class BookingLink:
                        call_status=care.CALL_DONE if inv.call_status else "")
 
 
+def _same_customer(inv: Invitation, body: dict[str, Any]) -> bool:
+    """A desk booking is credited to an invitation only for its car or its mobile (what a
+    clerk books from a retention call), never to another campaign's figures."""
+    customer = body.get("customer") if isinstance(body.get("customer"), dict) else {}
+    vehicle = body.get("vehicle") if isinstance(body.get("vehicle"), dict) else {}
+    digits = "".join(ch for ch in str(customer.get("phone") or "") if ch.isdigit())
+    plate = "".join(str(vehicle.get("plate") or "").split()).upper()
+    return (bool(digits) and inv.phone.endswith(digits[-11:])) or plate == inv.plate.upper()
+
+
 def for_booking(body: dict[str, Any], *, desk: bool, now: datetime
                 ) -> tuple[dict[str, Any], BookingLink]:
     """The booking's body as it is parsed (online, the link's phone put in where the form
@@ -152,6 +162,9 @@ def for_booking(body: dict[str, Any], *, desk: bool, now: datetime
         inv = care_db.get_invitation(raw) if isinstance(raw, str) and len(raw) <= ID_MAX else None
         if inv is None:
             errors.add("invitation_id", _("no such invitation"))
+        elif not _same_customer(inv, body):
+            errors.add("invitation_id", _("this invitation is for another car and mobile"))
+            inv = None
     elif not desk and body.get("invitation") is not None:
         link = body.get("invitation")
         if not (isinstance(link, dict) and isinstance(link.get("id"), str)

@@ -260,6 +260,14 @@ def _sheet(body: Any) -> tuple[str, list[list[Any]]]:
     kind_name = body.get("kind")
     if kind_name not in ("operations", "parts"):
         errors.add("kind", _("must be one of: %(choices)s", choices="operations, parts"))
+    rows = uploaded_sheet(errors, body, max_bytes=pb.MAX_SHEET_BYTES)
+    return KIND_NAMES[kind_name], rows
+
+
+def uploaded_sheet(errors: FieldErrors, body: dict[str, Any], *, max_bytes: int) -> list[list[Any]]:
+    """The rows of a spreadsheet sent as ``{filename, content}`` (base64 of an .xlsx or a
+    UTF-8/GBK .csv): the price book's import and a recall's VIN list. Problems join
+    ``errors`` (with any the caller found) and are raised here, all at once."""
     filename = body.get("filename")
     fmt = ""
     if not isinstance(filename, str) or not filename.strip():
@@ -272,15 +280,15 @@ def _sheet(body: Any) -> tuple[str, list[list[Any]]]:
     data = b""
     if not isinstance(content, str) or not content:
         errors.add("content", _("required"))
-    elif len(content) > pb.MAX_SHEET_BYTES * 4 // 3 + 4:
-        errors.add("content", _("at most %(kb)s KB", kb=pb.MAX_SHEET_BYTES // 1024))
+    elif len(content) > max_bytes * 4 // 3 + 4:
+        errors.add("content", _("at most %(kb)s KB", kb=max_bytes // 1024))
     else:
         try:
             data = base64.b64decode(content, validate=True)
         except (binascii.Error, ValueError):
             errors.add("content", _("must be the file in base64"))
     errors.raise_if_any()
-    return KIND_NAMES[kind_name], _rows(fmt, data)
+    return _rows(fmt, data)
 
 
 def _rows(fmt: str, data: bytes) -> list[list[Any]]:

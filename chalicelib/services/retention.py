@@ -22,6 +22,7 @@ from ..domain.staff import Staff
 from ..domain.validation import day_asked, expect_version, mask_phone
 from ..i18n import _, current_language, render
 from ..logs import log_event
+from .invitations import DESK     # the consent source: the desk
 from .store import store_now
 
 INVITATION_NOT_FOUND = _("Invitation not found")
@@ -83,7 +84,7 @@ def record_call(invitation_id: str, body: Any, staff: Staff) -> dict[str, Any]:
     data = rules.parse_call(body, today=now.date())
     new = rules.record_call(old, data, now=now, by=staff.username)
     changes = records_db.Changes(invitations=[(new, False)], now=now)
-    if data.outcome == care_rules.LOST:
+    if rules.closes_other_calls(data):
         vehicle = records_db.get_vehicle(old.vehicle_id)
         if vehicle is not None:
             care = rules.lost(vehicle.care, reason=data.reason, at=now, by=staff.username,
@@ -170,7 +171,7 @@ def set_consent(customer_id: str, body: Any, staff: Staff) -> dict[str, Any]:
     marketing = rules.parse_consent(body)
     now = store_now()
     records_db.save(records_db.Changes(
-        consents=[(customer.phone, marketing, "desk", staff.username)], now=now,
+        consents=[(customer.phone, marketing, DESK, staff.username)], now=now,
         audit=[audit_rules.entry(audit_rules.CUSTOMER, customer.id, actor=staff.username,
                                  actor_name=staff.name, action="marketing_consent", at=now,
                                  before=None, after={"marketing": marketing})]))

@@ -175,9 +175,11 @@ def vehicle_view(vehicle_id: str, staff: Staff) -> dict[str, Any]:
                      for b in bookings],
         "photos": photos, "documents": signed,
         "audit": _history(audit_rules.VEHICLE, v.id, staff),
-        # issue 15 (part CALLS): the contact history in one timeline, marketing consent
-        "timeline": contact_timeline(v, owner, orders, bookings),
-        "consent": retention.consent_view(owner.phone) if owner else None,
+        # issue 15 (part CALLS): the contact history in one timeline, marketing consent; for
+        # those who phone customers (not the workshop, the inspector, the cashier)
+        "timeline": contact_timeline(v, owner, orders, bookings) if staff.calls_customers else [],
+        "consent": (retention.consent_view(owner.phone)
+                    if owner and staff.calls_customers else None),
     }
 
 

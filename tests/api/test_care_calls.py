@@ -284,6 +284,10 @@ def test_the_vehicle_file_shows_every_contact_newest_first(api, advisor, staff, 
     assert follow["complaint_id"]
     assert file["consent"] == {"marketing": False, "recorded": False, "at": None, "source": None,
                                "by": None, "opted_out": False}
+    # the workshop reads the car's file, not what was said to its owner (notes, comments)
+    for role in ("technician", "cashier"):
+        seen = staff.as_(role).get(f"/api/staff/vehicles/{vehicle_id}").json_body
+        assert (seen["timeline"], seen["consent"]) == ([], None), role
 
 
 def test_the_timeline_is_bounded(advisor):

@@ -325,7 +325,7 @@ def test_a_run_that_died_midway_is_read_again_the_next_day(aws, clock):
     care_db.start_run(date(2026, 12, 3), _now())                  # claimed, never finished
     assert run_at(clock, date(2026, 12, 3)) == {"ran": False, "reason": "already_ran"}
     summary = run_at(clock, date(2026, 12, 4))
-    assert (summary["buckets"], summary["invited"]) == (2, 1)    # 3 and 4 Dec
+    assert (summary["buckets"], summary["invited"]) == (3, 1)    # 2 Dec again, 3 and 4 Dec
     assert len(care_messages()) == 1
 
 

@@ -192,6 +192,12 @@ def test_a_staff_booking_from_an_invitation_is_attributed(staff, aws):
     advisor = staff.as_("advisor")
     unknown = advisor.post("/api/staff/bookings", booking_body(invitation_id="inv_nope"))
     assert unknown.status_code == 422 and "invitation_id" in unknown.json_body["error"]["fields"]
+    # another customer's booking is not credited to this invitation's figures
+    other = advisor.post("/api/staff/bookings", booking_body(
+        invitation_id=inv.id, customer={"name": "李女士", "phone": "13900139000"},
+        vehicle={"plate": "粤A54321"}))
+    assert other.status_code == 422 and "invitation_id" in other.json_body["error"]["fields"]
+    assert stats().get("booked", 0) == 0
     answer = advisor.post("/api/staff/bookings", booking_body(
         invitation_id=inv.id, channel="phone", marketing_consent=False))
     assert answer.status_code == 201, answer.json_body

@@ -43,7 +43,7 @@ def test_a_good_form_makes_a_draft_with_its_segment():
 
 @pytest.mark.parametrize("text", [
     "详情见 http://x.cn", "戳 https://a.b", "www.vw.com 有惊喜", "打开 ://abc", "访问 faw-vw.com",
-    "看 t.cn 预约", "全角 ｗｗｗ．ａｂｃ．ｃｎ", "ＡＢＣ．ＣＯＭ"])
+    "看 t.cn 预约", "全角 ｗｗｗ．ａｂｃ．ｃｎ", "ＡＢＣ．ＣＯＭ", "例子.中国 有礼", "到 1.2.3.4/x 领券"])
 def test_a_text_with_anything_link_like_is_refused(text):
     assert "text" in problems(form(text=text))
     assert cp.has_link(text)

@@ -102,6 +102,11 @@ def test_service_by_mileage_alone_needs_a_projection():
     assert kinds(due(no_history, RULES, TODAY))[0] == ("service", "2027-01-01", "2026-12-25")
 
 
+def test_a_service_long_past_is_not_reminded_the_lapsed_rule_invites_the_car():
+    old = car(next_service_date=date(2024, 1, 1), last_visit_on=date(2023, 10, 1))
+    assert [r.kind for r in due(old, RULES, TODAY)] == ["lapsed"]
+
+
 def test_no_next_service_and_no_visit_nothing_due():
     assert due(car(), RULES, TODAY) == [] and next_care_day(car(), RULES, TODAY) is None
 
@@ -180,6 +185,9 @@ def test_declined_work_offered_thirty_days_after_one_reason_per_order_with_the_i
             for r in reasons] == [
         ("2026-12-10", "2026-12-10", ("空调滤芯", "雨刮片"), ()),
         ("2026-12-20", "2026-12-20", ("前刹车片",), ())]
+    # the car came back after the second order: its work was offered again at that visit
+    back = replace(declined, last_visit_on=date(2026, 11, 25))
+    assert [r for r in due(back, RULES, TODAY) if r.kind == "declined"] == []
 
 
 # ---- lost cars, handled reasons, the next look ----------------------------------------------

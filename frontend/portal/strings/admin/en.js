@@ -47,7 +47,7 @@ export default {
   cm_k_event: "Event", cm_k_promotion: "Promotion", cm_k_service: "Service campaign", cm_k_recall: "Recall",
   cm_s_draft: "Draft", cm_s_scheduled: "Scheduled", cm_s_sending: "Sending", cm_s_sent: "Sent", cm_s_cancelled: "Cancelled",
   cm_o_invited: "Invited", cm_o_exists: "Invited before", cm_o_opted_out: "Opted out", cm_o_no_consent: "No consent", cm_o_capped: "Capped",
-  cm_o_over_budget: "Over budget", cm_o_no_phone: "No mobile",
+  cm_o_over_budget: "Over budget", cm_o_no_phone: "No mobile", cm_o_event_passed: "Event already passed",
   cm_chart: "What each campaign and reminder earned: sent, opened, booked, arrived", cm_source: "Source", cm_f_sent: "Sent", cm_f_opened: "Opened",
   cm_f_booked: "Booked", cm_f_arrived: "Arrived", cm_revenue: "Revenue", cm_open_rate: "Open rate", cm_booking_rate: "Booking rate",
   cm_event_date: "Event date", cm_text: "SMS text", cm_text_hint: "(at most 60 characters, no links: the personal link is added)",

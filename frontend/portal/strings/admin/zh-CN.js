@@ -37,7 +37,7 @@ export default {
   cm_k_event: "活动", cm_k_promotion: "促销", cm_k_service: "服务活动", cm_k_recall: "召回",
   cm_s_draft: "草稿", cm_s_scheduled: "已排期", cm_s_sending: "发送中", cm_s_sent: "已发送", cm_s_cancelled: "已取消",
   cm_o_invited: "已邀约", cm_o_exists: "已邀约过", cm_o_opted_out: "已退订", cm_o_no_consent: "未授权", cm_o_capped: "超频次",
-  cm_o_over_budget: "超预算", cm_o_no_phone: "无手机号",
+  cm_o_over_budget: "超预算", cm_o_no_phone: "无手机号", cm_o_event_passed: "活动已过期",
   cm_chart: "各营销活动与到期提醒的效果:发送、打开、预约、到店", cm_source: "来源", cm_f_sent: "发送", cm_f_opened: "打开",
   cm_f_booked: "预约", cm_f_arrived: "到店", cm_revenue: "产值", cm_open_rate: "打开率", cm_booking_rate: "预约率",
   cm_event_date: "活动日期", cm_text: "短信内容", cm_text_hint: "(最多 60 字,不能含链接:系统自动附专属预约链接)",
