@@ -33,7 +33,7 @@ export default function show(view) {
     frames = r.body.sms_frames;
     const rows = list.map((c) => ({ key: "c:" + c.id, name: c.name, sub: T("cm_k_" + c.kind), f: c.figures }))
       .concat(reminders.map((k) => ({ key: "r:" + k.kind, name: k.name, sub: T("cm_reminder"), f: k.figures })));
-    view.innerHTML = '<section class="card"><h2>' + T("nav_campaigns") + "</h2>" + chart(rows) + figuresTable(rows) + "</section>" +
+    view.innerHTML = '<section class="card"><h2>' + T("cm_figures") + "</h2>" + chart(rows) + figuresTable(rows) + "</section>" +
       '<section class="card"><h3>' + T("cm_list") + '</h3><div class="btns"><button type="button" class="go" id="cmnew">' + T("cm_new") + "</button></div>" +
       (list.length ? table([T("cm_name"), T("cm_kind"), T("cm_status"), T("cm_send_at"), T("cm_outcome"), '<span class="sr-only">' + T("actions") + "</span>"],
         list.map((c) => '<tr data-campaign="' + esc(c.id) + '"><td>' + esc(c.name) + "</td><td>" + T("cm_k_" + c.kind) + "</td><td>" + T("cm_s_" + c.status) +

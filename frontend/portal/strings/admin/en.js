@@ -42,7 +42,7 @@ export default {
   s_sf_mon: "Second free service (months)", s_lapsed: "Not seen for (months)", s_anniv: "Anniversary ahead (days)", s_declined: "Declined work again after (days)",
   s_care_call: "Call if no booking after (days)", s_care_sms: "Care SMS per day", s_mkt_cap: "Marketing SMS per number per month", s_care_run: "Daily job runs at",
   // issue 15 part CAMPAIGNS: the manager's campaigns
-  cm_list: "Campaigns", cm_new: "New campaign", cm_none: "No campaign yet", cm_name: "Name", cm_kind: "Kind", cm_status: "Status",
+  cm_figures: "What invitations earned: sent, opened, booked, arrived, revenue", cm_list: "Campaigns", cm_new: "New campaign", cm_none: "No campaign yet", cm_name: "Name", cm_kind: "Kind", cm_status: "Status",
   cm_send_at: "Send at", cm_outcome: "Outcome", cm_edit: "Edit", cm_preview: "Preview", cm_reminder: "Reminder",
   cm_k_event: "Event", cm_k_promotion: "Promotion", cm_k_service: "Service campaign", cm_k_recall: "Recall",
   cm_s_draft: "Draft", cm_s_scheduled: "Scheduled", cm_s_sending: "Sending", cm_s_sent: "Sent", cm_s_cancelled: "Cancelled",

@@ -32,7 +32,7 @@ export default {
   s_lapsed: "久未回厂(月)", s_anniv: "购车周年提前(天)", s_declined: "未做项目再提醒(天)", s_care_call: "短信后未预约致电(天)",
   s_care_sms: "每日关怀短信上限", s_mkt_cap: "每号每月营销短信上限", s_care_run: "每日关怀任务时间",
   // issue 15 part CAMPAIGNS: the manager's campaigns (营销活动)
-  cm_list: "营销活动", cm_new: "新建营销活动", cm_none: "还没有营销活动", cm_name: "名称", cm_kind: "类型", cm_status: "状态",
+  cm_figures: "邀约效果:发送 · 打开 · 预约 · 到店 · 产值", cm_list: "营销活动", cm_new: "新建营销活动", cm_none: "还没有营销活动", cm_name: "名称", cm_kind: "类型", cm_status: "状态",
   cm_send_at: "发送时间", cm_outcome: "发送结果", cm_edit: "修改", cm_preview: "预览", cm_reminder: "到期提醒",
   cm_k_event: "活动", cm_k_promotion: "促销", cm_k_service: "服务活动", cm_k_recall: "召回",
   cm_s_draft: "草稿", cm_s_scheduled: "已排期", cm_s_sending: "发送中", cm_s_sent: "已发送", cm_s_cancelled: "已取消",
