@@ -14,7 +14,9 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SIZE_GOAL_KB = 160          # as served (it is cached by clients: Cache-Control max-age)
+# as served (it is cached by clients: Cache-Control max-age); 200 since issue 15's 15 routes
+# (care calls, contact log, consent, campaigns, invitations): gzipped, what travels, is the goal
+SIZE_GOAL_KB = 200
 GZIP_GOAL_KB = 25
 
 _FIRST_CALL = """
