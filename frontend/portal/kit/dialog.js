@@ -19,6 +19,10 @@ export function openDialog(title, body, opts = {}) {
   document.body.appendChild(dlg);
   clearBad();   // a stale error from before does not belong to this dialog
   dlg.addEventListener("close", () => { dlg.remove(); clearBad(); });
+  // close() removes it at once (its "close" event comes a task later): a dialog opened next,
+  // e.g. the new account's password, is then the only one on the page
+  const close = dlg.close.bind(dlg);
+  dlg.close = (value) => { close(value); dlg.remove(); };
   dlg.showModal();
   return dlg;
 }
