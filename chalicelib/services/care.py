@@ -195,17 +195,26 @@ class Known:
                    {p: bool(c.get("marketing")) for p, c in consents.items()})
 
 
-def _check(phone: str, marketing: bool, settings: Any, now: datetime,
-           local_now: datetime, known: Known) -> str:
-    """"" when the SMS may go (budget and cap taken), else why not."""
+def withheld(phone: str, marketing: bool, known: Known) -> str:
+    """Why no SMS may go to this number, from what is on file ("" when it may): no mobile,
+    opted out, or marketing without consent. A campaign's preview counts the same."""
     if not phone:
         return NO_PHONE
     if phone in known.opted_out:
         return OPTED_OUT
+    if marketing and not known.consents.get(phone):
+        return NO_CONSENT
+    return ""
+
+
+def _check(phone: str, marketing: bool, settings: Any, now: datetime,
+           local_now: datetime, known: Known) -> str:
+    """"" when the SMS may go (budget and cap taken), else why not."""
+    reason = withheld(phone, marketing, known)
+    if reason:
+        return reason
     month = f"{local_now:%Y-%m}"
     if marketing:
-        if not known.consents.get(phone):
-            return NO_CONSENT
         if not care_db.take_marketing(phone, month, settings.marketing_per_phone_per_month, now):
             return CAPPED
     if not care_db.take_budget(local_now.date(), settings.care_sms_per_day, now):
@@ -396,5 +405,5 @@ def message_done(message_id: str, *, sent: bool, now: datetime, note: str = "") 
     return False
 
 
-__all__ = ["invite", "run_daily", "refreshed", "invitation_id", "Known", "message_done",
-           "opted_out_now"]
+__all__ = ["invite", "run_daily", "refreshed", "invitation_id", "Known", "withheld",
+           "message_done", "opted_out_now"]
