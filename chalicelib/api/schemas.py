@@ -18,7 +18,6 @@ from ..domain import booking as bk
 from ..domain import care
 from ..domain import retention as rt
 from ..domain import campaigns as cm
-from ..domain import care as cr
 from ..domain import complaints as cpl
 from ..domain import files
 from ..domain import followup as fu
@@ -551,7 +550,7 @@ CAMPAIGN_SEGMENT = shared("CampaignSegment", obj({
     "last_visit_from": DAY, "last_visit_to": DAY,
     "mileage_from": whole(0, cm.MILEAGE_MAX, description="a filter only"),
     "mileage_to": whole(0, cm.MILEAGE_MAX, description="a filter only"),
-    "due_kind": choice(cr.REMINDER_KINDS), "due_within_days": whole(1, cm.DUE_WITHIN_MAX),
+    "due_kind": choice(care.REMINDER_KINDS), "due_within_days": whole(1, cm.DUE_WITHIN_MAX),
     "recall": {"type": "boolean", "description": "the uploaded VIN list (recall, service)"}},
     description="at least one selector: model, last visit between, due_kind, recall"))
 CAMPAIGN_FORM = {
